@@ -1,0 +1,103 @@
+//! Command-line arguments as typed (clap derive). Commands turn these into a plan.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// KPI scores, grades, ranks and bonuses for medical-aesthetics clinic staff, from the clinic
+/// system's monthly exports (消费流水, 到院咨询, 投诉, 员工花名册...).
+#[derive(Debug, Parser)]
+#[command(name = "clinic-kpi", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read the inputs and config and report what each input contributes and every data issue.
+    /// Writes nothing.
+    Check(CheckArgs),
+}
+
+/// Options every command that reads inputs shares.
+#[derive(Debug, Args, Clone)]
+pub struct CommonArgs {
+    /// The weight-config file (default ./clinic-kpi.toml; without one, built-in defaults).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// The folder holding the exports (default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Language of labels in the output.
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    pub lang: LangArg,
+    /// Force the encoding of CSV files (e.g. gbk, utf-8, utf-16le) instead of detecting it.
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print more detail (every issue, the columns each input matched).
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// The period: one of these, or none.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PeriodArgs {
+    /// A month: 2026-10.
+    #[arg(long, value_name = "YYYY-MM", group = "period")]
+    pub month: Option<String>,
+    /// A quarter: 2026Q3.
+    #[arg(long, value_name = "YYYYQn", group = "period")]
+    pub quarter: Option<String>,
+    /// A year: 2026.
+    #[arg(long, value_name = "YYYY", group = "period")]
+    pub year: Option<String>,
+    /// First day of a date range (with --to), inclusive.
+    #[arg(long, value_name = "DATE", requires = "to", group = "period")]
+    pub from: Option<String>,
+    /// Last day of a date range (with --from), inclusive.
+    #[arg(long, value_name = "DATE", requires = "from")]
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    Zh,
+    En,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
+    pub format: CheckFormat,
+    /// List every issue, not only the first few of each kind.
+    #[arg(long)]
+    pub all: bool,
+    /// Exit with code 3 when any error-level data issue is found.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,226 @@
+//! `clinic-kpi check`: what each input contributes and every data issue; writes nothing.
+
+use super::{period_from_args, Plan};
+use crate::cli::{CheckArgs, CheckFormat};
+use crate::input::{Dataset, InputReport, Kind};
+use crate::issues::{Issue, Severity};
+use crate::people::{self, Person};
+use crate::{exit, Lang};
+use anyhow::Result;
+use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::Write;
+
+/// Issues shown per severity and input kind unless `--all`.
+const FIRST_FEW: usize = 5;
+
+pub fn run(args: &CheckArgs) -> Result<u8> {
+    let period = period_from_args(&args.period)?;
+    let plan = Plan::new(&args.common, period)?;
+    let mut ds = plan.load(Vec::new())?;
+    let (people, people_issues) = people::resolve(&ds, &plan.config.config, plan.period.as_ref());
+    ds.issues.extend(people_issues);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        CheckFormat::Json => {
+            let report = JsonReport {
+                tool: "clinic-kpi",
+                version: env!("CARGO_PKG_VERSION"),
+                period: plan.period.as_ref(),
+                inputs: &ds.inputs,
+                issues: &ds.issues,
+            };
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+        CheckFormat::Table => {
+            if !plan.quiet {
+                if let Some(note) = &plan.config_note {
+                    eprintln!("{note}");
+                }
+                write_table(&mut out, &plan, &ds, &people, args.all || plan.verbose)?;
+            }
+        }
+    }
+    if args.strict && ds.error_count() > 0 {
+        if !plan.quiet {
+            eprintln!(
+                "clinic-kpi: {} data error(s) found and --strict is set",
+                ds.error_count()
+            );
+        }
+        return Ok(exit::DATA_ERRORS);
+    }
+    Ok(exit::OK)
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    tool: &'static str,
+    version: &'static str,
+    period: Option<&'a crate::period::Period>,
+    inputs: &'a [InputReport],
+    issues: &'a [Issue],
+}
+
+fn yuan(fen: i64) -> String {
+    let neg = fen < 0;
+    let abs = fen.unsigned_abs();
+    let int = (abs / 100).to_string();
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    format!("{}¥{grouped}.{:02}", if neg { "-" } else { "" }, abs % 100)
+}
+
+fn write_table(
+    out: &mut impl Write,
+    plan: &Plan,
+    ds: &Dataset,
+    people: &[Person],
+    all: bool,
+) -> Result<()> {
+    let l = plan.lang;
+    match &plan.period {
+        Some(p) => writeln!(out, "{} {} ({} ~ {})", l.pick("期间", "Period"), p.label, p.start, p.end)?,
+        None => writeln!(
+            out,
+            "{}",
+            l.pick(
+                "未指定期间：所有行计为已用（用 --month 指定期间可区分期外行）",
+                "No period given: every readable row counts as used (give --month to tell out-of-period rows)"
+            )
+        )?,
+    }
+    writeln!(out, "{}: {}", l.pick("配置", "Config"), plan.config.name())?;
+    writeln!(out)?;
+    writeln!(out, "{}", l.pick("输入", "Inputs"))?;
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    t.set_header(vec![
+        l.pick("类型", "kind"),
+        l.pick("文件", "file"),
+        l.pick("工作表", "sheet"),
+        l.pick("格式/编码", "format"),
+        l.pick("表头行", "header"),
+        l.pick("行数", "rows"),
+        l.pick("已用", "used"),
+        l.pick("期外", "out of period"),
+        l.pick("拒收", "rejected"),
+        l.pick("跳过", "skipped"),
+        l.pick("金额", "amount"),
+    ]);
+    for i in &ds.inputs {
+        let fmt = match &i.encoding {
+            Some(e) => format!("{} {e}", i.format),
+            None => i.format.to_string(),
+        };
+        t.add_row(vec![
+            i.kind.label(l).to_string(),
+            i.file.clone(),
+            i.sheet.clone().unwrap_or_else(|| "-".into()),
+            fmt,
+            i.header_row.map(|r| r.to_string()).unwrap_or_default(),
+            i.rows.to_string(),
+            i.used.to_string(),
+            i.out_of_period.to_string(),
+            i.rejected.to_string(),
+            i.skipped.to_string(),
+            if i.kind == Kind::Sales {
+                yuan(i.amount_used_fen)
+            } else {
+                String::new()
+            },
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    writeln!(out)?;
+    writeln!(out, "{}", l.pick("列匹配", "Columns matched"))?;
+    for i in &ds.inputs {
+        let cols: Vec<String> = i
+            .columns
+            .iter()
+            .map(|(h, f)| format!("{h}→{f}"))
+            .collect();
+        let name = match &i.sheet {
+            Some(s) => format!("{} [{s}]", i.file),
+            None => i.file.clone(),
+        };
+        writeln!(out, "  {name}: {}", cols.join(", "))?;
+    }
+    writeln!(out)?;
+    write_issues(out, l, ds, all)?;
+    writeln!(out)?;
+    writeln!(out, "{}", l.pick("参与考核人员", "People scored per role"))?;
+    for (key, role) in &plan.config.config.roles {
+        let names: Vec<&str> = people
+            .iter()
+            .filter(|p| &p.role == key)
+            .map(|p| p.name.as_str())
+            .collect();
+        let label = role.label.as_deref().unwrap_or(key);
+        writeln!(out, "  {label} ({key}) {}: {}", names.len(), names.join(", "))?;
+    }
+    Ok(())
+}
+
+fn write_issues(out: &mut impl Write, l: Lang, ds: &Dataset, all: bool) -> Result<()> {
+    let counts = [Severity::Error, Severity::Warning, Severity::Info]
+        .map(|s| ds.issues.iter().filter(|i| i.severity == s).count());
+    writeln!(
+        out,
+        "{}: {} {}, {} {}, {} {}",
+        l.pick("数据问题", "Data issues"),
+        counts[0],
+        Severity::Error.label(l),
+        counts[1],
+        Severity::Warning.label(l),
+        counts[2],
+        Severity::Info.label(l)
+    )?;
+    let kind_of = |i: &Issue| -> String {
+        i.file
+            .as_ref()
+            .and_then(|f| {
+                ds.inputs
+                    .iter()
+                    .find(|inp| &inp.file == f && inp.sheet == i.sheet)
+                    .map(|inp| inp.kind.key().to_string())
+            })
+            .unwrap_or_default()
+    };
+    for sev in [Severity::Error, Severity::Warning, Severity::Info] {
+        let mut groups: BTreeMap<String, Vec<&Issue>> = BTreeMap::new();
+        for i in ds.issues.iter().filter(|i| i.severity == sev) {
+            groups.entry(kind_of(i)).or_default().push(i);
+        }
+        for list in groups.values() {
+            let shown = if all { list.len() } else { list.len().min(FIRST_FEW) };
+            for i in &list[..shown] {
+                let value = match &i.value {
+                    Some(v) if !v.is_empty() && !i.message.contains(v.as_str()) => {
+                        format!(" [{v}]")
+                    }
+                    _ => String::new(),
+                };
+                writeln!(out, "  {} {i}{value}", sev.label(l))?;
+            }
+            if shown < list.len() {
+                writeln!(
+                    out,
+                    "  … {} {} ({})",
+                    list.len() - shown,
+                    l.pick("条未列出", "more not listed"),
+                    l.pick("用 --all 列出全部", "--all lists every one")
+                )?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,396 @@
+//! The weight-config file (TOML): its schema, the built-in defaults and where each key sits.
+
+use anyhow::{Context, Result};
+use indexmap::IndexMap;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The commented template `init` writes; parsed, it is also the built-in default config.
+pub const DEFAULT_CONFIG: &str = include_str!("default_config.toml");
+
+/// Config files larger than this are refused before parsing (a config is a few KiB).
+const MAX_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub inputs: IndexMap<String, Vec<String>>,
+    #[serde(default)]
+    pub columns: IndexMap<String, IndexMap<String, Vec<String>>>,
+    #[serde(default)]
+    pub scoring: Scoring,
+    #[serde(default)]
+    pub secondary: Secondary,
+    #[serde(default)]
+    pub surveys: Surveys,
+    #[serde(default)]
+    pub complications: Complications,
+    #[serde(default)]
+    pub grades: Grades,
+    #[serde(default)]
+    pub roles: IndexMap<String, Role>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scoring {
+    #[serde(default)]
+    pub missing: Missing,
+}
+
+impl Default for Scoring {
+    fn default() -> Self {
+        Scoring {
+            missing: Missing::Reweight,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Missing {
+    #[default]
+    Reweight,
+    Zero,
+    Target,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Secondary {
+    #[serde(default)]
+    pub rule: SecondaryRule,
+    #[serde(default = "default_secondary_types")]
+    pub types: Vec<String>,
+    #[serde(default = "default_window_days")]
+    pub window_days: u32,
+}
+
+impl Default for Secondary {
+    fn default() -> Self {
+        Secondary {
+            rule: SecondaryRule::Auto,
+            types: default_secondary_types(),
+            window_days: default_window_days(),
+        }
+    }
+}
+
+fn default_secondary_types() -> Vec<String> {
+    vec!["二开".into(), "二次开发".into()]
+}
+fn default_window_days() -> u32 {
+    90
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SecondaryRule {
+    #[default]
+    Auto,
+    Type,
+    Derive,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Surveys {
+    #[serde(default = "default_scale")]
+    pub scale: f64,
+}
+
+impl Default for Surveys {
+    fn default() -> Self {
+        Surveys {
+            scale: default_scale(),
+        }
+    }
+}
+
+fn default_scale() -> f64 {
+    5.0
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Complications {
+    #[serde(default = "default_complications")]
+    pub categories: Vec<String>,
+}
+
+impl Default for Complications {
+    fn default() -> Self {
+        Complications {
+            categories: default_complications(),
+        }
+    }
+}
+
+fn default_complications() -> Vec<String> {
+    vec!["并发症".into(), "医疗事故".into(), "不良反应".into()]
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grades {
+    #[serde(rename = "S")]
+    pub s: f64,
+    #[serde(rename = "A")]
+    pub a: f64,
+    #[serde(rename = "B")]
+    pub b: f64,
+    #[serde(rename = "C")]
+    pub c: f64,
+}
+
+impl Default for Grades {
+    fn default() -> Self {
+        Grades {
+            s: 110.0,
+            a: 95.0,
+            b: 80.0,
+            c: 60.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    pub label: Option<String>,
+    pub attribute: Option<String>,
+    pub bottom: Option<u32>,
+    #[serde(default)]
+    pub kpi: Vec<Kpi>,
+    #[serde(default)]
+    pub veto: Vec<Veto>,
+    pub bonus: Option<Bonus>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    #[default]
+    #[serde(rename = "self")]
+    Own,
+    Department,
+    Store,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    #[default]
+    Linear,
+    Bands,
+    Steps,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Higher,
+    Lower,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kpi {
+    pub metric: String,
+    pub item: Option<String>,
+    pub weight: f64,
+    pub scope: Option<Scope>,
+    pub method: Option<Method>,
+    pub direction: Option<Direction>,
+    pub floor: Option<f64>,
+    pub target: Option<f64>,
+    pub stretch: Option<f64>,
+    pub stretch_score: Option<f64>,
+    pub min_sample: Option<u32>,
+    pub bands: Option<Vec<[f64; 2]>>,
+    pub per: Option<f64>,
+    pub points: Option<f64>,
+    pub max_bonus: Option<f64>,
+    pub max_penalty: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Veto {
+    pub metric: String,
+    pub item: Option<String>,
+    pub above: f64,
+    pub cap_total: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bonus {
+    pub basis: String,
+    #[serde(default)]
+    pub tiers: Vec<[f64; 2]>,
+    pub below: Option<f64>,
+    pub per_unit: Option<PerUnit>,
+    #[serde(default)]
+    pub gate: Vec<Gate>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerUnit {
+    pub metric: String,
+    pub above: f64,
+    pub amount: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum GateEffect {
+    #[default]
+    Zero,
+    Halve,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gate {
+    pub metric: String,
+    pub item: Option<String>,
+    pub scope: Option<Scope>,
+    pub above: f64,
+    #[serde(default)]
+    pub effect: GateEffect,
+}
+
+/// A config as loaded: the parsed values, the text they came from (for line numbers) and where.
+#[derive(Debug, Clone)]
+pub struct LoadedConfig {
+    pub config: Config,
+    pub source: String,
+    /// `None` for the built-in defaults.
+    pub path: Option<PathBuf>,
+}
+
+impl LoadedConfig {
+    /// The built-in defaults (SPEC §5.5), parsed from the `init` template.
+    pub fn builtin() -> LoadedConfig {
+        let config = parse(DEFAULT_CONFIG, "built-in defaults")
+            .expect("the built-in config template parses (tested)");
+        LoadedConfig {
+            config,
+            source: DEFAULT_CONFIG.to_string(),
+            path: None,
+        }
+    }
+
+    /// Display name for messages: the file name, or "built-in defaults".
+    pub fn name(&self) -> String {
+        match &self.path {
+            Some(p) => p.display().to_string(),
+            None => "built-in defaults".to_string(),
+        }
+    }
+
+    /// The folder relative paths in `[inputs]` are resolved against.
+    pub fn base_dir(&self) -> Option<&Path> {
+        self.path.as_deref().and_then(Path::parent)
+    }
+}
+
+/// Parses config text; the error names the file, key and line (toml reports them).
+pub fn parse(text: &str, name: &str) -> Result<Config> {
+    let config: Config = toml::from_str(text).map_err(|e| {
+        let msg = e.message().to_string();
+        let line = e
+            .span()
+            .map(|s| line_of_offset(text, s.start))
+            .map(|l| format!(", line {l}"))
+            .unwrap_or_default();
+        anyhow::anyhow!("config {name}{line}: {msg}")
+    })?;
+    Ok(config)
+}
+
+/// 1-based line number of a byte offset.
+pub fn line_of_offset(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// Loads `path`; when it is the default path and does not exist, the built-in defaults.
+/// Returns the config and, when the defaults were used, a note for the user.
+pub fn load(path: Option<&Path>) -> Result<(LoadedConfig, Option<String>)> {
+    let explicit = path.is_some();
+    let path = path
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("clinic-kpi.toml"));
+    if !explicit && !path.exists() {
+        return Ok((
+            LoadedConfig::builtin(),
+            Some(
+                "no clinic-kpi.toml here: using the built-in defaults (write one with `clinic-kpi init`)"
+                    .to_string(),
+            ),
+        ));
+    }
+    let meta = std::fs::metadata(&path)
+        .with_context(|| format!("cannot read config {}", path.display()))?;
+    if meta.len() > MAX_CONFIG_BYTES {
+        anyhow::bail!(
+            "config {} is {} bytes; a config file is at most {} bytes",
+            path.display(),
+            meta.len(),
+            MAX_CONFIG_BYTES
+        );
+    }
+    let bytes =
+        std::fs::read(&path).with_context(|| format!("cannot read config {}", path.display()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("config {} is not UTF-8 text", path.display()))?;
+    let config = parse(&text, &path.display().to_string())?;
+    Ok((
+        LoadedConfig {
+            config,
+            source: text,
+            path: Some(path),
+        },
+        None,
+    ))
+}
+
+impl Config {
+    /// Extra column aliases the config adds for `kind` (`[columns.sales] amount = [...]`).
+    pub fn extra_aliases(&self, kind: &str) -> HashMap<String, Vec<String>> {
+        self.columns
+            .get(kind)
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_template_parses() {
+        let c = parse(DEFAULT_CONFIG, "template").unwrap();
+        let roles: Vec<&str> = c.roles.keys().map(String::as_str).collect();
+        assert_eq!(roles, ["consultant", "doctor", "nurse", "customer_service"]);
+        for (key, role) in &c.roles {
+            let sum: f64 = role.kpi.iter().map(|k| k.weight).sum();
+            assert!((sum - 100.0).abs() < 1e-9, "{key} weights sum to {sum}");
+        }
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let text = "[scoring]\nmissing = \"zero\"\n\n[roles.x]\nlabel = \"X\"\nwieght = 3\n";
+        let err = parse(text, "k.toml").unwrap_err().to_string();
+        assert!(err.contains("line 6"), "{err}");
+        assert!(err.contains("wieght"), "{err}");
+    }
+}

@@ -1,0 +1,1178 @@
+//! Streaming CSV reader for clinic exports.
+//!
+//! Clinic systems and Excel in China write CSV in several encodings: UTF-8, UTF-8 with a BOM,
+//! UTF-16LE with a BOM (usually tab-separated, Excel's "Unicode text") and GBK/GB18030 (Excel's
+//! default "CSV" on a Chinese Windows). This module finds the encoding and the delimiter from the
+//! first 64 KiB of the file and then streams the file record by record, never reading it whole.
+//!
+//! Every field comes out as [`RawCell::Text`] (or [`RawCell::Empty`] for a zero-length field),
+//! exactly as written: no trimming. A record that cannot be trusted (invalid UTF-8, bytes that do
+//! not decode in the detected encoding, NUL bytes, an overlong field) is reported as
+//! [`CsvRow::Bad`] with its row number, so the caller can name it to the user; nothing is ever
+//! silently replaced.
+//!
+//! Row numbers are the rows Excel shows when it opens the same file: record `n` is row `n`, a
+//! blank line (which the `csv` crate skips) still takes up a row, and a quoted field with an
+//! embedded line break is still one row. See [`CsvRows`] for how that is counted.
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{self, Cursor, Read};
+use std::path::Path;
+
+use encoding_rs::Encoding;
+
+use super::cell::RawCell;
+
+/// How many bytes of the file are looked at to find the encoding and the delimiter.
+const HEAD_BYTES: usize = 64 * 1024;
+/// The csv reader's buffer size. The newline book-keeping in [`Guard`] depends on it.
+const CSV_BUFFER: usize = 64 * 1024;
+/// How many non-empty lines the delimiter sniffer looks at.
+const SNIFF_LINES: usize = 20;
+/// A record is never allowed to grow past this many bytes (nor past 64 fields' worth of
+/// `max_field_bytes`), so an unterminated quote cannot make us buffer a huge file in memory.
+const MIN_RECORD_CAP: u64 = 64 * 1024 * 1024;
+
+/// Options for [`open_csv`].
+#[derive(Debug, Clone, Copy)]
+pub struct CsvOptions {
+    /// Use this encoding instead of detecting one (`--encoding`). A BOM of the same encoding at
+    /// the start of the file is still skipped; any other leading bytes are decoded as data.
+    pub forced_encoding: Option<&'static Encoding>,
+    /// The longest field accepted, in bytes of UTF-8 (after decoding). A longer field makes its
+    /// row [`CsvRow::Bad`]; reading goes on with the next row. Default: 1 MiB.
+    pub max_field_bytes: usize,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        CsvOptions {
+            forced_encoding: None,
+            max_field_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// What [`open_csv`] found out about the file, to report to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvInfo {
+    /// The encoding as reported to the user: "UTF-8", "UTF-8 (BOM)", "UTF-16LE (BOM)",
+    /// "UTF-16BE (BOM)", "UTF-16LE" (no BOM, recognised by its NUL bytes), "GB18030",
+    /// "windows-1252", "Big5", "Shift_JIS", ... (encoding_rs names for the rest).
+    pub encoding: &'static str,
+    /// The field delimiter: `,`, `\t` or `;`.
+    pub delimiter: u8,
+}
+
+/// One record of the file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CsvRow {
+    /// A good record. `row` is the 1-based row Excel shows for it.
+    Row { row: u32, cells: Vec<RawCell> },
+    /// A record that cannot be used, with the reason.
+    Bad { row: u32, message: String },
+}
+
+/// Streaming reader over a CSV file, made by [`open_csv`]. Yields one [`CsvRow`] per record and
+/// ends at the end of the file; a fatal read error yields one [`CsvRow::Bad`] and then ends.
+///
+/// Row numbering: the `csv` crate skips blank lines and reports a record's start position
+/// *before* the blank lines it skipped, so its positions cannot be used as they are. Instead
+/// the bytes fed to the parser are watched ([`Guard`]) and the offsets of their line feeds
+/// kept. After each record, the number of line feeds before the parser's position gives the
+/// physical line the record ends on; subtracting the line feeds embedded in quoted fields (of
+/// this record and all earlier ones) gives the row Excel shows, since Excel counts a blank line
+/// as a row but a multi-line cell as one row. For a file without embedded line breaks this is
+/// simply the physical line number. Only `\n` counts as a line break (lone-CR files are
+/// extinct); row numbers are kept strictly increasing in any case.
+pub struct CsvRows {
+    reader: csv::Reader<Guard<Box<dyn Read + Send>>>,
+    record: csv::ByteRecord,
+    /// True when the csv parser reads the file's own bytes, which must be valid UTF-8; false
+    /// when it reads the UTF-8 output of a decoder.
+    raw_utf8: bool,
+    encoding_label: &'static str,
+    max_field_bytes: usize,
+    record_cap: u64,
+    last_row: u32,
+    embedded_newlines: u64,
+    done: bool,
+}
+
+/// Opens `path`, detects its encoding (unless forced) and delimiter, and returns a streaming
+/// reader over its records.
+pub fn open_csv(path: &Path, opts: &CsvOptions) -> io::Result<(CsvInfo, CsvRows)> {
+    let mut file = File::open(path)?;
+    // Read one byte more than the head so that a file of exactly 64 KiB is known to be complete.
+    let mut head = Vec::with_capacity(HEAD_BYTES + 1);
+    (&mut file)
+        .take(HEAD_BYTES as u64 + 1)
+        .read_to_end(&mut head)?;
+    let at_eof = head.len() <= HEAD_BYTES;
+    let head_view = &head[..head.len().min(HEAD_BYTES)];
+
+    let (encoding, label, bom_len) = match opts.forced_encoding {
+        Some(forced) => forced_encoding(forced, head_view),
+        None => detect_encoding(head_view, at_eof),
+    };
+    let raw_utf8 = encoding == encoding_rs::UTF_8;
+
+    let body = &head_view[bom_len..];
+    let sample: String = if raw_utf8 {
+        String::from_utf8_lossy(body).into_owned()
+    } else {
+        encoding.decode_without_bom_handling(body).0.into_owned()
+    };
+    let prefer_tab = encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE;
+    let delimiter = sniff(&sample, prefer_tab, at_eof);
+
+    let rest: Vec<u8> = head[bom_len..].to_vec();
+    let chained = Cursor::new(rest).chain(file);
+    let source: Box<dyn Read + Send> = if raw_utf8 {
+        Box::new(chained)
+    } else {
+        Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding))
+                .bom_sniffing(false)
+                .build(chained),
+        )
+    };
+    let record_cap = (opts.max_field_bytes as u64)
+        .saturating_mul(64)
+        .max(MIN_RECORD_CAP);
+    let reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .quote(b'"')
+        .double_quote(true)
+        .buffer_capacity(CSV_BUFFER)
+        .from_reader(Guard::new(source, record_cap));
+
+    let info = CsvInfo {
+        encoding: label,
+        delimiter,
+    };
+    let rows = CsvRows {
+        reader,
+        record: csv::ByteRecord::new(),
+        raw_utf8,
+        encoding_label: label,
+        max_field_bytes: opts.max_field_bytes,
+        record_cap,
+        last_row: 0,
+        embedded_newlines: 0,
+        done: false,
+    };
+    Ok((info, rows))
+}
+
+/// The encoding, label and BOM length for a forced encoding: a BOM is skipped only when it is
+/// the forced encoding's own.
+fn forced_encoding(
+    forced: &'static Encoding,
+    head: &[u8],
+) -> (&'static Encoding, &'static str, usize) {
+    let forced = if forced == encoding_rs::GBK {
+        encoding_rs::GB18030
+    } else {
+        forced
+    };
+    match Encoding::for_bom(head) {
+        Some((enc, len)) if enc == forced => (forced, bom_label(forced), len),
+        _ => (forced, plain_label(forced), 0),
+    }
+}
+
+fn bom_label(enc: &'static Encoding) -> &'static str {
+    if enc == encoding_rs::UTF_8 {
+        "UTF-8 (BOM)"
+    } else if enc == encoding_rs::UTF_16LE {
+        "UTF-16LE (BOM)"
+    } else if enc == encoding_rs::UTF_16BE {
+        "UTF-16BE (BOM)"
+    } else {
+        enc.name()
+    }
+}
+
+fn plain_label(enc: &'static Encoding) -> &'static str {
+    if enc == encoding_rs::GBK || enc == encoding_rs::GB18030 {
+        "GB18030"
+    } else {
+        enc.name()
+    }
+}
+
+/// Detects the encoding of a file from its first bytes (`head`, up to 64 KiB; `at_eof` when
+/// that is the whole file). Returns the encoding, its label for the user and the BOM length.
+///
+/// Order: a BOM; UTF-16 without a BOM (many NUL bytes, all at odd or all at even offsets);
+/// valid UTF-8 (an incomplete sequence cut off at the end of a partial head is allowed);
+/// otherwise chardetng's guess, with GBK read as GB18030 (its superset; Excel's "GBK" files may
+/// hold GB18030-only characters). Big5, Shift_JIS, EUC-KR and single-byte encodings such as
+/// windows-1252 are used as guessed.
+pub fn detect_encoding(head: &[u8], at_eof: bool) -> (&'static Encoding, &'static str, usize) {
+    if let Some((enc, len)) = Encoding::for_bom(head) {
+        return (enc, bom_label(enc), len);
+    }
+    if let Some(enc) = utf16_without_bom(head) {
+        return (enc, enc.name(), 0);
+    }
+    match std::str::from_utf8(head) {
+        Ok(_) => return (encoding_rs::UTF_8, "UTF-8", 0),
+        // `error_len() == None`: the head ends inside a multi-byte sequence.
+        Err(e) if e.error_len().is_none() && !at_eof => return (encoding_rs::UTF_8, "UTF-8", 0),
+        Err(_) => {}
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    // Fed as if more were to come even at the end of the file: a file cut in the middle of a
+    // character (a lone GBK lead byte at the end) must still be recognised by its content; the
+    // broken last row is then reported as bad while reading.
+    detector.feed(head, false);
+    let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
+    let enc = if guess == encoding_rs::GBK {
+        encoding_rs::GB18030
+    } else {
+        guess
+    };
+    (enc, plain_label(enc), 0)
+}
+
+/// UTF-16 text without a BOM: ASCII characters put a NUL byte at every other offset. At least
+/// a quarter of the code units must look like that, with (almost) no NULs at the other parity.
+fn utf16_without_bom(head: &[u8]) -> Option<&'static Encoding> {
+    let units = head.len() / 2;
+    if units < 2 {
+        return None;
+    }
+    let (mut even, mut odd) = (0usize, 0usize);
+    for (i, b) in head[..units * 2].iter().enumerate() {
+        if *b == 0 {
+            if i % 2 == 0 {
+                even += 1;
+            } else {
+                odd += 1;
+            }
+        }
+    }
+    if odd * 4 >= units && even * 8 <= odd {
+        Some(encoding_rs::UTF_16LE)
+    } else if even * 4 >= units && odd * 8 <= even {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Picks the delimiter of a decoded sample of the file: among `,`, `\t` and `;`, the one whose
+/// count per line (outside quoted fields) is the same on the most of the first 20 non-empty
+/// lines, that count being non-zero and shared by at least half of the lines. Ties go to the
+/// larger count, then to `,`. Default `,`.
+pub fn sniff_delimiter(sample: &str) -> u8 {
+    sniff(sample, false, true)
+}
+
+/// [`sniff_delimiter`] with the tie preference (`\t` for UTF-16 files) and whether the sample
+/// is the whole file (if not, its last line may be cut short and is ignored).
+fn sniff(sample: &str, prefer_tab: bool, complete: bool) -> u8 {
+    let order: [u8; 3] = if prefer_tab {
+        [b'\t', b',', b';']
+    } else {
+        [b',', b'\t', b';']
+    };
+    let mut best: Option<(usize, usize, u8)> = None;
+    for &delim in &order {
+        let counts = counts_per_line(sample, delim, complete);
+        if counts.is_empty() {
+            continue;
+        }
+        // The most frequent non-zero count (the larger count on a tie).
+        let mut tally: Vec<(usize, usize)> = Vec::new();
+        for &c in counts.iter().filter(|&&c| c > 0) {
+            match tally.iter_mut().find(|(v, _)| *v == c) {
+                Some(entry) => entry.1 += 1,
+                None => tally.push((c, 1)),
+            }
+        }
+        let Some(&(mode, lines)) = tally
+            .iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)))
+        else {
+            continue;
+        };
+        if lines * 2 < counts.len() {
+            continue;
+        }
+        // Strictly better only: earlier candidates in `order` win ties.
+        if best.is_none_or(|(bl, bm, _)| (lines, mode) > (bl, bm)) {
+            best = Some((lines, mode, delim));
+        }
+    }
+    best.map_or(b',', |(_, _, d)| d)
+}
+
+/// Delimiter counts for the first [`SNIFF_LINES`] non-empty lines, reading quoted fields like
+/// the csv parser does (a quote opens a field only at its start; `""` inside is a quote).
+fn counts_per_line(sample: &str, delim: u8, complete: bool) -> Vec<usize> {
+    let mut counts = Vec::new();
+    let mut count = 0usize;
+    let mut line_has_content = false;
+    let mut in_quotes = false;
+    let mut field_start = true;
+    let mut bytes = sample.bytes().peekable();
+    while let Some(b) = bytes.next() {
+        if in_quotes {
+            if b == b'"' {
+                if bytes.peek() == Some(&b'"') {
+                    bytes.next();
+                } else {
+                    in_quotes = false;
+                }
+            }
+            continue;
+        }
+        match b {
+            b'\n' => {
+                if line_has_content {
+                    counts.push(count);
+                    if counts.len() >= SNIFF_LINES {
+                        return counts;
+                    }
+                }
+                count = 0;
+                line_has_content = false;
+                field_start = true;
+            }
+            b'\r' => {}
+            _ => {
+                line_has_content = true;
+                if b == delim {
+                    count += 1;
+                    field_start = true;
+                } else if b == b'"' && field_start {
+                    in_quotes = true;
+                    field_start = false;
+                } else {
+                    field_start = false;
+                }
+            }
+        }
+    }
+    // A last line without a line break counts only if the sample is the whole file (or it is
+    // the only line there is).
+    if line_has_content && (complete || counts.is_empty()) {
+        counts.push(count);
+    }
+    counts
+}
+
+/// The encoding for an `--encoding` name: every WHATWG label (utf-8, utf8, gbk, gb2312,
+/// gb18030, big5, shift_jis, windows-1252, latin1, iso-8859-1, utf-16le, utf-16be, ...) plus a
+/// few common spellings (cp936, utf-8-sig, utf16, ucs-2, unicode). GBK and GB2312 give
+/// GB18030, their superset. Case and surrounding blanks do not matter.
+pub fn encoding_by_name(name: &str) -> Option<&'static Encoding> {
+    let lower = name.trim().to_ascii_lowercase();
+    let enc = match lower.as_str() {
+        "cp936" | "ms936" | "936" | "windows-936" | "gb-18030" => Some(encoding_rs::GB18030),
+        "utf-8-sig" | "utf8-sig" | "utf-8-bom" | "cp65001" => Some(encoding_rs::UTF_8),
+        "utf16" | "utf16le" | "utf-16-le" | "ucs-2" | "ucs2" | "unicode" => {
+            Some(encoding_rs::UTF_16LE)
+        }
+        "utf16be" | "utf-16-be" => Some(encoding_rs::UTF_16BE),
+        "cp950" | "ms950" => Some(encoding_rs::BIG5),
+        "cp932" | "ms932" | "sjis" => Some(encoding_rs::SHIFT_JIS),
+        "cp949" | "ms949" => Some(encoding_rs::EUC_KR),
+        "cp1252" | "latin-1" => Some(encoding_rs::WINDOWS_1252),
+        _ => Encoding::for_label(lower.as_bytes()),
+    }?;
+    if enc == encoding_rs::REPLACEMENT {
+        // "iso-2022-kr" and friends map to the replacement encoding, which decodes nothing.
+        None
+    } else if enc == encoding_rs::GBK {
+        Some(encoding_rs::GB18030)
+    } else {
+        Some(enc)
+    }
+}
+
+impl Iterator for CsvRows {
+    type Item = CsvRow;
+
+    fn next(&mut self) -> Option<CsvRow> {
+        if self.done {
+            return None;
+        }
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(true) => {
+                let row = self.row_of_record();
+                Some(self.convert(row))
+            }
+            Ok(false) => {
+                self.done = true;
+                None
+            }
+            Err(err) => {
+                self.done = true;
+                let row = self.last_row.saturating_add(1);
+                self.last_row = row;
+                let message = if self.reader.get_ref().tripped {
+                    format!(
+                        "record longer than {} bytes (probably an unterminated quote); \
+                         the rest of the file was not read",
+                        self.record_cap
+                    )
+                } else {
+                    format!("read error, the rest of the file was not read: {err}")
+                };
+                Some(CsvRow::Bad { row, message })
+            }
+        }
+    }
+}
+
+impl CsvRows {
+    /// The Excel row of the record just read (see the type's documentation), and book-keeping
+    /// for the next one.
+    fn row_of_record(&mut self) -> u32 {
+        let after = self.reader.position().byte();
+        let embedded: u64 = self
+            .record
+            .iter()
+            .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
+            .sum();
+        self.embedded_newlines = self.embedded_newlines.saturating_add(embedded);
+        let guard = self.reader.get_mut();
+        let ends_with_lf = after > 0 && guard.has_newline_at(after - 1);
+        let newlines = guard.commit_newlines_before(after);
+        guard.limit = after.saturating_add(self.record_cap);
+        // Zero-based physical line the record ends on, minus every embedded line break so far.
+        let end_line = newlines.saturating_sub(u64::from(ends_with_lf));
+        let row0 = end_line.saturating_sub(self.embedded_newlines);
+        let row = u32::try_from(row0.saturating_add(1))
+            .unwrap_or(u32::MAX)
+            .max(self.last_row.saturating_add(1));
+        self.last_row = row;
+        row
+    }
+
+    fn convert(&self, row: u32) -> CsvRow {
+        let mut cells = Vec::with_capacity(self.record.len());
+        for (i, field) in self.record.iter().enumerate() {
+            let column = i + 1;
+            let bad = |message: String| CsvRow::Bad { row, message };
+            if field.len() > self.max_field_bytes {
+                return bad(format!(
+                    "field longer than {} bytes (column {column})",
+                    self.max_field_bytes
+                ));
+            }
+            // A NUL byte never belongs in a CSV text field: it almost always means a UTF-16
+            // file read as a single-byte encoding, or a binary file. Passing the text on with
+            // the NULs stripped could turn garbage into plausible values, so the row is refused.
+            if field.contains(&0) {
+                return bad(format!("NUL byte in this row (column {column})"));
+            }
+            let text = match std::str::from_utf8(field) {
+                Ok(t) => t,
+                Err(_) if self.raw_utf8 => {
+                    return bad(format!("invalid UTF-8 in this row (column {column})"));
+                }
+                Err(_) => {
+                    return bad(format!(
+                        "undecodable bytes in this row for encoding {} (column {column})",
+                        self.encoding_label
+                    ));
+                }
+            };
+            // The decoder turns bytes that are invalid in the encoding into U+FFFD. (A real
+            // U+FFFD in a GB18030 or UTF-16 file is refused too; it never is real data.)
+            if !self.raw_utf8 && text.contains('\u{FFFD}') {
+                return bad(format!(
+                    "undecodable bytes in this row for encoding {} (column {column})",
+                    self.encoding_label
+                ));
+            }
+            cells.push(if text.is_empty() {
+                RawCell::Empty
+            } else {
+                RawCell::Text(text.to_string())
+            });
+        }
+        CsvRow::Row { row, cells }
+    }
+}
+
+/// Sits between the (decoded) byte stream and the csv parser. It
+/// - remembers the offsets of the line feeds it hands over, so that row numbers can be worked
+///   out (see [`CsvRows`]); offsets more than a few parser buffers behind are only counted,
+///   since the parser never lags further behind what it was handed than one buffer;
+/// - refuses to hand over more bytes once the record being parsed has reached `limit`, so a
+///   runaway record (an unterminated quote) cannot fill memory.
+struct Guard<R> {
+    inner: R,
+    /// Bytes handed to the parser so far.
+    fed: u64,
+    /// Offset past which no byte is handed over until the parser finishes a record.
+    limit: u64,
+    /// Set when `limit` was hit.
+    tripped: bool,
+    /// Offsets of line feeds not yet committed, in increasing order.
+    newlines: VecDeque<u64>,
+    /// Line feeds before the front of `newlines`.
+    committed: u64,
+}
+
+impl<R: Read> Guard<R> {
+    fn new(inner: R, limit: u64) -> Self {
+        Guard {
+            inner,
+            fed: 0,
+            limit,
+            tripped: false,
+            newlines: VecDeque::new(),
+            committed: 0,
+        }
+    }
+
+    fn has_newline_at(&self, offset: u64) -> bool {
+        self.newlines.binary_search(&offset).is_ok()
+    }
+
+    /// The number of line feeds before `offset`; forgets their offsets. `offset` must not go
+    /// backwards between calls.
+    fn commit_newlines_before(&mut self, offset: u64) -> u64 {
+        while self.newlines.front().is_some_and(|&o| o < offset) {
+            self.newlines.pop_front();
+            self.committed += 1;
+        }
+        self.committed
+    }
+}
+
+impl<R: Read> Read for Guard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.fed >= self.limit {
+            self.tripped = true;
+            return Err(io::Error::other("record too long"));
+        }
+        let n = self.inner.read(buf)?;
+        let chunk = buf.get(..n).unwrap_or_default();
+        for (i, &b) in chunk.iter().enumerate() {
+            if b == b'\n' {
+                self.newlines.push_back(self.fed + i as u64);
+            }
+        }
+        self.fed += n as u64;
+        // Within a long record no commits happen; keep only what the parser may still need.
+        let keep_from = self.fed.saturating_sub(4 * CSV_BUFFER as u64);
+        while self.newlines.front().is_some_and(|&o| o < keep_from) {
+            self.newlines.pop_front();
+            self.committed += 1;
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn write_temp(bytes: &[u8]) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().expect("temp file");
+        f.write_all(bytes).expect("write temp file");
+        f.flush().expect("flush temp file");
+        f
+    }
+
+    fn read_all(bytes: &[u8], opts: &CsvOptions) -> (CsvInfo, Vec<CsvRow>) {
+        let f = write_temp(bytes);
+        let (info, rows) = open_csv(f.path(), opts).expect("open");
+        (info, rows.collect())
+    }
+
+    fn read_default(bytes: &[u8]) -> (CsvInfo, Vec<CsvRow>) {
+        read_all(bytes, &CsvOptions::default())
+    }
+
+    fn t(s: &str) -> RawCell {
+        RawCell::Text(s.to_string())
+    }
+
+    fn row(n: u32, cells: &[&str]) -> CsvRow {
+        CsvRow::Row {
+            row: n,
+            cells: cells
+                .iter()
+                .map(|c| if c.is_empty() { RawCell::Empty } else { t(c) })
+                .collect(),
+        }
+    }
+
+    fn bad_row(rows: &[CsvRow]) -> Vec<(u32, String)> {
+        rows.iter()
+            .filter_map(|r| match r {
+                CsvRow::Bad { row, message } => Some((*row, message.clone())),
+                CsvRow::Row { .. } => None,
+            })
+            .collect()
+    }
+
+    fn utf16le_bom(s: &str) -> Vec<u8> {
+        let mut out = vec![0xFF, 0xFE];
+        for u in s.encode_utf16() {
+            out.extend_from_slice(&u.to_le_bytes());
+        }
+        out
+    }
+
+    fn gbk(s: &str) -> Vec<u8> {
+        let (bytes, _, errors) = encoding_rs::GBK.encode(s);
+        assert!(!errors, "test text must be encodable in GBK");
+        bytes.into_owned()
+    }
+
+    #[test]
+    fn utf8_plain() {
+        let (info, rows) = read_default("日期,顾客,实收金额\n2026-10-03,张三,3200\n".as_bytes());
+        assert_eq!(info.encoding, "UTF-8");
+        assert_eq!(info.delimiter, b',');
+        assert_eq!(
+            rows,
+            vec![
+                row(1, &["日期", "顾客", "实收金额"]),
+                row(2, &["2026-10-03", "张三", "3200"])
+            ]
+        );
+    }
+
+    #[test]
+    fn utf8_keeps_whitespace_and_empty_fields() {
+        let (_, rows) = read_default(b"a, b ,,\r\n x,,y\r\n");
+        assert_eq!(
+            rows,
+            vec![row(1, &["a", " b ", "", ""]), row(2, &[" x", "", "y"])]
+        );
+    }
+
+    #[test]
+    fn utf8_with_bom() {
+        let mut bytes = vec![0xEF, 0xBB, 0xBF];
+        bytes.extend_from_slice("姓名,金额\n李四,100\n".as_bytes());
+        let (info, rows) = read_default(&bytes);
+        assert_eq!(info.encoding, "UTF-8 (BOM)");
+        assert_eq!(
+            rows,
+            vec![row(1, &["姓名", "金额"]), row(2, &["李四", "100"])]
+        );
+    }
+
+    #[test]
+    fn utf16le_bom_tab_separated() {
+        let bytes = utf16le_bom("日期\t顾客\t金额\r\n2026-10-03\t王五\t1,200.00\r\n");
+        let (info, rows) = read_default(&bytes);
+        assert_eq!(info.encoding, "UTF-16LE (BOM)");
+        assert_eq!(info.delimiter, b'\t');
+        assert_eq!(
+            rows,
+            vec![
+                row(1, &["日期", "顾客", "金额"]),
+                row(2, &["2026-10-03", "王五", "1,200.00"])
+            ]
+        );
+    }
+
+    #[test]
+    fn utf16le_without_bom_is_recognised() {
+        let mut bytes = Vec::new();
+        for u in "日期\t金额\r\n2026-10-03\t100\r\n".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let (info, rows) = read_default(&bytes);
+        assert_eq!(info.encoding, "UTF-16LE");
+        assert_eq!(info.delimiter, b'\t');
+        assert_eq!(
+            rows,
+            vec![row(1, &["日期", "金额"]), row(2, &["2026-10-03", "100"])]
+        );
+    }
+
+    #[test]
+    fn utf16be_bom() {
+        let mut bytes = vec![0xFE, 0xFF];
+        for u in "a,b\n中,文\n".encode_utf16() {
+            bytes.extend_from_slice(&u.to_be_bytes());
+        }
+        let (info, rows) = read_default(&bytes);
+        assert_eq!(info.encoding, "UTF-16BE (BOM)");
+        assert_eq!(rows, vec![row(1, &["a", "b"]), row(2, &["中", "文"])]);
+    }
+
+    #[test]
+    fn gbk_short() {
+        let bytes = gbk("日期,顾客,实收金额\n2026-10-03,张三,\"￥3,200.00\"");
+        let (info, rows) = read_default(&bytes);
+        assert_eq!(info.encoding, "GB18030");
+        assert_eq!(info.delimiter, b',');
+        assert_eq!(
+            rows,
+            vec![
+                row(1, &["日期", "顾客", "实收金额"]),
+                row(2, &["2026-10-03", "张三", "￥3,200.00"])
+            ]
+        );
+    }
+
+    #[test]
+    fn gb18030_only_character() {
+        // ¥ (U+00A5) is not in GBK; GB18030 encodes it in four bytes.
+        let (bytes, _, errors) =
+            encoding_rs::GB18030.encode("日期,顾客,金额\n2026-10-03,张三,¥3200\n");
+        assert!(!errors);
+        let (info, rows) = read_default(&bytes);
+        assert_eq!(info.encoding, "GB18030");
+        assert_eq!(rows[1], row(2, &["2026-10-03", "张三", "¥3200"]));
+    }
+
+    /// Builds a GBK file longer than the 64 KiB head. The prefix shifts the text so that a
+    /// two-byte character straddles offset 65536.
+    fn long_gbk_text(rows: usize) -> String {
+        let mut s = String::from("日期,顾客,项目,实收金额\n");
+        for i in 0..rows {
+            s.push_str(&format!(
+                "2026-10-{:02},顾客{i},光子嫩肤疗程,\"￥{},{:03}.00\"\n",
+                i % 28 + 1,
+                i % 97 + 1,
+                i % 1000
+            ));
+        }
+        s
+    }
+
+    #[test]
+    fn gbk_long_across_head_boundary() {
+        let n = 3000;
+        let text = long_gbk_text(n);
+        let mut bytes = gbk(&text);
+        assert!(bytes.len() > 2 * HEAD_BYTES);
+        // Make a two-byte character straddle the head boundary: find the lead byte of a
+        // character that starts at an offset near 65535 and pad the first field in front of it.
+        let mut pad = 0;
+        loop {
+            let mut padded = gbk("日期,顾客,项目,实收金额 ");
+            padded.extend(std::iter::repeat_n(b' ', pad));
+            padded.extend_from_slice(&bytes[gbk("日期,顾客,项目,实收金额").len()..]);
+            let (decoded, _, _) = encoding_rs::GB18030.decode(&padded[..HEAD_BYTES]);
+            if decoded.ends_with('\u{FFFD}') {
+                bytes = padded;
+                break;
+            }
+            pad += 1;
+            assert!(
+                pad < 64,
+                "no padding made a character straddle the boundary"
+            );
+        }
+        let (info, rows) = read_default(&bytes);
+        assert_eq!(info.encoding, "GB18030");
+        assert_eq!(rows.len(), n + 1);
+        assert!(bad_row(&rows).is_empty(), "{:?}", bad_row(&rows));
+        let last = n - 1;
+        assert_eq!(
+            rows[n],
+            row(
+                (n + 1) as u32,
+                &[
+                    &format!("2026-10-{:02}", last % 28 + 1),
+                    &format!("顾客{last}"),
+                    "光子嫩肤疗程",
+                    &format!("￥{},{:03}.00", last % 97 + 1, last % 1000),
+                ]
+            )
+        );
+        // Every row decodes to the text it was made from.
+        let expected: Vec<&str> = text.lines().collect();
+        for (i, r) in rows.iter().enumerate().skip(1) {
+            let CsvRow::Row { cells, .. } = r else {
+                panic!("row {i} bad");
+            };
+            assert_eq!(
+                cells[1],
+                t(&format!("顾客{}", i - 1)),
+                "line {}",
+                expected[i]
+            );
+        }
+    }
+
+    #[test]
+    fn windows_1252_is_not_gbk() {
+        let (bytes, _, errors) = encoding_rs::WINDOWS_1252
+            .encode("Name,Adresse,Betrag\nCafé Müller,Straße 5,12\nJosé,Grüner Weg,7\n");
+        assert!(!errors);
+        assert!(bytes.contains(&0xE9) && bytes.contains(&0xFC) && bytes.contains(&0xDF));
+        let (info, rows) = read_default(&bytes);
+        assert_eq!(info.encoding, "windows-1252");
+        assert_eq!(rows[1], row(2, &["Café Müller", "Straße 5", "12"]));
+    }
+
+    #[test]
+    fn gbk_truncated_in_a_character() {
+        let mut bytes = gbk("日期,顾客\n2026-10-01,张三\n2026-10-02,李四\n2026-10-03,王五");
+        bytes.pop(); // cut the last two-byte character in half
+        let (info, rows) = read_default(&bytes);
+        assert_eq!(info.encoding, "GB18030");
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[2], row(3, &["2026-10-02", "李四"]));
+        match &rows[3] {
+            CsvRow::Bad { row, message } => {
+                assert_eq!(*row, 4);
+                assert!(message.contains("undecodable bytes"), "{message}");
+                assert!(message.contains("GB18030"), "{message}");
+            }
+            other => panic!("expected Bad, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn ragged_rows() {
+        let (_, rows) = read_default(b"a,b,c\n1\n1,2,3,4,5\n\n,\n");
+        assert_eq!(
+            rows,
+            vec![
+                row(1, &["a", "b", "c"]),
+                row(2, &["1"]),
+                row(3, &["1", "2", "3", "4", "5"]),
+                // line 4 is blank: Excel shows it as an empty row
+                row(5, &["", ""]),
+            ]
+        );
+    }
+
+    #[test]
+    fn semicolon_sniffed() {
+        let (info, rows) = read_default("Name;Betrag\nMüller;3,50\nSchmidt;12,00\n".as_bytes());
+        assert_eq!(info.delimiter, b';');
+        assert_eq!(rows[1], row(2, &["Müller", "3,50"]));
+    }
+
+    #[test]
+    fn tab_sniffed_in_utf8() {
+        let (info, rows) = read_default(b"a\tb\tc\n1\t2,5\t3\n4\t5\t6\n");
+        assert_eq!(info.delimiter, b'\t');
+        assert_eq!(rows[1], row(2, &["1", "2,5", "3"]));
+    }
+
+    #[test]
+    fn sniff_delimiter_cases() {
+        assert_eq!(sniff_delimiter(""), b',');
+        assert_eq!(sniff_delimiter("single column\nvalue\n"), b',');
+        assert_eq!(sniff_delimiter("a,b\n1,2\n"), b',');
+        assert_eq!(sniff_delimiter("a;b;c\n1;2;3\n"), b';');
+        assert_eq!(sniff_delimiter("a\tb\n1\t2\n"), b'\t');
+        // Delimiters inside quoted fields do not count.
+        assert_eq!(sniff_delimiter("a;b\n\"x,y,z\";1\n\"p,q\";2\n"), b';');
+        // A quoted field running over a line break.
+        assert_eq!(sniff_delimiter("a,b\n\"line1\nline2;x\",2\n"), b',');
+        // Equal evidence: comma wins; for UTF-16, tab wins.
+        assert_eq!(sniff_delimiter("a,b\tc\n"), b',');
+        assert_eq!(sniff("a,b\tc\n", true, true), b'\t');
+    }
+
+    #[test]
+    fn quoted_delimiter_and_newline() {
+        let (_, rows) =
+            read_default(b"name,note\n\"Zhang, San\",\"line one\nline two\"\n\nlast,\"x\"\"y\"\n");
+        assert_eq!(
+            rows,
+            vec![
+                row(1, &["name", "note"]),
+                row(2, &["Zhang, San", "line one\nline two"]),
+                // physical line 4 is blank, Excel row 3; this record is Excel row 4
+                row(4, &["last", "x\"y"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn row_numbers_with_crlf_and_blank_lines() {
+        let (_, rows) = read_default(b"\r\n\r\na\r\n\r\nb\r\n\"c\r\nd\"\r\ne");
+        let numbers: Vec<u32> = rows
+            .iter()
+            .map(|r| match r {
+                CsvRow::Row { row, .. } | CsvRow::Bad { row, .. } => *row,
+            })
+            .collect();
+        assert_eq!(numbers, vec![3, 5, 6, 7]);
+    }
+
+    #[test]
+    fn row_numbers_stay_right_over_long_files() {
+        // Blank lines and multi-line cells far beyond the parser's buffer.
+        let mut s = String::new();
+        let mut expected = Vec::new();
+        let mut excel_row = 0u32;
+        for i in 0..20_000u32 {
+            excel_row += 1;
+            match i % 3 {
+                0 => {
+                    s.push('\n');
+                }
+                1 => {
+                    s.push_str(&format!("{i},\"multi\nline\"\n"));
+                    expected.push(excel_row);
+                }
+                _ => {
+                    s.push_str(&format!("{i},plain\n"));
+                    expected.push(excel_row);
+                }
+            }
+        }
+        let (_, rows) = read_default(s.as_bytes());
+        let numbers: Vec<u32> = rows
+            .iter()
+            .map(|r| match r {
+                CsvRow::Row { row, .. } | CsvRow::Bad { row, .. } => *row,
+            })
+            .collect();
+        assert_eq!(numbers, expected);
+    }
+
+    #[test]
+    fn forced_encoding_overrides_detection() {
+        // Detection would call this windows-1252 (or something else); the user says GBK.
+        let bytes = gbk("名,值\n甲,乙\n");
+        let opts = CsvOptions {
+            forced_encoding: encoding_by_name("GBK"),
+            ..CsvOptions::default()
+        };
+        let (info, rows) = read_all(&bytes, &opts);
+        assert_eq!(info.encoding, "GB18030");
+        assert_eq!(rows, vec![row(1, &["名", "值"]), row(2, &["甲", "乙"])]);
+
+        // Forcing windows-1252 on the same bytes reads them as Latin text, no detection.
+        let opts = CsvOptions {
+            forced_encoding: encoding_by_name("latin1"),
+            ..CsvOptions::default()
+        };
+        let (info, _) = read_all(&bytes, &opts);
+        assert_eq!(info.encoding, "windows-1252");
+
+        // Forcing UTF-8 on GBK bytes: every row with Chinese text is refused, not mangled.
+        let opts = CsvOptions {
+            forced_encoding: encoding_by_name("utf8"),
+            ..CsvOptions::default()
+        };
+        let (info, rows) = read_all(&bytes, &opts);
+        assert_eq!(info.encoding, "UTF-8");
+        assert_eq!(bad_row(&rows).len(), 2);
+
+        // A forced encoding's own BOM is skipped.
+        let opts = CsvOptions {
+            forced_encoding: encoding_by_name("utf-16le"),
+            ..CsvOptions::default()
+        };
+        let (info, rows) = read_all(&utf16le_bom("a\tb\n"), &opts);
+        assert_eq!(info.encoding, "UTF-16LE (BOM)");
+        assert_eq!(rows, vec![row(1, &["a", "b"])]);
+    }
+
+    #[test]
+    fn invalid_utf8_after_head_is_one_bad_row() {
+        let mut bytes = Vec::new();
+        let mut n = 0u32;
+        while bytes.len() < HEAD_BYTES + 1000 {
+            n += 1;
+            bytes.extend_from_slice(format!("{n},张三,100\n").as_bytes());
+        }
+        bytes.extend_from_slice(b"999999,\xD5\xC5\xC8\xFD,100\n"); // GBK bytes in a UTF-8 file
+        bytes.extend_from_slice("1000000,李四,200\n".as_bytes());
+        let (info, rows) = read_default(&bytes);
+        assert_eq!(info.encoding, "UTF-8");
+        assert_eq!(rows.len() as u32, n + 2);
+        let bad = bad_row(&rows);
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].0, n + 1);
+        assert!(
+            bad[0].1.starts_with("invalid UTF-8 in this row"),
+            "{}",
+            bad[0].1
+        );
+        assert_eq!(
+            rows[n as usize + 1],
+            row(n + 2, &["1000000", "李四", "200"])
+        );
+    }
+
+    #[test]
+    fn utf8_cut_at_head_end_is_still_utf8() {
+        let mut head = "一二三".repeat(10).into_bytes();
+        head.pop();
+        assert_eq!(detect_encoding(&head, false).0, encoding_rs::UTF_8);
+
+        // A whole UTF-8 file cut in the middle of its last character stays UTF-8; only the
+        // broken row is refused.
+        let mut bytes = "姓名,金额\n张三,100\n李四,二百".as_bytes().to_vec();
+        bytes.pop();
+        let (info, rows) = read_default(&bytes);
+        assert_eq!(info.encoding, "UTF-8");
+        assert_eq!(rows[1], row(2, &["张三", "100"]));
+        assert_eq!(
+            bad_row(&rows),
+            vec![(3, "invalid UTF-8 in this row (column 2)".to_string())]
+        );
+    }
+
+    #[test]
+    fn nul_byte_row_is_bad() {
+        let (_, rows) = read_default(b"a,b\nx\0y,2\nc,d\n");
+        assert_eq!(rows[0], row(1, &["a", "b"]));
+        assert_eq!(
+            bad_row(&rows),
+            vec![(2, "NUL byte in this row (column 1)".to_string())]
+        );
+        assert_eq!(rows[2], row(3, &["c", "d"]));
+    }
+
+    #[test]
+    fn field_over_limit_is_bad_and_reading_goes_on() {
+        let long = "x".repeat(2000);
+        let text = format!("a,b\n1,{long}\n2,ok\n");
+        let opts = CsvOptions {
+            max_field_bytes: 1000,
+            ..CsvOptions::default()
+        };
+        let (_, rows) = read_all(text.as_bytes(), &opts);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(
+            bad_row(&rows),
+            vec![(2, "field longer than 1000 bytes (column 2)".to_string())]
+        );
+        assert_eq!(rows[2], row(3, &["2", "ok"]));
+    }
+
+    #[test]
+    fn default_limit_is_one_mib() {
+        let text = format!("a\n\"{}\"\nb\n", "y".repeat(1024 * 1024 + 1));
+        let (_, rows) = read_default(text.as_bytes());
+        assert_eq!(
+            bad_row(&rows),
+            vec![(2, "field longer than 1048576 bytes (column 1)".to_string())]
+        );
+        assert_eq!(rows[2], row(3, &["b"]));
+    }
+
+    #[test]
+    fn unterminated_quote_is_bounded() {
+        // max 1000 bytes per field -> records are capped at 64 MiB; make the field run past
+        // that so the guard trips instead of the whole file being buffered.
+        let mut bytes = b"a,b\n1,\"open quote\n".to_vec();
+        bytes.extend(std::iter::repeat_n(
+            b'z',
+            (MIN_RECORD_CAP as usize) + 300_000,
+        ));
+        let opts = CsvOptions {
+            max_field_bytes: 1000,
+            ..CsvOptions::default()
+        };
+        let (_, rows) = read_all(&bytes, &opts);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0], row(1, &["a", "b"]));
+        let bad = bad_row(&rows);
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].0, 2);
+        assert!(bad[0].1.contains("unterminated quote"), "{}", bad[0].1);
+    }
+
+    #[test]
+    fn unterminated_quote_small_file() {
+        let (_, rows) = read_default(b"a,b\n1,\"open\n2,3\n");
+        assert_eq!(
+            rows,
+            vec![row(1, &["a", "b"]), row(2, &["1", "open\n2,3\n"])]
+        );
+    }
+
+    #[test]
+    fn empty_and_tiny_files() {
+        let (info, rows) = read_default(b"");
+        assert_eq!(info.encoding, "UTF-8");
+        assert!(rows.is_empty());
+        let (_, rows) = read_default(b"\n\n");
+        assert!(rows.is_empty());
+        let (info, rows) = read_default(&[0xEF, 0xBB, 0xBF]);
+        assert_eq!(info.encoding, "UTF-8 (BOM)");
+        assert!(rows.is_empty());
+        let (_, rows) = read_default(b"x");
+        assert_eq!(rows, vec![row(1, &["x"])]);
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        // A cheap deterministic byte soup in many shapes.
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for len in [1usize, 2, 3, 7, 100, 5000, 70_000] {
+            for _ in 0..4 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        {
+                            let soup = b"\"\n\r,;\t\0\xFF\xFEa\xD5\xC5\xE9";
+                            soup[(state % soup.len() as u64) as usize]
+                        }
+                    })
+                    .collect();
+                let (_, rows) = read_default(&bytes);
+                let mut last = 0;
+                for r in rows {
+                    let n = match r {
+                        CsvRow::Row { row, .. } | CsvRow::Bad { row, .. } => row,
+                    };
+                    assert!(n > last);
+                    last = n;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn encoding_names() {
+        let gb = Some(encoding_rs::GB18030);
+        assert_eq!(encoding_by_name("gbk"), gb);
+        assert_eq!(encoding_by_name("GB2312"), gb);
+        assert_eq!(encoding_by_name(" gb18030 "), gb);
+        assert_eq!(encoding_by_name("cp936"), gb);
+        assert_eq!(encoding_by_name("utf-8"), Some(encoding_rs::UTF_8));
+        assert_eq!(encoding_by_name("UTF8"), Some(encoding_rs::UTF_8));
+        assert_eq!(encoding_by_name("utf-16le"), Some(encoding_rs::UTF_16LE));
+        assert_eq!(encoding_by_name("utf-16be"), Some(encoding_rs::UTF_16BE));
+        assert_eq!(encoding_by_name("big5"), Some(encoding_rs::BIG5));
+        assert_eq!(
+            encoding_by_name("windows-1252"),
+            Some(encoding_rs::WINDOWS_1252)
+        );
+        assert_eq!(encoding_by_name("latin1"), Some(encoding_rs::WINDOWS_1252));
+        assert_eq!(encoding_by_name("shift_jis"), Some(encoding_rs::SHIFT_JIS));
+        assert_eq!(encoding_by_name("iso-2022-kr"), None);
+        assert_eq!(encoding_by_name("klingon"), None);
+        assert_eq!(encoding_by_name(""), None);
+    }
+
+    #[test]
+    fn rows_can_move_to_another_thread() {
+        fn assert_send<T: Send>() {}
+        assert_send::<CsvRows>();
+        assert_send::<CsvRow>();
+    }
+
+    #[test]
+    fn missing_file_is_an_io_error() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        assert!(open_csv(&dir.path().join("nope.csv"), &CsvOptions::default()).is_err());
+    }
+}

@@ -1,0 +1,1408 @@
+//! The input layer (SPEC §2): finds the exports, reads every format, detects header rows, maps
+//! columns, types every value and accounts for every row. Files → typed rows + data issues.
+
+pub mod cell;
+pub mod csv_source;
+pub mod kinds;
+pub mod source;
+pub mod values;
+
+use crate::config::LoadedConfig;
+use crate::issues::{Issue, Severity};
+use crate::period::Period;
+use anyhow::{anyhow, bail, Context, Result};
+use cell::RawCell;
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+pub use kinds::{Field, Kind};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use source::{Book, Format, SourceRow};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+/// File extensions read from `--data DIR`.
+pub const DATA_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "tsv", "txt"];
+
+/// The header row must be among the first this many rows.
+const HEADER_SEARCH_ROWS: u32 = 20;
+
+/// An interned name or identifier (staff, customer, store, item...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sym(pub u32);
+
+/// Interns strings so a million rows naming a few thousand people hold each name once.
+#[derive(Debug, Default)]
+pub struct Interner {
+    map: HashMap<String, Sym>,
+    names: Vec<String>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, s: &str) -> Sym {
+        if let Some(&sym) = self.map.get(s) {
+            return sym;
+        }
+        let sym = Sym(self.names.len() as u32);
+        self.names.push(s.to_string());
+        self.map.insert(s.to_string(), sym);
+        sym
+    }
+
+    pub fn get(&self, s: &str) -> Option<Sym> {
+        self.map.get(s).copied()
+    }
+
+    pub fn name(&self, sym: Sym) -> &str {
+        self.names.get(sym.0 as usize).map(String::as_str).unwrap_or("")
+    }
+}
+
+/// Where a typed row came from: the input (index into `Dataset::inputs`) and its row number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowRef {
+    pub input: u32,
+    pub row: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Sale {
+    pub at: RowRef,
+    pub date: NaiveDate,
+    pub customer: Sym,
+    /// Amount in fen (cents); negative for a refund.
+    pub amount: i64,
+    pub order_id: Option<Sym>,
+    pub consultant: Option<Sym>,
+    pub doctor: Option<Sym>,
+    pub nurse: Option<Sym>,
+    pub department: Option<Sym>,
+    pub store: Option<Sym>,
+    pub item: Option<Sym>,
+    pub sale_type: Option<Sym>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Visit {
+    pub at: RowRef,
+    pub date: NaiveDate,
+    pub customer: Sym,
+    pub consultant: Sym,
+    /// Some(true) for 初诊 (first visit), Some(false) for 复诊.
+    pub first_visit: Option<bool>,
+    pub channel: Option<Sym>,
+    pub deal: Option<bool>,
+    pub department: Option<Sym>,
+    pub store: Option<Sym>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Complaint {
+    pub at: RowRef,
+    pub when: NaiveDateTime,
+    pub staff: Sym,
+    pub customer: Option<Sym>,
+    pub category: Option<Sym>,
+    pub valid: bool,
+    pub resolved_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RosterEntry {
+    pub at: RowRef,
+    pub staff: Sym,
+    pub staff_id: Option<Sym>,
+    pub role: String,
+    pub department: Option<Sym>,
+    pub store: Option<Sym>,
+    /// Monthly revenue target in fen.
+    pub target: Option<i64>,
+    pub hired: Option<NaiveDate>,
+    pub left: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TargetRow {
+    pub at: RowRef,
+    pub staff: Sym,
+    pub month: (i32, u32),
+    /// Revenue target in fen.
+    pub target: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Survey {
+    pub at: RowRef,
+    pub date: NaiveDate,
+    pub staff: Sym,
+    pub score: f64,
+    pub customer: Option<Sym>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rating {
+    pub at: RowRef,
+    pub staff: Sym,
+    pub month: (i32, u32),
+    pub item: Sym,
+    pub score: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Adjustment {
+    pub at: RowRef,
+    pub staff: Sym,
+    /// The period label it applies to: `2026-10`, `2026Q3` or `2026`.
+    pub period: String,
+    pub metric: String,
+    pub item: Option<String>,
+    pub value: Option<f64>,
+    pub score_delta: Option<f64>,
+    pub reason: String,
+    pub approved_by: String,
+}
+
+/// What one input (a CSV file or one sheet of a workbook) contributed (SPEC §2.5, §6.2).
+#[derive(Debug, Clone, Serialize)]
+pub struct InputReport {
+    pub kind: Kind,
+    pub file: String,
+    pub sheet: Option<String>,
+    pub sha256: String,
+    pub rows: u64,
+    pub used: u64,
+    pub out_of_period: u64,
+    pub rejected: u64,
+    pub skipped: u64,
+    /// Σ amount of the used sales rows, in yuan (sales only).
+    pub amount_used: Option<f64>,
+    #[serde(skip)]
+    pub format: &'static str,
+    #[serde(skip)]
+    pub encoding: Option<String>,
+    #[serde(skip)]
+    pub header_row: Option<u32>,
+    /// (column header as written, canonical field)
+    #[serde(skip)]
+    pub columns: Vec<(String, &'static str)>,
+    #[serde(skip)]
+    pub amount_used_fen: i64,
+}
+
+/// Everything read from the inputs.
+#[derive(Debug, Default)]
+pub struct Dataset {
+    pub names: Interner,
+    pub sales: Vec<Sale>,
+    pub visits: Vec<Visit>,
+    pub complaints: Vec<Complaint>,
+    pub roster: Vec<RosterEntry>,
+    pub targets: Vec<TargetRow>,
+    pub surveys: Vec<Survey>,
+    pub ratings: Vec<Rating>,
+    pub adjustments: Vec<Adjustment>,
+    pub inputs: Vec<InputReport>,
+    pub issues: Vec<Issue>,
+    /// The canonical columns each kind's inputs had (union over its inputs).
+    pub fields: HashMap<Kind, BTreeSet<Field>>,
+}
+
+impl Dataset {
+    /// Whether any input of this kind was given.
+    pub fn has(&self, kind: Kind) -> bool {
+        self.inputs.iter().any(|i| i.kind == kind)
+    }
+
+    /// Whether the inputs of `kind` had the column `field`.
+    pub fn has_field(&self, kind: Kind, field: Field) -> bool {
+        self.fields.get(&kind).is_some_and(|s| s.contains(&field))
+    }
+
+    pub fn name(&self, sym: Sym) -> &str {
+        self.names.name(sym)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.issues
+            .iter()
+            .filter(|i| i.severity == Severity::Error)
+            .count()
+    }
+}
+
+/// What to read and how.
+pub struct LoadOptions<'a> {
+    pub data_dir: &'a Path,
+    /// Whether `--data` was given (relative `[inputs]` paths resolve against it, else the config's folder).
+    pub data_dir_given: bool,
+    pub config: &'a LoadedConfig,
+    /// When given, rows dated outside it are counted as out of period.
+    pub period: Option<&'a Period>,
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Paths that are outputs of this run: never read as inputs.
+    pub outputs: Vec<PathBuf>,
+}
+
+/// One file to read, with the kind and sheet the config names for it, if any.
+struct Planned {
+    path: PathBuf,
+    display: String,
+    kind: Option<Kind>,
+    sheet: Option<String>,
+}
+
+/// Reads every input. Fails (exit 1) only when an input cannot be read at all, its kind cannot
+/// be told, or a required column is missing; problems in rows become data issues.
+pub fn load(opts: &LoadOptions) -> Result<Dataset> {
+    let mut ds = Dataset::default();
+    let planned = plan_inputs(opts, &mut ds.issues)?;
+    let aliases = build_aliases(opts.config)?;
+    let mut dedup: HashMap<u64, u32> = HashMap::new();
+    let mut sha_cache: HashMap<PathBuf, String> = HashMap::new();
+    for (i, p) in planned.iter().enumerate() {
+        let file_no = i as u32 + 1;
+        let sha = match sha_cache.get(&p.path) {
+            Some(s) => s.clone(),
+            None => {
+                let s = sha256_file(&p.path)
+                    .with_context(|| format!("cannot read {}", p.display))?;
+                sha_cache.insert(p.path.clone(), s.clone());
+                s
+            }
+        };
+        let ctx = FileCtx {
+            display: &p.display,
+            sha: &sha,
+            file_no,
+            aliases: &aliases,
+            opts,
+        };
+        read_file(p, &ctx, &mut ds, &mut dedup)?;
+    }
+    if ds.inputs.is_empty() {
+        bail!(
+            "no input files found in {}: export the month's sheets (消费流水, 到院咨询, 投诉...) as .xlsx or .csv into that folder, or pass --data",
+            opts.data_dir.display()
+        );
+    }
+    Ok(ds)
+}
+
+struct FileCtx<'a> {
+    display: &'a str,
+    sha: &'a str,
+    file_no: u32,
+    aliases: &'a Aliases,
+    opts: &'a LoadOptions<'a>,
+}
+
+fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    std::io::copy(&mut f, &mut h)?;
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn plan_inputs(opts: &LoadOptions, issues: &mut Vec<Issue>) -> Result<Vec<Planned>> {
+    let cfg = &opts.config.config;
+    let mut out = Vec::new();
+    if !cfg.inputs.is_empty() {
+        let base: PathBuf = if opts.data_dir_given {
+            opts.data_dir.to_path_buf()
+        } else {
+            opts.config
+                .base_dir()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| PathBuf::from("."))
+        };
+        for (key, files) in &cfg.inputs {
+            let kind = Kind::from_key(key).ok_or_else(|| {
+                anyhow!(
+                    "config {}: [inputs] {key} is not an input kind (use one of: sales, visits, complaints, roster, targets, surveys, ratings, adjustments)",
+                    opts.config.name()
+                )
+            })?;
+            for entry in files {
+                let (file, sheet) = match entry.rsplit_once('#') {
+                    Some((f, s)) if !s.is_empty() => (f, Some(s.to_string())),
+                    _ => (entry.as_str(), None),
+                };
+                let path = base.join(file);
+                if !path.is_file() {
+                    bail!(
+                        "config {}: [inputs] {key} names {}, which does not exist",
+                        opts.config.name(),
+                        path.display()
+                    );
+                }
+                out.push(Planned {
+                    display: file.to_string(),
+                    path,
+                    kind: Some(kind),
+                    sheet,
+                });
+            }
+        }
+        return Ok(out);
+    }
+    let dir = opts.data_dir;
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read the data folder {}", dir.display()))?;
+    let mut files: Vec<PathBuf> = Vec::new();
+    for e in entries {
+        let e = e.with_context(|| format!("cannot read the data folder {}", dir.display()))?;
+        let path = e.path();
+        if !path.is_file() {
+            continue;
+        }
+        let Some(ext) = path.extension().and_then(|x| x.to_str()) else {
+            continue;
+        };
+        if !DATA_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()) {
+            continue;
+        }
+        files.push(path);
+    }
+    files.sort();
+    for path in files {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let skip_reason = if name.starts_with("~$") {
+            Some("an Excel lock file (the workbook is open in Excel)")
+        } else if name.starts_with('.') {
+            Some("a hidden file")
+        } else if name.to_lowercase().starts_with("scorecard") {
+            Some("a scorecard written by clinic-kpi, not an export")
+        } else if is_output(&path, &opts.outputs) {
+            Some("this run's output file")
+        } else {
+            None
+        };
+        if let Some(why) = skip_reason {
+            issues.push(
+                Issue::new(Severity::Info, format!("not read: {why}")).at(&name, None),
+            );
+            continue;
+        }
+        out.push(Planned {
+            display: name,
+            path,
+            kind: None,
+            sheet: None,
+        });
+    }
+    Ok(out)
+}
+
+fn is_output(path: &Path, outputs: &[PathBuf]) -> bool {
+    let canon = std::fs::canonicalize(path).ok();
+    outputs.iter().any(|o| {
+        o == path || (canon.is_some() && std::fs::canonicalize(o).ok() == canon)
+    })
+}
+
+/// Each kind's aliases, normalised: (alias, field, priority). Config additions come first.
+/// Normalised alias → (field, priority; lower wins), per kind.
+type Aliases = HashMap<Kind, Vec<(String, Field, usize)>>;
+
+fn build_aliases(cfg: &LoadedConfig) -> Result<Aliases> {
+    for (kind_key, fields) in &cfg.config.columns {
+        let kind = Kind::from_key(kind_key).ok_or_else(|| {
+            anyhow!(
+                "config {}: [columns.{kind_key}] is not an input kind (use one of: sales, visits, complaints, roster, targets, surveys, ratings, adjustments)",
+                cfg.name()
+            )
+        })?;
+        for field in fields.keys() {
+            if !kind.columns().iter().any(|c| c.field.key() == field) {
+                let known: Vec<&str> = kind.columns().iter().map(|c| c.field.key()).collect();
+                bail!(
+                    "config {}: [columns.{kind_key}] {field} is not a {kind_key} column (known: {})",
+                    cfg.name(),
+                    known.join(", ")
+                );
+            }
+        }
+    }
+    let mut map = HashMap::new();
+    for kind in kinds::ALL_KINDS {
+        let extra = cfg.config.extra_aliases(kind.key());
+        let mut list = Vec::new();
+        for def in kind.columns() {
+            if let Some(more) = extra.get(def.field.key()) {
+                for a in more {
+                    list.push((values::normalize_header(a), def.field, 0));
+                }
+            }
+            for (i, a) in def.aliases.iter().enumerate() {
+                list.push((values::normalize_header(a), def.field, i + 1));
+            }
+        }
+        map.insert(kind, list);
+    }
+    Ok(map)
+}
+
+/// Reads one planned file: every sheet (or the one named) of a workbook, or a delimited text file.
+fn read_file(
+    p: &Planned,
+    ctx: &FileCtx,
+    ds: &mut Dataset,
+    dedup: &mut HashMap<u64, u32>,
+) -> Result<()> {
+    let format = source::sniff_format(&p.path)
+        .with_context(|| format!("cannot read {}", ctx.display))?;
+    match format {
+        Format::Empty => bail!(
+            "{} is empty (0 bytes): export it again from the clinic system",
+            ctx.display
+        ),
+        Format::Html => bail!(
+            "{} is a web page (HTML), not a spreadsheet, although its name says otherwise: open it in Excel and save it as .xlsx (文件 → 另存为 → Excel 工作簿), or export it again as CSV",
+            ctx.display
+        ),
+        Format::Csv => {
+            let kind = match p.kind {
+                Some(k) => k,
+                None => kind_of_name(ctx.display, None)?,
+            };
+            let mut sheet = SheetReader::new(kind, ctx, None, false, ds.inputs.len() as u32);
+            let csv_opts = csv_source::CsvOptions {
+                forced_encoding: ctx.opts.encoding,
+                max_field_bytes: 1 << 20,
+            };
+            let encoding = source::for_each_csv_row(&p.path, &csv_opts, &mut |row| {
+                sheet.on_row(row, ds, dedup)
+            })
+            .with_context(|| format!("cannot read {}", ctx.display))?;
+            sheet.report.format = "csv";
+            sheet.report.encoding = Some(encoding);
+            sheet.finish(ds)?;
+            Ok(())
+        }
+        _ => read_workbook(p, format, ctx, ds, dedup),
+    }
+}
+
+/// The kind named by a sheet name, else by the file name; an error when neither tells or a name
+/// names two kinds.
+fn kind_of_name(file: &str, sheet: Option<&str>) -> Result<Kind> {
+    if let Some(s) = sheet {
+        let ks = kinds::kinds_named_by(s);
+        if ks.len() == 1 {
+            return Ok(ks[0]);
+        }
+        if ks.len() > 1 {
+            bail!(
+                "{file}, sheet {s}: the sheet name names several kinds ({}): {}",
+                kind_list(&ks),
+                kinds::naming_hint()
+            );
+        }
+    }
+    let stem = Path::new(file)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| file.to_string());
+    let ks = kinds::kinds_named_by(&stem);
+    match ks.len() {
+        1 => Ok(ks[0]),
+        0 => bail!(
+            "{file}: cannot tell what this file holds from its name: {}",
+            kinds::naming_hint()
+        ),
+        _ => bail!(
+            "{file}: the file name names several kinds ({}): {}",
+            kind_list(&ks),
+            kinds::naming_hint()
+        ),
+    }
+}
+
+fn kind_list(ks: &[Kind]) -> String {
+    ks.iter().map(|k| k.key()).collect::<Vec<_>>().join(", ")
+}
+
+/// Runs `f`, turning a panic inside a third-party parser into an error naming the file.
+fn guarded<T>(display: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => bail!("{display} cannot be read: {e}"),
+        Err(p) => {
+            let what = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown fault".to_string());
+            bail!("{display} cannot be read: the spreadsheet reader failed on it ({what}); open it in Excel and save it again as .xlsx")
+        }
+    }
+}
+
+fn read_workbook(
+    p: &Planned,
+    format: Format,
+    ctx: &FileCtx,
+    ds: &mut Dataset,
+    dedup: &mut HashMap<u64, u32>,
+) -> Result<()> {
+    let mut book = guarded(ctx.display, || Book::open(&p.path, format))?;
+    let names = book.sheet_names();
+    let date1904 = book.date1904();
+    let sheets: Vec<String> = match &p.sheet {
+        Some(s) => {
+            if !names.iter().any(|n| n == s) {
+                bail!(
+                    "{}: there is no sheet {s} (sheets: {})",
+                    ctx.display,
+                    names.join(", ")
+                );
+            }
+            vec![s.clone()]
+        }
+        None => names.clone(),
+    };
+    // Decide each sheet's kind before reading any (an error names the sheet).
+    let mut plan: Vec<(String, Option<Kind>)> = Vec::new();
+    for s in &sheets {
+        let kind = match p.kind {
+            Some(k) => {
+                let named = kinds::kinds_named_by(s);
+                if !named.is_empty() && !named.contains(&k) && p.sheet.is_none() {
+                    None // a sheet of another kind in a workbook listed for `k`
+                } else {
+                    Some(k)
+                }
+            }
+            None => {
+                let by_sheet = kinds::kinds_named_by(s);
+                if by_sheet.len() > 1 {
+                    bail!(
+                        "{}, sheet {s}: the sheet name names several kinds ({}): {}",
+                        ctx.display,
+                        kind_list(&by_sheet),
+                        kinds::naming_hint()
+                    );
+                }
+                if by_sheet.len() == 1 {
+                    Some(by_sheet[0])
+                } else if sheets.len() == 1 {
+                    Some(kind_of_name(ctx.display, None)?)
+                } else {
+                    kind_of_name(ctx.display, None).ok()
+                }
+            }
+        };
+        plan.push((s.clone(), kind));
+    }
+    if plan.iter().all(|(_, k)| k.is_none()) {
+        bail!(
+            "{}: cannot tell what this workbook holds from its name or its sheet names ({}): {}",
+            ctx.display,
+            sheets.join(", "),
+            kinds::naming_hint()
+        );
+    }
+    for (sheet_name, kind) in plan {
+        let Some(kind) = kind else {
+            ds.issues.push(
+                Issue::new(
+                    Severity::Warning,
+                    "sheet not read: its name does not say what it holds; rename it (e.g. 消费, 到院, 投诉, 员工) to have it read",
+                )
+                .at(ctx.display, Some(&sheet_name)),
+            );
+            continue;
+        };
+        let mut sheet = SheetReader::new(
+            kind,
+            ctx,
+            Some(sheet_name.clone()),
+            date1904,
+            ds.inputs.len() as u32,
+        );
+        sheet.report.format = format.name();
+        let res = guarded(ctx.display, || {
+            book.for_each_row(&sheet_name, &mut |row| sheet.on_row(row, ds, dedup))
+        });
+        if let Err(e) = res {
+            bail!("{e} (sheet {sheet_name})");
+        }
+        if sheet.header.is_none() && sheet.last_row == 0 {
+            // A sheet with no cells at all: nothing to read, nothing lost.
+            ds.issues.push(
+                Issue::new(Severity::Info, "sheet is empty; nothing read")
+                    .at(ctx.display, Some(&sheet_name)),
+            );
+            continue;
+        }
+        sheet.finish(ds)?;
+    }
+    Ok(())
+}
+
+/// The columns found in a header row: for each canonical field, the column and its header text.
+#[derive(Debug, Default, Clone)]
+struct ColumnMap {
+    cols: Vec<(u32, Field, String)>,
+}
+
+impl ColumnMap {
+    fn col(&self, f: Field) -> Option<(u32, &str)> {
+        self.cols
+            .iter()
+            .find(|(_, g, _)| *g == f)
+            .map(|(c, _, h)| (*c, h.as_str()))
+    }
+}
+
+/// Reads one sheet (or CSV file) as one input of one kind, row by row.
+struct SheetReader<'a> {
+    kind: Kind,
+    ctx: &'a FileCtx<'a>,
+    sheet: Option<String>,
+    date1904: bool,
+    input_no: u32,
+    header: Option<ColumnMap>,
+    header_row: u32,
+    last_row: u32,
+    report: InputReport,
+    /// Set when no header row was found in the first rows.
+    no_header: bool,
+}
+
+impl<'a> SheetReader<'a> {
+    fn new(
+        kind: Kind,
+        ctx: &'a FileCtx<'a>,
+        sheet: Option<String>,
+        date1904: bool,
+        input_no: u32,
+    ) -> Self {
+        SheetReader {
+            kind,
+            ctx,
+            report: InputReport {
+                kind,
+                file: ctx.display.to_string(),
+                sheet: sheet.clone(),
+                sha256: ctx.sha.to_string(),
+                rows: 0,
+                used: 0,
+                out_of_period: 0,
+                rejected: 0,
+                skipped: 0,
+                amount_used: None,
+                format: "",
+                encoding: None,
+                header_row: None,
+                columns: Vec::new(),
+                amount_used_fen: 0,
+            },
+            sheet,
+            date1904,
+            input_no,
+            header: None,
+            header_row: 0,
+            last_row: 0,
+            no_header: false,
+        }
+    }
+
+    fn issue(&self, severity: Severity, row: u32, message: impl Into<String>) -> Issue {
+        Issue::new(severity, message)
+            .at(self.ctx.display, self.sheet.as_deref())
+            .row(row)
+    }
+
+    fn on_row(&mut self, row: SourceRow, ds: &mut Dataset, dedup: &mut HashMap<u64, u32>) {
+        let row_no = match &row {
+            SourceRow::Row { row, .. } | SourceRow::Bad { row, .. } => *row,
+        };
+        let prev = self.last_row;
+        self.last_row = self.last_row.max(row_no);
+        if self.no_header {
+            return;
+        }
+        let Some(map) = self.header.as_ref() else {
+            if row_no > HEADER_SEARCH_ROWS {
+                self.no_header = true;
+                return;
+            }
+            if let SourceRow::Row { row, cells } = &row {
+                if let Some(map) = detect_header(cells, &self.ctx.aliases[&self.kind]) {
+                    self.header = Some(map);
+                    self.header_row = *row;
+                }
+            }
+            return;
+        };
+        // Rows between the previous row and this one that had no cells are blank rows.
+        if row_no > prev + 1 && prev >= self.header_row {
+            let blanks = (row_no - prev - 1) as u64;
+            self.report.rows += blanks;
+            self.report.skipped += blanks;
+        }
+        if row_no <= prev {
+            // Out of order or repeated row number (a hand-edited file): still accounted.
+        }
+        self.report.rows += 1;
+        let cells = match row {
+            SourceRow::Bad { row, message } => {
+                self.report.rejected += 1;
+                ds.issues.push(self.issue(Severity::Error, row, message));
+                return;
+            }
+            SourceRow::Row { cells, .. } => cells,
+        };
+        if cells.iter().all(|(_, c)| c.is_blank()) {
+            self.report.skipped += 1;
+            return;
+        }
+        if let Some((_, first)) = cells.iter().find(|(_, c)| !c.is_blank()) {
+            if is_totals_label(first) {
+                self.report.skipped += 1;
+                ds.issues.push(self.issue(
+                    Severity::Info,
+                    row_no,
+                    format!("totals row skipped ({})", first.display()),
+                ));
+                return;
+            }
+        }
+        let map = map.clone();
+        let cx = RowCx {
+            cells: &cells,
+            map: &map,
+            reader: self,
+            row: row_no,
+            date1904: self.date1904,
+        };
+        let mut problems = Vec::new();
+        let at = RowRef {
+            input: self.input_no,
+            row: row_no,
+        };
+        let parsed = parse_record(self.kind, &cx, at, &mut ds.names, &mut problems);
+        if !problems.is_empty() {
+            self.report.rejected += 1;
+            ds.issues.extend(problems);
+            return;
+        }
+        let Some(rec) = parsed else {
+            self.report.rejected += 1;
+            return;
+        };
+        // A row repeating a row of another file (overlapping exports) counts once.
+        let key = rec.dedup_key(self.kind);
+        match dedup.get(&key) {
+            Some(&file) if file != self.ctx.file_no => {
+                self.report.skipped += 1;
+                ds.issues.push(self.issue(
+                    Severity::Info,
+                    row_no,
+                    "repeats a row of another file; counted once",
+                ));
+                return;
+            }
+            Some(_) => {}
+            None => {
+                dedup.insert(key, self.ctx.file_no);
+            }
+        }
+        let in_period = match self.ctx.opts.period {
+            None => true,
+            Some(p) => rec.in_period(p),
+        };
+        if in_period {
+            self.report.used += 1;
+            if let Record::Sale(s) = &rec {
+                self.report.amount_used_fen += s.amount;
+            }
+        } else {
+            self.report.out_of_period += 1;
+        }
+        rec.store(ds);
+    }
+
+    fn finish(mut self, ds: &mut Dataset) -> Result<()> {
+        let where_ = match &self.sheet {
+            Some(s) => format!("{}, sheet {s}", self.ctx.display),
+            None => self.ctx.display.to_string(),
+        };
+        let Some(map) = self.header.take() else {
+            let expected: Vec<&str> = self
+                .kind
+                .columns()
+                .iter()
+                .filter(|c| c.required)
+                .map(|c| c.aliases[0])
+                .collect();
+            bail!(
+                "{where_}: no header row in the first {HEADER_SEARCH_ROWS} rows: a {} header needs at least two known column names, such as {}",
+                self.kind.key(),
+                expected.join(", ")
+            );
+        };
+        let missing: Vec<String> = self
+            .kind
+            .columns()
+            .iter()
+            .filter(|c| c.required && map.col(c.field).is_none())
+            .map(|c| format!("{} ({})", c.field.key(), c.aliases[..c.aliases.len().min(3)].join("/")))
+            .collect();
+        if !missing.is_empty() {
+            bail!(
+                "{where_}, row {}: the {} header lacks required column(s) {}: rename the column or add its name under [columns.{}] in the config",
+                self.header_row,
+                self.kind.key(),
+                missing.join(", "),
+                self.kind.key()
+            );
+        }
+        self.report.header_row = Some(self.header_row);
+        self.report.columns = map
+            .cols
+            .iter()
+            .map(|(_, f, h)| (h.clone(), f.key()))
+            .collect();
+        if self.kind == Kind::Sales {
+            self.report.amount_used = Some(self.report.amount_used_fen as f64 / 100.0);
+        }
+        let fields = ds.fields.entry(self.kind).or_default();
+        for (_, f, _) in &map.cols {
+            fields.insert(*f);
+        }
+        ds.inputs.push(self.report);
+        Ok(())
+    }
+}
+
+fn is_totals_label(cell: &RawCell) -> bool {
+    let RawCell::Text(t) = cell else {
+        return false;
+    };
+    let t = values::fold_text(t).to_lowercase();
+    ["合计", "总计", "小计", "total"]
+        .iter()
+        .any(|k| t.starts_with(k))
+}
+
+/// The header row: at least two cells that match a known column name of the kind.
+fn detect_header(cells: &[(u32, RawCell)], aliases: &[(String, Field, usize)]) -> Option<ColumnMap> {
+    let mut best: HashMap<Field, (usize, u32, String)> = HashMap::new();
+    for (col, cell) in cells {
+        let RawCell::Text(text) = cell else { continue };
+        let norm = values::normalize_header(text);
+        if norm.is_empty() {
+            continue;
+        }
+        let Some((_, field, prio)) = aliases.iter().find(|(a, _, _)| *a == norm) else {
+            continue;
+        };
+        let better = match best.get(field) {
+            None => true,
+            Some((p, _, _)) => prio < p,
+        };
+        if better {
+            best.insert(*field, (*prio, *col, text.trim().to_string()));
+        }
+    }
+    if best.len() < 2 {
+        return None;
+    }
+    let mut cols: Vec<(u32, Field, String)> =
+        best.into_iter().map(|(f, (_, c, h))| (c, f, h)).collect();
+    cols.sort_by_key(|(c, _, _)| *c);
+    Some(ColumnMap { cols })
+}
+
+/// One data row with its column map, for typing cells and locating issues.
+struct RowCx<'a> {
+    cells: &'a [(u32, RawCell)],
+    map: &'a ColumnMap,
+    reader: &'a SheetReader<'a>,
+    row: u32,
+    date1904: bool,
+}
+
+impl RowCx<'_> {
+    fn cell(&self, f: Field) -> Option<(&RawCell, &str)> {
+        let (col, header) = self.map.col(f)?;
+        let i = self.cells.binary_search_by_key(&col, |(c, _)| *c).ok()?;
+        let cell = &self.cells[i].1;
+        if cell.is_blank() {
+            None
+        } else {
+            Some((cell, header))
+        }
+    }
+
+    fn header(&self, f: Field) -> String {
+        self.map
+            .col(f)
+            .map(|(_, h)| h.to_string())
+            .unwrap_or_else(|| f.key().to_string())
+    }
+
+    fn problem(&self, f: Field, raw: &RawCell, msg: String) -> Issue {
+        let shown = if f == Field::Customer {
+            values::mask_customer(&raw.display())
+        } else {
+            raw.display()
+        };
+        self.reader
+            .issue(Severity::Error, self.row, msg)
+            .column(&self.header(f))
+            .value(shown)
+    }
+
+    /// A required value: missing or unreadable → an issue, None.
+    fn required<T>(
+        &self,
+        f: Field,
+        what: &str,
+        parse: impl Fn(&RawCell) -> Result<T, String>,
+        problems: &mut Vec<Issue>,
+    ) -> Option<T> {
+        match self.cell(f) {
+            None => {
+                problems.push(
+                    self.reader
+                        .issue(
+                            Severity::Error,
+                            self.row,
+                            format!("{what} is missing; the row is not used"),
+                        )
+                        .column(&self.header(f))
+                        .value(""),
+                );
+                None
+            }
+            Some((raw, _)) => self.parsed(f, raw, what, parse, problems),
+        }
+    }
+
+    /// An optional value: absent → None; present but unreadable → an issue.
+    fn optional<T>(
+        &self,
+        f: Field,
+        what: &str,
+        parse: impl Fn(&RawCell) -> Result<T, String>,
+        problems: &mut Vec<Issue>,
+    ) -> Option<T> {
+        let (raw, _) = self.cell(f)?;
+        self.parsed(f, raw, what, parse, problems)
+    }
+
+    fn parsed<T>(
+        &self,
+        f: Field,
+        raw: &RawCell,
+        what: &str,
+        parse: impl Fn(&RawCell) -> Result<T, String>,
+        problems: &mut Vec<Issue>,
+    ) -> Option<T> {
+        match parse(raw) {
+            Ok(v) => Some(v),
+            Err(why) => {
+                let shown = if f == Field::Customer {
+                    values::mask_customer(&raw.display())
+                } else {
+                    raw.display()
+                };
+                // The reason is added when it says more than "not an amount".
+                let detail = if why.starts_with("not ") || why == "empty" {
+                    String::new()
+                } else {
+                    format!(" ({why})")
+                };
+                problems.push(self.problem(
+                    f,
+                    raw,
+                    format!("'{shown}' is not {what}{detail}; the row is not used"),
+                ));
+                None
+            }
+        }
+    }
+
+    fn name(&self, f: Field, names: &mut Interner) -> Option<Sym> {
+        let (raw, _) = self.cell(f)?;
+        values::normalize_name(raw).map(|n| names.intern(&n))
+    }
+
+    fn required_name(
+        &self,
+        f: Field,
+        what: &str,
+        names: &mut Interner,
+        problems: &mut Vec<Issue>,
+    ) -> Option<Sym> {
+        let n = self.required(
+            f,
+            what,
+            |c| values::normalize_name(c).ok_or_else(|| "empty".to_string()),
+            problems,
+        )?;
+        Some(names.intern(&n))
+    }
+
+    fn date(&self, f: Field, required: bool, problems: &mut Vec<Issue>) -> Option<NaiveDateTime> {
+        let d1904 = self.date1904;
+        if required {
+            self.required(f, "a date", |c| values::parse_datetime(c, d1904), problems)
+        } else {
+            self.optional(f, "a date", |c| values::parse_datetime(c, d1904), problems)
+        }
+    }
+}
+
+enum Record {
+    Sale(Sale),
+    Visit(Visit),
+    Complaint(Complaint),
+    Roster(RosterEntry),
+    Target(TargetRow),
+    Survey(Survey),
+    Rating(Rating),
+    Adjustment(Adjustment),
+}
+
+fn parse_visit_type(c: &RawCell) -> Result<bool, String> {
+    let t = values::fold_text(&c.display()).to_lowercase();
+    match t.as_str() {
+        "初诊" | "首诊" | "新客" | "first" | "new" => Ok(true),
+        "复诊" | "再诊" | "老客" | "return" | "revisit" => Ok(false),
+        _ => Err("use 初诊 or 复诊".to_string()),
+    }
+}
+
+/// A period label for adjustments: `2026-10`, `2026年10月`, a date in the month, `2026Q3`, `2026`.
+pub fn parse_period_label(c: &RawCell, date1904: bool) -> Result<String, String> {
+    let t = values::fold_text(&c.display()).to_uppercase();
+    if let Some((y, q)) = t.split_once('Q') {
+        let y = y.trim_end_matches('-').trim();
+        if let (Ok(y), Ok(q)) = (y.parse::<i32>(), q.trim().parse::<u32>()) {
+            if (1..=4).contains(&q) && (1900..=9999).contains(&y) {
+                return Ok(format!("{y:04}Q{q}"));
+            }
+        }
+        return Err("write a quarter as 2026Q3".to_string());
+    }
+    let year_only = t.trim_end_matches('年');
+    if year_only.len() == 4 && year_only.chars().all(|ch| ch.is_ascii_digit()) {
+        return Ok(year_only.to_string());
+    }
+    let (y, m) = values::parse_month(c, date1904)?;
+    Ok(format!("{y:04}-{m:02}"))
+}
+
+fn parse_score_0_100(c: &RawCell) -> Result<f64, String> {
+    let v = values::parse_number(c)?;
+    if (0.0..=100.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err("a rating is between 0 and 100".to_string())
+    }
+}
+
+fn parse_record(
+    kind: Kind,
+    cx: &RowCx,
+    at: RowRef,
+    names: &mut Interner,
+    problems: &mut Vec<Issue>,
+) -> Option<Record> {
+    let d1904 = cx.date1904;
+    match kind {
+        Kind::Sales => {
+            let date = cx.date(Field::Date, true, problems);
+            let customer = cx.required_name(Field::Customer, "the customer", names, problems);
+            let amount = cx.required(Field::Amount, "an amount", values::parse_amount, problems);
+            let rec = Sale {
+                at,
+                date: date?.date(),
+                customer: customer?,
+                amount: amount?,
+                order_id: cx.name(Field::OrderId, names),
+                consultant: cx.name(Field::Consultant, names),
+                doctor: cx.name(Field::Doctor, names),
+                nurse: cx.name(Field::Nurse, names),
+                department: cx.name(Field::Department, names),
+                store: cx.name(Field::Store, names),
+                item: cx.name(Field::Item, names),
+                sale_type: cx.name(Field::Type, names),
+            };
+            Some(Record::Sale(rec))
+        }
+        Kind::Visits => {
+            let date = cx.date(Field::Date, true, problems);
+            let customer = cx.required_name(Field::Customer, "the customer", names, problems);
+            let consultant =
+                cx.required_name(Field::Consultant, "the consultant", names, problems);
+            let first_visit =
+                cx.optional(Field::VisitType, "a visit type", parse_visit_type, problems);
+            let deal = cx.optional(Field::Deal, "a yes/no deal", values::parse_yes_no, problems);
+            if !problems.is_empty() {
+                return None;
+            }
+            Some(Record::Visit(Visit {
+                at,
+                date: date?.date(),
+                customer: customer?,
+                consultant: consultant?,
+                first_visit,
+                channel: cx.name(Field::Channel, names),
+                deal,
+                department: cx.name(Field::Department, names),
+                store: cx.name(Field::Store, names),
+            }))
+        }
+        Kind::Complaints => {
+            let when = cx.date(Field::Date, true, problems);
+            let staff = cx.required_name(Field::Staff, "the staff member", names, problems);
+            let valid = cx.optional(Field::Valid, "a yes/no", values::parse_yes_no, problems);
+            let resolved_at = cx.date(Field::ResolvedAt, false, problems);
+            if !problems.is_empty() {
+                return None;
+            }
+            Some(Record::Complaint(Complaint {
+                at,
+                when: when?,
+                staff: staff?,
+                customer: cx.name(Field::Customer, names),
+                category: cx.name(Field::Category, names),
+                valid: valid.unwrap_or(true),
+                resolved_at,
+            }))
+        }
+        Kind::Roster => {
+            let staff = cx.required_name(Field::Staff, "the name", names, problems);
+            let role = cx.required(
+                Field::Role,
+                "a role",
+                |c| values::normalize_name(c).ok_or_else(|| "empty".to_string()),
+                problems,
+            );
+            let target = cx.optional(Field::Target, "an amount", values::parse_amount, problems);
+            let hired = cx.optional(
+                Field::Hired,
+                "a date",
+                |c| values::parse_date(c, d1904),
+                problems,
+            );
+            let left = cx.optional(
+                Field::Left,
+                "a date",
+                |c| values::parse_date(c, d1904),
+                problems,
+            );
+            if !problems.is_empty() {
+                return None;
+            }
+            Some(Record::Roster(RosterEntry {
+                at,
+                staff: staff?,
+                staff_id: cx.name(Field::StaffId, names),
+                role: role?,
+                department: cx.name(Field::Department, names),
+                store: cx.name(Field::Store, names),
+                target,
+                hired,
+                left,
+            }))
+        }
+        Kind::Targets => {
+            let staff = cx.required_name(Field::Staff, "the name", names, problems);
+            let month = cx.required(
+                Field::Month,
+                "a month",
+                |c| values::parse_month(c, d1904),
+                problems,
+            );
+            let target = cx.required(Field::Target, "an amount", values::parse_amount, problems);
+            Some(Record::Target(TargetRow {
+                at,
+                staff: staff?,
+                month: month?,
+                target: target?,
+            }))
+        }
+        Kind::Surveys => {
+            let date = cx.date(Field::Date, true, problems);
+            let staff = cx.required_name(Field::Staff, "the staff member", names, problems);
+            let score = cx.required(
+                Field::Score,
+                "a score",
+                |c| {
+                    let v = values::parse_number(c)?;
+                    if v >= 0.0 {
+                        Ok(v)
+                    } else {
+                        Err("a score is not negative".to_string())
+                    }
+                },
+                problems,
+            );
+            Some(Record::Survey(Survey {
+                at,
+                date: date?.date(),
+                staff: staff?,
+                score: score?,
+                customer: cx.name(Field::Customer, names),
+            }))
+        }
+        Kind::Ratings => {
+            let staff = cx.required_name(Field::Staff, "the name", names, problems);
+            let month = cx.required(
+                Field::Month,
+                "a month",
+                |c| values::parse_month(c, d1904),
+                problems,
+            );
+            let item = cx.required_name(Field::Item, "the rating item", names, problems);
+            let score = cx.required(Field::Score, "a score", parse_score_0_100, problems);
+            Some(Record::Rating(Rating {
+                at,
+                staff: staff?,
+                month: month?,
+                item: item?,
+                score: score?,
+            }))
+        }
+        Kind::Adjustments => {
+            let staff = cx.required_name(Field::Staff, "the name", names, problems);
+            let period = cx.required(
+                Field::Month,
+                "a period",
+                |c| parse_period_label(c, d1904),
+                problems,
+            );
+            let text = |c: &RawCell| values::normalize_name(c).ok_or_else(|| "empty".to_string());
+            let metric = cx.required(Field::Metric, "a metric", text, problems);
+            let item = cx.optional(Field::Item, "an item", text, problems);
+            let value = cx.optional(Field::Value, "a number", values::parse_number, problems);
+            let score_delta =
+                cx.optional(Field::ScoreDelta, "a number", values::parse_number, problems);
+            let reason = cx.required(Field::Reason, "a reason", text, problems);
+            let approved_by = cx.required(Field::ApprovedBy, "an approver", text, problems);
+            if problems.is_empty() && value.is_none() && score_delta.is_none() {
+                problems.push(
+                    cx.reader
+                        .issue(
+                            Severity::Error,
+                            cx.row,
+                            "an adjustment needs a value (调整值) or a score_delta (加减分); the row is not used",
+                        ),
+                );
+            }
+            if !problems.is_empty() {
+                return None;
+            }
+            Some(Record::Adjustment(Adjustment {
+                at,
+                staff: staff?,
+                period: period?,
+                metric: metric?,
+                item,
+                value,
+                score_delta,
+                reason: reason?,
+                approved_by: approved_by?,
+            }))
+        }
+    }
+}
+
+impl Record {
+    fn in_period(&self, p: &Period) -> bool {
+        let months = || p.year_months();
+        match self {
+            Record::Sale(s) => p.contains(s.date),
+            Record::Visit(v) => p.contains(v.date),
+            Record::Complaint(c) => p.contains(c.when.date()),
+            Record::Roster(_) => true,
+            Record::Target(t) => months().contains(&t.month),
+            Record::Survey(s) => p.contains(s.date),
+            Record::Rating(r) => months().contains(&r.month),
+            Record::Adjustment(a) => a.period == p.label,
+        }
+    }
+
+    /// For sales: order id, date, customer, item and amount; for other kinds: every field.
+    fn dedup_key(&self, kind: Kind) -> u64 {
+        let mut h = DefaultHasher::new();
+        kind.hash(&mut h);
+        match self {
+            Record::Sale(s) => (s.order_id, s.date, s.customer, s.item, s.amount).hash(&mut h),
+            Record::Visit(v) => (
+                v.date,
+                v.customer,
+                v.consultant,
+                v.first_visit,
+                v.channel,
+                v.deal,
+                v.department,
+                v.store,
+            )
+                .hash(&mut h),
+            Record::Complaint(c) => (
+                c.when,
+                c.staff,
+                c.customer,
+                c.category,
+                c.valid,
+                c.resolved_at,
+            )
+                .hash(&mut h),
+            Record::Roster(r) => (
+                r.staff,
+                r.staff_id,
+                &r.role,
+                r.department,
+                r.store,
+                r.target,
+                r.hired,
+                r.left,
+            )
+                .hash(&mut h),
+            Record::Target(t) => (t.staff, t.month, t.target).hash(&mut h),
+            Record::Survey(s) => (s.date, s.staff, s.score.to_bits(), s.customer).hash(&mut h),
+            Record::Rating(r) => (r.staff, r.month, r.item, r.score.to_bits()).hash(&mut h),
+            Record::Adjustment(a) => (
+                a.staff,
+                &a.period,
+                &a.metric,
+                &a.item,
+                a.value.map(f64::to_bits),
+                a.score_delta.map(f64::to_bits),
+                &a.reason,
+                &a.approved_by,
+            )
+                .hash(&mut h),
+        }
+        h.finish()
+    }
+
+    fn store(self, ds: &mut Dataset) {
+        match self {
+            Record::Sale(r) => ds.sales.push(r),
+            Record::Visit(r) => ds.visits.push(r),
+            Record::Complaint(r) => ds.complaints.push(r),
+            Record::Roster(r) => ds.roster.push(r),
+            Record::Target(r) => ds.targets.push(r),
+            Record::Survey(r) => ds.surveys.push(r),
+            Record::Rating(r) => ds.ratings.push(r),
+            Record::Adjustment(r) => ds.adjustments.push(r),
+        }
+    }
+}
+
+/// The month of a date, as the (year, month) pair used by targets and ratings.
+pub fn year_month(d: NaiveDate) -> (i32, u32) {
+    (d.year(), d.month())
+}

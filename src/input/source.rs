@@ -1,0 +1,309 @@
+//! Opening a file by what its content is, and streaming its rows as `RawCell`s.
+
+use super::cell::RawCell;
+use super::csv_source::{self, CsvOptions, CsvRow};
+use super::values;
+use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsb, Xlsx};
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+/// What a file really is, told from its first bytes (and the extension among zip formats).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xlsb,
+    Ods,
+    Xls,
+    Csv,
+    Html,
+    Empty,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Xlsb => "xlsb",
+            Format::Ods => "ods",
+            Format::Xls => "xls",
+            Format::Csv => "csv",
+            Format::Html => "html",
+            Format::Empty => "empty",
+        }
+    }
+
+    pub fn is_workbook(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Xlsb | Format::Ods | Format::Xls)
+    }
+}
+
+/// Tells the format from the content: a zip is an OOXML/ODF workbook, an OLE file an xls,
+/// markup an HTML table (what web systems save as `.xls`), anything else delimited text.
+pub fn sniff_format(path: &Path) -> std::io::Result<Format> {
+    let mut head = [0u8; 512];
+    let mut f = File::open(path)?;
+    let mut n = 0;
+    while n < head.len() {
+        let got = f.read(&mut head[n..])?;
+        if got == 0 {
+            break;
+        }
+        n += got;
+    }
+    let head = &head[..n];
+    if head.is_empty() {
+        return Ok(Format::Empty);
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if head.starts_with(b"PK\x03\x04") {
+        return Ok(match ext.as_str() {
+            "xlsb" => Format::Xlsb,
+            "ods" => Format::Ods,
+            _ => Format::Xlsx,
+        });
+    }
+    if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Ok(Format::Xls);
+    }
+    // Markup: skip a UTF-8 BOM and whitespace, then look for a tag.
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let trimmed: Vec<u8> = text
+        .iter()
+        .copied()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take(64)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    if trimmed.starts_with(b"<!doctype html")
+        || trimmed.starts_with(b"<html")
+        || trimmed.starts_with(b"<table")
+        || trimmed.starts_with(b"<?xml")
+        || trimmed.starts_with(b"<meta")
+        || trimmed.starts_with(b"<head")
+    {
+        return Ok(Format::Html);
+    }
+    Ok(Format::Csv)
+}
+
+/// One row of a sheet: its row number as a spreadsheet shows it and its non-empty cells by
+/// 0-based column, or a row the reader could not decode.
+pub enum SourceRow {
+    Row { row: u32, cells: Vec<(u32, RawCell)> },
+    Bad { row: u32, message: String },
+}
+
+/// An open workbook of any calamine format.
+pub enum Book {
+    Xlsx(Xlsx<BufReader<File>>),
+    Xlsb(Xlsb<BufReader<File>>),
+    Ods(Ods<BufReader<File>>),
+    Xls(Xls<BufReader<File>>),
+}
+
+impl Book {
+    pub fn open(path: &Path, format: Format) -> Result<Book, String> {
+        let file = File::open(path).map_err(|e| e.to_string())?;
+        let rd = BufReader::new(file);
+        let book = match format {
+            Format::Xlsx => Book::Xlsx(Xlsx::new(rd).map_err(|e| e.to_string())?),
+            Format::Xlsb => Book::Xlsb(Xlsb::new(rd).map_err(|e| e.to_string())?),
+            Format::Ods => Book::Ods(Ods::new(rd).map_err(|e| e.to_string())?),
+            Format::Xls => Book::Xls(Xls::new(rd).map_err(|e| e.to_string())?),
+            _ => return Err(format!("{} is not a workbook format", format.name())),
+        };
+        Ok(book)
+    }
+
+    pub fn sheet_names(&self) -> Vec<String> {
+        match self {
+            Book::Xlsx(b) => b.sheet_names(),
+            Book::Xlsb(b) => b.sheet_names(),
+            Book::Ods(b) => b.sheet_names(),
+            Book::Xls(b) => b.sheet_names(),
+        }
+    }
+
+    pub fn date1904(&self) -> bool {
+        match self {
+            Book::Xlsx(b) => b.has_1904_epoch(),
+            Book::Xlsb(b) => b.has_1904_epoch(),
+            Book::Xls(b) => b.has_1904_epoch(),
+            Book::Ods(_) => false,
+        }
+    }
+
+    /// Streams the rows of `sheet` to `on_row`, in order. xlsx and xlsb are read cell by cell
+    /// (never as a dense range: one cell at XFD1048576 would make a range of 17 billion cells).
+    pub fn for_each_row(
+        &mut self,
+        sheet: &str,
+        on_row: &mut dyn FnMut(SourceRow),
+    ) -> Result<(), String> {
+        let date1904 = self.date1904();
+        let mut grouper = RowGrouper::default();
+        match self {
+            Book::Xlsx(b) => {
+                let mut rd = b.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
+                while let Some(cell) = rd.next_cell().map_err(|e| e.to_string())? {
+                    let (r, c) = cell.get_position();
+                    grouper.push(r, c, from_data_ref(cell.get_value(), date1904), on_row);
+                }
+            }
+            Book::Xlsb(b) => {
+                let mut rd = b.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
+                while let Some(cell) = rd.next_cell().map_err(|e| e.to_string())? {
+                    let (r, c) = cell.get_position();
+                    grouper.push(r, c, from_data_ref(cell.get_value(), date1904), on_row);
+                }
+            }
+            Book::Ods(b) => {
+                let range = b.worksheet_range(sheet).map_err(|e| e.to_string())?;
+                push_range(&range, date1904, &mut grouper, on_row);
+            }
+            Book::Xls(b) => {
+                let range = b.worksheet_range(sheet).map_err(|e| e.to_string())?;
+                push_range(&range, date1904, &mut grouper, on_row);
+            }
+        }
+        grouper.finish(on_row);
+        Ok(())
+    }
+}
+
+fn push_range(
+    range: &calamine::Range<Data>,
+    date1904: bool,
+    grouper: &mut RowGrouper,
+    on_row: &mut dyn FnMut(SourceRow),
+) {
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    for (r, c, v) in range.used_cells() {
+        let cell = from_data(v, date1904);
+        let row = r0.saturating_add(r as u32);
+        let col = c0.saturating_add(c as u32);
+        grouper.push(row, col, cell, on_row);
+    }
+}
+
+/// Collects cells (arriving in row order) into rows. A cell arriving for an earlier row than
+/// the current one (a hand-edited file can list them out of order) starts a new row entry
+/// with that number rather than being lost.
+#[derive(Default)]
+struct RowGrouper {
+    current: Option<u32>,
+    cells: Vec<(u32, RawCell)>,
+}
+
+impl RowGrouper {
+    fn push(&mut self, row: u32, col: u32, cell: RawCell, on_row: &mut dyn FnMut(SourceRow)) {
+        if cell.is_blank() {
+            return;
+        }
+        if self.current != Some(row) {
+            self.finish(on_row);
+            self.current = Some(row);
+        }
+        self.cells.push((col, cell));
+    }
+
+    fn finish(&mut self, on_row: &mut dyn FnMut(SourceRow)) {
+        if let Some(r) = self.current.take() {
+            let mut cells = std::mem::take(&mut self.cells);
+            cells.sort_by_key(|(c, _)| *c);
+            // 0-based row index → the row number a spreadsheet shows.
+            on_row(SourceRow::Row {
+                row: r.saturating_add(1),
+                cells,
+            });
+        }
+    }
+}
+
+fn from_serial(serial: f64, date1904: bool) -> RawCell {
+    match values::parse_datetime(&RawCell::Number(serial), date1904) {
+        Ok(d) => RawCell::Date(d),
+        Err(_) => RawCell::BadDate(serial),
+    }
+}
+
+fn from_iso(s: &str) -> RawCell {
+    let t = s.trim();
+    if let Ok(d) = chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f") {
+        return RawCell::Date(d);
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return RawCell::Date(d.and_time(chrono::NaiveTime::MIN));
+    }
+    RawCell::Text(s.to_string())
+}
+
+fn from_data_ref(v: &DataRef<'_>, date1904: bool) -> RawCell {
+    match v {
+        DataRef::Int(i) => RawCell::Number(*i as f64),
+        DataRef::Float(f) => RawCell::Number(*f),
+        DataRef::String(s) => RawCell::Text(s.clone()),
+        DataRef::SharedString(s) => RawCell::Text((*s).to_string()),
+        DataRef::Bool(b) => RawCell::Bool(*b),
+        DataRef::DateTime(dt) => {
+            if dt.is_duration() {
+                RawCell::Number(dt.as_f64())
+            } else {
+                from_serial(dt.as_f64(), date1904)
+            }
+        }
+        DataRef::DateTimeIso(s) => from_iso(s),
+        DataRef::DurationIso(s) => RawCell::Text(s.clone()),
+        DataRef::Error(e) => RawCell::Error(e.to_string()),
+        DataRef::Empty => RawCell::Empty,
+    }
+}
+
+fn from_data(v: &Data, date1904: bool) -> RawCell {
+    match v {
+        Data::Int(i) => RawCell::Number(*i as f64),
+        Data::Float(f) => RawCell::Number(*f),
+        Data::String(s) => RawCell::Text(s.clone()),
+        Data::Bool(b) => RawCell::Bool(*b),
+        Data::DateTime(dt) => {
+            if dt.is_duration() {
+                RawCell::Number(dt.as_f64())
+            } else {
+                from_serial(dt.as_f64(), date1904)
+            }
+        }
+        Data::DateTimeIso(s) => from_iso(s),
+        Data::DurationIso(s) => RawCell::Text(s.clone()),
+        Data::Error(e) => RawCell::Error(e.to_string()),
+        Data::Empty => RawCell::Empty,
+    }
+}
+
+/// Streams a delimited text file's rows.
+pub fn for_each_csv_row(
+    path: &Path,
+    opts: &CsvOptions,
+    on_row: &mut dyn FnMut(SourceRow),
+) -> std::io::Result<String> {
+    let (info, rows) = csv_source::open_csv(path, opts)?;
+    for r in rows {
+        match r {
+            CsvRow::Row { row, cells } => {
+                let cells = cells
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, c)| !c.is_blank())
+                    .map(|(i, c)| (i as u32, c))
+                    .collect();
+                on_row(SourceRow::Row { row, cells });
+            }
+            CsvRow::Bad { row, message } => on_row(SourceRow::Bad { row, message }),
+        }
+    }
+    Ok(info.encoding.to_string())
+}

@@ -1,0 +1,109 @@
+//! Data issues: problems found in the inputs. They are collected, never fatal, and reported.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn key(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match (self, lang) {
+            (Severity::Error, crate::Lang::Zh) => "错误",
+            (Severity::Warning, crate::Lang::Zh) => "警告",
+            (Severity::Info, crate::Lang::Zh) => "提示",
+            (Severity::Error, crate::Lang::En) => "error",
+            (Severity::Warning, crate::Lang::En) => "warning",
+            (Severity::Info, crate::Lang::En) => "info",
+        }
+    }
+}
+
+/// One data issue, located as precisely as it can be (SPEC §2.5). Customer identifiers in
+/// `value` and `message` are masked by whoever creates the issue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Issue {
+    pub severity: Severity,
+    pub file: Option<String>,
+    pub sheet: Option<String>,
+    pub row: Option<u32>,
+    pub column: Option<String>,
+    pub value: Option<String>,
+    pub message: String,
+}
+
+impl Issue {
+    pub fn new(severity: Severity, message: impl Into<String>) -> Issue {
+        Issue {
+            severity,
+            file: None,
+            sheet: None,
+            row: None,
+            column: None,
+            value: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn at(mut self, file: &str, sheet: Option<&str>) -> Issue {
+        self.file = Some(file.to_string());
+        self.sheet = sheet.map(str::to_string);
+        self
+    }
+
+    pub fn row(mut self, row: u32) -> Issue {
+        self.row = Some(row);
+        self
+    }
+
+    pub fn column(mut self, column: &str) -> Issue {
+        self.column = Some(column.to_string());
+        self
+    }
+
+    pub fn value(mut self, value: impl Into<String>) -> Issue {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// "消费.xlsx, sheet Sheet1, row 17, column 实收金额" — as much of it as is known.
+    pub fn location(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(f) = &self.file {
+            parts.push(f.clone());
+        }
+        if let Some(s) = &self.sheet {
+            parts.push(format!("sheet {s}"));
+        }
+        if let Some(r) = self.row {
+            parts.push(format!("row {r}"));
+        }
+        if let Some(c) = &self.column {
+            parts.push(format!("column {c}"));
+        }
+        parts.join(", ")
+    }
+}
+
+impl std::fmt::Display for Issue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let loc = self.location();
+        if loc.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{loc}: {}", self.message)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! clinic-kpi: per-role KPI scoring for medical-aesthetics clinics.
+//!
+//! Data flows one way: `input` (files → typed rows + data issues) → `people` (who is scored) →
+//! commands and reports.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod input;
+pub mod issues;
+pub mod people;
+pub mod period;
+
+use std::fmt;
+
+/// Language of user-facing labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// Picks the label for this language.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+impl From<cli::LangArg> for Lang {
+    fn from(l: cli::LangArg) -> Lang {
+        match l {
+            cli::LangArg::Zh => Lang::Zh,
+            cli::LangArg::En => Lang::En,
+        }
+    }
+}
+
+/// A mistake in how the command was called (exit code 2).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Exit codes (SPEC §1).
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const FAILURE: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const DATA_ERRORS: u8 = 3;
+}
+
+/// Runs a parsed command line and returns the exit code.
+pub fn run(cli: cli::Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        cli::Command::Check(args) => cmd::check::run(&args),
+    }
+}

@@ -1,0 +1,40 @@
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // A panic is a bug; it is reported as one sentence, never as a backtrace (SPEC §1).
+    std::panic::set_hook(Box::new(|_| {}));
+    let cli = clinic_kpi::cli::Cli::parse();
+    let result = std::panic::catch_unwind(|| clinic_kpi::run(cli));
+    match result {
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(e)) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::from(clinic_kpi::exit::OK);
+            }
+            eprintln!("clinic-kpi: {e:#}");
+            if e.downcast_ref::<clinic_kpi::UsageError>().is_some() {
+                ExitCode::from(clinic_kpi::exit::USAGE)
+            } else {
+                ExitCode::from(clinic_kpi::exit::FAILURE)
+            }
+        }
+        Err(p) => {
+            let what = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            eprintln!("clinic-kpi: internal error ({what}); please report it with the command you ran");
+            ExitCode::from(clinic_kpi::exit::FAILURE)
+        }
+    }
+}
+
+/// `clinic-kpi score | head` closes stdout early: that is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

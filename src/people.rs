@@ -1,0 +1,224 @@
+//! Who is scored, in which role (SPEC §2.4): from the roster, or inferred from the data.
+
+use crate::config::Config;
+use crate::input::{values, Dataset, Kind, Sym};
+use crate::issues::{Issue, Severity};
+use crate::period::Period;
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub name: String,
+    pub sym: Sym,
+    pub staff_id: Option<String>,
+    /// The config key of the role (`consultant`).
+    pub role: String,
+    pub store: Option<Sym>,
+    pub department: Option<Sym>,
+    /// Monthly revenue target from the roster, in fen.
+    pub roster_target: Option<i64>,
+    pub hired: Option<NaiveDate>,
+    pub left: Option<NaiveDate>,
+}
+
+/// The config role a roster role text names, by key or label (`consultant` or `咨询师`).
+pub fn match_role(cfg: &Config, text: &str) -> Option<String> {
+    let t = values::fold_text(text).to_lowercase();
+    cfg.roles.iter().find_map(|(key, role)| {
+        let by_key = key.to_lowercase() == t;
+        let by_label = role
+            .label
+            .as_deref()
+            .is_some_and(|l| values::fold_text(l).to_lowercase() == t);
+        (by_key || by_label).then(|| key.clone())
+    })
+}
+
+/// Whether someone was employed at some time in the period.
+pub fn employed_in(hired: Option<NaiveDate>, left: Option<NaiveDate>, p: &Period) -> bool {
+    hired.is_none_or(|h| h <= p.end) && left.is_none_or(|l| l >= p.start)
+}
+
+/// The people to score, in roster (or first-seen) order, and the issues found on the way.
+pub fn resolve(ds: &Dataset, cfg: &Config, period: Option<&Period>) -> (Vec<Person>, Vec<Issue>) {
+    let mut issues = Vec::new();
+    let mut people = Vec::new();
+    if ds.has(Kind::Roster) {
+        // Same name twice without distinct staff ids: an error naming both rows.
+        let mut by_name: BTreeMap<Sym, Vec<usize>> = BTreeMap::new();
+        for (i, r) in ds.roster.iter().enumerate() {
+            by_name.entry(r.staff).or_default().push(i);
+        }
+        let mut ambiguous: HashSet<Sym> = HashSet::new();
+        for (sym, rows) in &by_name {
+            if rows.len() < 2 {
+                continue;
+            }
+            let ids: HashSet<Option<Sym>> = rows.iter().map(|&i| ds.roster[i].staff_id).collect();
+            if ids.len() == rows.len() && !ids.contains(&None) {
+                continue;
+            }
+            ambiguous.insert(*sym);
+            let where_: Vec<String> = rows
+                .iter()
+                .map(|&i| {
+                    let r = &ds.roster[i];
+                    let input = &ds.inputs[r.at.input as usize];
+                    format!("{} row {}", input.file, r.at.row)
+                })
+                .collect();
+            let first = &ds.roster[rows[0]];
+            let input = &ds.inputs[first.at.input as usize];
+            issues.push(
+                Issue::new(
+                    Severity::Error,
+                    format!(
+                        "two people named {} ({}): give each a distinct 工号 (staff_id) in the roster; neither is scored until then",
+                        ds.name(*sym),
+                        where_.join(" and ")
+                    ),
+                )
+                .at(&input.file, input.sheet.as_deref())
+                .row(first.at.row)
+                .value(ds.name(*sym)),
+            );
+        }
+        let mut unmatched_roles: BTreeMap<String, usize> = BTreeMap::new();
+        for r in &ds.roster {
+            if ambiguous.contains(&r.staff) {
+                continue;
+            }
+            let Some(role) = match_role(cfg, &r.role) else {
+                *unmatched_roles.entry(r.role.clone()).or_default() += 1;
+                continue;
+            };
+            if let Some(p) = period {
+                if !employed_in(r.hired, r.left, p) {
+                    continue;
+                }
+            }
+            people.push(Person {
+                name: ds.name(r.staff).to_string(),
+                sym: r.staff,
+                staff_id: r.staff_id.map(|s| ds.name(s).to_string()),
+                role,
+                store: r.store,
+                department: r.department,
+                roster_target: r.target,
+                hired: r.hired,
+                left: r.left,
+            });
+        }
+        for (role, n) in unmatched_roles {
+            issues.push(Issue::new(
+                Severity::Info,
+                format!(
+                    "roster role {role} ({n} people) matches no role in the config; they are not scored"
+                ),
+            ).value(role));
+        }
+        // People named in the data but not in the roster: a warning, once per name.
+        let in_roster: HashSet<Sym> = ds.roster.iter().map(|r| r.staff).collect();
+        let mut seen: HashSet<Sym> = HashSet::new();
+        for (sym, at, col) in named_in_data(ds, period) {
+            if in_roster.contains(&sym) || !seen.insert(sym) {
+                continue;
+            }
+            let input = &ds.inputs[at.input as usize];
+            issues.push(
+                Issue::new(
+                    Severity::Warning,
+                    format!(
+                        "{} is named in the data but not in the roster; not scored (add them to the roster, or correct the name)",
+                        ds.name(sym)
+                    ),
+                )
+                .at(&input.file, input.sheet.as_deref())
+                .row(at.row)
+                .column(col)
+                .value(ds.name(sym)),
+            );
+        }
+    } else {
+        // No roster: consultants from visits/sales, doctors from sales (SPEC §2.4).
+        let mut seen: HashMap<Sym, String> = HashMap::new();
+        let mut order: Vec<(Sym, String)> = Vec::new();
+        let mut add = |sym: Sym, role: &str| {
+            if cfg.roles.contains_key(role) && !seen.contains_key(&sym) {
+                seen.insert(sym, role.to_string());
+                order.push((sym, role.to_string()));
+            }
+        };
+        let in_p = |d: NaiveDate| period.is_none_or(|p| p.contains(d));
+        for v in ds.visits.iter().filter(|v| in_p(v.date)) {
+            add(v.consultant, "consultant");
+        }
+        for s in ds.sales.iter().filter(|s| in_p(s.date)) {
+            if let Some(c) = s.consultant {
+                add(c, "consultant");
+            }
+        }
+        for s in ds.sales.iter().filter(|s| in_p(s.date)) {
+            if let Some(d) = s.doctor {
+                add(d, "doctor");
+            }
+        }
+        if !order.is_empty() {
+            issues.push(Issue::new(
+                Severity::Info,
+                "no roster (员工花名册) given: names in the consultant columns are scored as consultants and names in the doctor column as doctors; nurses and supervisors need a roster",
+            ));
+        }
+        for (sym, role) in order {
+            people.push(Person {
+                name: ds.name(sym).to_string(),
+                sym,
+                staff_id: None,
+                role,
+                store: None,
+                department: None,
+                roster_target: None,
+                hired: None,
+                left: None,
+            });
+        }
+    }
+    (people, issues)
+}
+
+/// Every (name, row, column) naming a staff member in the data.
+fn named_in_data(
+    ds: &Dataset,
+    period: Option<&Period>,
+) -> Vec<(Sym, crate::input::RowRef, &'static str)> {
+    let in_p = |d: NaiveDate| period.is_none_or(|p| p.contains(d));
+    let mut out = Vec::new();
+    for s in ds.sales.iter().filter(|s| in_p(s.date)) {
+        for (n, col) in [
+            (s.consultant, "consultant"),
+            (s.doctor, "doctor"),
+            (s.nurse, "nurse"),
+        ] {
+            if let Some(n) = n {
+                out.push((n, s.at, col));
+            }
+        }
+    }
+    for v in ds.visits.iter().filter(|v| in_p(v.date)) {
+        out.push((v.consultant, v.at, "consultant"));
+    }
+    for c in ds.complaints.iter().filter(|c| in_p(c.when.date())) {
+        out.push((c.staff, c.at, "staff"));
+    }
+    for s in ds.surveys.iter().filter(|s| in_p(s.date)) {
+        out.push((s.staff, s.at, "staff"));
+    }
+    for r in &ds.ratings {
+        out.push((r.staff, r.at, "staff"));
+    }
+    for t in &ds.targets {
+        out.push((t.staff, t.at, "staff"));
+    }
+    out
+}
