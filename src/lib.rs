@@ -8,6 +8,7 @@ pub mod cmd;
 pub mod config;
 pub mod input;
 pub mod issues;
+pub mod metrics;
 pub mod people;
 pub mod period;
 

@@ -1,0 +1,229 @@
+//! Every metric, defined once (SPEC §3): key, labels, definition, direction, kind, default
+//! min_sample. Help text, `explain`, the README table and the scorecard notes all read these.
+
+/// How a metric's value is formed; decides what `numerator`/`denominator` mean and whether its
+/// thresholds scale with the period's length (sums and counts do, SPEC §3.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetricKind {
+    Sum,
+    Count,
+    Rate,
+    Ratio,
+    Mean,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Better {
+    Higher,
+    Lower,
+}
+
+/// How a value is shown: a fraction as a percentage, money, a plain number, hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Percent,
+    Yuan,
+    Number,
+    Hours,
+    Points,
+}
+
+#[derive(Debug)]
+pub struct MetricDef {
+    pub key: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+    pub kind: MetricKind,
+    pub better: Better,
+    pub min_sample: Option<u32>,
+    pub unit: Unit,
+    /// The definition in words (English; the README and --lang en use it).
+    pub definition_en: &'static str,
+    /// The definition in words (Chinese; the scorecard notes use it).
+    pub definition_zh: &'static str,
+}
+
+impl MetricDef {
+    /// Whether thresholds and bonus amounts tied to this metric scale with the period length.
+    pub fn scales_with_period(&self) -> bool {
+        matches!(self.kind, MetricKind::Sum | MetricKind::Count)
+    }
+}
+
+pub const METRICS: &[MetricDef] = &[
+    MetricDef {
+        key: "revenue",
+        zh: "业绩",
+        en: "Revenue",
+        kind: MetricKind::Sum,
+        better: Better::Higher,
+        min_sample: None,
+        unit: Unit::Yuan,
+        definition_en: "Σ amount of the person's sales in the period (refunds subtract)",
+        definition_zh: "本期归属本人的消费实收金额合计（退款冲减）",
+    },
+    MetricDef {
+        key: "revenue_attainment",
+        zh: "业绩达成率",
+        en: "Revenue attainment",
+        kind: MetricKind::Ratio,
+        better: Better::Higher,
+        min_sample: None,
+        unit: Unit::Percent,
+        definition_en: "revenue ÷ revenue target (targets input for the period's months, else roster target × months)",
+        definition_zh: "业绩 ÷ 业绩目标（取业绩目标表本期各月之和，否则花名册月度目标 × 月数）",
+    },
+    MetricDef {
+        key: "conversion_rate",
+        zh: "成交率",
+        en: "Conversion rate",
+        kind: MetricKind::Rate,
+        better: Better::Higher,
+        min_sample: Some(5),
+        unit: Unit::Percent,
+        definition_en: "deal consultations ÷ consultations (a consultation is a distinct customer, date and consultant)",
+        definition_zh: "成交咨询数 ÷ 咨询数（同一顾客同日同咨询师计一次咨询）",
+    },
+    MetricDef {
+        key: "ticket_price",
+        zh: "客单价",
+        en: "Ticket price",
+        kind: MetricKind::Ratio,
+        better: Better::Higher,
+        min_sample: Some(3),
+        unit: Unit::Yuan,
+        definition_en: "revenue ÷ paying customers",
+        definition_zh: "业绩 ÷ 付费顾客数",
+    },
+    MetricDef {
+        key: "secondary_rate",
+        zh: "二开率",
+        en: "Secondary-purchase rate",
+        kind: MetricKind::Rate,
+        better: Better::Higher,
+        min_sample: Some(5),
+        unit: Unit::Percent,
+        definition_en: "paying customers with a 二开 (second-opening) sale ÷ paying customers",
+        definition_zh: "有二开消费的付费顾客数 ÷ 付费顾客数",
+    },
+    MetricDef {
+        key: "complaint_rate",
+        zh: "投诉率",
+        en: "Complaint rate",
+        kind: MetricKind::Rate,
+        better: Better::Lower,
+        min_sample: Some(10),
+        unit: Unit::Percent,
+        definition_en: "valid complaints naming the person ÷ customers served",
+        definition_zh: "有效投诉数 ÷ 服务顾客数",
+    },
+    MetricDef {
+        key: "new_customers",
+        zh: "新客数",
+        en: "New customers",
+        kind: MetricKind::Count,
+        better: Better::Higher,
+        min_sample: None,
+        unit: Unit::Number,
+        definition_en: "distinct customers whose 初诊 (first-visit) consultation was a deal",
+        definition_zh: "初诊咨询成交的不同顾客数",
+    },
+    MetricDef {
+        key: "first_visits",
+        zh: "初诊上门量",
+        en: "First visits",
+        kind: MetricKind::Count,
+        better: Better::Higher,
+        min_sample: None,
+        unit: Unit::Number,
+        definition_en: "consultations of type 初诊 (first visit)",
+        definition_zh: "初诊咨询数",
+    },
+    MetricDef {
+        key: "repurchase_rate",
+        zh: "复购率",
+        en: "Repurchase rate",
+        kind: MetricKind::Rate,
+        better: Better::Higher,
+        min_sample: Some(5),
+        unit: Unit::Percent,
+        definition_en: "paying customers who had a positive sale (anyone's, any store) in the 365 days before the period ÷ paying customers",
+        definition_zh: "期初前365天内有过正向消费（任何人、任何门店）的付费顾客数 ÷ 付费顾客数",
+    },
+    MetricDef {
+        key: "satisfaction",
+        zh: "满意度",
+        en: "Satisfaction",
+        kind: MetricKind::Mean,
+        better: Better::Higher,
+        min_sample: Some(3),
+        unit: Unit::Points,
+        definition_en: "mean survey score naming the person, as score × 100 ÷ scale",
+        definition_zh: "回访评分均值，折算为 评分 × 100 ÷ 满分",
+    },
+    MetricDef {
+        key: "complication_rate",
+        zh: "并发症发生率",
+        en: "Complication rate",
+        kind: MetricKind::Rate,
+        better: Better::Lower,
+        min_sample: Some(10),
+        unit: Unit::Percent,
+        definition_en: "valid complaints naming the doctor in a complication category ÷ treatments",
+        definition_zh: "并发症类有效投诉数 ÷ 操作例数",
+    },
+    MetricDef {
+        key: "treatments",
+        zh: "操作例数",
+        en: "Treatments",
+        kind: MetricKind::Count,
+        better: Better::Higher,
+        min_sample: None,
+        unit: Unit::Number,
+        definition_en: "distinct order ids of the person's positive sales (a row without an order id counts as one)",
+        definition_zh: "本人正向消费的不同单号数（无单号的行各计一例）",
+    },
+    MetricDef {
+        key: "complaint_hours",
+        zh: "投诉处理时效",
+        en: "Complaint handling hours",
+        kind: MetricKind::Mean,
+        better: Better::Lower,
+        min_sample: Some(1),
+        unit: Unit::Hours,
+        definition_en: "mean hours from a complaint to its resolution, over complaints naming the person that were resolved",
+        definition_zh: "已处理投诉从投诉时间到处理完成时间的平均小时数",
+    },
+    MetricDef {
+        key: "turnover_rate",
+        zh: "人员流失率",
+        en: "Turnover rate",
+        kind: MetricKind::Rate,
+        better: Better::Lower,
+        min_sample: None,
+        unit: Unit::Percent,
+        definition_en: "roster people in scope who left in the period ÷ those employed at its start",
+        definition_zh: "本期离职人数 ÷ 期初在职人数",
+    },
+    MetricDef {
+        key: "rating",
+        zh: "主管评分",
+        en: "Supervisor rating",
+        kind: MetricKind::Mean,
+        better: Better::Higher,
+        min_sample: Some(1),
+        unit: Unit::Points,
+        definition_en: "mean of the supervisor ratings for the item in the period's months",
+        definition_zh: "本期各月该考核项的主管评分均值",
+    },
+];
+
+/// The metric with this key, or whose Chinese label this is.
+pub fn metric(key_or_label: &str) -> Option<&'static MetricDef> {
+    let k = key_or_label.trim();
+    METRICS.iter().find(|m| m.key == k || m.zh == k)
+}
+
+pub fn metric_keys() -> Vec<&'static str> {
+    METRICS.iter().map(|m| m.key).collect()
+}

@@ -1,0 +1,3 @@
+//! Metrics (SPEC §3): rows → per-person figures.
+
+pub mod defs;
