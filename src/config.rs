@@ -317,7 +317,11 @@ pub fn parse(text: &str, name: &str) -> Result<Config> {
 /// 1-based line number of a byte offset.
 pub fn line_of_offset(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// Loads `path`; when it is the default path and does not exist, the built-in defaults.

@@ -25,7 +25,9 @@ fn main() -> ExitCode {
                 .cloned()
                 .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_default();
-            eprintln!("clinic-kpi: internal error ({what}); please report it with the command you ran");
+            eprintln!(
+                "clinic-kpi: internal error ({what}); please report it with the command you ran"
+            );
             ExitCode::from(clinic_kpi::exit::FAILURE)
         }
     }

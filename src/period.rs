@@ -202,11 +202,17 @@ mod tests {
     fn parses_each_form() {
         let m = Period::parse_month("2026-10").unwrap();
         assert_eq!((m.start, m.end), (d(2026, 10, 1), d(2026, 10, 31)));
-        assert_eq!(Period::parse_month("2026年2月").unwrap().end, d(2026, 2, 28));
+        assert_eq!(
+            Period::parse_month("2026年2月").unwrap().end,
+            d(2026, 2, 28)
+        );
         assert_eq!(Period::parse_month("202610").unwrap().label, "2026-10");
         assert!(Period::parse_month("2026-13").is_err());
         let q = Period::parse_quarter("2026-Q3").unwrap();
-        assert_eq!((q.start, q.end, q.label.as_str()), (d(2026, 7, 1), d(2026, 9, 30), "2026Q3"));
+        assert_eq!(
+            (q.start, q.end, q.label.as_str()),
+            (d(2026, 7, 1), d(2026, 9, 30), "2026Q3")
+        );
         assert!(Period::parse_quarter("2026Q5").is_err());
         let y = Period::parse_year("2026").unwrap();
         assert_eq!((y.start, y.end), (d(2026, 1, 1), d(2026, 12, 31)));
@@ -219,9 +225,15 @@ mod tests {
         let q = Period::quarter(2026, 1).unwrap().previous().unwrap();
         assert_eq!(q.label, "2025Q4");
         // 2026-10-01..15 is 15 days; the 15 days before are 2026-09-16..30.
-        let r = Period::range(d(2026, 10, 1), d(2026, 10, 15)).unwrap().previous().unwrap();
+        let r = Period::range(d(2026, 10, 1), d(2026, 10, 15))
+            .unwrap()
+            .previous()
+            .unwrap();
         assert_eq!((r.start, r.end), (d(2026, 9, 16), d(2026, 9, 30)));
-        assert_eq!(Period::previous_month_of(d(2026, 1, 1)).unwrap().label, "2025-12");
+        assert_eq!(
+            Period::previous_month_of(d(2026, 1, 1)).unwrap().label,
+            "2025-12"
+        );
     }
 
     #[test]
@@ -230,6 +242,9 @@ mod tests {
         // 31 days / 30.4375
         let r = Period::range(d(2026, 10, 1), d(2026, 10, 31)).unwrap();
         assert!((r.months() - 31.0 / 30.4375).abs() < 1e-12);
-        assert_eq!(Period::quarter(2026, 4).unwrap().year_months(), vec![(2026, 10), (2026, 11), (2026, 12)]);
+        assert_eq!(
+            Period::quarter(2026, 4).unwrap().year_months(),
+            vec![(2026, 10), (2026, 11), (2026, 12)]
+        );
     }
 }

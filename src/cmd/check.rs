@@ -143,11 +143,7 @@ fn write_table(
     writeln!(out)?;
     writeln!(out, "{}", l.pick("列匹配", "Columns matched"))?;
     for i in &ds.inputs {
-        let cols: Vec<String> = i
-            .columns
-            .iter()
-            .map(|(h, f)| format!("{h}→{f}"))
-            .collect();
+        let cols: Vec<String> = i.columns.iter().map(|(h, f)| format!("{h}→{f}")).collect();
         let name = match &i.sheet {
             Some(s) => format!("{} [{s}]", i.file),
             None => i.file.clone(),
@@ -165,7 +161,12 @@ fn write_table(
             .map(|p| p.name.as_str())
             .collect();
         let label = role.label.as_deref().unwrap_or(key);
-        writeln!(out, "  {label} ({key}) {}: {}", names.len(), names.join(", "))?;
+        writeln!(
+            out,
+            "  {label} ({key}) {}: {}",
+            names.len(),
+            names.join(", ")
+        )?;
     }
     Ok(())
 }
@@ -201,7 +202,11 @@ fn write_issues(out: &mut impl Write, l: Lang, ds: &Dataset, all: bool) -> Resul
             groups.entry(kind_of(i)).or_default().push(i);
         }
         for list in groups.values() {
-            let shown = if all { list.len() } else { list.len().min(FIRST_FEW) };
+            let shown = if all {
+                list.len()
+            } else {
+                list.len().min(FIRST_FEW)
+            };
             for i in &list[..shown] {
                 let value = match &i.value {
                     Some(v) if !v.is_empty() && !i.message.contains(v.as_str()) => {

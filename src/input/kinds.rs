@@ -129,7 +129,13 @@ const CUSTOMER: &[&str] = &[
     "customer",
     "customer_id",
 ];
-const CONSULTANT: &[&str] = &["咨询师", "现场咨询", "现场咨询师", "接诊咨询师", "consultant"];
+const CONSULTANT: &[&str] = &[
+    "咨询师",
+    "现场咨询",
+    "现场咨询师",
+    "接诊咨询师",
+    "consultant",
+];
 const DEPARTMENT: &[&str] = &["科室", "部门", "department"];
 const STORE: &[&str] = &["门店", "院区", "分院", "机构", "store", "branch"];
 const STAFF: &[&str] = &[
@@ -147,13 +153,30 @@ const MONTH: &[&str] = &["月份", "考核月份", "month"];
 const SALES: &[ColumnDef] = &[
     col(
         Field::Date,
-        &["日期", "消费日期", "收银日期", "结账日期", "开单日期", "收款日期", "date"],
+        &[
+            "日期",
+            "消费日期",
+            "收银日期",
+            "结账日期",
+            "开单日期",
+            "收款日期",
+            "date",
+        ],
         true,
     ),
     col(Field::Customer, CUSTOMER, true),
     col(
         Field::Amount,
-        &["实收金额", "实收", "实付金额", "金额", "成交金额", "业绩金额", "业绩", "amount"],
+        &[
+            "实收金额",
+            "实收",
+            "实付金额",
+            "金额",
+            "成交金额",
+            "业绩金额",
+            "业绩",
+            "amount",
+        ],
         true,
     ),
     col(
@@ -170,7 +193,11 @@ const SALES: &[ColumnDef] = &[
     col(Field::Nurse, &["护士", "配台护士", "nurse"], false),
     col(Field::Department, DEPARTMENT, false),
     col(Field::Store, STORE, false),
-    col(Field::Item, &["项目", "项目名称", "治疗项目", "品项", "item"], false),
+    col(
+        Field::Item,
+        &["项目", "项目名称", "治疗项目", "品项", "item"],
+        false,
+    ),
     col(
         Field::Type,
         &["消费类型", "业绩类型", "开单类型", "类型", "type"],
@@ -181,7 +208,14 @@ const SALES: &[ColumnDef] = &[
 const VISITS: &[ColumnDef] = &[
     col(
         Field::Date,
-        &["到院日期", "到院时间", "咨询日期", "接诊日期", "日期", "date"],
+        &[
+            "到院日期",
+            "到院时间",
+            "咨询日期",
+            "接诊日期",
+            "日期",
+            "date",
+        ],
         true,
     ),
     col(Field::Customer, CUSTOMER, true),
@@ -191,8 +225,16 @@ const VISITS: &[ColumnDef] = &[
         &["初复诊", "就诊类型", "到院类型", "类型", "visit_type"],
         false,
     ),
-    col(Field::Channel, &["渠道", "来源", "来源渠道", "channel"], false),
-    col(Field::Deal, &["是否成交", "成交", "成交状态", "deal"], false),
+    col(
+        Field::Channel,
+        &["渠道", "来源", "来源渠道", "channel"],
+        false,
+    ),
+    col(
+        Field::Deal,
+        &["是否成交", "成交", "成交状态", "deal"],
+        false,
+    ),
     col(Field::Department, DEPARTMENT, false),
     col(Field::Store, STORE, false),
 ];

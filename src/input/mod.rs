@@ -55,7 +55,10 @@ impl Interner {
     }
 
     pub fn name(&self, sym: Sym) -> &str {
-        self.names.get(sym.0 as usize).map(String::as_str).unwrap_or("")
+        self.names
+            .get(sym.0 as usize)
+            .map(String::as_str)
+            .unwrap_or("")
     }
 }
 
@@ -265,8 +268,8 @@ pub fn load(opts: &LoadOptions) -> Result<Dataset> {
         let sha = match sha_cache.get(&p.path) {
             Some(s) => s.clone(),
             None => {
-                let s = sha256_file(&p.path)
-                    .with_context(|| format!("cannot read {}", p.display))?;
+                let s =
+                    sha256_file(&p.path).with_context(|| format!("cannot read {}", p.display))?;
                 sha_cache.insert(p.path.clone(), s.clone());
                 s
             }
@@ -382,9 +385,7 @@ fn plan_inputs(opts: &LoadOptions, issues: &mut Vec<Issue>) -> Result<Vec<Planne
             None
         };
         if let Some(why) = skip_reason {
-            issues.push(
-                Issue::new(Severity::Info, format!("not read: {why}")).at(&name, None),
-            );
+            issues.push(Issue::new(Severity::Info, format!("not read: {why}")).at(&name, None));
             continue;
         }
         out.push(Planned {
@@ -399,9 +400,9 @@ fn plan_inputs(opts: &LoadOptions, issues: &mut Vec<Issue>) -> Result<Vec<Planne
 
 fn is_output(path: &Path, outputs: &[PathBuf]) -> bool {
     let canon = std::fs::canonicalize(path).ok();
-    outputs.iter().any(|o| {
-        o == path || (canon.is_some() && std::fs::canonicalize(o).ok() == canon)
-    })
+    outputs
+        .iter()
+        .any(|o| o == path || (canon.is_some() && std::fs::canonicalize(o).ok() == canon))
 }
 
 /// Each kind's aliases, normalised: (alias, field, priority). Config additions come first.
@@ -453,8 +454,8 @@ fn read_file(
     ds: &mut Dataset,
     dedup: &mut HashMap<u64, u32>,
 ) -> Result<()> {
-    let format = source::sniff_format(&p.path)
-        .with_context(|| format!("cannot read {}", ctx.display))?;
+    let format =
+        source::sniff_format(&p.path).with_context(|| format!("cannot read {}", ctx.display))?;
     match format {
         Format::Empty => bail!(
             "{} is empty (0 bytes): export it again from the clinic system",
@@ -852,7 +853,13 @@ impl<'a> SheetReader<'a> {
             .columns()
             .iter()
             .filter(|c| c.required && map.col(c.field).is_none())
-            .map(|c| format!("{} ({})", c.field.key(), c.aliases[..c.aliases.len().min(3)].join("/")))
+            .map(|c| {
+                format!(
+                    "{} ({})",
+                    c.field.key(),
+                    c.aliases[..c.aliases.len().min(3)].join("/")
+                )
+            })
             .collect();
         if !missing.is_empty() {
             bail!(
@@ -892,7 +899,10 @@ fn is_totals_label(cell: &RawCell) -> bool {
 }
 
 /// The header row: at least two cells that match a known column name of the kind.
-fn detect_header(cells: &[(u32, RawCell)], aliases: &[(String, Field, usize)]) -> Option<ColumnMap> {
+fn detect_header(
+    cells: &[(u32, RawCell)],
+    aliases: &[(String, Field, usize)],
+) -> Option<ColumnMap> {
     let mut best: HashMap<Field, (usize, u32, String)> = HashMap::new();
     for (col, cell) in cells {
         let RawCell::Text(text) = cell else { continue };
@@ -1142,8 +1152,7 @@ fn parse_record(
         Kind::Visits => {
             let date = cx.date(Field::Date, true, problems);
             let customer = cx.required_name(Field::Customer, "the customer", names, problems);
-            let consultant =
-                cx.required_name(Field::Consultant, "the consultant", names, problems);
+            let consultant = cx.required_name(Field::Consultant, "the consultant", names, problems);
             let first_visit =
                 cx.optional(Field::VisitType, "a visit type", parse_visit_type, problems);
             let deal = cx.optional(Field::Deal, "a yes/no deal", values::parse_yes_no, problems);
@@ -1286,8 +1295,12 @@ fn parse_record(
             let metric = cx.required(Field::Metric, "a metric", text, problems);
             let item = cx.optional(Field::Item, "an item", text, problems);
             let value = cx.optional(Field::Value, "a number", values::parse_number, problems);
-            let score_delta =
-                cx.optional(Field::ScoreDelta, "a number", values::parse_number, problems);
+            let score_delta = cx.optional(
+                Field::ScoreDelta,
+                "a number",
+                values::parse_number,
+                problems,
+            );
             let reason = cx.required(Field::Reason, "a reason", text, problems);
             let approved_by = cx.required(Field::ApprovedBy, "an approver", text, problems);
             if problems.is_empty() && value.is_none() && score_delta.is_none() {

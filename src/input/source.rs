@@ -34,7 +34,10 @@ impl Format {
     }
 
     pub fn is_workbook(self) -> bool {
-        matches!(self, Format::Xlsx | Format::Xlsb | Format::Ods | Format::Xls)
+        matches!(
+            self,
+            Format::Xlsx | Format::Xlsb | Format::Ods | Format::Xls
+        )
     }
 }
 
@@ -94,8 +97,14 @@ pub fn sniff_format(path: &Path) -> std::io::Result<Format> {
 /// One row of a sheet: its row number as a spreadsheet shows it and its non-empty cells by
 /// 0-based column, or a row the reader could not decode.
 pub enum SourceRow {
-    Row { row: u32, cells: Vec<(u32, RawCell)> },
-    Bad { row: u32, message: String },
+    Row {
+        row: u32,
+        cells: Vec<(u32, RawCell)>,
+    },
+    Bad {
+        row: u32,
+        message: String,
+    },
 }
 
 /// An open workbook of any calamine format.

@@ -1,0 +1,1521 @@
+//! Config validation (SPEC §5.1 "Validation"): everything serde cannot check by itself.
+//!
+//! [`validate`] stops at the first problem, checking `[grades]`, `[surveys]`, `[secondary]`
+//! and then each role in file order (its attribute, each KPI, the weight sum, vetoes, bonus).
+//! Every error is one sentence of the form
+//! `config FILE, line N: role `R`, kpi 2 (`conversion_rate`): `floor` (0.6) must be below …`,
+//! naming the file, the role (or section), the key and its line. The line is found by scanning
+//! the TOML text ([`key_line`]): the key's own line when it is written, else the line of the
+//! table it belongs to (a required key that is missing), else the role's line.
+//!
+//! Choices beyond the letter of the spec (all reject configs that would otherwise be scored
+//! silently in a way the writer did not mean):
+//! - `metric` must be a metric key; a Chinese label (`成交率`) is refused with the key to use.
+//! - bands: thresholds strictly descending (higher-is-better) / strictly ascending
+//!   (lower-is-better); points non-increasing (equal points allowed) and not negative.
+//! - steps: `per` > 0, `points` > 0, `max_bonus`/`max_penalty` ≥ 0, and `target`/`per`
+//!   representable exactly ([`Exact::from_config`]).
+//! - A key that the KPI's method does not use (`bands` on a linear KPI, `floor` on a steps
+//!   KPI, …) is an error, and so is `stretch_score` without `stretch`.
+//! - A bonus `basis` or `per_unit` metric of `rating` is an error: neither can name an item.
+//! - An empty `item` counts as none.
+
+use crate::config::{Bonus, Direction, Kpi, LoadedConfig, Method, Role, Veto};
+use crate::metrics::defs::{metric_keys, Better, MetricDef, METRICS};
+use crate::scoring::curve::Exact;
+use anyhow::{anyhow, Result};
+use std::fmt::Display;
+
+/// Sales columns that can credit a sale to a person (`attribute`).
+const ATTRIBUTES: [&str; 3] = ["consultant", "doctor", "nurse"];
+
+/// Validates a loaded config; `Err` holds the first problem as one sentence.
+pub fn validate(cfg: &LoadedConfig) -> Result<()> {
+    let v = Validator {
+        cfg,
+        name: cfg.name(),
+    };
+    v.grades()?;
+    v.surveys()?;
+    v.secondary()?;
+    for (name, role) in &cfg.config.roles {
+        v.role(name, role)?;
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------------------------------------------
+// Finding lines in the TOML text
+
+/// Parses a TOML table header line (`[a.b]`, `[[a.b]]`, with quoted keys, spaces around dots
+/// and a trailing comment); `None` when the line is not one (e.g. `[90, 100],` inside a
+/// multi-line array). Returns whether it is an array-of-tables header, and its key segments.
+fn parse_header(line: &str) -> Option<(bool, Vec<String>)> {
+    let t = line.trim_start();
+    let (array, mut rest) = if let Some(r) = t.strip_prefix("[[") {
+        (true, r)
+    } else {
+        (false, t.strip_prefix('[')?)
+    };
+    let mut segments = Vec::new();
+    loop {
+        rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix('"') {
+            let mut seg = String::new();
+            let mut chars = r.char_indices();
+            let end = loop {
+                let (i, c) = chars.next()?;
+                match c {
+                    '"' => break i,
+                    '\\' => {
+                        let (_, e) = chars.next()?;
+                        seg.push(match e {
+                            'n' => '\n',
+                            't' => '\t',
+                            other => other,
+                        });
+                    }
+                    c => seg.push(c),
+                }
+            };
+            segments.push(seg);
+            rest = &r[end + 1..];
+        } else if let Some(r) = rest.strip_prefix('\'') {
+            let end = r.find('\'')?;
+            segments.push(r[..end].to_string());
+            rest = &r[end + 1..];
+        } else {
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                .unwrap_or(rest.len());
+            if end == 0 {
+                return None;
+            }
+            segments.push(rest[..end].to_string());
+            rest = &rest[end..];
+        }
+        rest = rest.trim_start();
+        match rest.strip_prefix('.') {
+            Some(r) => rest = r,
+            None => break,
+        }
+    }
+    let after = rest
+        .strip_prefix(if array { "]]" } else { "]" })?
+        .trim_start();
+    (after.is_empty() || after.starts_with('#')).then_some((array, segments))
+}
+
+/// A TOML key as written in a header: bare when it can be, else a quoted string.
+fn toml_key(key: &str) -> String {
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare {
+        key.to_string()
+    } else {
+        format!("\"{}\"", key.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+/// The header text of a table (`[roles.x.bonus]`) or array of tables (`[[roles.x.kpi]]`).
+fn header(segments: &[&str], array: bool) -> String {
+    let path: Vec<String> = segments.iter().map(|s| toml_key(s)).collect();
+    if array {
+        format!("[[{}]]", path.join("."))
+    } else {
+        format!("[{}]", path.join("."))
+    }
+}
+
+/// Whether `line` assigns `key` (`key = …`, `"key" = …`).
+fn assigns(line: &str, key: &str) -> bool {
+    let t = line.trim_start();
+    let quoted = format!("\"{key}\"");
+    [key, quoted.as_str()].iter().any(|k| {
+        t.strip_prefix(k)
+            .is_some_and(|r| r.trim_start().starts_with('='))
+    })
+}
+
+/// 1-based lines of the `nth` (0-based) occurrence of `table_header` and, when `key` is given,
+/// of the first line assigning `key` after it and before the next header.
+fn locate(
+    source: &str,
+    table_header: &str,
+    nth: usize,
+    key: Option<&str>,
+) -> (Option<usize>, Option<usize>) {
+    let Some(want) = parse_header(table_header) else {
+        return (None, None);
+    };
+    let mut seen = 0;
+    let mut found: Option<usize> = None;
+    for (i, line) in source.lines().enumerate() {
+        if let Some(h) = parse_header(line) {
+            if found.is_some() {
+                break;
+            }
+            if h == want {
+                if seen == nth {
+                    found = Some(i + 1);
+                }
+                seen += 1;
+            }
+            continue;
+        }
+        if let (Some(_), Some(k)) = (found, key) {
+            if assigns(line, k) {
+                return (found, Some(i + 1));
+            }
+        }
+    }
+    (found, None)
+}
+
+/// The 1-based line of `key` in the `nth` (0-based) table written `table_header`
+/// (`[[roles.consultant.kpi]]`, `[grades]`): the first line after that header that starts
+/// with `key =`, before the next header; the header's own line when the key is not written
+/// there; `None` when there is no such header.
+pub fn key_line(source: &str, table_header: &str, nth: usize, key: &str) -> Option<usize> {
+    let (header_line, key_line) = locate(source, table_header, nth, Some(key));
+    key_line.or(header_line)
+}
+
+// ------------------------------------------------------------------------------------------
+// The checks
+
+struct Validator<'a> {
+    cfg: &'a LoadedConfig,
+    name: String,
+}
+
+/// Which table a problem is in.
+#[derive(Clone, Copy)]
+enum Table<'r> {
+    Grades,
+    Surveys,
+    Secondary,
+    Role(&'r str),
+    Kpi(&'r str, usize),
+    Veto(&'r str, usize),
+    Bonus(&'r str),
+    Gate(&'r str, usize),
+    PerUnit(&'r str),
+}
+
+fn finite(x: f64) -> bool {
+    x.is_finite()
+}
+
+fn better_higher(def: &MetricDef, direction: Option<Direction>) -> bool {
+    match direction {
+        Some(d) => d == Direction::Higher,
+        None => def.better == Better::Higher,
+    }
+}
+
+fn direction_word(higher: bool) -> &'static str {
+    if higher {
+        "higher-is-better"
+    } else {
+        "lower-is-better"
+    }
+}
+
+fn method_word(m: Method) -> &'static str {
+    match m {
+        Method::Linear => "linear",
+        Method::Bands => "bands",
+        Method::Steps => "steps",
+    }
+}
+
+impl Validator<'_> {
+    fn source(&self) -> &str {
+        &self.cfg.source
+    }
+
+    /// The line of the role's `[roles.R]` header, else of the first table under it.
+    fn role_line(&self, role: &str) -> Option<usize> {
+        let own = header(&["roles", role], false);
+        if let (Some(l), _) = locate(self.source(), &own, 0, None) {
+            return Some(l);
+        }
+        self.source().lines().enumerate().find_map(|(i, line)| {
+            parse_header(line)
+                .filter(|(_, s)| s.len() > 2 && s[0] == "roles" && s[1] == role)
+                .map(|_| i + 1)
+        })
+    }
+
+    /// The line of the first of `keys` written in `table`, else of the table, else of its role.
+    fn line(&self, table: Table, keys: &[&str]) -> Option<usize> {
+        let src = self.source();
+        let in_table = |h: String, nth: usize| -> (Option<usize>, Option<usize>) {
+            let (hl, _) = locate(src, &h, nth, None);
+            let kl = keys.iter().find_map(|k| locate(src, &h, nth, Some(k)).1);
+            (hl, kl)
+        };
+        let (table_line, key_line, role) = match table {
+            Table::Grades => {
+                let (h, k) = in_table(header(&["grades"], false), 0);
+                (h, k, None)
+            }
+            Table::Surveys => {
+                let (h, k) = in_table(header(&["surveys"], false), 0);
+                (h, k, None)
+            }
+            Table::Secondary => {
+                let (h, k) = in_table(header(&["secondary"], false), 0);
+                (h, k, None)
+            }
+            Table::Role(r) => {
+                let (h, k) = in_table(header(&["roles", r], false), 0);
+                (h, k, Some(r))
+            }
+            Table::Kpi(r, n) => {
+                let (h, k) = in_table(header(&["roles", r, "kpi"], true), n);
+                (h, k, Some(r))
+            }
+            Table::Veto(r, n) => {
+                let (h, k) = in_table(header(&["roles", r, "veto"], true), n);
+                (h, k, Some(r))
+            }
+            Table::Bonus(r) => {
+                let (h, k) = in_table(header(&["roles", r, "bonus"], false), 0);
+                (h, k, Some(r))
+            }
+            Table::Gate(r, n) => {
+                let (h, k) = in_table(header(&["roles", r, "bonus", "gate"], true), n);
+                (h, k, Some(r))
+            }
+            Table::PerUnit(r) => {
+                let (h, k) = in_table(header(&["roles", r, "bonus", "per_unit"], false), 0);
+                if k.is_some() || h.is_some() {
+                    (h, k, Some(r))
+                } else {
+                    // `per_unit = { … }` inline in the bonus table.
+                    let bonus = header(&["roles", r, "bonus"], false);
+                    let (bh, bk) = locate(src, &bonus, 0, Some("per_unit"));
+                    (bh, bk, Some(r))
+                }
+            }
+        };
+        key_line
+            .or(table_line)
+            .or_else(|| role.and_then(|r| self.role_line(r)))
+    }
+
+    fn fail(&self, line: Option<usize>, what: &str, msg: impl Display) -> anyhow::Error {
+        match line {
+            Some(l) => anyhow!("config {}, line {l}: {what}: {msg}", self.name),
+            None => anyhow!("config {}: {what}: {msg}", self.name),
+        }
+    }
+
+    /// Fails unless `x` is finite.
+    fn need_finite(&self, table: Table, what: &str, key: &str, x: f64) -> Result<()> {
+        if finite(x) {
+            Ok(())
+        } else {
+            Err(self.fail(
+                self.line(table, &[key]),
+                what,
+                format_args!("`{key}` must be a finite number, got {x}"),
+            ))
+        }
+    }
+
+    /// Fails unless every number of a `[[threshold, value], …]` list is finite.
+    fn need_finite_pairs(
+        &self,
+        table: Table,
+        what: &str,
+        key: &str,
+        pairs: &[[f64; 2]],
+    ) -> Result<()> {
+        match pairs.iter().flatten().find(|x| !finite(**x)) {
+            None => Ok(()),
+            Some(x) => Err(self.fail(
+                self.line(table, &[key]),
+                what,
+                format_args!("`{key}` must hold finite numbers only, got {x}"),
+            )),
+        }
+    }
+
+    fn grades(&self) -> Result<()> {
+        let g = &self.cfg.config.grades;
+        let grades = [("S", g.s), ("A", g.a), ("B", g.b), ("C", g.c)];
+        for (key, x) in grades {
+            self.need_finite(Table::Grades, "[grades]", key, x)?;
+        }
+        for pair in grades.windows(2) {
+            let ((hk, hx), (lk, lx)) = (pair[0], pair[1]);
+            if lx >= hx {
+                return Err(self.fail(
+                    self.line(Table::Grades, &[lk]),
+                    "[grades]",
+                    format_args!(
+                        "`{lk}` ({lx}) must be below `{hk}` ({hx}); grades descend S > A > B > C"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn surveys(&self) -> Result<()> {
+        let scale = self.cfg.config.surveys.scale;
+        if finite(scale) && scale > 0.0 {
+            return Ok(());
+        }
+        Err(self.fail(
+            self.line(Table::Surveys, &["scale"]),
+            "[surveys]",
+            format_args!("`scale` must be a finite number above 0, got {scale}"),
+        ))
+    }
+
+    fn secondary(&self) -> Result<()> {
+        if self.cfg.config.secondary.window_days == 0 {
+            return Err(self.fail(
+                self.line(Table::Secondary, &["window_days"]),
+                "[secondary]",
+                "`window_days` must be at least 1",
+            ));
+        }
+        Ok(())
+    }
+
+    fn role(&self, name: &str, role: &Role) -> Result<()> {
+        let what = format!("role `{name}`");
+        if let Some(a) = &role.attribute {
+            if !ATTRIBUTES.contains(&a.as_str()) {
+                return Err(self.fail(
+                    self.line(Table::Role(name), &["attribute"]),
+                    &what,
+                    format_args!(
+                        "`attribute` must be one of {}, got `{a}`",
+                        ATTRIBUTES.join(", ")
+                    ),
+                ));
+            }
+        }
+        if role.kpi.is_empty() {
+            return Err(self.fail(
+                self.role_line(name),
+                &what,
+                format_args!(
+                    "has no `kpi`; a role needs at least one {} table",
+                    header(&["roles", name, "kpi"], true)
+                ),
+            ));
+        }
+        for (i, kpi) in role.kpi.iter().enumerate() {
+            self.kpi(name, i, kpi)?;
+        }
+        let sum: f64 = role.kpi.iter().map(|k| k.weight).sum();
+        if (sum - 100.0).abs() > 1e-9 {
+            return Err(self.fail(
+                self.role_line(name),
+                &what,
+                format_args!("the KPIs' `weight` values sum to {sum}, not 100"),
+            ));
+        }
+        for (j, veto) in role.veto.iter().enumerate() {
+            self.veto(name, j, veto)?;
+        }
+        if let Some(bonus) = &role.bonus {
+            self.bonus(name, bonus)?;
+        }
+        Ok(())
+    }
+
+    /// The metric named by `metric` (a key), with the `item` rules: `rating` needs an item,
+    /// other metrics take none. `item_allowed` is false where the table has no `item` key.
+    fn metric(
+        &self,
+        table: Table,
+        what: &str,
+        metric: &str,
+        item: Option<&str>,
+        item_allowed: bool,
+    ) -> Result<&'static MetricDef> {
+        let Some(def) = METRICS.iter().find(|m| m.key == metric) else {
+            let msg = match METRICS.iter().find(|m| m.zh == metric.trim()) {
+                Some(m) => format!(
+                    "`metric` must be a metric key: write `{}` for `{metric}`",
+                    m.key
+                ),
+                None => format!(
+                    "unknown metric `{metric}` in `metric`; known metrics: {}",
+                    metric_keys().join(", ")
+                ),
+            };
+            return Err(self.fail(self.line(table, &["metric"]), what, msg));
+        };
+        let item = item.filter(|i| !i.trim().is_empty());
+        if def.key == "rating" && item.is_none() {
+            let msg = if item_allowed {
+                "metric `rating` needs an `item` (the rating item's name)"
+            } else {
+                "metric `rating` needs an `item`, which this table cannot name; use another metric"
+            };
+            return Err(self.fail(self.line(table, &["item", "metric"]), what, msg));
+        }
+        if def.key != "rating" && item.is_some() {
+            return Err(self.fail(
+                self.line(table, &["item"]),
+                what,
+                format_args!("`item` applies only to metric `rating`, not `{}`", def.key),
+            ));
+        }
+        Ok(def)
+    }
+
+    fn kpi(&self, role: &str, i: usize, k: &Kpi) -> Result<()> {
+        let table = Table::Kpi(role, i);
+        let item = k
+            .item
+            .as_deref()
+            .map(|s| format!(" {s}"))
+            .unwrap_or_default();
+        let what = format!("role `{role}`, kpi {} (`{}`{item})", i + 1, k.metric);
+        let what = what.as_str();
+        let fail = |keys: &[&str], msg: String| self.fail(self.line(table, keys), what, msg);
+
+        let def = self.metric(table, what, &k.metric, k.item.as_deref(), true)?;
+
+        if !finite(k.weight) || k.weight <= 0.0 {
+            return Err(fail(
+                &["weight"],
+                format!("`weight` must be a finite number above 0, got {}", k.weight),
+            ));
+        }
+        let numbers = [
+            ("floor", k.floor),
+            ("target", k.target),
+            ("stretch", k.stretch),
+            ("stretch_score", k.stretch_score),
+            ("per", k.per),
+            ("points", k.points),
+            ("max_bonus", k.max_bonus),
+            ("max_penalty", k.max_penalty),
+        ];
+        for (key, x) in numbers {
+            if let Some(x) = x {
+                self.need_finite(table, what, key, x)?;
+            }
+        }
+        if let Some(b) = &k.bands {
+            self.need_finite_pairs(table, what, "bands", b)?;
+        }
+
+        let method = k.method.unwrap_or_default();
+        let used: &[&str] = match method {
+            Method::Linear => &["floor", "target", "stretch", "stretch_score"],
+            Method::Bands => &["bands"],
+            Method::Steps => &["target", "per", "points", "max_bonus", "max_penalty"],
+        };
+        let given = numbers
+            .iter()
+            .filter(|(_, x)| x.is_some())
+            .map(|(key, _)| *key)
+            .chain(k.bands.is_some().then_some("bands"));
+        for key in given {
+            if !used.contains(&key) {
+                return Err(fail(
+                    &[key],
+                    format!(
+                        "`{key}` does not apply to method `{}` (set `method` to use it)",
+                        method_word(method)
+                    ),
+                ));
+            }
+        }
+
+        let higher = better_higher(def, k.direction);
+        match method {
+            Method::Linear => self.linear(table, what, k, higher),
+            Method::Bands => self.bands(table, what, k, higher),
+            Method::Steps => self.steps(table, what, k),
+        }
+    }
+
+    fn linear(&self, table: Table, what: &str, k: &Kpi, higher: bool) -> Result<()> {
+        let fail = |keys: &[&str], msg: String| self.fail(self.line(table, keys), what, msg);
+        let dir = direction_word(higher);
+        let Some(target) = k.target else {
+            return Err(fail(
+                &["method", "metric"],
+                "method `linear` needs a `target` (the value scoring 100)".to_string(),
+            ));
+        };
+        let (floor, floor_text) =
+            match (k.floor, higher) {
+                (Some(f), _) => (f, format!("`floor` ({f})")),
+                (None, true) => (0.0, "`floor` (default 0)".to_string()),
+                (None, false) => return Err(fail(
+                    &["target"],
+                    "floor is required for lower-is-better metrics (`floor` is where the score \
+                     reaches 0, above `target`)"
+                        .to_string(),
+                )),
+            };
+        let floor_ok = if higher {
+            floor < target
+        } else {
+            floor > target
+        };
+        if !floor_ok {
+            return Err(fail(
+                &["floor", "target"],
+                format!(
+                    "{floor_text} must be {} `target` ({target}) for a {dir} metric",
+                    if higher { "below" } else { "above" }
+                ),
+            ));
+        }
+        if let Some(s) = k.stretch {
+            let ok = if higher { s > target } else { s < target };
+            if !ok {
+                return Err(fail(
+                    &["stretch"],
+                    format!(
+                        "`stretch` ({s}) must be {} `target` ({target}) for a {dir} metric",
+                        if higher { "above" } else { "below" }
+                    ),
+                ));
+            }
+        }
+        if let Some(ss) = k.stretch_score {
+            if k.stretch.is_none() {
+                return Err(fail(
+                    &["stretch_score"],
+                    "`stretch_score` has no effect without `stretch`".to_string(),
+                ));
+            }
+            if ss < 100.0 {
+                return Err(fail(
+                    &["stretch_score"],
+                    format!("`stretch_score` must be at least 100, got {ss}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn bands(&self, table: Table, what: &str, k: &Kpi, higher: bool) -> Result<()> {
+        let fail = |keys: &[&str], msg: String| self.fail(self.line(table, keys), what, msg);
+        let bands =
+            match &k.bands {
+                Some(b) if !b.is_empty() => b,
+                _ => return Err(fail(
+                    &["bands", "method"],
+                    "method `bands` needs `bands = [[threshold, points], …]` with at least one \
+                     band"
+                        .to_string(),
+                )),
+            };
+        if let Some([_, p]) = bands.iter().find(|b| b[1] < 0.0) {
+            return Err(fail(
+                &["bands"],
+                format!("`bands` points must not be negative, got {p}"),
+            ));
+        }
+        for pair in bands.windows(2) {
+            let ([t0, p0], [t1, p1]) = (pair[0], pair[1]);
+            let ordered = if higher { t1 < t0 } else { t1 > t0 };
+            if !ordered {
+                return Err(fail(
+                    &["bands"],
+                    format!(
+                        "`bands` thresholds must be strictly {} for a {} metric, but {t1} \
+                         follows {t0}",
+                        if higher { "descending" } else { "ascending" },
+                        direction_word(higher)
+                    ),
+                ));
+            }
+            if p1 > p0 {
+                return Err(fail(
+                    &["bands"],
+                    format!("`bands` points must be descending, but {p1} follows {p0}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn steps(&self, table: Table, what: &str, k: &Kpi) -> Result<()> {
+        let fail = |keys: &[&str], msg: String| self.fail(self.line(table, keys), what, msg);
+        let (Some(target), Some(per), Some(points)) = (k.target, k.per, k.points) else {
+            let missing: Vec<&str> = [("target", k.target), ("per", k.per), ("points", k.points)]
+                .iter()
+                .filter(|(_, x)| x.is_none())
+                .map(|(key, _)| *key)
+                .collect();
+            let list: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
+            return Err(fail(
+                &["method", "metric"],
+                format!(
+                    "method `steps` needs `target`, `per` and `points`; missing {}",
+                    list.join(", ")
+                ),
+            ));
+        };
+        if per <= 0.0 {
+            return Err(fail(&["per"], format!("`per` must be above 0, got {per}")));
+        }
+        if points <= 0.0 {
+            return Err(fail(
+                &["points"],
+                format!("`points` must be above 0, got {points}"),
+            ));
+        }
+        for (key, cap) in [("max_bonus", k.max_bonus), ("max_penalty", k.max_penalty)] {
+            if let Some(c) = cap.filter(|c| *c < 0.0) {
+                return Err(fail(
+                    &[key],
+                    format!("`{key}` must not be negative, got {c}"),
+                ));
+            }
+        }
+        for (key, x) in [("target", target), ("per", per)] {
+            if Exact::from_config(x).is_none() {
+                return Err(fail(
+                    &[key],
+                    format!("`{key}` ({x}) has too many digits to count steps exactly"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn veto(&self, role: &str, j: usize, v: &Veto) -> Result<()> {
+        let table = Table::Veto(role, j);
+        let what = format!("role `{role}`, veto {} (`{}`)", j + 1, v.metric);
+        self.metric(table, &what, &v.metric, v.item.as_deref(), true)?;
+        self.need_finite(table, &what, "above", v.above)?;
+        self.need_finite(table, &what, "cap_total", v.cap_total)?;
+        Ok(())
+    }
+
+    fn bonus(&self, role: &str, b: &Bonus) -> Result<()> {
+        let table = Table::Bonus(role);
+        let what = format!("role `{role}`, bonus");
+        let what = what.as_str();
+        if b.basis != "total" {
+            match METRICS.iter().find(|m| m.key == b.basis) {
+                None => {
+                    return Err(self.fail(
+                        self.line(table, &["basis"]),
+                        what,
+                        format_args!(
+                            "`basis` must be \"total\" or a metric key, got `{}`; known: {}",
+                            b.basis,
+                            metric_keys().join(", ")
+                        ),
+                    ))
+                }
+                Some(m) if m.key == "rating" => {
+                    return Err(self.fail(
+                        self.line(table, &["basis"]),
+                        what,
+                        "`basis` cannot be `rating`, which needs an `item` a bonus cannot name",
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+        self.need_finite_pairs(table, what, "tiers", &b.tiers)?;
+        for pair in b.tiers.windows(2) {
+            let (t0, t1) = (pair[0][0], pair[1][0]);
+            if t1 <= t0 {
+                return Err(self.fail(
+                    self.line(table, &["tiers"]),
+                    what,
+                    format_args!(
+                        "`tiers` thresholds must be strictly ascending, but {t1} follows {t0}"
+                    ),
+                ));
+            }
+        }
+        if let Some(below) = b.below {
+            self.need_finite(table, what, "below", below)?;
+        }
+        if let Some(pu) = &b.per_unit {
+            let table = Table::PerUnit(role);
+            let what = format!("role `{role}`, bonus per_unit (`{}`)", pu.metric);
+            self.metric(table, &what, &pu.metric, None, false)?;
+            self.need_finite(table, &what, "above", pu.above)?;
+            self.need_finite(table, &what, "amount", pu.amount)?;
+        }
+        for (j, g) in b.gate.iter().enumerate() {
+            let table = Table::Gate(role, j);
+            let what = format!("role `{role}`, bonus gate {} (`{}`)", j + 1, g.metric);
+            self.metric(table, &what, &g.metric, g.item.as_deref(), true)?;
+            self.need_finite(table, &what, "above", g.above)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::parse;
+
+    fn load(text: &str) -> LoadedConfig {
+        LoadedConfig {
+            config: parse(text, "t.toml").unwrap(),
+            source: text.to_string(),
+            path: Some("t.toml".into()),
+        }
+    }
+
+    fn error(text: &str) -> String {
+        match validate(&load(text)) {
+            Ok(()) => panic!("expected an error for:\n{text}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// The error names the file, the role (or section), the key and its line.
+    #[track_caller]
+    fn assert_error(text: &str, role: &str, key: &str, line: usize, words: &str) {
+        let e = error(text);
+        assert!(e.starts_with("config t.toml, "), "{e}");
+        assert!(
+            e.contains(&format!("line {line}:")),
+            "want line {line}: {e}"
+        );
+        assert!(e.contains(role), "want {role}: {e}");
+        assert!(e.contains(&format!("`{key}`")), "want `{key}`: {e}");
+        assert!(e.contains(words), "want {words:?}: {e}");
+        assert!(!e.contains('\n'), "one line: {e}");
+    }
+
+    #[track_caller]
+    fn assert_valid(text: &str) {
+        if let Err(e) = validate(&load(text)) {
+            panic!("{e}\n{text}");
+        }
+    }
+
+    /// One role `x`, two KPIs; lines: 1 [roles.x], 4 [[kpi]], 5 metric, 6 weight, 7 target,
+    /// 9 [[kpi]], 10 metric, 11 weight, 12 floor, 13 target, 14 stretch.
+    const BASE: &str = "[roles.x]
+label = \"X\"
+
+[[roles.x.kpi]]
+metric = \"revenue\"
+weight = 60
+target = 1000
+
+[[roles.x.kpi]]
+metric = \"conversion_rate\"
+weight = 40
+floor = 0.3
+target = 0.5
+stretch = 0.6
+";
+
+    fn base_with(from: &str, to: &str) -> String {
+        assert!(BASE.contains(from), "{from}");
+        BASE.replacen(from, to, 1)
+    }
+
+    /// A single-KPI role `x` whose KPI body starts at line 3.
+    fn one_kpi(body: &str) -> String {
+        format!("[roles.x]\n[[roles.x.kpi]]\n{body}")
+    }
+
+    // ---- key_line
+
+    #[test]
+    fn key_line_finds_nth_table_and_key() {
+        assert_eq!(key_line(BASE, "[[roles.x.kpi]]", 0, "weight"), Some(6));
+        assert_eq!(key_line(BASE, "[[roles.x.kpi]]", 1, "weight"), Some(11));
+        assert_eq!(key_line(BASE, "[[roles.x.kpi]]", 1, "stretch"), Some(14));
+        assert_eq!(key_line(BASE, "[roles.x]", 0, "label"), Some(2));
+    }
+
+    #[test]
+    fn key_line_falls_back_to_header_and_none() {
+        // `floor` is not in the first KPI: its header's line, not the second KPI's floor.
+        assert_eq!(key_line(BASE, "[[roles.x.kpi]]", 0, "floor"), Some(4));
+        assert_eq!(key_line(BASE, "[[roles.x.kpi]]", 2, "weight"), None);
+        assert_eq!(key_line(BASE, "[roles.y]", 0, "label"), None);
+        assert_eq!(key_line(BASE, "[grades]", 0, "S"), None);
+    }
+
+    #[test]
+    fn key_line_is_exact_about_keys_and_headers() {
+        let text = "[roles.x.bonus]   # comment\r
+per_unit = { metric = \"first_visits\", above = 30, amount = 50 }\r
+per = 3\r
+[[ roles . \"x\" . kpi ]]\r
+bands = [\r
+  [90, 100],\r
+  [75, 80]\r
+]\r
+weight=5\r
+[roles.\"咨询 师\"]\r
+label = \"a\"\r
+";
+        assert_eq!(key_line(text, "[roles.x.bonus]", 0, "per"), Some(3));
+        assert_eq!(key_line(text, "[roles.x.bonus]", 0, "per_unit"), Some(2));
+        // `[90, 100],` inside the array is not a header; `weight=5` without spaces.
+        assert_eq!(key_line(text, "[[roles.x.kpi]]", 0, "weight"), Some(9));
+        // A table is not an array of tables of the same name.
+        assert_eq!(key_line(text, "[roles.x.kpi]", 0, "weight"), None);
+        assert_eq!(
+            key_line(text, &header(&["roles", "咨询 师"], false), 0, "label"),
+            Some(11)
+        );
+    }
+
+    #[test]
+    fn parse_header_rejects_values() {
+        assert_eq!(
+            parse_header("[a.b] # c"),
+            Some((false, vec!["a".into(), "b".into()]))
+        );
+        assert_eq!(parse_header("[[a]]"), Some((true, vec!["a".into()])));
+        assert_eq!(parse_header("[90, 100],"), None);
+        assert_eq!(parse_header("[60, 60]"), None);
+        assert_eq!(parse_header("[[1.0, 3000], [1.2, 5000]]"), None);
+        assert_eq!(parse_header("[a] x"), None);
+        assert_eq!(parse_header("a = [1]"), None);
+    }
+
+    // ---- valid configs
+
+    #[test]
+    fn builtin_defaults_validate() {
+        validate(&LoadedConfig::builtin()).unwrap();
+    }
+
+    #[test]
+    fn base_and_every_method_validate() {
+        assert_valid(BASE);
+        assert_valid(&format!(
+            "{BASE}
+[[roles.x.veto]]
+metric = \"complication_rate\"
+above = 0.003
+cap_total = 59
+
+[roles.x.bonus]
+basis = \"total\"
+tiers = [[80, 1000], [95, 2000]]
+below = -500
+per_unit = {{ metric = \"first_visits\", above = 30, amount = 50 }}
+
+[[roles.x.bonus.gate]]
+metric = \"rating\"
+item = \"合规\"
+scope = \"store\"
+above = 0.02
+effect = \"halve\"
+
+[roles.y]
+attribute = \"nurse\"
+
+[[roles.y.kpi]]
+metric = \"conversion_rate\"
+weight = 50
+method = \"steps\"
+target = 0.5
+per = 0.01
+points = 1
+max_bonus = 10
+max_penalty = 40
+
+[[roles.y.kpi]]
+metric = \"complaint_rate\"
+weight = 25
+method = \"bands\"
+bands = [[0.01, 100], [0.02, 100], [0.03, 50]]
+
+[[roles.y.kpi]]
+metric = \"revenue\"
+direction = \"lower\"
+weight = 25
+floor = 10
+target = 5
+stretch = 1
+stretch_score = 100
+"
+        ));
+    }
+
+    // ---- one test per message
+
+    #[test]
+    fn weights_not_summing_to_100() {
+        let t = base_with("weight = 40", "weight = 30");
+        assert_error(&t, "role `x`", "weight", 1, "sum to 90, not 100");
+    }
+
+    #[test]
+    fn weights_sum_tolerates_rounding() {
+        // 0.1 + 0.2 + 99.7 is not exactly 100 in f64 but within 1e-9.
+        let t = "[roles.x]
+[[roles.x.kpi]]
+metric = \"revenue\"
+weight = 0.1
+target = 1
+[[roles.x.kpi]]
+metric = \"treatments\"
+weight = 0.2
+target = 1
+[[roles.x.kpi]]
+metric = \"first_visits\"
+weight = 99.7
+target = 1
+";
+        assert_valid(t);
+    }
+
+    #[test]
+    fn weight_not_positive() {
+        let t = base_with("weight = 40", "weight = 0");
+        assert_error(&t, "role `x`, kpi 2", "weight", 11, "above 0, got 0");
+        let t = base_with("weight = 60", "weight = -5");
+        assert_error(&t, "role `x`, kpi 1", "weight", 6, "above 0, got -5");
+    }
+
+    #[test]
+    fn weight_not_finite() {
+        let t = base_with("weight = 40", "weight = nan");
+        assert_error(&t, "role `x`, kpi 2", "weight", 11, "got NaN");
+        let t = base_with("weight = 60", "weight = inf");
+        assert_error(&t, "role `x`, kpi 1", "weight", 6, "got inf");
+    }
+
+    #[test]
+    fn floor_not_below_target_higher() {
+        let t = base_with("floor = 0.3", "floor = 0.5");
+        assert_error(
+            &t,
+            "role `x`, kpi 2",
+            "floor",
+            12,
+            "must be below `target` (0.5)",
+        );
+    }
+
+    #[test]
+    fn default_floor_not_below_target() {
+        let t = base_with("target = 1000", "target = -5");
+        assert_error(
+            &t,
+            "role `x`, kpi 1",
+            "floor",
+            7,
+            "`floor` (default 0) must be below",
+        );
+    }
+
+    #[test]
+    fn stretch_not_above_target_higher() {
+        let t = base_with("stretch = 0.6", "stretch = 0.5");
+        assert_error(
+            &t,
+            "role `x`, kpi 2",
+            "stretch",
+            14,
+            "must be above `target`",
+        );
+    }
+
+    #[test]
+    fn floor_not_above_target_lower() {
+        let t = one_kpi("metric = \"complaint_rate\"\nweight = 100\ntarget = 0.03\nfloor = 0.01\n");
+        assert_error(
+            &t,
+            "role `x`, kpi 1",
+            "floor",
+            6,
+            "must be above `target` (0.03)",
+        );
+    }
+
+    #[test]
+    fn stretch_not_below_target_lower() {
+        let t = one_kpi(
+            "metric = \"complaint_rate\"\nweight = 100\nfloor = 0.03\ntarget = 0.01\n\
+             stretch = 0.02\n",
+        );
+        assert_error(
+            &t,
+            "role `x`, kpi 1",
+            "stretch",
+            7,
+            "must be below `target`",
+        );
+    }
+
+    #[test]
+    fn floor_required_for_lower_is_better() {
+        let t = one_kpi("metric = \"complaint_rate\"\nweight = 100\ntarget = 0.01\n");
+        assert_error(
+            &t,
+            "role `x`, kpi 1",
+            "floor",
+            5,
+            "floor is required for lower-is-better metrics",
+        );
+    }
+
+    #[test]
+    fn direction_override_changes_the_order() {
+        // revenue is higher-is-better; `direction = "lower"` makes floor required.
+        let t = one_kpi("metric = \"revenue\"\ndirection = \"lower\"\nweight = 100\ntarget = 5\n");
+        assert_error(
+            &t,
+            "role `x`",
+            "floor",
+            6,
+            "floor is required for lower-is-better",
+        );
+        // … and a complaint rate scored higher-is-better takes floor < target.
+        let t = one_kpi(
+            "metric = \"complaint_rate\"\ndirection = \"higher\"\nweight = 100\n\
+             floor = 0.03\ntarget = 0.01\n",
+        );
+        assert_error(&t, "role `x`", "floor", 6, "must be below `target`");
+    }
+
+    #[test]
+    fn linear_without_target() {
+        let t = one_kpi("metric = \"revenue\"\nweight = 100\nfloor = 5\n");
+        // No `target` line and no `method`: the line of `metric`.
+        assert_error(
+            &t,
+            "role `x`, kpi 1",
+            "target",
+            3,
+            "method `linear` needs a `target`",
+        );
+    }
+
+    #[test]
+    fn stretch_score_below_100() {
+        let t = base_with("stretch = 0.6", "stretch = 0.6\nstretch_score = 90");
+        assert_error(
+            &t,
+            "role `x`, kpi 2",
+            "stretch_score",
+            15,
+            "at least 100, got 90",
+        );
+    }
+
+    #[test]
+    fn stretch_score_without_stretch() {
+        let t = base_with("target = 1000", "target = 1000\nstretch_score = 130");
+        assert_error(
+            &t,
+            "role `x`, kpi 1",
+            "stretch_score",
+            8,
+            "no effect without `stretch`",
+        );
+    }
+
+    #[test]
+    fn key_of_another_method() {
+        let t = base_with("target = 1000", "target = 1000\nper = 0.01");
+        assert_error(
+            &t,
+            "role `x`, kpi 1",
+            "per",
+            8,
+            "does not apply to method `linear`",
+        );
+        let t = one_kpi(
+            "metric = \"rating\"\nitem = \"a\"\nweight = 100\nmethod = \"bands\"\n\
+             bands = [[1, 1]]\ntarget = 5\n",
+        );
+        assert_error(
+            &t,
+            "role `x`",
+            "target",
+            8,
+            "does not apply to method `bands`",
+        );
+    }
+
+    #[test]
+    fn bands_missing_or_empty() {
+        let t = one_kpi("metric = \"satisfaction\"\nweight = 100\nmethod = \"bands\"\n");
+        assert_error(
+            &t,
+            "role `x`, kpi 1",
+            "bands",
+            5,
+            "needs `bands = [[threshold, points]",
+        );
+        let t =
+            one_kpi("metric = \"satisfaction\"\nweight = 100\nmethod = \"bands\"\nbands = []\n");
+        assert_error(&t, "role `x`, kpi 1", "bands", 6, "at least one band");
+    }
+
+    #[test]
+    fn bands_thresholds_not_descending_for_higher() {
+        let t = one_kpi(
+            "metric = \"satisfaction\"\nweight = 100\nmethod = \"bands\"\n\
+             bands = [[75, 80], [90, 100]]\n",
+        );
+        assert_error(&t, "role `x`, kpi 1", "bands", 6, "strictly descending");
+        let t = one_kpi(
+            "metric = \"satisfaction\"\nweight = 100\nmethod = \"bands\"\n\
+             bands = [[90, 100], [90, 80]]\n",
+        );
+        assert_error(&t, "role `x`, kpi 1", "bands", 6, "90 follows 90");
+    }
+
+    #[test]
+    fn bands_thresholds_not_ascending_for_lower() {
+        let t = one_kpi(
+            "metric = \"complaint_rate\"\nweight = 100\nmethod = \"bands\"\n\
+             bands = [[0.02, 100], [0.01, 80]]\n",
+        );
+        assert_error(
+            &t,
+            "role `x`, kpi 1",
+            "bands",
+            6,
+            "strictly ascending for a lower-is-better",
+        );
+    }
+
+    #[test]
+    fn bands_points_not_descending() {
+        let t = one_kpi(
+            "metric = \"satisfaction\"\nweight = 100\nmethod = \"bands\"\n\
+             bands = [[90, 80], [75, 100]]\n",
+        );
+        assert_error(
+            &t,
+            "role `x`, kpi 1",
+            "bands",
+            6,
+            "points must be descending",
+        );
+        // Equal points are allowed.
+        assert_valid(&one_kpi(
+            "metric = \"satisfaction\"\nweight = 100\nmethod = \"bands\"\n\
+             bands = [[90, 100], [75, 100]]\n",
+        ));
+    }
+
+    #[test]
+    fn bands_points_negative() {
+        let t = one_kpi(
+            "metric = \"satisfaction\"\nweight = 100\nmethod = \"bands\"\n\
+             bands = [[90, 10], [75, -5]]\n",
+        );
+        assert_error(
+            &t,
+            "role `x`, kpi 1",
+            "bands",
+            6,
+            "must not be negative, got -5",
+        );
+    }
+
+    #[test]
+    fn bands_not_finite() {
+        let t = one_kpi(
+            "metric = \"satisfaction\"\nweight = 100\nmethod = \"bands\"\n\
+             bands = [\n  [90, 100],\n  [inf, 80],\n]\n",
+        );
+        assert_error(
+            &t,
+            "role `x`, kpi 1",
+            "bands",
+            6,
+            "finite numbers only, got inf",
+        );
+    }
+
+    #[test]
+    fn steps_missing_keys() {
+        let t = one_kpi(
+            "metric = \"conversion_rate\"\nweight = 100\nmethod = \"steps\"\ntarget = 0.5\n",
+        );
+        assert_error(&t, "role `x`, kpi 1", "per", 5, "missing `per`, `points`");
+        let t = one_kpi(
+            "metric = \"conversion_rate\"\nweight = 100\nmethod = \"steps\"\nper = 0.01\n\
+             points = 1\n",
+        );
+        assert_error(&t, "role `x`, kpi 1", "target", 5, "missing `target`");
+    }
+
+    #[test]
+    fn steps_per_not_positive() {
+        let t = one_kpi(
+            "metric = \"conversion_rate\"\nweight = 100\nmethod = \"steps\"\ntarget = 0.5\n\
+             per = 0\npoints = 1\n",
+        );
+        assert_error(&t, "role `x`, kpi 1", "per", 7, "must be above 0, got 0");
+    }
+
+    #[test]
+    fn steps_points_not_positive() {
+        let t = one_kpi(
+            "metric = \"conversion_rate\"\nweight = 100\nmethod = \"steps\"\ntarget = 0.5\n\
+             per = 0.01\npoints = -1\n",
+        );
+        assert_error(
+            &t,
+            "role `x`, kpi 1",
+            "points",
+            8,
+            "must be above 0, got -1",
+        );
+    }
+
+    #[test]
+    fn steps_cap_negative() {
+        let t = one_kpi(
+            "metric = \"conversion_rate\"\nweight = 100\nmethod = \"steps\"\ntarget = 0.5\n\
+             per = 0.01\npoints = 1\nmax_bonus = 5\nmax_penalty = -10\n",
+        );
+        assert_error(
+            &t,
+            "role `x`, kpi 1",
+            "max_penalty",
+            10,
+            "must not be negative",
+        );
+    }
+
+    #[test]
+    fn steps_number_not_exact() {
+        let t = one_kpi(
+            "metric = \"conversion_rate\"\nweight = 100\nmethod = \"steps\"\ntarget = 0.5\n\
+             per = 1e-40\npoints = 1\n",
+        );
+        assert_error(&t, "role `x`, kpi 1", "per", 7, "too many digits");
+    }
+
+    #[test]
+    fn kpi_number_not_finite() {
+        let t = base_with("floor = 0.3", "floor = -inf");
+        assert_error(
+            &t,
+            "role `x`, kpi 2",
+            "floor",
+            12,
+            "finite number, got -inf",
+        );
+        let t = base_with("stretch = 0.6", "stretch = nan");
+        assert_error(&t, "role `x`, kpi 2", "stretch", 14, "got NaN");
+    }
+
+    #[test]
+    fn unknown_metric_lists_known_keys() {
+        let t = base_with("\"conversion_rate\"", "\"conversion\"");
+        assert_error(
+            &t,
+            "role `x`, kpi 2",
+            "metric",
+            10,
+            "unknown metric `conversion`",
+        );
+        let e = error(&t);
+        for key in metric_keys() {
+            assert!(e.contains(key), "{key} listed: {e}");
+        }
+    }
+
+    #[test]
+    fn chinese_label_as_metric() {
+        let t = base_with("\"conversion_rate\"", "\"成交率\"");
+        assert_error(
+            &t,
+            "role `x`, kpi 2",
+            "metric",
+            10,
+            "write `conversion_rate` for `成交率`",
+        );
+    }
+
+    #[test]
+    fn rating_without_item() {
+        let t = base_with("\"revenue\"", "\"rating\"");
+        assert_error(
+            &t,
+            "role `x`, kpi 1",
+            "item",
+            5,
+            "metric `rating` needs an `item`",
+        );
+        let t = base_with("\"revenue\"", "\"rating\"\nitem = \" \"");
+        assert_error(&t, "role `x`, kpi 1", "item", 6, "needs an `item`");
+    }
+
+    #[test]
+    fn item_on_non_rating() {
+        let t = base_with("\"revenue\"", "\"revenue\"\nitem = \"专业\"");
+        assert_error(
+            &t,
+            "role `x`, kpi 1",
+            "item",
+            6,
+            "applies only to metric `rating`",
+        );
+    }
+
+    #[test]
+    fn role_without_kpis() {
+        let t = format!("{BASE}\n[roles.empty]\nlabel = \"E\"\n");
+        assert_error(&t, "role `empty`", "kpi", 16, "has no `kpi`");
+    }
+
+    #[test]
+    fn attribute_not_a_sales_column() {
+        let t = base_with("label = \"X\"", "label = \"X\"\nattribute = \"manager\"");
+        assert_error(&t, "role `x`", "attribute", 3, "consultant, doctor, nurse");
+    }
+
+    #[test]
+    fn veto_metric_unknown_and_not_finite() {
+        let t = format!(
+            "{BASE}\n[[roles.x.veto]]\nmetric = \"complications\"\nabove = 0.01\ncap_total = 59\n"
+        );
+        assert_error(
+            &t,
+            "role `x`, veto 1",
+            "metric",
+            17,
+            "unknown metric `complications`",
+        );
+        let t = format!("{BASE}\n[[roles.x.veto]]\nmetric = \"complication_rate\"\nabove = 0.01\ncap_total = 59\n\n[[roles.x.veto]]\nmetric = \"complaint_rate\"\nabove = nan\ncap_total = 59\n");
+        assert_error(
+            &t,
+            "role `x`, veto 2",
+            "above",
+            23,
+            "finite number, got NaN",
+        );
+        let t = format!("{BASE}\n[[roles.x.veto]]\nmetric = \"complication_rate\"\nabove = 0.01\ncap_total = inf\n");
+        assert_error(&t, "role `x`, veto 1", "cap_total", 19, "got inf");
+    }
+
+    #[test]
+    fn bonus_basis_no_metric() {
+        let t = format!("{BASE}\n[roles.x.bonus]\nbasis = \"totals\"\ntiers = [[1, 100]]\n");
+        assert_error(
+            &t,
+            "role `x`, bonus",
+            "basis",
+            17,
+            "\"total\" or a metric key, got `totals`",
+        );
+        let t = format!("{BASE}\n[roles.x.bonus]\nbasis = \"rating\"\n");
+        assert_error(&t, "role `x`, bonus", "basis", 17, "cannot be `rating`");
+    }
+
+    #[test]
+    fn bonus_tiers_not_ascending() {
+        let t = format!("{BASE}\n[roles.x.bonus]\nbasis = \"revenue_attainment\"\ntiers = [[1.2, 5000], [1.0, 3000]]\n");
+        assert_error(
+            &t,
+            "role `x`, bonus",
+            "tiers",
+            18,
+            "strictly ascending, but 1 follows 1.2",
+        );
+    }
+
+    #[test]
+    fn bonus_money_not_finite() {
+        let t = format!("{BASE}\n[roles.x.bonus]\nbasis = \"total\"\ntiers = [[80, inf]]\n");
+        assert_error(&t, "role `x`, bonus", "tiers", 18, "finite numbers only");
+        let t = format!("{BASE}\n[roles.x.bonus]\nbasis = \"total\"\nbelow = -inf\n");
+        assert_error(&t, "role `x`, bonus", "below", 18, "got -inf");
+    }
+
+    #[test]
+    fn per_unit_metric_unknown_inline_and_table() {
+        let t = format!("{BASE}\n[roles.x.bonus]\nbasis = \"total\"\nper_unit = {{ metric = \"visits\", above = 30, amount = 50 }}\n");
+        assert_error(
+            &t,
+            "role `x`, bonus per_unit",
+            "metric",
+            18,
+            "unknown metric `visits`",
+        );
+        let t = format!("{BASE}\n[roles.x.bonus]\nbasis = \"total\"\n\n[roles.x.bonus.per_unit]\nmetric = \"first_visits\"\nabove = 30\namount = inf\n");
+        assert_error(&t, "role `x`, bonus per_unit", "amount", 22, "got inf");
+    }
+
+    #[test]
+    fn gate_metric_no_metric() {
+        let t = format!("{BASE}\n[roles.x.bonus]\nbasis = \"total\"\n\n[[roles.x.bonus.gate]]\nmetric = \"complaint_rate\"\nabove = 0.02\n\n[[roles.x.bonus.gate]]\nmetric = \"complaints\"\nabove = 0.02\n");
+        assert_error(
+            &t,
+            "role `x`, bonus gate 2",
+            "metric",
+            24,
+            "unknown metric `complaints`",
+        );
+        let t = format!("{BASE}\n[roles.x.bonus]\nbasis = \"total\"\n\n[[roles.x.bonus.gate]]\nmetric = \"rating\"\nabove = 60\n");
+        assert_error(&t, "role `x`, bonus gate 1", "item", 20, "needs an `item`");
+        let t = format!("{BASE}\n[roles.x.bonus]\nbasis = \"total\"\n\n[[roles.x.bonus.gate]]\nmetric = \"complaint_rate\"\nabove = inf\n");
+        assert_error(&t, "role `x`, bonus gate 1", "above", 21, "got inf");
+    }
+
+    #[test]
+    fn grades_not_descending_or_not_finite() {
+        let t = format!("[grades]\nS = 110\nA = 95\nB = 96\nC = 60\n\n{BASE}");
+        assert_error(&t, "[grades]", "B", 4, "must be below `A` (95)");
+        let t = format!("[grades]\nS = 110\nA = 95\nB = 80\nC = nan\n\n{BASE}");
+        assert_error(&t, "[grades]", "C", 5, "got NaN");
+    }
+
+    #[test]
+    fn surveys_scale_not_positive() {
+        let t = format!("[surveys]\nscale = 0\n\n{BASE}");
+        assert_error(&t, "[surveys]", "scale", 2, "above 0, got 0");
+        let t = format!("[surveys]\nscale = inf\n\n{BASE}");
+        assert_error(&t, "[surveys]", "scale", 2, "got inf");
+    }
+
+    #[test]
+    fn secondary_window_days_zero() {
+        let t = format!("[secondary]\nrule = \"derive\"\nwindow_days = 0\n\n{BASE}");
+        assert_error(&t, "[secondary]", "window_days", 3, "at least 1");
+    }
+
+    #[test]
+    fn quoted_role_names_find_their_lines() {
+        let t =
+            "[roles.\"前台\"]\nlabel = \"前台\"\n\n[[roles.\"前台\".kpi]]\nmetric = \"revenue\"\n\
+                 weight = 100\ntarget = 0\n";
+        assert_error(
+            t,
+            "role `前台`, kpi 1",
+            "floor",
+            7,
+            "`floor` (default 0) must be below",
+        );
+    }
+
+    #[test]
+    fn builtin_name_in_messages() {
+        let mut cfg = LoadedConfig::builtin();
+        cfg.config.surveys.scale = -1.0;
+        let e = validate(&cfg).unwrap_err().to_string();
+        assert!(e.starts_with("config built-in defaults, line "), "{e}");
+    }
+}
