@@ -1419,3 +1419,84 @@ impl Record {
 pub fn year_month(d: NaiveDate) -> (i32, u32) {
     (d.year(), d.month())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_row(cells: &[&str]) -> Vec<(u32, RawCell)> {
+        cells
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_empty())
+            .map(|(i, c)| (i as u32, RawCell::Text(c.to_string())))
+            .collect()
+    }
+
+    fn sales_aliases() -> Vec<(String, Field, usize)> {
+        build_aliases(&LoadedConfig::builtin()).unwrap()[&Kind::Sales].clone()
+    }
+
+    #[test]
+    fn title_rows_are_not_headers() {
+        let a = sales_aliases();
+        // A title naming one column word is not a header: two matches are needed.
+        assert!(detect_header(&text_row(&["2026年10月消费明细"]), &a).is_none());
+        assert!(detect_header(&text_row(&["导出时间：2026-11-01", "金额"]), &a).is_none());
+    }
+
+    #[test]
+    fn header_matches_loosely_and_maps_columns() {
+        let a = sales_aliases();
+        let row = text_row(&[
+            "收银单号",
+            " 结账 日期 ",
+            "手机号",
+            "实收金额（元）",
+            "",
+            "ＡＭＯＵＮＴ2",
+            "现场咨询",
+        ]);
+        let map = detect_header(&row, &a).unwrap();
+        assert_eq!(map.col(Field::OrderId).map(|c| c.0), Some(0));
+        // Spaces (also inside) are removed before matching.
+        assert_eq!(map.col(Field::Date).map(|c| c.0), Some(1));
+        assert_eq!(map.col(Field::Customer).map(|c| c.0), Some(2));
+        // A trailing unit in full-width brackets is ignored.
+        assert_eq!(map.col(Field::Amount).map(|c| c.0), Some(3));
+        assert_eq!(map.col(Field::Consultant).map(|c| c.0), Some(6));
+        assert_eq!(map.col(Field::Doctor), None);
+    }
+
+    #[test]
+    fn two_columns_for_one_field_keep_the_earlier_alias() {
+        let a = sales_aliases();
+        // 顾客 comes before 手机号 in the customer aliases; 实收金额 before 金额.
+        let row = text_row(&["日期", "手机号", "顾客", "金额", "实收金额"]);
+        let map = detect_header(&row, &a).unwrap();
+        assert_eq!(map.col(Field::Customer).map(|c| c.0), Some(2));
+        assert_eq!(map.col(Field::Amount).map(|c| c.0), Some(4));
+    }
+
+    #[test]
+    fn totals_labels() {
+        for t in ["合计", "总计：", "小计", "Total", " TOTAL amount"] {
+            assert!(is_totals_label(&RawCell::Text(t.into())), "{t}");
+        }
+        assert!(!is_totals_label(&RawCell::Text("张三".into())));
+        assert!(!is_totals_label(&RawCell::Number(1.0)));
+    }
+
+    #[test]
+    fn period_labels_for_adjustments() {
+        let t = |s: &str| parse_period_label(&RawCell::Text(s.into()), false);
+        assert_eq!(t("2026-10").unwrap(), "2026-10");
+        assert_eq!(t("2026年10月").unwrap(), "2026-10");
+        assert_eq!(t("2026-10-15").unwrap(), "2026-10");
+        assert_eq!(t("2026Q3").unwrap(), "2026Q3");
+        assert_eq!(t("2026-q3").unwrap(), "2026Q3");
+        assert_eq!(t("2026").unwrap(), "2026");
+        assert!(t("2026Q5").is_err());
+        assert!(t("下个月").is_err());
+    }
+}

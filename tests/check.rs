@@ -1,0 +1,446 @@
+//! `clinic-kpi check` on the fixture clinic and on broken inputs. Expected numbers come from
+//! fixtures/clinic/LEDGER.md, which lists every row of every file.
+
+use crate::workdir::{fixtures, Workdir};
+use serde_json::Value;
+
+fn input<'a>(json: &'a Value, file: &str, sheet: Option<&str>) -> &'a Value {
+    json["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .find(|i| i["file"] == file && i["sheet"].as_str() == sheet)
+        .unwrap_or_else(|| panic!("no input {file} {sheet:?} in {json:#}"))
+}
+
+fn counts(i: &Value) -> [u64; 5] {
+    ["rows", "used", "out_of_period", "rejected", "skipped"].map(|k| i[k].as_u64().expect(k))
+}
+
+fn check_clinic_json() -> Value {
+    let w = Workdir::new();
+    let data = fixtures().join("clinic");
+    let run = w.run(&[
+        "check",
+        "--data",
+        data.to_str().unwrap(),
+        "--month",
+        "2026-10",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    run.json()
+}
+
+#[test]
+fn row_accounting_of_every_input() {
+    let j = check_clinic_json();
+    assert_eq!(j["inputs"].as_array().unwrap().len(), 8);
+    // xlsx sales: rows 4–32 below header row 3 = 29; used 24 October rows; rejected rows 25
+    // (待定), 28 (no customer), 31 (2026-13-05); skipped blank row 18 and totals row 32.
+    let x = input(&j, "2026年10月消费流水.xlsx", Some("消费明细"));
+    assert_eq!(counts(x), [29, 24, 0, 3, 2]);
+    // 1980+6800+7200+12800+1980+13800+2680+880+680+3200+2680+2980+680−2980+4200+2980+1200
+    // +880+8800−800+9800+1980+1500+880 = 86,780 over the 24 used rows.
+    assert_eq!(x["amount_used"], 86780.0);
+    // GBK CSV: lines 2–19 = 18 rows; 12 September rows out of period; lines 14–17 repeat
+    // xlsx rows 8, 19, 21, 29 (skipped); lines 18 and 19 are new October rows: 1980 + 1500.
+    let c = input(&j, "消费流水_补充导出.csv", None);
+    assert_eq!(counts(c), [18, 2, 12, 0, 4]);
+    assert_eq!(c["amount_used"], 3480.0);
+    // Visits: lines 3–42 = 40; 11 September; line 34 rejected (是否成交 待定); 28 October.
+    assert_eq!(
+        counts(input(&j, "到院咨询登记.csv", None)),
+        [40, 28, 11, 1, 0]
+    );
+    // Complaints: rows 2–8 = 7; row 2 is September.
+    assert_eq!(
+        counts(input(&j, "投诉记录.xlsx", Some("Sheet1"))),
+        [7, 6, 1, 0, 0]
+    );
+    // Roster rows are not dated: all 12 used.
+    assert_eq!(
+        counts(input(&j, "人事考核资料.xlsx", Some("员工花名册"))),
+        [12, 12, 0, 0, 0]
+    );
+    // Targets: rows 3 and 5 are October, 2 and 4 September.
+    assert_eq!(
+        counts(input(&j, "人事考核资料.xlsx", Some("考核目标"))),
+        [4, 2, 2, 0, 0]
+    );
+    // Ratings: 15 rows; rows 2, 3 September; row 10 rejected (良好); 12 October.
+    assert_eq!(
+        counts(input(&j, "人事考核资料.xlsx", Some("主管评分"))),
+        [15, 12, 2, 1, 0]
+    );
+    // Surveys: 20 rows, 3 September (lines 2–4), 17 October (line 10's full-width ５ read as 5).
+    assert_eq!(counts(input(&j, "回访满意度.csv", None)), [20, 17, 3, 0, 0]);
+    // Every input reconciles: rows = used + out of period + rejected + skipped.
+    for i in j["inputs"].as_array().unwrap() {
+        let [rows, used, oop, rej, skip] = counts(i);
+        assert_eq!(rows, used + oop + rej + skip, "{i}");
+        assert_eq!(i["sha256"].as_str().unwrap().len(), 64);
+    }
+}
+
+#[test]
+fn exactly_the_five_bad_rows_are_errors() {
+    let j = check_clinic_json();
+    let mut errors: Vec<(String, Option<String>, u64, String, String)> = j["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["severity"] == "error")
+        .map(|i| {
+            (
+                i["file"].as_str().unwrap().to_string(),
+                i["sheet"].as_str().map(str::to_string),
+                i["row"].as_u64().unwrap(),
+                i["column"].as_str().unwrap().to_string(),
+                i["value"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    errors.sort();
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        errors,
+        vec![
+            (
+                s("2026年10月消费流水.xlsx"),
+                Some(s("消费明细")),
+                25,
+                s("实收金额(元)"),
+                s("待定")
+            ),
+            (
+                s("2026年10月消费流水.xlsx"),
+                Some(s("消费明细")),
+                28,
+                s("手机号"),
+                s("")
+            ),
+            (
+                s("2026年10月消费流水.xlsx"),
+                Some(s("消费明细")),
+                31,
+                s("结账日期"),
+                s("2026-13-05")
+            ),
+            (
+                s("人事考核资料.xlsx"),
+                Some(s("主管评分")),
+                10,
+                s("得分"),
+                s("良好")
+            ),
+            (s("到院咨询登记.csv"), None, 34, s("是否成交"), s("待定")),
+        ]
+    );
+}
+
+#[test]
+fn repeats_totals_and_unmatched_roles_are_info() {
+    let j = check_clinic_json();
+    let issues = j["issues"].as_array().unwrap();
+    let repeats: Vec<u64> = issues
+        .iter()
+        .filter(|i| {
+            i["message"]
+                .as_str()
+                .unwrap()
+                .contains("repeats a row of another file")
+        })
+        .map(|i| {
+            assert_eq!(i["severity"], "info");
+            assert_eq!(i["file"], "消费流水_补充导出.csv");
+            i["row"].as_u64().unwrap()
+        })
+        .collect();
+    assert_eq!(repeats, vec![14, 15, 16, 17]);
+    assert!(issues.iter().any(|i| i["severity"] == "info"
+        && i["row"] == 32
+        && i["message"].as_str().unwrap().contains("totals")));
+    assert!(issues
+        .iter()
+        .any(|i| i["severity"] == "info" && i["message"].as_str().unwrap().contains("前台")));
+}
+
+#[test]
+fn table_lists_inputs_encodings_and_people() {
+    let w = Workdir::new();
+    let data = fixtures().join("clinic");
+    let run = w.run(&["check", "--data", data.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(run.code, 0, "{run}");
+    // No period: the table says so, and shows each CSV's detected encoding.
+    assert!(run.stdout.contains("No period given"), "{run}");
+    assert!(run.stdout.contains("csv GB18030"), "{run}");
+    assert!(run.stdout.contains("csv UTF-8 (BOM)"), "{run}");
+    assert!(run.stdout.contains("实收金额(元)→amount"), "{run}");
+    // Roster: 4 consultants, 2 doctors, 3 nurses, 2 supervisors are scored; 孙悦 (前台) is not.
+    assert!(
+        run.stdout
+            .contains("咨询师 (consultant) 4: 林晓雯, 王思琪, 周婷, 吴雨桐"),
+        "{run}"
+    );
+    assert!(
+        run.stdout.contains("医生 (doctor) 2: 陈建国, 郑凯"),
+        "{run}"
+    );
+    assert!(
+        run.stdout.contains("护士 (nurse) 3: 刘芳, 黄丽娟, 何静"),
+        "{run}"
+    );
+    assert!(
+        run.stdout
+            .contains("客服主管 (customer_service) 2: 赵敏, 马晓燕"),
+        "{run}"
+    );
+    assert!(run.stderr.contains("built-in defaults"), "{run}");
+}
+
+#[test]
+fn strict_exits_3_on_data_errors() {
+    let w = Workdir::new();
+    let data = fixtures().join("clinic");
+    let run = w.run(&["check", "--data", data.to_str().unwrap(), "--strict", "-q"]);
+    assert_eq!(run.code, 3, "{run}");
+    assert_eq!(run.stdout, "", "{run}");
+}
+
+const SALES_HEADER: &str = "日期,顾客,实收金额,咨询师\n";
+
+#[test]
+fn unknown_kind_is_exit_1_with_how_to_name_it() {
+    let w = Workdir::new();
+    w.write("export.csv", SALES_HEADER);
+    let run = w.run(&["check"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(
+        run.stderr
+            .contains("export.csv: cannot tell what this file holds"),
+        "{run}"
+    );
+    assert!(run.stderr.contains("sales (消费)"), "{run}");
+    assert!(!run.stderr.contains("panicked"), "{run}");
+}
+
+#[test]
+fn ambiguous_kind_is_exit_1() {
+    let w = Workdir::new();
+    w.write(
+        "员工业绩目标.csv",
+        "姓名,考核月份,业绩目标\n王丽,2026-10,100000\n",
+    );
+    let run = w.run(&["check"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(
+        run.stderr
+            .contains("names several kinds (sales, roster, targets)"),
+        "{run}"
+    );
+}
+
+#[test]
+fn missing_required_column_names_file_row_and_column() {
+    let w = Workdir::new();
+    w.write(
+        "消费.csv",
+        "2026年10月消费\n日期,顾客,咨询师\n2026-10-01,张三,王丽\n",
+    );
+    let run = w.run(&["check"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(
+        run.stderr
+            .contains("消费.csv, row 2: the sales header lacks required column(s) amount"),
+        "{run}"
+    );
+}
+
+#[test]
+fn no_header_row_is_exit_1() {
+    let w = Workdir::new();
+    w.write("消费.csv", "a,b,c\n1,2,3\n");
+    let run = w.run(&["check"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(
+        run.stderr
+            .contains("消费.csv: no header row in the first 20 rows"),
+        "{run}"
+    );
+}
+
+#[test]
+fn empty_and_html_files_are_named_with_what_to_do() {
+    let w = Workdir::new();
+    w.write("消费.xlsx", "");
+    let run = w.run(&["check"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(run.stderr.contains("消费.xlsx is empty (0 bytes)"), "{run}");
+
+    let w = Workdir::new();
+    w.write(
+        "消费.xls",
+        "<html><body><table><tr><td>日期</td></tr></table></body></html>",
+    );
+    let run = w.run(&["check"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(
+        run.stderr.contains("消费.xls is a web page (HTML)"),
+        "{run}"
+    );
+    assert!(run.stderr.contains("save it as .xlsx"), "{run}");
+}
+
+#[test]
+fn random_bytes_named_xlsx_is_one_sentence_not_a_panic() {
+    let w = Workdir::new();
+    let mut bytes = b"PK\x03\x04".to_vec();
+    bytes.extend((0..2000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8));
+    w.write("消费.xlsx", bytes);
+    let run = w.run(&["check"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(
+        run.stderr
+            .starts_with("clinic-kpi: 消费.xlsx cannot be read"),
+        "{run}"
+    );
+}
+
+#[test]
+fn tab_separated_text_named_xls_is_read() {
+    let w = Workdir::new();
+    w.write(
+        "收银.xls",
+        "日期\t顾客\t实收金额\t咨询师\n2026-10-01\t13800001234\t¥3,200.00\t王丽\n",
+    );
+    let run = w.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run}");
+    let j = run.json();
+    let i = input(&j, "收银.xls", None);
+    assert_eq!(counts(i), [1, 1, 0, 0, 0]);
+    assert_eq!(i["amount_used"], 3200.0);
+}
+
+#[test]
+fn customers_are_masked_in_issues() {
+    let w = Workdir::new();
+    // Row 2: the customer 13800001234 bought for 'abc'; row 3 has a bad date.
+    w.write(
+        "消费.csv",
+        "日期,顾客,实收金额,咨询师\n2026-10-01,13800001234,abc,王丽\n2026-02-30,张三丰,100,王丽\n",
+    );
+    let run = w.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(!run.stdout.contains("13800001234"), "{run}");
+    let j = run.json();
+    let issues = j["issues"].as_array().unwrap();
+    let amount = issues.iter().find(|i| i["row"] == 2).unwrap();
+    assert_eq!(amount["column"], "实收金额");
+    assert_eq!(amount["value"], "abc");
+    let date = issues.iter().find(|i| i["row"] == 3).unwrap();
+    assert_eq!(date["column"], "日期");
+    assert_eq!(date["value"], "2026-02-30");
+}
+
+#[test]
+fn config_aliases_and_explicit_inputs() {
+    let w = Workdir::new();
+    // A file whose name says nothing, listed under [inputs]; its amount column is 收款额,
+    // known only through [columns.sales].
+    w.write(
+        "export1.csv",
+        "日期,顾客,收款额,咨询师\n2026-10-01,13800001234,500,王丽\n2026-09-30,13800001234,200,王丽\n",
+    );
+    w.write(
+        "clinic-kpi.toml",
+        "[inputs]\nsales = [\"export1.csv\"]\n\n[columns.sales]\namount = [\"收款额\"]\n",
+    );
+    let run = w.run(&["check", "--format", "json", "--month", "2026-10"]);
+    assert_eq!(run.code, 0, "{run}");
+    let j = run.json();
+    // Row 2 (October) used: 500; row 3 (September) out of period.
+    let i = input(&j, "export1.csv", None);
+    assert_eq!(counts(i), [2, 1, 1, 0, 0]);
+    assert_eq!(i["amount_used"], 500.0);
+}
+
+#[test]
+fn config_errors_name_key_and_line() {
+    let w = Workdir::new();
+    w.write("消费.csv", SALES_HEADER);
+    w.write(
+        "clinic-kpi.toml",
+        "[scoring]\nmissing = \"zero\"\nmisssing = 1\n",
+    );
+    let run = w.run(&["check"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(run.stderr.contains("line 3"), "{run}");
+    assert!(run.stderr.contains("misssing"), "{run}");
+
+    w.write("clinic-kpi.toml", "[columns.sales]\namout = [\"x\"]\n");
+    let run = w.run(&["check"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(
+        run.stderr
+            .contains("[columns.sales] amout is not a sales column"),
+        "{run}"
+    );
+}
+
+#[test]
+fn people_without_roster_and_unknown_names() {
+    let w = Workdir::new();
+    w.write(
+        "消费.csv",
+        "日期,顾客,实收金额,咨询师,医生\n2026-10-01,13800001234,500,王丽,张伟\n",
+    );
+    let run = w.run(&["check", "--lang", "en"]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(run.stdout.contains("咨询师 (consultant) 1: 王丽"), "{run}");
+    assert!(run.stdout.contains("医生 (doctor) 1: 张伟"), "{run}");
+    assert!(run.stdout.contains("no roster"), "{run}");
+
+    // With a roster that lacks 张伟: a warning naming where he appears; two 王丽 without
+    // staff ids: an error naming both rows.
+    w.write("员工花名册.csv", "姓名,岗位\n王丽,咨询师\n王丽,咨询师\n");
+    let run = w.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run}");
+    let j = run.json();
+    let issues = j["issues"].as_array().unwrap();
+    let warn = issues
+        .iter()
+        .find(|i| i["severity"] == "warning")
+        .unwrap_or_else(|| panic!("{run}"));
+    assert_eq!(warn["file"], "消费.csv");
+    assert_eq!(warn["row"], 2);
+    assert_eq!(warn["value"], "张伟");
+    let dup = issues
+        .iter()
+        .find(|i| i["severity"] == "error")
+        .unwrap_or_else(|| panic!("{run}"));
+    let msg = dup["message"].as_str().unwrap();
+    assert!(msg.contains("two people named 王丽"), "{msg}");
+    assert!(msg.contains("row 2 and 员工花名册.csv row 3"), "{msg}");
+}
+
+#[test]
+fn bad_period_is_a_usage_error() {
+    let w = Workdir::new();
+    let run = w.run(&["check", "--month", "2026-13"]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(run.stderr.contains("--month"), "{run}");
+}
+
+#[test]
+fn missing_data_folder_is_exit_1() {
+    let w = Workdir::new();
+    let run = w.run(&["check", "--data", "no-such-folder"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(
+        run.stderr
+            .contains("cannot read the data folder no-such-folder"),
+        "{run}"
+    );
+}

@@ -1,0 +1,4 @@
+//! Integration tests: one binary (keeps link time down), one module per command.
+
+mod check;
+mod workdir;
