@@ -444,3 +444,56 @@ fn missing_data_folder_is_exit_1() {
         "{run}"
     );
 }
+
+#[test]
+fn far_away_cell_does_not_allocate_a_dense_grid() {
+    // A header, one sale, and a stray cell at XFD1048576: read cell by cell, the stray cell
+    // makes its row a rejected row (no date, customer or amount) and the rows between are
+    // blank. Rows below header row 1: 2..=1048576 = 1,048,575 = 1 used + 1 rejected
+    // + 1,048,573 blank (skipped).
+    use rust_xlsxwriter::Workbook;
+    let w = Workdir::new();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Sheet1").unwrap();
+    for (c, h) in ["日期", "顾客", "实收金额", "咨询师"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "2026-10-03").unwrap();
+    ws.write_string(1, 1, "13800001234").unwrap();
+    ws.write_number(1, 2, 3200.0).unwrap();
+    ws.write_string(1, 3, "王丽").unwrap();
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    wb.save(w.path().join("消费.xlsx")).unwrap();
+    let run = w.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run}");
+    let j = run.json();
+    let i = input(&j, "消费.xlsx", Some("Sheet1"));
+    assert_eq!(counts(i), [1_048_575, 1, 0, 1, 1_048_573]);
+    assert_eq!(i["amount_used"], 3200.0);
+}
+
+#[test]
+fn forced_encoding_overrides_detection() {
+    // "日期,顾客,实收金额\n2026-10-01,张三,100\n" in GBK, read once detected and once forced
+    // as UTF-8 (then the rows are not valid UTF-8 and are reported, never garbled).
+    let text = "日期,顾客,实收金额\n2026-10-01,张三,100\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(text);
+    let w = Workdir::new();
+    w.write("消费.csv", &gbk[..]);
+    let run = w.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run}");
+    assert_eq!(
+        counts(input(&run.json(), "消费.csv", None)),
+        [1, 1, 0, 0, 0]
+    );
+    let run = w.run(&["check", "--encoding", "utf-8"]);
+    // The header itself cannot be decoded as UTF-8, so no header row is found.
+    assert_eq!(run.code, 1, "{run}");
+    let run = w.run(&["check", "--encoding", "klingon"]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(
+        run.stderr.contains("--encoding klingon: unknown encoding"),
+        "{run}"
+    );
+}

@@ -52,13 +52,6 @@ impl Workdir {
         p
     }
 
-    /// Copies one fixture file into the folder.
-    pub fn copy_fixture(&self, rel: &str) {
-        let src = fixtures().join(rel);
-        let name = src.file_name().expect("file name").to_owned();
-        std::fs::copy(&src, self.path().join(name)).expect("copy fixture");
-    }
-
     /// Runs clinic-kpi with `args` in this folder.
     pub fn run(&self, args: &[&str]) -> Run {
         let out = Command::new(env!("CARGO_BIN_EXE_clinic-kpi"))
