@@ -84,13 +84,14 @@ pub fn resolve(ds: &Dataset, cfg: &Config, period: Option<&Period>) -> (Vec<Pers
                 .value(ds.name(*sym)),
             );
         }
-        let mut unmatched_roles: BTreeMap<String, usize> = BTreeMap::new();
+        // Role text → (people, first row naming it).
+        let mut unmatched_roles: BTreeMap<String, (usize, crate::input::RowRef)> = BTreeMap::new();
         for r in &ds.roster {
             if ambiguous.contains(&r.staff) {
                 continue;
             }
             let Some(role) = match_role(cfg, &r.role) else {
-                *unmatched_roles.entry(r.role.clone()).or_default() += 1;
+                unmatched_roles.entry(r.role.clone()).or_insert((0, r.at)).0 += 1;
                 continue;
             };
             if let Some(p) = period {
@@ -110,13 +111,26 @@ pub fn resolve(ds: &Dataset, cfg: &Config, period: Option<&Period>) -> (Vec<Pers
                 left: r.left,
             });
         }
-        for (role, n) in unmatched_roles {
-            issues.push(Issue::new(
-                Severity::Info,
-                format!(
-                    "roster role {role} ({n} people) matches no role in the config; they are not scored"
-                ),
-            ).value(role));
+        for (role, (n, at)) in unmatched_roles {
+            let input = &ds.inputs[at.input as usize];
+            let header = input
+                .columns
+                .iter()
+                .find(|(_, f)| *f == "role")
+                .map(|(h, _)| h.clone())
+                .unwrap_or_else(|| "role".to_string());
+            issues.push(
+                Issue::new(
+                    Severity::Info,
+                    format!(
+                        "roster role {role} ({n} people) matches no role in the config; they are not scored"
+                    ),
+                )
+                .at(&input.file, input.sheet.as_deref())
+                .row(at.row)
+                .column(&header)
+                .value(role),
+            );
         }
         // People named in the data but not in the roster: a warning, once per name.
         let in_roster: HashSet<Sym> = ds.roster.iter().map(|r| r.staff).collect();

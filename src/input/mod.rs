@@ -667,7 +667,8 @@ struct SheetReader<'a> {
     sheet: Option<String>,
     date1904: bool,
     input_no: u32,
-    header: Option<ColumnMap>,
+    /// Shared so each row can borrow it while the reader's counts change.
+    header: Option<std::rc::Rc<ColumnMap>>,
     header_row: u32,
     last_row: u32,
     report: InputReport,
@@ -735,7 +736,7 @@ impl<'a> SheetReader<'a> {
             }
             if let SourceRow::Row { row, cells } = &row {
                 if let Some(map) = detect_header(cells, &self.ctx.aliases[&self.kind]) {
-                    self.header = Some(map);
+                    self.header = Some(std::rc::Rc::new(map));
                     self.header_row = *row;
                 }
             }
@@ -746,9 +747,6 @@ impl<'a> SheetReader<'a> {
             let blanks = (row_no - prev - 1) as u64;
             self.report.rows += blanks;
             self.report.skipped += blanks;
-        }
-        if row_no <= prev {
-            // Out of order or repeated row number (a hand-edited file): still accounted.
         }
         self.report.rows += 1;
         let cells = match row {
@@ -774,7 +772,7 @@ impl<'a> SheetReader<'a> {
                 return;
             }
         }
-        let map = map.clone();
+        let map = std::rc::Rc::clone(map);
         let cx = RowCx {
             cells: &cells,
             map: &map,
@@ -834,7 +832,7 @@ impl<'a> SheetReader<'a> {
             Some(s) => format!("{}, sheet {s}", self.ctx.display),
             None => self.ctx.display.to_string(),
         };
-        let Some(map) = self.header.take() else {
+        let Some(map) = self.header.take().map(|m| (*m).clone()) else {
             let expected: Vec<&str> = self
                 .kind
                 .columns()
