@@ -17,6 +17,23 @@ pub enum Command {
     /// Read the inputs and config and report what each input contributes and every data issue.
     /// Writes nothing.
     Check(CheckArgs),
+    /// Write a commented clinic-kpi.toml with the built-in default roles and weights.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to write into (default: the current folder; created if missing).
+    pub dir: Option<PathBuf>,
+    /// Also write a small realistic set of exports (two stores, September–October 2026).
+    #[arg(long)]
+    pub sample_data: bool,
+    /// Overwrite files that already exist.
+    #[arg(long)]
+    pub force: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Options every command that reads inputs shares.

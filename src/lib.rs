@@ -66,5 +66,6 @@ pub mod exit {
 pub fn run(cli: cli::Cli) -> anyhow::Result<u8> {
     match cli.command {
         cli::Command::Check(args) => cmd::check::run(&args),
+        cli::Command::Init(args) => cmd::init::run(&args),
     }
 }

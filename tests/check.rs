@@ -500,3 +500,19 @@ fn forced_encoding_overrides_detection() {
         "{run}"
     );
 }
+
+#[test]
+fn check_validates_the_config() {
+    let w = Workdir::new();
+    w.write("消费.csv", SALES_HEADER);
+    // Weights 60 + 30 = 90, not 100: the role's table is on line 1.
+    w.write(
+        "clinic-kpi.toml",
+        "[roles.consultant]\nlabel = \"咨询师\"\n\n[[roles.consultant.kpi]]\nmetric = \"revenue\"\nweight = 60\ntarget = 100000\n\n[[roles.consultant.kpi]]\nmetric = \"treatments\"\nweight = 30\ntarget = 50\n",
+    );
+    let run = w.run(&["check"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(run.stderr.contains("consultant"), "{run}");
+    assert!(run.stderr.contains("90"), "{run}");
+    assert!(run.stderr.contains("line 1"), "{run}");
+}

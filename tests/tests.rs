@@ -1,4 +1,5 @@
 //! Integration tests: one binary (keeps link time down), one module per command.
 
 mod check;
+mod init;
 mod workdir;

@@ -2,6 +2,7 @@
 //! resolved plan (config loaded, period and encoding resolved) and loading the inputs.
 
 pub mod check;
+pub mod init;
 
 use crate::cli::{CommonArgs, PeriodArgs};
 use crate::config::{self, LoadedConfig};
@@ -37,6 +38,7 @@ impl Plan {
             })?),
         };
         let (config, config_note) = config::load(common.config.as_deref())?;
+        crate::scoring::validate::validate(&config)?;
         Ok(Plan {
             config,
             config_note,

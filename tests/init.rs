@@ -1,0 +1,52 @@
+//! `clinic-kpi init`.
+
+use crate::workdir::Workdir;
+
+#[test]
+fn init_writes_a_config_that_check_reads_and_refuses_to_overwrite() {
+    let w = Workdir::new();
+    let run = w.run(&["init", "demo", "--sample-data"]);
+    assert_eq!(run.code, 0, "{run}");
+    let demo = w.path().join("demo");
+    assert!(demo.join("clinic-kpi.toml").is_file());
+    // The sample data is the fixture clinic: checking it in the new folder, with the written
+    // config (not the built-in defaults), gives the same 24 + 2 October sales rows.
+    let run = w.run(&[
+        "check",
+        "--data",
+        "demo",
+        "--config",
+        "demo/clinic-kpi.toml",
+        "--month",
+        "2026-10",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    let j = run.json();
+    let used: u64 = j["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "sales")
+        .map(|i| i["used"].as_u64().unwrap())
+        .sum();
+    assert_eq!(used, 26);
+
+    // A second init refuses and leaves the edited config alone.
+    std::fs::write(demo.join("clinic-kpi.toml"), "# mine\n").unwrap();
+    let run = w.run(&["init", "demo"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(run.stderr.contains("already exist"), "{run}");
+    assert!(run.stderr.contains("--force"), "{run}");
+    assert_eq!(
+        std::fs::read_to_string(demo.join("clinic-kpi.toml")).unwrap(),
+        "# mine\n"
+    );
+    let run = w.run(&["init", "demo", "--force", "-q"]);
+    assert_eq!(run.code, 0, "{run}");
+    assert_eq!(run.stdout, "");
+    assert!(std::fs::read_to_string(demo.join("clinic-kpi.toml"))
+        .unwrap()
+        .contains("[roles.consultant]"));
+}
