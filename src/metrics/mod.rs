@@ -1,3 +1,4 @@
 //! Metrics (SPEC §3): rows → per-person figures.
 
+pub mod compute;
 pub mod defs;

@@ -1,0 +1,1280 @@
+//! Metric values per person (SPEC §3): one `Figure` per (person, metric, item, scope).
+//!
+//! Money is kept in fen (i64) while counting and turned into yuan (f64) only in the figure.
+
+use crate::config::{Config, Scope, SecondaryRule};
+use crate::input::{Dataset, Field, Kind, Sale, Sym};
+use crate::metrics::defs;
+use crate::people::Person;
+use crate::period::{Period, PeriodKind};
+use chrono::{Duration, NaiveDate};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// The status of a figure (SPEC §3.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    Insufficient,
+    NoData,
+    NoTarget,
+}
+
+impl Status {
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Insufficient => "insufficient",
+            Status::NoData => "no_data",
+            Status::NoTarget => "no_target",
+        }
+    }
+}
+
+/// One metric's value for one person over the period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub status: Status,
+    /// The value as an exact fraction where it is one (counts, rates of counts, money in fen).
+    pub exact: Option<(i128, i128)>,
+    /// Short lines for `explain`.
+    pub rows: Vec<String>,
+}
+
+impl Figure {
+    fn no_input(what: &str) -> Figure {
+        Figure {
+            value: None,
+            numerator: None,
+            denominator: None,
+            status: Status::NoData,
+            exact: None,
+            rows: vec![format!("no {what} input given")],
+        }
+    }
+}
+
+/// What a figure is computed from.
+pub struct Context<'a> {
+    pub ds: &'a Dataset,
+    pub config: &'a Config,
+    pub people: &'a [Person],
+    pub period: &'a Period,
+}
+
+/// The 二开 rule in force: `auto` resolves to `type` when the sales inputs have a type column
+/// holding any configured type value, else `derive` (SPEC §3.1).
+pub fn secondary_rule_used(ds: &Dataset, config: &Config) -> SecondaryRule {
+    match config.secondary.rule {
+        SecondaryRule::Auto => {
+            let has_value = ds.has_field(Kind::Sales, Field::Type)
+                && ds.sales.iter().any(|s| is_type_secondary(ds, config, s));
+            if has_value {
+                SecondaryRule::Type
+            } else {
+                SecondaryRule::Derive
+            }
+        }
+        r => r,
+    }
+}
+
+fn is_type_secondary(ds: &Dataset, config: &Config, s: &Sale) -> bool {
+    s.sale_type.is_some_and(|t| {
+        let t = ds.name(t).trim();
+        config.secondary.types.iter().any(|x| x.trim() == t)
+    })
+}
+
+fn yuan(fen: i64) -> f64 {
+    fen as f64 / 100.0
+}
+
+fn attr_col(s: &Sale, attribute: &str) -> Option<Sym> {
+    match attribute {
+        "doctor" => s.doctor,
+        "nurse" => s.nurse,
+        _ => s.consultant,
+    }
+}
+
+/// Status of a rate, ratio or mean from its denominator (SPEC §3.3).
+fn status_of(den: f64, min_sample: Option<u32>) -> Status {
+    if den <= 0.0 {
+        Status::NoData
+    } else if min_sample.is_some_and(|m| den < m as f64) {
+        Status::Insufficient
+    } else {
+        Status::Ok
+    }
+}
+
+/// A rate of two counts.
+fn rate(num: usize, den: usize, min: Option<u32>, rows: Vec<String>) -> Figure {
+    let status = status_of(den as f64, min);
+    Figure {
+        value: (den > 0).then(|| num as f64 / den as f64),
+        numerator: Some(num as f64),
+        denominator: Some(den as f64),
+        status,
+        exact: (den > 0).then_some((num as i128, den as i128)),
+        rows,
+    }
+}
+
+/// A count (or sum) with its input present: always ok.
+fn count(n: usize, rows: Vec<String>) -> Figure {
+    Figure {
+        value: Some(n as f64),
+        numerator: None,
+        denominator: None,
+        status: Status::Ok,
+        exact: Some((n as i128, 1)),
+        rows,
+    }
+}
+
+/// A mean over values (already mapped).
+fn mean(values: &[f64], min: Option<u32>, mut rows: Vec<String>) -> Figure {
+    let sum: f64 = values.iter().sum();
+    let n = values.len();
+    rows.push(format!("sum {} over {n}", fmt_num(sum)));
+    Figure {
+        value: (n > 0).then(|| sum / n as f64),
+        numerator: Some(sum),
+        denominator: Some(n as f64),
+        status: status_of(n as f64, min),
+        exact: None,
+        rows,
+    }
+}
+
+fn fmt_num(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+fn gcd(a: i128, b: i128) -> i128 {
+    let (mut a, mut b) = (a.abs(), b.abs());
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.max(1)
+}
+
+fn reduce((n, d): (i128, i128)) -> (i128, i128) {
+    let g = gcd(n, d);
+    let s = if d < 0 { -1 } else { 1 };
+    (s * n / g, s * d / g)
+}
+
+/// Months in the period as a fraction (SPEC §3.2: a range is its days ÷ 30.4375).
+fn months_frac(p: &Period) -> (i128, i128) {
+    match p.kind {
+        PeriodKind::Month => (1, 1),
+        PeriodKind::Quarter => (3, 1),
+        PeriodKind::Year => (12, 1),
+        PeriodKind::Range => (p.days() as i128 * 10_000, 304_375),
+    }
+}
+
+/// Days of the period someone was employed.
+fn employed_days(hired: Option<NaiveDate>, left: Option<NaiveDate>, p: &Period) -> i64 {
+    let from = hired.map_or(p.start, |h| h.max(p.start));
+    let to = left.map_or(p.end, |l| l.min(p.end));
+    ((to - from).num_days() + 1).max(0)
+}
+
+/// A member for targets: name, roster target (fen), hired, left.
+type Member = (Sym, Option<i64>, Option<NaiveDate>, Option<NaiveDate>);
+
+/// One consultation: a distinct (customer, date, consultant) among the visits.
+struct Consultation {
+    customer: Sym,
+    deal: bool,
+    first: bool,
+}
+
+/// The person's credited sales in the period, per customer.
+struct SalesAgg {
+    revenue: i64,
+    rows: usize,
+    by_customer: BTreeMap<Sym, i64>,
+}
+
+impl SalesAgg {
+    fn paying(&self) -> BTreeSet<Sym> {
+        self.by_customer
+            .iter()
+            .filter(|(_, &v)| v > 0)
+            .map(|(&c, _)| c)
+            .collect()
+    }
+}
+
+impl Context<'_> {
+    /// The names whose rows count for `person` under `scope`.
+    fn members(&self, person: &Person, scope: Scope) -> HashSet<Sym> {
+        let roster: Vec<(Sym, Option<Sym>, Option<Sym>)> = if self.ds.has(Kind::Roster) {
+            self.ds
+                .roster
+                .iter()
+                .map(|r| (r.staff, r.department, r.store))
+                .collect()
+        } else {
+            self.people
+                .iter()
+                .map(|p| (p.sym, p.department, p.store))
+                .collect()
+        };
+        let mut out: HashSet<Sym> = match scope {
+            Scope::Own => HashSet::new(),
+            Scope::Department => match person.department {
+                Some(d) => roster
+                    .iter()
+                    .filter(|r| r.1 == Some(d))
+                    .map(|r| r.0)
+                    .collect(),
+                None => HashSet::new(),
+            },
+            Scope::Store => match person.store {
+                Some(s) => roster
+                    .iter()
+                    .filter(|r| r.2 == Some(s))
+                    .map(|r| r.0)
+                    .collect(),
+                None => HashSet::new(),
+            },
+            Scope::All => roster.iter().map(|r| r.0).collect(),
+        };
+        out.insert(person.sym);
+        out
+    }
+
+    fn credited(&self, s: &Sale, attribute: &str, m: &HashSet<Sym>) -> bool {
+        attr_col(s, attribute).is_some_and(|n| m.contains(&n))
+    }
+
+    fn sales_agg(&self, attribute: &str, m: &HashSet<Sym>) -> SalesAgg {
+        let mut agg = SalesAgg {
+            revenue: 0,
+            rows: 0,
+            by_customer: BTreeMap::new(),
+        };
+        for s in &self.ds.sales {
+            if self.period.contains(s.date) && self.credited(s, attribute, m) {
+                agg.revenue += s.amount;
+                agg.rows += 1;
+                *agg.by_customer.entry(s.customer).or_default() += s.amount;
+            }
+        }
+        agg
+    }
+
+    fn consultations(&self, m: &HashSet<Sym>) -> Vec<Consultation> {
+        let has_deal = self.ds.has_field(Kind::Visits, Field::Deal);
+        let sales_name_consultant = self.ds.has_field(Kind::Sales, Field::Consultant);
+        let mut map: BTreeMap<(Sym, NaiveDate, Sym), (bool, bool)> = BTreeMap::new();
+        for v in &self.ds.visits {
+            if !self.period.contains(v.date) || !m.contains(&v.consultant) {
+                continue;
+            }
+            let e = map
+                .entry((v.customer, v.date, v.consultant))
+                .or_insert((false, false));
+            e.0 |= v.deal == Some(true);
+            e.1 |= v.first_visit == Some(true);
+        }
+        map.into_iter()
+            .map(|((customer, date, consultant), (deal_said, first))| {
+                let deal = if has_deal {
+                    deal_said
+                } else {
+                    self.ds.sales.iter().any(|s| {
+                        s.amount > 0
+                            && s.date == date
+                            && s.customer == customer
+                            && (!sales_name_consultant || s.consultant == Some(consultant))
+                    })
+                };
+                Consultation {
+                    customer,
+                    deal,
+                    first,
+                }
+            })
+            .collect()
+    }
+
+    /// Whether a positive sale credited (by `attribute`) is a 二开 sale under `rule`.
+    fn is_secondary(&self, s: &Sale, attribute: &str, rule: SecondaryRule) -> bool {
+        if s.amount <= 0 {
+            return false;
+        }
+        match rule {
+            SecondaryRule::Type | SecondaryRule::Auto => is_type_secondary(self.ds, self.config, s),
+            SecondaryRule::Derive => {
+                let Some(p) = attr_col(s, attribute) else {
+                    return false;
+                };
+                let window = self.config.secondary.window_days as i64;
+                self.ds.sales.iter().any(|t| {
+                    let d = (s.date - t.date).num_days();
+                    t.amount > 0
+                        && t.customer == s.customer
+                        && attr_col(t, attribute) == Some(p)
+                        && (1..=window).contains(&d)
+                })
+            }
+        }
+    }
+
+    /// Distinct customers of the consultations plus of every sales row naming a member as
+    /// consultant, doctor or nurse, in the period; None when neither input was given.
+    fn customers_served(&self, m: &HashSet<Sym>) -> Option<BTreeSet<Sym>> {
+        if !self.ds.has(Kind::Sales) && !self.ds.has(Kind::Visits) {
+            return None;
+        }
+        let mut out: BTreeSet<Sym> = self.consultations_customers(m);
+        for s in &self.ds.sales {
+            if self.period.contains(s.date)
+                && [s.consultant, s.doctor, s.nurse]
+                    .iter()
+                    .any(|n| n.is_some_and(|n| m.contains(&n)))
+            {
+                out.insert(s.customer);
+            }
+        }
+        Some(out)
+    }
+
+    fn consultations_customers(&self, m: &HashSet<Sym>) -> BTreeSet<Sym> {
+        self.ds
+            .visits
+            .iter()
+            .filter(|v| self.period.contains(v.date) && m.contains(&v.consultant))
+            .map(|v| v.customer)
+            .collect()
+    }
+
+    /// Distinct order ids of credited positive sales in the period (rows without one count one each).
+    fn treatments(&self, attribute: &str, m: &HashSet<Sym>) -> usize {
+        let mut orders: HashSet<Sym> = HashSet::new();
+        let mut loose = 0;
+        for s in &self.ds.sales {
+            if s.amount > 0 && self.period.contains(s.date) && self.credited(s, attribute, m) {
+                match s.order_id {
+                    Some(o) => {
+                        orders.insert(o);
+                    }
+                    None => loose += 1,
+                }
+            }
+        }
+        orders.len() + loose
+    }
+
+    /// The revenue target in fen as an exact fraction (SPEC §3.2), None when there is none.
+    fn target(&self, person: &Person, scope: Scope, m: &HashSet<Sym>) -> Option<(i128, i128)> {
+        let months = self.period.year_months();
+        let (mn, md) = months_frac(self.period);
+        let days = self.period.days() as i128;
+        // (sym, roster target, hired, left) of each member.
+        let who: Vec<Member> = if scope == Scope::Own {
+            vec![(person.sym, person.roster_target, person.hired, person.left)]
+        } else if self.ds.has(Kind::Roster) {
+            let mut seen = HashSet::new();
+            self.ds
+                .roster
+                .iter()
+                .filter(|r| m.contains(&r.staff) && seen.insert(r.staff))
+                .map(|r| (r.staff, r.target, r.hired, r.left))
+                .collect()
+        } else {
+            self.people
+                .iter()
+                .filter(|p| m.contains(&p.sym))
+                .map(|p| (p.sym, p.roster_target, p.hired, p.left))
+                .collect()
+        };
+        let mut total: Option<(i128, i128)> = None;
+        for (sym, roster_target, hired, left) in who {
+            let rows: Vec<i64> = self
+                .ds
+                .targets
+                .iter()
+                .filter(|t| t.staff == sym && months.contains(&t.month))
+                .map(|t| t.target)
+                .collect();
+            let part = if !rows.is_empty() {
+                Some((rows.iter().sum::<i64>() as i128, 1))
+            } else {
+                roster_target.map(|t| {
+                    if scope == Scope::Own {
+                        let emp = employed_days(hired, left, self.period) as i128;
+                        (t as i128 * mn * emp, md * days)
+                    } else {
+                        (t as i128 * mn, md)
+                    }
+                })
+            };
+            if let Some((n, d)) = part {
+                total = Some(match total {
+                    None => reduce((n, d)),
+                    Some((tn, td)) => reduce((tn * d + n * td, td * d)),
+                });
+            }
+        }
+        total
+    }
+
+    /// The figure of `metric` for `person`. `attribute` is the role's sales column
+    /// (`consultant`, `doctor`, `nurse`); `min_sample` overrides the metric's default.
+    #[allow(clippy::too_many_arguments)]
+    pub fn figure(
+        &self,
+        person: &Person,
+        metric: &str,
+        item: Option<&str>,
+        scope: Scope,
+        attribute: &str,
+        min_sample: Option<u32>,
+    ) -> Figure {
+        let Some(def) = defs::metric(metric) else {
+            return Figure {
+                rows: vec![format!("unknown metric {metric}")],
+                ..Figure::no_input("matching")
+            };
+        };
+        let min = min_sample.or(def.min_sample);
+        let m = self.members(person, scope);
+        let ds = self.ds;
+        let has_sales = ds.has(Kind::Sales);
+        match def.key {
+            "revenue" => {
+                if !has_sales {
+                    return Figure::no_input("sales");
+                }
+                let agg = self.sales_agg(attribute, &m);
+                Figure {
+                    value: Some(yuan(agg.revenue)),
+                    numerator: None,
+                    denominator: None,
+                    status: Status::Ok,
+                    exact: Some(reduce((agg.revenue as i128, 100))),
+                    rows: vec![format!(
+                        "sales rows {}, revenue {}",
+                        agg.rows,
+                        fmt_num(yuan(agg.revenue))
+                    )],
+                }
+            }
+            "revenue_attainment" => {
+                let target = self.target(person, scope, &m);
+                let agg = has_sales.then(|| self.sales_agg(attribute, &m));
+                let Some((tn, td)) = target else {
+                    return Figure {
+                        value: None,
+                        numerator: agg.as_ref().map(|a| yuan(a.revenue)),
+                        denominator: None,
+                        status: Status::NoTarget,
+                        exact: None,
+                        rows: vec!["no target (targets rows or roster target)".into()],
+                    };
+                };
+                let target_yuan = tn as f64 / td as f64 / 100.0;
+                let Some(agg) = agg else {
+                    return Figure {
+                        denominator: Some(target_yuan),
+                        ..Figure::no_input("sales")
+                    };
+                };
+                let rows = vec![format!(
+                    "revenue {}, target {}",
+                    fmt_num(yuan(agg.revenue)),
+                    fmt_num(target_yuan)
+                )];
+                if tn == 0 {
+                    return Figure {
+                        value: None,
+                        numerator: Some(yuan(agg.revenue)),
+                        denominator: Some(0.0),
+                        status: Status::NoData,
+                        exact: None,
+                        rows,
+                    };
+                }
+                // revenue / (tn / td) = revenue × td / tn
+                let exact = reduce((agg.revenue as i128 * td, tn));
+                Figure {
+                    value: Some(exact.0 as f64 / exact.1 as f64),
+                    numerator: Some(yuan(agg.revenue)),
+                    denominator: Some(target_yuan),
+                    status: Status::Ok,
+                    exact: Some(exact),
+                    rows,
+                }
+            }
+            "conversion_rate" => {
+                if !ds.has(Kind::Visits) {
+                    return Figure::no_input("visits");
+                }
+                let cs = self.consultations(&m);
+                let deals = cs.iter().filter(|c| c.deal).count();
+                let rows = vec![format!("consultations {}, deals {deals}", cs.len())];
+                rate(deals, cs.len(), min, rows)
+            }
+            "new_customers" => {
+                if !ds.has(Kind::Visits) {
+                    return Figure::no_input("visits");
+                }
+                let cs = self.consultations(&m);
+                let n: BTreeSet<Sym> = cs
+                    .iter()
+                    .filter(|c| c.first && c.deal)
+                    .map(|c| c.customer)
+                    .collect();
+                count(n.len(), vec![format!("初诊 deal customers {}", n.len())])
+            }
+            "first_visits" => {
+                if !ds.has(Kind::Visits) {
+                    return Figure::no_input("visits");
+                }
+                let cs = self.consultations(&m);
+                let n = cs.iter().filter(|c| c.first).count();
+                count(
+                    n,
+                    vec![format!("consultations {}, of type 初诊 {n}", cs.len())],
+                )
+            }
+            "ticket_price" => {
+                if !has_sales {
+                    return Figure::no_input("sales");
+                }
+                let agg = self.sales_agg(attribute, &m);
+                let paying = agg.paying().len();
+                let rows = vec![format!(
+                    "revenue {}, paying customers {paying}",
+                    fmt_num(yuan(agg.revenue))
+                )];
+                let exact =
+                    (paying > 0).then(|| reduce((agg.revenue as i128, 100 * paying as i128)));
+                Figure {
+                    value: exact.map(|(n, d)| n as f64 / d as f64),
+                    numerator: Some(yuan(agg.revenue)),
+                    denominator: Some(paying as f64),
+                    status: status_of(paying as f64, min),
+                    exact,
+                    rows,
+                }
+            }
+            "secondary_rate" => {
+                if !has_sales {
+                    return Figure::no_input("sales");
+                }
+                let rule = secondary_rule_used(ds, self.config);
+                let agg = self.sales_agg(attribute, &m);
+                let paying = agg.paying();
+                let second: BTreeSet<Sym> = ds
+                    .sales
+                    .iter()
+                    .filter(|s| {
+                        self.period.contains(s.date)
+                            && self.credited(s, attribute, &m)
+                            && paying.contains(&s.customer)
+                            && self.is_secondary(s, attribute, rule)
+                    })
+                    .map(|s| s.customer)
+                    .collect();
+                let rule_key = match rule {
+                    SecondaryRule::Type | SecondaryRule::Auto => "type",
+                    SecondaryRule::Derive => "derive",
+                };
+                let rows = vec![format!(
+                    "paying customers {}, 二开 customers {} (rule {rule_key})",
+                    paying.len(),
+                    second.len()
+                )];
+                rate(second.len(), paying.len(), min, rows)
+            }
+            "repurchase_rate" => {
+                if !has_sales {
+                    return Figure::no_input("sales");
+                }
+                let agg = self.sales_agg(attribute, &m);
+                let paying = agg.paying();
+                let from = self.period.start - Duration::days(365);
+                let before: HashSet<Sym> = ds
+                    .sales
+                    .iter()
+                    .filter(|s| s.amount > 0 && s.date >= from && s.date < self.period.start)
+                    .map(|s| s.customer)
+                    .collect();
+                let n = paying.iter().filter(|c| before.contains(c)).count();
+                let rows = vec![format!(
+                    "paying customers {}, bought in the 365 days before {n}",
+                    paying.len()
+                )];
+                rate(n, paying.len(), min, rows)
+            }
+            "complaint_rate" => {
+                let served = self.customers_served(&m);
+                let complaints = ds.has(Kind::Complaints).then(|| {
+                    ds.complaints
+                        .iter()
+                        .filter(|c| {
+                            c.valid && self.period.contains(c.when.date()) && m.contains(&c.staff)
+                        })
+                        .count()
+                });
+                match (complaints, served) {
+                    (Some(n), Some(served)) => rate(
+                        n,
+                        served.len(),
+                        min,
+                        vec![format!(
+                            "valid complaints {n}, customers served {}",
+                            served.len()
+                        )],
+                    ),
+                    (n, served) => Figure {
+                        numerator: n.map(|n| n as f64),
+                        denominator: served.map(|s| s.len() as f64),
+                        ..Figure::no_input(if n.is_none() {
+                            "complaints"
+                        } else {
+                            "sales or visits"
+                        })
+                    },
+                }
+            }
+            "satisfaction" => {
+                if !ds.has(Kind::Surveys) {
+                    return Figure::no_input("surveys");
+                }
+                let scale = self.config.surveys.scale;
+                let vals: Vec<f64> = ds
+                    .surveys
+                    .iter()
+                    .filter(|s| self.period.contains(s.date) && m.contains(&s.staff))
+                    .map(|s| s.score * 100.0 / scale)
+                    .collect();
+                mean(
+                    &vals,
+                    min,
+                    vec![format!("surveys {}, scale {}", vals.len(), fmt_num(scale))],
+                )
+            }
+            "complication_rate" => {
+                if !has_sales || !ds.has(Kind::Complaints) {
+                    return Figure::no_input(if has_sales { "complaints" } else { "sales" });
+                }
+                let cats = &self.config.complications.categories;
+                let n = ds
+                    .complaints
+                    .iter()
+                    .filter(|c| {
+                        c.valid
+                            && self.period.contains(c.when.date())
+                            && m.contains(&c.staff)
+                            && c.category.is_some_and(|k| {
+                                let k = ds.name(k).trim();
+                                cats.iter().any(|x| x.trim() == k)
+                            })
+                    })
+                    .count();
+                let t = self.treatments(attribute, &m);
+                rate(
+                    n,
+                    t,
+                    min,
+                    vec![format!("valid complication complaints {n}, treatments {t}")],
+                )
+            }
+            "treatments" => {
+                if !has_sales {
+                    return Figure::no_input("sales");
+                }
+                let t = self.treatments(attribute, &m);
+                count(t, vec![format!("distinct orders of positive sales {t}")])
+            }
+            "complaint_hours" => {
+                if !ds.has(Kind::Complaints) {
+                    return Figure::no_input("complaints");
+                }
+                let mut minutes: i64 = 0;
+                let mut n: usize = 0;
+                for c in &ds.complaints {
+                    if !self.period.contains(c.when.date()) || !m.contains(&c.staff) {
+                        continue;
+                    }
+                    if let Some(r) = c.resolved_at {
+                        minutes += (r - c.when).num_minutes();
+                        n += 1;
+                    }
+                }
+                let exact = (n > 0).then(|| reduce((minutes as i128, 60 * n as i128)));
+                Figure {
+                    value: exact.map(|(a, b)| a as f64 / b as f64),
+                    numerator: Some(minutes as f64 / 60.0),
+                    denominator: Some(n as f64),
+                    status: status_of(n as f64, min),
+                    exact,
+                    rows: vec![format!(
+                        "resolved complaints {n}, hours {}",
+                        fmt_num(minutes as f64 / 60.0)
+                    )],
+                }
+            }
+            "turnover_rate" => {
+                if !ds.has(Kind::Roster) {
+                    return Figure::no_input("roster");
+                }
+                let p = self.period;
+                let mut seen = HashSet::new();
+                let in_scope: Vec<_> = ds
+                    .roster
+                    .iter()
+                    .filter(|r| m.contains(&r.staff) && seen.insert((r.staff, r.staff_id)))
+                    .collect();
+                let left = in_scope
+                    .iter()
+                    .filter(|r| r.left.is_some_and(|l| p.contains(l)))
+                    .count();
+                let at_start = in_scope
+                    .iter()
+                    .filter(|r| {
+                        r.hired.is_none_or(|h| h <= p.start) && r.left.is_none_or(|l| l >= p.start)
+                    })
+                    .count();
+                rate(
+                    left,
+                    at_start,
+                    min,
+                    vec![format!(
+                        "left in period {left}, employed at start {at_start}"
+                    )],
+                )
+            }
+            "rating" => {
+                if !ds.has(Kind::Ratings) {
+                    return Figure::no_input("ratings");
+                }
+                let months = self.period.year_months();
+                let vals: Vec<f64> = ds
+                    .ratings
+                    .iter()
+                    .filter(|r| {
+                        m.contains(&r.staff)
+                            && months.contains(&r.month)
+                            && item.is_none_or(|i| ds.name(r.item).trim() == i.trim())
+                    })
+                    .map(|r| r.score)
+                    .collect();
+                mean(
+                    &vals,
+                    min,
+                    vec![format!(
+                        "ratings {} for {}",
+                        vals.len(),
+                        item.unwrap_or("any item")
+                    )],
+                )
+            }
+            other => Figure {
+                rows: vec![format!("metric {other} is not computed here")],
+                ..Figure::no_input("matching")
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Every expected number below is worked out by hand from the rows of
+    //! `fixtures/clinic/LEDGER.md` (X = 消费明细 xlsx row, G = 补充导出 csv line, V = 到院咨询登记
+    //! line, C = 投诉记录 row, S = 回访满意度 line, R/T/K = 人事考核资料 roster/targets/ratings row).
+    use super::*;
+    use crate::config::LoadedConfig;
+    use crate::input::{load, LoadOptions};
+    use crate::people;
+    use std::path::Path;
+
+    struct Fx {
+        ds: Dataset,
+        config: Config,
+        people: Vec<Person>,
+        period: Period,
+    }
+
+    fn fixture() -> Fx {
+        let loaded = LoadedConfig::builtin();
+        let period = Period::month(2026, 10).unwrap();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clinic");
+        let ds = load(&LoadOptions {
+            data_dir: &dir,
+            data_dir_given: true,
+            config: &loaded,
+            period: Some(&period),
+            encoding: None,
+            outputs: vec![],
+        })
+        .unwrap();
+        let (people, _) = people::resolve(&ds, &loaded.config, Some(&period));
+        Fx {
+            ds,
+            config: loaded.config,
+            people,
+            period,
+        }
+    }
+
+    impl Fx {
+        fn cx(&self) -> Context<'_> {
+            Context {
+                ds: &self.ds,
+                config: &self.config,
+                people: &self.people,
+                period: &self.period,
+            }
+        }
+        fn person(&self, name: &str) -> &Person {
+            self.people.iter().find(|p| p.name == name).unwrap()
+        }
+        fn fig(&self, name: &str, metric: &str, item: Option<&str>, scope: Scope) -> Figure {
+            let p = self.person(name);
+            let attr = self.config.roles[&p.role]
+                .attribute
+                .clone()
+                .unwrap_or_else(|| "consultant".into());
+            self.cx().figure(p, metric, item, scope, &attr, None)
+        }
+        fn own(&self, name: &str, metric: &str) -> Figure {
+            self.fig(name, metric, None, Scope::Own)
+        }
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    #[track_caller]
+    fn check(f: &Figure, value: f64, num: Option<f64>, den: Option<f64>, status: Status) {
+        let v = f.value.unwrap_or(f64::NAN);
+        assert!(close(v, value), "value {v} != {value}: {f:?}");
+        assert_eq!(f.numerator.is_some(), num.is_some(), "{f:?}");
+        if let (Some(a), Some(b)) = (f.numerator, num) {
+            assert!(close(a, b), "numerator {a} != {b}: {f:?}");
+        }
+        assert_eq!(f.denominator.is_some(), den.is_some(), "{f:?}");
+        if let (Some(a), Some(b)) = (f.denominator, den) {
+            assert!(close(a, b), "denominator {a} != {b}: {f:?}");
+        }
+        assert_eq!(f.status, status, "{f:?}");
+    }
+
+    #[test]
+    fn lin_xiaowen_consultant() {
+        let fx = fixture();
+        let n = "林晓雯";
+        // revenue: X5 6800 + X7 12800 + X8 1980 + X10 2680 + X11 880 + X13 3200 + X15 2980
+        //   + X17 (refund) −2980 + X21 1200 + X24 (partial refund) −800 + X26 9800 = 38540.
+        check(&fx.own(n, "revenue"), 38540.0, None, None, Status::Ok);
+        // target: T3 (2026-10) 65000 overrides roster R2 60000 → 38540 ÷ 65000.
+        let f = fx.own(n, "revenue_attainment");
+        check(
+            &f,
+            38540.0 / 65000.0,
+            Some(38540.0),
+            Some(65000.0),
+            Status::Ok,
+        );
+        assert_eq!(f.exact, Some((1927, 3250)));
+        // consultations: V15, V17, V19+V20 (same customer 13700003456, day, consultant → one;
+        // V20 says 是 → deal, V19 says 初诊), V21, V23, V26 (未成交), V29, V35, V39 (未成交) = 9; deals 7.
+        let f = fx.own(n, "conversion_rate");
+        check(&f, 7.0 / 9.0, Some(7.0), Some(9.0), Status::Ok);
+        assert_eq!(f.exact, Some((7, 9)));
+        // paying: 13800001234 (X5 6800 + X21 1200), 13900002345 (X7+X8), 13700003456 (X10+X11),
+        // 13600004567 (X13 3200 − X24 800), 18600006789 (X26) = 5; 13500005678 (X15 2980 − X17
+        // 2980 = 0) is not paying. 38540 ÷ 5 = 7708.
+        check(
+            &fx.own(n, "ticket_price"),
+            7708.0,
+            Some(38540.0),
+            Some(5.0),
+            Status::Ok,
+        );
+        // 二开, rule auto → type (the sales have a 消费类型 column with 二开): X11 (13700003456),
+        // X21 (13800001234) → 2 of 5 paying.
+        assert_eq!(secondary_rule_used(&fx.ds, &fx.config), SecondaryRule::Type);
+        check(
+            &fx.own(n, "secondary_rate"),
+            0.4,
+            Some(2.0),
+            Some(5.0),
+            Status::Ok,
+        );
+        // complaints naming her in October: none (C2 is 2026-09-18). customers served: her
+        // consultations' customers (V15 13800001234, V17 13900002345, V19 13700003456,
+        // V21 13600004567, V23 13500005678, V26 13055556666, V35 18600006789, V39 13166667777) = 8;
+        // her sales rows add no new customer. 0 ÷ 8, below min_sample 10.
+        check(
+            &fx.own(n, "complaint_rate"),
+            0.0,
+            Some(0.0),
+            Some(8.0),
+            Status::Insufficient,
+        );
+        // surveys in October: S7 4, S10 ５ (= 5), S15 2 → 80 + 100 + 40 = 220 over 3.
+        check(
+            &fx.own(n, "satisfaction"),
+            220.0 / 3.0,
+            Some(220.0),
+            Some(3.0),
+            Status::Ok,
+        );
+        // ratings: K4 专业知识 88 (K2 is September); K5 合规执业 95.
+        let f = fx.fig(n, "rating", Some("专业知识"), Scope::Own);
+        check(&f, 88.0, Some(88.0), Some(1.0), Status::Ok);
+        let f = fx.fig(n, "rating", Some("合规执业"), Scope::Own);
+        check(&f, 95.0, Some(95.0), Some(1.0), Status::Ok);
+        // bonus gate: store 一店 complaint_rate. Valid October complaints naming 一店 people:
+        // C3 王思琪, C4 陈建国 = 2. Customers served by 一店 people: 林晓雯's 8 above, 王思琪's
+        // consultations add V14 18800007890, V27 15100009012, V32 13277778888 (11), sales rows
+        // naming 一店 people add X12 15000008901, X30 15800000123 → 13.
+        let f = fx.fig(n, "complaint_rate", None, Scope::Store);
+        check(&f, 2.0 / 13.0, Some(2.0), Some(13.0), Status::Ok);
+        // repurchase (not a consultant KPI, checked anyway): of the 5 paying customers only
+        // 13800001234 bought in 2025-10-01..2026-09-30 (G3 2026-09-05).
+        check(
+            &fx.own(n, "repurchase_rate"),
+            0.2,
+            Some(1.0),
+            Some(5.0),
+            Status::Ok,
+        );
+        // first_visits: V17, V19/20, V21, V23, V26, V35, V39 = 7; new_customers (初诊 and deal):
+        // 13900002345, 13700003456, 13600004567, 13500005678, 18600006789 = 5.
+        check(&fx.own(n, "first_visits"), 7.0, None, None, Status::Ok);
+        check(&fx.own(n, "new_customers"), 5.0, None, None, Status::Ok);
+        // treatments by consultant: orders of X5, X7/X8 (one order), X10, X11, X13, X15, X21, X26 = 8.
+        check(&fx.own(n, "treatments"), 8.0, None, None, Status::Ok);
+    }
+
+    #[test]
+    fn secondary_by_derive_rule() {
+        let mut fx = fixture();
+        fx.config.secondary.rule = SecondaryRule::Derive;
+        // 林晓雯: X21 13800001234 has X5 (same consultant) 14 days earlier; X5 itself has G3
+        // (2026-09-05, September data counts) 28 days earlier → one customer. X11 13700003456 has
+        // only X10 the same day (does not count); X8 only X7 the same day. → 1 of 5 paying.
+        check(
+            &fx.own("林晓雯", "secondary_rate"),
+            0.2,
+            Some(1.0),
+            Some(5.0),
+            Status::Ok,
+        );
+        // 周婷: X9 13922223333 ← G4 2026-09-08 (28 d); X27 15066667777 ← G8 2026-09-20 (33 d);
+        // X29 13811112222 ← X6 (21 d); G19 18655556666 ← X20 (14 d); X14 13733334444's earlier
+        // G9 was 王思琪's, not hers → 4 of 6 paying.
+        check(
+            &fx.own("周婷", "secondary_rate"),
+            4.0 / 6.0,
+            Some(4.0),
+            Some(6.0),
+            Status::Ok,
+        );
+        // 王思琪: X12 15000008901 ← G5 2026-09-12 (27 d) → 1 of 4, below min_sample 5.
+        let f = fx.own("王思琪", "secondary_rate");
+        check(&f, 0.25, Some(1.0), Some(4.0), Status::Insufficient);
+        // window 20 days: 周婷 loses X9 (28), X27 (33), X29 (21); keeps G19 (14) → 1 of 6.
+        fx.config.secondary.window_days = 20;
+        check(
+            &fx.own("周婷", "secondary_rate"),
+            1.0 / 6.0,
+            Some(1.0),
+            Some(6.0),
+            Status::Ok,
+        );
+    }
+
+    #[test]
+    fn zhou_ting_consultant() {
+        let fx = fixture();
+        let n = "周婷";
+        // revenue: X6 7200 + X9 13800 + X14 2680 + X20 2980 + X23 8800 + X27 1980 + X29 1500
+        //   + G19 1500 = 40440 (X31 rejected: invalid date; G17 is a repeat of X29, skipped).
+        check(&fx.own(n, "revenue"), 40440.0, None, None, Status::Ok);
+        // target: T5 (2026年10月) 50000 overrides roster R8 55000.
+        let f = fx.own(n, "revenue_attainment");
+        check(&f, 0.8088, Some(40440.0), Some(50000.0), Status::Ok);
+        // consultations V16, V18, V22, V24 (否), V28, V31, V36, V38, V40, V42 = 10; deals 9.
+        check(
+            &fx.own(n, "conversion_rate"),
+            0.9,
+            Some(9.0),
+            Some(10.0),
+            Status::Ok,
+        );
+        // paying: 13811112222 (X6+X29 8700), 13922223333, 13733334444, 18655556666 (X20+G19),
+        // 18877778888, 15066667777 = 6 → 40440 ÷ 6 = 6740.
+        check(
+            &fx.own(n, "ticket_price"),
+            6740.0,
+            Some(40440.0),
+            Some(6.0),
+            Status::Ok,
+        );
+        // 二开 by type: X27 15066667777, X29 13811112222, G19 18655556666 → 3 of 6.
+        check(
+            &fx.own(n, "secondary_rate"),
+            0.5,
+            Some(3.0),
+            Some(6.0),
+            Status::Ok,
+        );
+        // C6 (valid, 2026-10-20) names her → 1; customers served: consultations' customers
+        // 13811112222, 13922223333, 13733334444, 13388889999, 18655556666, 18877778888,
+        // 15066667777, 17711112222 = 8 (her sales add none). 1 ÷ 8, below 10.
+        let f = fx.own(n, "complaint_rate");
+        check(&f, 0.125, Some(1.0), Some(8.0), Status::Insufficient);
+        // S9 5, S14 4, S19 4 → 100 + 80 + 80 = 260 over 3 (S3 is September).
+        check(
+            &fx.own(n, "satisfaction"),
+            260.0 / 3.0,
+            Some(260.0),
+            Some(3.0),
+            Status::Ok,
+        );
+        // K9 专业知识 90; 合规执业 only K10 (得分 良好, rejected) → no rows: no_data, 0 and 0.
+        let f = fx.fig(n, "rating", Some("专业知识"), Scope::Own);
+        check(&f, 90.0, Some(90.0), Some(1.0), Status::Ok);
+        let f = fx.fig(n, "rating", Some("合规执业"), Scope::Own);
+        assert_eq!(f.value, None);
+        assert_eq!((f.numerator, f.denominator), (Some(0.0), Some(0.0)));
+        assert_eq!(f.status, Status::NoData);
+        // complaint_hours: C6 has no 处理完成时间 → nothing to average.
+        let f = fx.own(n, "complaint_hours");
+        assert_eq!((f.value, f.status), (None, Status::NoData));
+        // first_visits: V16, V22, V24, V28, V31, V40 = 6; new_customers: those with a deal = 5.
+        check(&fx.own(n, "first_visits"), 6.0, None, None, Status::Ok);
+        check(&fx.own(n, "new_customers"), 5.0, None, None, Status::Ok);
+    }
+
+    #[test]
+    fn wang_siqi_below_min_sample() {
+        let fx = fixture();
+        // consultations V14 (是), V27 (成交), V32 (N) = 3 (V34 rejected: 是否成交 待定); 2 deals.
+        // 3 < min_sample 5 → insufficient, value still reported.
+        let f = fx.own("王思琪", "conversion_rate");
+        check(&f, 2.0 / 3.0, Some(2.0), Some(3.0), Status::Insufficient);
+        // a passed min_sample overrides the default.
+        let p = fx.person("王思琪");
+        let f = fx.cx().figure(
+            p,
+            "conversion_rate",
+            None,
+            Scope::Own,
+            "consultant",
+            Some(3),
+        );
+        assert_eq!(f.status, Status::Ok);
+        // revenue X4 1980 + X12 680 + X19 4200 + X30 880 = 7740 (X25 rejected); roster target 50000.
+        let f = fx.own("王思琪", "revenue_attainment");
+        check(
+            &f,
+            7740.0 / 50000.0,
+            Some(7740.0),
+            Some(50000.0),
+            Status::Ok,
+        );
+        // K7 78 and K8 70, both 合规执业 in 2026-10 → mean 74 over 2.
+        let f = fx.fig("王思琪", "rating", Some("合规执业"), Scope::Own);
+        check(&f, 74.0, Some(148.0), Some(2.0), Status::Ok);
+    }
+
+    #[test]
+    fn chen_jianguo_doctor() {
+        let fx = fixture();
+        let n = "陈建国";
+        // by doctor: X4 1980 + X5 6800 + X7 12800 + X8 1980 + X10 2680 + X13 3200 + X15 2980
+        //   + X17 −2980 + X19 4200 + X21 1200 + X24 −800 + X26 9800 = 43840 (X11 names no doctor).
+        check(&fx.own(n, "revenue"), 43840.0, None, None, Status::Ok);
+        // orders of positive sales: X4, X5, X7+X8 (SY202610050001), X10, X13, X15, X19, X21, X26 = 9.
+        check(&fx.own(n, "treatments"), 9.0, None, None, Status::Ok);
+        // C4 并发症, valid, names him → 1 ÷ 9 treatments, below min_sample 10.
+        let f = fx.own(n, "complication_rate");
+        check(&f, 1.0 / 9.0, Some(1.0), Some(9.0), Status::Insufficient);
+        assert_eq!(f.exact, Some((1, 9)));
+        // S5 5, S8 5, S17 3 → 100 + 100 + 60 = 260 over 3.
+        check(
+            &fx.own(n, "satisfaction"),
+            260.0 / 3.0,
+            Some(260.0),
+            Some(3.0),
+            Status::Ok,
+        );
+        // C4 2026-10-12 14:00 → resolved 2026-10-15 14:00 = 72 h.
+        check(
+            &fx.own(n, "complaint_hours"),
+            72.0,
+            Some(72.0),
+            Some(1.0),
+            Status::Ok,
+        );
+        // roster target R4 80000 → 43840 ÷ 80000.
+        let f = fx.own(n, "revenue_attainment");
+        check(&f, 0.548, Some(43840.0), Some(80000.0), Status::Ok);
+    }
+
+    #[test]
+    fn invalid_complaint_is_not_a_complication() {
+        let fx = fixture();
+        // 郑凯: C7 不良反应 is a complication category but 无效 → 0. Orders of his positive
+        // sales: X6, X9, X14, X20, X22, X23, X27, X29, G18, G19 = 10 → 0 ÷ 10, ok.
+        let f = fx.own("郑凯", "complication_rate");
+        check(&f, 0.0, Some(0.0), Some(10.0), Status::Ok);
+        // complaint_hours counts it, valid or not: 11:00 → 17:30 = 6.5 h.
+        check(
+            &fx.own("郑凯", "complaint_hours"),
+            6.5,
+            Some(6.5),
+            Some(1.0),
+            Status::Ok,
+        );
+        // revenue 7200 + 13800 + 2680 + 2980 + 880 + 8800 + 1980 + 1500 + 1980 + 1500 = 43300.
+        check(&fx.own("郑凯", "revenue"), 43300.0, None, None, Status::Ok);
+    }
+
+    #[test]
+    fn liu_fang_nurse() {
+        let fx = fixture();
+        let n = "刘芳";
+        // no complaints name her; customers of sales rows naming her as nurse: X4 18800007890,
+        // X5/X21 13800001234, X7/X8 13900002345, X10/X11 13700003456, X12 15000008901,
+        // X13/X24 13600004567, X15/X17 13500005678 (the refund row counts too), X19 15100009012,
+        // X26 18600006789, X30 15800000123 = 10 → 0 ÷ 10, min_sample 10 met.
+        check(
+            &fx.own(n, "complaint_rate"),
+            0.0,
+            Some(0.0),
+            Some(10.0),
+            Status::Ok,
+        );
+        // S18 4 → 80 over 1, below min_sample 3.
+        let f = fx.own(n, "satisfaction");
+        check(&f, 80.0, Some(80.0), Some(1.0), Status::Insufficient);
+        // orders of positive nurse sales: X4, X5, X7+X8, X10, X11, X12, X13, X15, X19, X21, X26,
+        // X30 = 12.
+        check(&fx.own(n, "treatments"), 12.0, None, None, Status::Ok);
+        // K12 操作规范 92 (K3 is September).
+        let f = fx.fig(n, "rating", Some("操作规范"), Scope::Own);
+        check(&f, 92.0, Some(92.0), Some(1.0), Status::Ok);
+        // revenue by nurse: 陈建国's 43840 + X11 880 + X12 680 + X30 880 = 46280; no target.
+        check(&fx.own(n, "revenue"), 46280.0, None, None, Status::Ok);
+        let f = fx.own(n, "revenue_attainment");
+        assert_eq!((f.value, f.status), (None, Status::NoTarget));
+    }
+
+    #[test]
+    fn zhao_min_supervisor_store_scope() {
+        let fx = fixture();
+        let n = "赵敏";
+        let s = Scope::Store;
+        // 一店 surveys in October: S5 5, S6 4, S7 4, S8 5, S10 5, S15 2, S16 5, S17 3, S18 4 =
+        // 37 over 9 → 740 ÷ 9.
+        let f = fx.fig(n, "satisfaction", None, s);
+        check(&f, 740.0 / 9.0, Some(740.0), Some(9.0), Status::Ok);
+        // 一店 consultations: 林晓雯 9 (7 deals) + 王思琪 3 (2 deals) = 12, 9 deals.
+        check(
+            &fx.fig(n, "conversion_rate", None, s),
+            0.75,
+            Some(9.0),
+            Some(12.0),
+            Status::Ok,
+        );
+        // C3 + C4 ÷ 13 customers served (see lin_xiaowen_consultant).
+        let f = fx.fig(n, "complaint_rate", None, s);
+        check(&f, 2.0 / 13.0, Some(2.0), Some(13.0), Status::Ok);
+        // 一店 roster R2–R7 (孙悦 前台 counted: a roster person of the store): nobody left;
+        // all 6 employed on 2026-10-01 → 0 ÷ 6.
+        check(
+            &fx.fig(n, "turnover_rate", None, s),
+            0.0,
+            Some(0.0),
+            Some(6.0),
+            Status::Ok,
+        );
+        // 培训效果 ratings of 一店 people: K15 赵敏 85.
+        let f = fx.fig(n, "rating", Some("培训效果"), s);
+        check(&f, 85.0, Some(85.0), Some(1.0), Status::Ok);
+        // 二店 turnover (马晓燕): R12 何静 left 2026-10-15 → 1; employed on 10-01: R8 周婷,
+        // R10 郑凯, R11 黄丽娟, R12 何静, R13 马晓燕 = 5 (R9 吴雨桐 hired 10-10) → 0.2.
+        let f = fx.fig("马晓燕", "turnover_rate", None, s);
+        check(&f, 0.2, Some(1.0), Some(5.0), Status::Ok);
+        // 二店 (马晓燕): consultations 周婷 10 (9 deals) + 吴雨桐 V25, V30, V33, V37, V41 (3
+        // deals) = 15, 12 deals.
+        let f = fx.fig("马晓燕", "conversion_rate", None, s);
+        check(&f, 0.8, Some(12.0), Some(15.0), Status::Ok);
+        // surveys S9 5, S11 4, S12 5, S13 5, S14 4, S19 4, S20 5, S21 4 = 36 over 8 → 720 ÷ 8.
+        let f = fx.fig("马晓燕", "satisfaction", None, s);
+        check(&f, 90.0, Some(720.0), Some(8.0), Status::Ok);
+        // valid complaints C5 何静, C6 周婷, C8 黄丽娟 (C7 郑凯 invalid) = 3; customers served:
+        // 周婷's 8 consultation customers + 吴雨桐's 15199990000, 13645678901, 13499990000,
+        // 15912345678, 13512340987 = 13 (二店 sales rows add none) → 3 ÷ 13.
+        let f = fx.fig("马晓燕", "complaint_rate", None, s);
+        check(&f, 3.0 / 13.0, Some(3.0), Some(13.0), Status::Ok);
+    }
+
+    #[test]
+    fn roster_target_is_prorated_for_a_partial_month() {
+        let fx = fixture();
+        // 吴雨桐: X16 680 + X22 880 + G18 1980 = 3540; no targets rows → roster R9 40000 ×
+        // 22/31 (hired 2026-10-10: 10-10..10-31 = 22 days).
+        let f = fx.own("吴雨桐", "revenue_attainment");
+        let target = 40000.0 * 22.0 / 31.0;
+        check(&f, 3540.0 / target, Some(3540.0), Some(target), Status::Ok);
+        assert_eq!(f.exact, Some(reduce((354_000 * 31, 4_000_000 * 22))));
+    }
+
+    #[test]
+    fn deals_from_sales_without_a_deal_column() {
+        let mut fx = fixture();
+        fx.ds
+            .fields
+            .get_mut(&Kind::Visits)
+            .unwrap()
+            .remove(&Field::Deal);
+        // 林晓雯: same-day positive sales credited to her: V15←X5, V17←X7, V19/20←X10,
+        // V21←X13, V23←X15 (2980 > 0; its refund is another day), V29←X21, V35←X26; V26 and V39
+        // have none → 7 of 9, as with the deal column.
+        let f = fx.own("林晓雯", "conversion_rate");
+        check(&f, 7.0 / 9.0, Some(7.0), Some(9.0), Status::Ok);
+        // 周婷: V16←X6, V18←X9, V22←X14, V28←X20, V31←X23, V36←X27, V38←X29, V42←G19;
+        // V24 none; V40 17711112222's X31 was rejected → 8 of 10.
+        check(
+            &fx.own("周婷", "conversion_rate"),
+            0.8,
+            Some(8.0),
+            Some(10.0),
+            Status::Ok,
+        );
+    }
+
+    #[test]
+    fn missing_input_is_null_no_data() {
+        let mut fx = fixture();
+        fx.ds.inputs.retain(|i| i.kind != Kind::Surveys);
+        let f = fx.own("林晓雯", "satisfaction");
+        assert_eq!((f.value, f.numerator, f.denominator), (None, None, None));
+        assert_eq!(f.status, Status::NoData);
+        assert_eq!(Status::NoData.key(), "no_data");
+    }
+}
