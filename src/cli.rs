@@ -17,6 +17,10 @@ pub enum Command {
     /// Read the inputs and config and report what each input contributes and every data issue.
     /// Writes nothing.
     Check(CheckArgs),
+    /// Compute every KPI, score, grade, rank and bonus for the period.
+    Score(ScoreArgs),
+    /// Show, for one person, how each KPI, the total, grade, rank and bonus were derived.
+    Explain(ExplainArgs),
     /// Write a commented clinic-kpi.toml with the built-in default roles and weights.
     Init(InitArgs),
 }
@@ -83,6 +87,49 @@ pub struct PeriodArgs {
 pub enum LangArg {
     Zh,
     En,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScoreFormat {
+    Table,
+    Json,
+    Csv,
+    None,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The period (default: the previous calendar month).
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = ScoreFormat::Table)]
+    pub format: ScoreFormat,
+    /// The Excel scorecard (not built yet: refused with a message).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Rank within role and store instead of within role.
+    #[arg(long)]
+    pub rank_by_store: bool,
+    /// Exit with code 3 when any error-level data issue is found.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// The person, as named in the roster.
+    #[arg(long, value_name = "NAME")]
+    pub staff: String,
+    /// Rank within role and store instead of within role.
+    #[arg(long)]
+    pub rank_by_store: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

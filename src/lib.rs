@@ -67,5 +67,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<u8> {
     match cli.command {
         cli::Command::Check(args) => cmd::check::run(&args),
         cli::Command::Init(args) => cmd::init::run(&args),
+        cli::Command::Score(args) => cmd::score::run(&args),
+        cli::Command::Explain(args) => cmd::explain::run(&args),
     }
 }

@@ -2,4 +2,5 @@
 
 mod check;
 mod init;
+mod score;
 mod workdir;

@@ -2,7 +2,9 @@
 //! resolved plan (config loaded, period and encoding resolved) and loading the inputs.
 
 pub mod check;
+pub mod explain;
 pub mod init;
+pub mod score;
 
 use crate::cli::{CommonArgs, PeriodArgs};
 use crate::config::{self, LoadedConfig};

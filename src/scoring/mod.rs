@@ -1,2 +1,3 @@
 pub mod curve;
+pub mod engine;
 pub mod validate;

@@ -1,0 +1,155 @@
+//! `clinic-kpi explain --staff NAME`: the derivation a manager shows an employee who asks
+//! "why this score?".
+
+use super::score::{compute, flag_label, show_value};
+use super::{period_from_args, Plan};
+use crate::cli::ExplainArgs;
+use crate::exit;
+use crate::input::values;
+use anyhow::{bail, Result};
+use std::io::Write;
+
+pub fn run(args: &ExplainArgs) -> Result<u8> {
+    let period = period_from_args(&args.period)?;
+    let plan = Plan::new(&args.common, period)?;
+    let run = compute(plan, args.rank_by_store)?;
+    let l = run.plan.lang;
+    let wanted = values::fold_text(&args.staff);
+    let matches: Vec<_> = run
+        .results
+        .iter()
+        .filter(|r| r.person.name == wanted || r.person.staff_id.as_deref() == Some(&wanted))
+        .collect();
+    let r = match matches.as_slice() {
+        [r] => *r,
+        [] => bail!(
+            "{} is not among the people scored for {} (see `clinic-kpi check --month {}` for who is)",
+            args.staff,
+            run.period.label,
+            run.period.label
+        ),
+        _ => bail!("{} names several people: use their 工号 (staff id)", args.staff),
+    };
+    let ds = &run.ds;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} · {} ({}) · {} · {} {} ({} ~ {})",
+        r.person.name,
+        r.role_label,
+        r.person.role,
+        r.person.store.map(|s| ds.name(s)).unwrap_or("-"),
+        l.pick("期间", "period"),
+        run.period.label,
+        run.period.start,
+        run.period.end
+    )?;
+    if r.share < 1.0 {
+        writeln!(
+            out,
+            "{}: {:.4} ({})",
+            l.pick("在岗天数占比", "share of the period employed"),
+            r.share,
+            l.pick(
+                "个人的绝对目标与奖金按此折算",
+                "own absolute targets and bonus are pro-rated by it"
+            )
+        )?;
+    }
+    for (i, k) in r.kpis.iter().enumerate() {
+        writeln!(out)?;
+        writeln!(out, "{}. {} [{}]", i + 1, k.label, k.metric)?;
+        if let Some(def) = crate::metrics::defs::metric(k.metric) {
+            writeln!(
+                out,
+                "   {}: {}",
+                l.pick("定义", "definition"),
+                l.pick(def.definition_zh, def.definition_en)
+            )?;
+        }
+        for row in &k.rows {
+            writeln!(out, "   {row}")?;
+        }
+        writeln!(
+            out,
+            "   {} {} / {} = {} ({})",
+            l.pick("数值", "value"),
+            k.numerator
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "—".into()),
+            k.denominator
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "—".into()),
+            show_value(k.metric, k.value),
+            k.status.key()
+        )?;
+        if let Some(a) = &k.adjustment {
+            writeln!(
+                out,
+                "   {}: value {:?}, score_delta {:?} — {} ({} {})",
+                l.pick("申诉调整", "adjustment"),
+                a.value,
+                a.score_delta,
+                a.reason,
+                l.pick("审批人", "approved by"),
+                a.approved_by
+            )?;
+        }
+        writeln!(out, "   {}: {}", l.pick("计分规则", "curve"), k.curve)?;
+        writeln!(
+            out,
+            "   {} {} × {} {:.4}% ({} {}%) → {:.4}",
+            l.pick("得分", "score"),
+            k.score
+                .map(|s| format!("{s:.4}"))
+                .unwrap_or_else(|| "—".into()),
+            l.pick("有效权重", "effective weight"),
+            k.effective_weight,
+            l.pick("配置权重", "weight"),
+            k.weight,
+            k.score.unwrap_or(0.0) * k.effective_weight / 100.0
+        )?;
+        if let Some(p) = k.previous {
+            writeln!(
+                out,
+                "   {}: {}",
+                l.pick("上期", "previous"),
+                show_value(k.metric, Some(p))
+            )?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{} = Σ {} × {} ÷ 100 = {:.4}",
+        l.pick("总分", "total"),
+        l.pick("得分", "score"),
+        l.pick("有效权重", "effective weight"),
+        r.raw_total
+    )?;
+    if let Some(v) = &r.veto_note {
+        writeln!(out, "{}: {v}", l.pick("一票否决", "veto"))?;
+    }
+    writeln!(
+        out,
+        "{} {:.1} → {} {} · {} {}/{}",
+        l.pick("总分", "total"),
+        r.total,
+        l.pick("等级", "grade"),
+        r.grade,
+        l.pick("排名", "rank"),
+        r.rank,
+        r.rank_of
+    )?;
+    if let Some(b) = r.bonus {
+        for s in &r.bonus_steps {
+            writeln!(out, "  {s}")?;
+        }
+        writeln!(out, "{}: ¥{b:.0}", l.pick("奖金", "bonus"))?;
+    }
+    if !r.flags.is_empty() {
+        let f: Vec<&str> = r.flags.iter().map(|f| flag_label(f, l)).collect();
+        writeln!(out, "{}: {}", l.pick("标记", "flags"), f.join(" "))?;
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,398 @@
+//! `clinic-kpi score`: compute every KPI, score, grade, rank and bonus for the period and print
+//! them as a table, JSON or CSV.
+
+use super::{period_from_args, Plan};
+use crate::cli::{ScoreArgs, ScoreFormat};
+use crate::input::Dataset;
+use crate::issues::{Issue, Severity};
+use crate::metrics::defs::{self, Unit};
+use crate::period::Period;
+use crate::scoring::engine::{self, PersonResult};
+use crate::{exit, people, Lang, UsageError};
+use anyhow::Result;
+use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+use serde::Serialize;
+use std::io::Write;
+
+/// Everything a scoring run produced.
+pub struct Run {
+    pub plan: Plan,
+    pub period: Period,
+    pub ds: Dataset,
+    pub results: Vec<PersonResult>,
+    pub secondary_rule: &'static str,
+}
+
+/// Loads, resolves people and scores: shared by `score` and `explain`.
+pub fn compute(plan: Plan, rank_by_store: bool) -> Result<Run> {
+    let period = match &plan.period {
+        Some(p) => p.clone(),
+        None => {
+            let today = chrono::Local::now().date_naive();
+            Period::previous_month_of(today)?
+        }
+    };
+    let mut plan = plan;
+    plan.period = Some(period.clone());
+    let mut ds = plan.load(Vec::new())?;
+    let cfg = &plan.config.config;
+    let (people, issues) = people::resolve(&ds, cfg, Some(&period));
+    ds.issues.extend(issues);
+    let (results, issues) = engine::score_all(
+        &ds,
+        cfg,
+        &people,
+        &period,
+        &engine::Options { rank_by_store },
+    );
+    ds.issues.extend(issues);
+    let secondary_rule = match crate::metrics::compute::secondary_rule_used(&ds, cfg) {
+        crate::config::SecondaryRule::Type => "type",
+        _ => "derive",
+    };
+    Ok(Run {
+        plan,
+        period,
+        ds,
+        results,
+        secondary_rule,
+    })
+}
+
+pub fn run(args: &ScoreArgs) -> Result<u8> {
+    if args.output.is_some() {
+        return Err(UsageError(
+            "-o/--output: the Excel scorecard is not built yet; use --format json or csv and redirect it".to_string(),
+        )
+        .into());
+    }
+    let period = period_from_args(&args.period)?;
+    let plan = Plan::new(&args.common, period)?;
+    let quiet = plan.quiet;
+    let period_given = plan.period.is_some();
+    let run = compute(plan, args.rank_by_store)?;
+    if !quiet {
+        if let Some(note) = &run.plan.config_note {
+            eprintln!("{note}");
+        }
+        if !period_given {
+            eprintln!(
+                "period: {} ({} ~ {}), the previous calendar month",
+                run.period.label, run.period.start, run.period.end
+            );
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        ScoreFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &json_report(&run))?;
+            writeln!(out)?;
+        }
+        ScoreFormat::Csv => write_csv(&mut out, &run)?,
+        ScoreFormat::Table => {
+            if !quiet {
+                write_tables(&mut out, &run)?;
+            }
+        }
+        ScoreFormat::None => {}
+    }
+    let errors = run.ds.error_count();
+    if !quiet && errors + run.ds.issues.len() > 0 {
+        let warnings = run
+            .ds
+            .issues
+            .iter()
+            .filter(|i| i.severity == Severity::Warning)
+            .count();
+        eprintln!(
+            "{} {errors} {}, {warnings} {} — clinic-kpi check --month {} --all {}",
+            run.plan.lang.pick("数据问题：", "data issues:"),
+            Severity::Error.label(run.plan.lang),
+            Severity::Warning.label(run.plan.lang),
+            run.period.label,
+            run.plan.lang.pick("查看全部", "lists them all"),
+        );
+    }
+    if args.strict && errors > 0 {
+        return Ok(exit::DATA_ERRORS);
+    }
+    Ok(exit::OK)
+}
+
+#[derive(Serialize)]
+pub struct JsonKpi<'a> {
+    pub metric: &'a str,
+    pub item: Option<&'a str>,
+    pub label: &'a str,
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub previous: Option<f64>,
+    pub score: Option<f64>,
+    pub weight: f64,
+    pub effective_weight: f64,
+    pub status: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct JsonPerson<'a> {
+    pub staff: &'a str,
+    pub staff_id: Option<&'a str>,
+    pub role: &'a str,
+    pub role_label: &'a str,
+    pub store: Option<&'a str>,
+    pub department: Option<&'a str>,
+    pub kpis: Vec<JsonKpi<'a>>,
+    pub total: f64,
+    pub grade: &'a str,
+    pub rank: u32,
+    pub rank_of: u32,
+    pub bonus: Option<f64>,
+    pub vetoed: bool,
+    pub flags: &'a [&'static str],
+}
+
+#[derive(Serialize)]
+pub struct JsonReport<'a> {
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub period: &'a Period,
+    pub secondary_rule: &'a str,
+    pub people: Vec<JsonPerson<'a>>,
+    pub issues: &'a [Issue],
+    pub inputs: &'a [crate::input::InputReport],
+}
+
+/// Results in display order: by role (config order), then rank, then name.
+fn ordered(run: &Run) -> Vec<&PersonResult> {
+    let roles: Vec<&String> = run.plan.config.config.roles.keys().collect();
+    let mut v: Vec<&PersonResult> = run.results.iter().collect();
+    v.sort_by_key(|r| {
+        (
+            roles.iter().position(|k| **k == r.person.role),
+            r.rank,
+            r.person.name.clone(),
+        )
+    });
+    v
+}
+
+pub fn json_report(run: &Run) -> JsonReport<'_> {
+    let ds = &run.ds;
+    let people = ordered(run)
+        .into_iter()
+        .map(|r| JsonPerson {
+            staff: &r.person.name,
+            staff_id: r.person.staff_id.as_deref(),
+            role: &r.person.role,
+            role_label: &r.role_label,
+            store: r.person.store.map(|s| ds.name(s)),
+            department: r.person.department.map(|s| ds.name(s)),
+            kpis: r
+                .kpis
+                .iter()
+                .map(|k| JsonKpi {
+                    metric: k.metric,
+                    item: k.item.as_deref(),
+                    label: &k.label,
+                    value: k.value,
+                    numerator: k.numerator,
+                    denominator: k.denominator,
+                    previous: k.previous,
+                    score: k.score,
+                    weight: k.weight,
+                    effective_weight: k.effective_weight,
+                    status: k.status.key(),
+                })
+                .collect(),
+            total: r.total,
+            grade: &r.grade,
+            rank: r.rank,
+            rank_of: r.rank_of,
+            bonus: r.bonus,
+            vetoed: r.vetoed,
+            flags: &r.flags,
+        })
+        .collect();
+    JsonReport {
+        tool: "clinic-kpi",
+        version: env!("CARGO_PKG_VERSION"),
+        period: &run.period,
+        secondary_rule: run.secondary_rule,
+        people,
+        issues: &ds.issues,
+        inputs: &ds.inputs,
+    }
+}
+
+fn opt(x: Option<f64>) -> String {
+    x.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn write_csv(out: &mut impl Write, run: &Run) -> Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "staff",
+        "staff_id",
+        "role",
+        "store",
+        "metric",
+        "item",
+        "label",
+        "value",
+        "numerator",
+        "denominator",
+        "previous",
+        "score",
+        "weight",
+        "effective_weight",
+        "status",
+        "total",
+        "grade",
+        "rank",
+        "rank_of",
+        "bonus",
+        "flags",
+    ])?;
+    let ds = &run.ds;
+    for r in ordered(run) {
+        for k in &r.kpis {
+            w.write_record([
+                r.person.name.clone(),
+                r.person.staff_id.clone().unwrap_or_default(),
+                r.person.role.clone(),
+                r.person
+                    .store
+                    .map(|s| ds.name(s).to_string())
+                    .unwrap_or_default(),
+                k.metric.to_string(),
+                k.item.clone().unwrap_or_default(),
+                k.label.clone(),
+                opt(k.value),
+                opt(k.numerator),
+                opt(k.denominator),
+                opt(k.previous),
+                opt(k.score),
+                k.weight.to_string(),
+                k.effective_weight.to_string(),
+                k.status.key().to_string(),
+                r.total.to_string(),
+                r.grade.clone(),
+                r.rank.to_string(),
+                r.rank_of.to_string(),
+                opt(r.bonus),
+                r.flags.join(" "),
+            ])?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// A value formatted for people: percent for rates, ¥ for money.
+pub fn show_value(metric: &str, v: Option<f64>) -> String {
+    let Some(v) = v else {
+        return "—".to_string();
+    };
+    match defs::metric(metric).map(|d| d.unit) {
+        Some(Unit::Percent) => format!("{:.1}%", v * 100.0),
+        Some(Unit::Yuan) => format!("¥{v:.2}"),
+        Some(Unit::Hours) => format!("{v:.1}h"),
+        _ => format!("{}", (v * 100.0).round() / 100.0),
+    }
+}
+
+pub fn flag_label(f: &str, l: Lang) -> &'static str {
+    match f {
+        "veto" => l.pick("否决", "veto"),
+        "bottom" => l.pick("末位", "bottom"),
+        "incomplete" => l.pick("数据不足", "incomplete"),
+        "adjusted" => l.pick("调整", "adjusted"),
+        "partial" => l.pick("部分在岗", "partial"),
+        "left" => l.pick("离职", "left"),
+        _ => "?",
+    }
+}
+
+fn write_tables(out: &mut impl Write, run: &Run) -> Result<()> {
+    let l = run.plan.lang;
+    let ds = &run.ds;
+    writeln!(
+        out,
+        "{} {} ({} ~ {}) · {} {}",
+        l.pick("期间", "Period"),
+        run.period.label,
+        run.period.start,
+        run.period.end,
+        l.pick("二开口径", "二开 rule"),
+        run.secondary_rule
+    )?;
+    for (key, role) in &run.plan.config.config.roles {
+        let rows: Vec<&PersonResult> = ordered(run)
+            .into_iter()
+            .filter(|r| &r.person.role == key)
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        writeln!(out)?;
+        writeln!(out, "{} ({key})", role.label.as_deref().unwrap_or(key))?;
+        let mut t = Table::new();
+        t.load_style(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic);
+        let mut header = vec![
+            l.pick("姓名", "staff").to_string(),
+            l.pick("门店", "store").to_string(),
+        ];
+        for k in &role.kpi {
+            let label = defs::metric(&k.metric)
+                .map(|d| l.pick(d.zh, d.en).to_string())
+                .unwrap_or_else(|| k.metric.clone());
+            let label = match &k.item {
+                Some(i) => format!("{label}·{i}"),
+                None => label,
+            };
+            header.push(format!("{label} ({}%)", k.weight));
+        }
+        for h in [
+            l.pick("总分", "total"),
+            l.pick("等级", "grade"),
+            l.pick("排名", "rank"),
+            l.pick("奖金", "bonus"),
+            l.pick("标记", "flags"),
+        ] {
+            header.push(h.to_string());
+        }
+        t.set_header(header);
+        for r in rows {
+            let mut cells = vec![
+                r.person.name.clone(),
+                r.person
+                    .store
+                    .map(|s| ds.name(s).to_string())
+                    .unwrap_or_default(),
+            ];
+            for k in &r.kpis {
+                let score = k
+                    .score
+                    .map(|s| format!("{s:.1}"))
+                    .unwrap_or_else(|| l.pick("不计", "n/a").to_string());
+                cells.push(format!("{} → {score}", show_value(k.metric, k.value)));
+            }
+            cells.push(format!("{:.1}", r.total));
+            cells.push(r.grade.clone());
+            cells.push(format!("{}/{}", r.rank, r.rank_of));
+            cells.push(r.bonus.map(|b| format!("¥{b:.0}")).unwrap_or_default());
+            cells.push(
+                r.flags
+                    .iter()
+                    .map(|f| flag_label(f, l))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            t.add_row(cells);
+        }
+        writeln!(out, "{t}")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,675 @@
+//! From figures to pay (SPEC §3.2, §5): scores, effective weights, totals, vetoes, grades,
+//! ranks, bonuses and adjustments. Figures + config → results; no module below reads these.
+
+use crate::config::{Config, Direction, Kpi, Method, Missing, Role, Scope};
+use crate::input::Dataset;
+use crate::issues::{Issue, Severity};
+use crate::metrics::compute::{Context, Figure, Status};
+use crate::metrics::defs::{self, Better, MetricDef};
+use crate::people::Person;
+use crate::period::Period;
+use crate::scoring::curve::{self, Exact};
+
+/// An adjustment (申诉) applied to one KPI, for display next to the cell it changed.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    pub value: Option<f64>,
+    pub score_delta: Option<f64>,
+    pub reason: String,
+    pub approved_by: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct KpiResult {
+    pub metric: &'static str,
+    pub item: Option<String>,
+    pub label: String,
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub previous: Option<f64>,
+    pub score: Option<f64>,
+    pub weight: f64,
+    pub effective_weight: f64,
+    pub status: Status,
+    pub adjustment: Option<Applied>,
+    /// What was counted, for `explain`.
+    pub rows: Vec<String>,
+    /// The curve with this run's (scaled) numbers, in words.
+    pub curve: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct PersonResult {
+    pub person: Person,
+    pub role_label: String,
+    pub kpis: Vec<KpiResult>,
+    /// Σ score × effective weight ÷ 100, before a veto cap.
+    pub raw_total: f64,
+    pub total: f64,
+    pub grade: String,
+    pub rank: u32,
+    pub rank_of: u32,
+    pub bonus: Option<f64>,
+    pub bonus_steps: Vec<String>,
+    pub vetoed: bool,
+    pub veto_note: Option<String>,
+    pub flags: Vec<&'static str>,
+    /// Share of the period's days the person was employed (1 for the whole period).
+    pub share: f64,
+}
+
+pub struct Options {
+    pub rank_by_store: bool,
+}
+
+/// Share of the period's days employed, and whether they left during it.
+pub fn employment(p: &Person, period: &Period) -> (f64, bool) {
+    let start = match p.hired {
+        Some(h) if h > period.start => h,
+        _ => period.start,
+    };
+    let end = match p.left {
+        Some(l) if l < period.end => l,
+        _ => period.end,
+    };
+    let days = if end < start {
+        0
+    } else {
+        (end - start).num_days() + 1
+    };
+    let left = p.left.is_some_and(|l| period.contains(l));
+    (days as f64 / period.days() as f64, left)
+}
+
+fn better_of(kpi: &Kpi, def: &MetricDef) -> bool {
+    match kpi.direction {
+        Some(Direction::Higher) => true,
+        Some(Direction::Lower) => false,
+        None => def.better == Better::Higher,
+    }
+}
+
+/// The factor absolute thresholds of `def` are multiplied by (SPEC §3.2): months in the period
+/// for sums and counts, further × the employed share for the person's own (scope self) numbers.
+fn scale(def: &MetricDef, months: f64, share: f64, own: bool) -> f64 {
+    if !def.scales_with_period() {
+        return 1.0;
+    }
+    if own {
+        months * share
+    } else {
+        months
+    }
+}
+
+fn fmt_num(x: f64) -> String {
+    let r = (x * 10000.0).round() / 10000.0;
+    format!("{r}")
+}
+
+/// Scores a value on the KPI's curve (thresholds already scaled by `k`).
+fn curve_score(kpi: &Kpi, higher: bool, k: f64, fig_value: f64, exact: Option<Exact>) -> f64 {
+    match kpi.method.unwrap_or_default() {
+        Method::Linear => curve::linear(
+            fig_value,
+            kpi.floor.unwrap_or(0.0) * k,
+            kpi.target.unwrap_or(0.0) * k,
+            kpi.stretch.map(|s| s * k),
+            kpi.stretch_score.unwrap_or(curve::DEFAULT_STRETCH_SCORE),
+            higher,
+        ),
+        Method::Bands => {
+            let bands: Vec<[f64; 2]> = kpi
+                .bands
+                .as_deref()
+                .unwrap_or(&[])
+                .iter()
+                .map(|b| [b[0] * k, b[1]])
+                .collect();
+            curve::bands(fig_value, &bands, higher)
+        }
+        Method::Steps => {
+            let target = kpi.target.unwrap_or(0.0) * k;
+            let per = kpi.per.unwrap_or(0.0) * k;
+            let points = kpi.points.unwrap_or(0.0);
+            match (exact, Exact::from_config(target), Exact::from_config(per)) {
+                (Some(v), Some(t), Some(p)) => {
+                    curve::steps(&v, &t, &p, points, kpi.max_bonus, kpi.max_penalty, higher)
+                }
+                _ => curve::steps_f64(
+                    fig_value,
+                    target,
+                    per,
+                    points,
+                    kpi.max_bonus,
+                    kpi.max_penalty,
+                    higher,
+                ),
+            }
+        }
+    }
+}
+
+/// The curve in words with this run's numbers.
+fn describe_curve(kpi: &Kpi, higher: bool, k: f64) -> String {
+    let dir = if higher {
+        "higher is better"
+    } else {
+        "lower is better"
+    };
+    match kpi.method.unwrap_or_default() {
+        Method::Linear => {
+            let mut s = format!(
+                "linear ({dir}): {} → 0, {} → 100",
+                fmt_num(kpi.floor.unwrap_or(0.0) * k),
+                fmt_num(kpi.target.unwrap_or(0.0) * k)
+            );
+            match kpi.stretch {
+                Some(st) => s.push_str(&format!(
+                    ", {} → {}",
+                    fmt_num(st * k),
+                    fmt_num(kpi.stretch_score.unwrap_or(curve::DEFAULT_STRETCH_SCORE))
+                )),
+                None => s.push_str(", capped at 100"),
+            }
+            s
+        }
+        Method::Bands => {
+            let op = if higher { "≥" } else { "≤" };
+            let parts: Vec<String> = kpi
+                .bands
+                .as_deref()
+                .unwrap_or(&[])
+                .iter()
+                .map(|b| format!("{op} {} → {}", fmt_num(b[0] * k), fmt_num(b[1])))
+                .collect();
+            format!("bands ({dir}): {}; else 0", parts.join(", "))
+        }
+        Method::Steps => format!(
+            "steps ({dir}): 100 at {}, {} points per whole {} beyond or short{}{}; never below 0",
+            fmt_num(kpi.target.unwrap_or(0.0) * k),
+            fmt_num(kpi.points.unwrap_or(0.0)),
+            fmt_num(kpi.per.unwrap_or(0.0) * k),
+            kpi.max_bonus
+                .map(|b| format!(", at most +{}", fmt_num(b)))
+                .unwrap_or_default(),
+            kpi.max_penalty
+                .map(|b| format!(", at most −{}", fmt_num(b)))
+                .unwrap_or_default(),
+        ),
+    }
+}
+
+fn metric_matches(text: &str, def: &MetricDef) -> bool {
+    let t = text.trim();
+    t == def.key || t == def.zh || t.eq_ignore_ascii_case(def.en)
+}
+
+/// Whether the inputs hold any dated row in `p` (then previous-period values are shown).
+fn covers(ds: &Dataset, p: &Period) -> bool {
+    ds.sales.iter().any(|s| p.contains(s.date))
+        || ds.visits.iter().any(|v| p.contains(v.date))
+        || ds.complaints.iter().any(|c| p.contains(c.when.date()))
+        || ds.surveys.iter().any(|s| p.contains(s.date))
+}
+
+/// Scores everyone. Issues found here (adjustments that apply to nobody, a score_delta on an
+/// unscored KPI) are returned for the report.
+pub fn score_all(
+    ds: &Dataset,
+    cfg: &Config,
+    people: &[Person],
+    period: &Period,
+    opts: &Options,
+) -> (Vec<PersonResult>, Vec<Issue>) {
+    let mut issues = Vec::new();
+    let ctx = Context {
+        ds,
+        config: cfg,
+        people,
+        period,
+    };
+    let prev_period = period.previous().ok().filter(|p| covers(ds, p));
+    let prev_ctx = prev_period.as_ref().map(|p| Context {
+        ds,
+        config: cfg,
+        people,
+        period: p,
+    });
+    let months = period.months();
+    let mut used_adjustments = vec![false; ds.adjustments.len()];
+    let mut results = Vec::new();
+    for person in people {
+        let Some(role) = cfg.roles.get(&person.role) else {
+            continue;
+        };
+        let r = score_person(
+            &ctx,
+            prev_ctx.as_ref(),
+            person,
+            role,
+            months,
+            &mut used_adjustments,
+            &mut issues,
+        );
+        results.push(r);
+    }
+    // Adjustments for this period that applied to nobody are errors, never ignored (§5.4).
+    for (i, a) in ds.adjustments.iter().enumerate() {
+        if a.period != period.label || used_adjustments[i] {
+            continue;
+        }
+        let input = &ds.inputs[a.at.input as usize];
+        issues.push(
+            Issue::new(
+                Severity::Error,
+                format!(
+                    "adjustment for {} ({}{}) names no scored person or no KPI of their role; it was not applied",
+                    ds.name(a.staff),
+                    a.metric,
+                    a.item.as_deref().map(|i| format!(" {i}")).unwrap_or_default()
+                ),
+            )
+            .at(&input.file, input.sheet.as_deref())
+            .row(a.at.row)
+            .value(ds.name(a.staff)),
+        );
+    }
+    rank(&mut results, cfg, opts);
+    (results, issues)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn score_person(
+    ctx: &Context,
+    prev_ctx: Option<&Context>,
+    person: &Person,
+    role: &Role,
+    months: f64,
+    used_adjustments: &mut [bool],
+    issues: &mut Vec<Issue>,
+) -> PersonResult {
+    let ds = ctx.ds;
+    let cfg = ctx.config;
+    let (share, left) = employment(person, ctx.period);
+    let attribute = role.attribute.as_deref().unwrap_or("consultant");
+    let missing = cfg.scoring.missing;
+    let mut kpis = Vec::new();
+    let mut adjusted = false;
+    for kpi in &role.kpi {
+        let Some(def) = defs::metric(&kpi.metric) else {
+            continue;
+        };
+        let scope = kpi.scope.unwrap_or(if def.key == "turnover_rate" {
+            Scope::Store
+        } else {
+            Scope::Own
+        });
+        let item = kpi.item.as_deref();
+        let fig: Figure = ctx.figure(person, def.key, item, scope, attribute, kpi.min_sample);
+        let previous = prev_ctx.and_then(|pc| {
+            pc.figure(person, def.key, item, scope, attribute, kpi.min_sample)
+                .value
+        });
+        let higher = better_of(kpi, def);
+        let k = scale(def, months, share, scope == Scope::Own);
+        let mut value = fig.value;
+        let mut numerator = fig.numerator;
+        let mut denominator = fig.denominator;
+        let mut status = fig.status;
+        let mut exact = fig.exact.and_then(|(n, d)| Exact::ratio(n, d));
+        // An adjustment for this person, period and KPI (§5.4).
+        let mut applied = None;
+        for (i, a) in ds.adjustments.iter().enumerate() {
+            if a.period != ctx.period.label
+                || a.staff != person.sym
+                || !metric_matches(&a.metric, def)
+                || a.item.as_deref().map(str::trim) != item.map(str::trim)
+            {
+                continue;
+            }
+            used_adjustments[i] = true;
+            adjusted = true;
+            if let Some(v) = a.value {
+                value = Some(v);
+                numerator = None;
+                denominator = None;
+                status = Status::Ok;
+                exact = Exact::from_config(v);
+            }
+            applied = Some((a.clone(), i));
+        }
+        let mut score = match (status, value) {
+            (Status::Ok, Some(v)) => Some(curve_score(kpi, higher, k, v, exact)),
+            _ => match missing {
+                Missing::Reweight => None,
+                Missing::Zero => Some(0.0),
+                Missing::Target => Some(100.0),
+            },
+        };
+        let mut shown = None;
+        if let Some((a, _)) = applied {
+            if let Some(delta) = a.score_delta {
+                match (score, status) {
+                    (Some(s), Status::Ok) => {
+                        let max = curve::kpi_max_score(kpi);
+                        score = Some((s + delta).clamp(0.0, max));
+                    }
+                    _ => {
+                        let input = &ds.inputs[a.at.input as usize];
+                        issues.push(
+                            Issue::new(
+                                Severity::Error,
+                                format!(
+                                    "score_delta {delta} for {} {} cannot be applied: the KPI has no score ({})",
+                                    person.name,
+                                    def.key,
+                                    status.key()
+                                ),
+                            )
+                            .at(&input.file, input.sheet.as_deref())
+                            .row(a.at.row),
+                        );
+                    }
+                }
+            }
+            shown = Some(Applied {
+                value: a.value,
+                score_delta: a.score_delta,
+                reason: a.reason.clone(),
+                approved_by: a.approved_by.clone(),
+            });
+        }
+        let label = match item {
+            Some(i) => format!("{}·{i}", def.zh),
+            None => def.zh.to_string(),
+        };
+        kpis.push(KpiResult {
+            metric: def.key,
+            item: kpi.item.clone(),
+            label,
+            value,
+            numerator,
+            denominator,
+            previous,
+            score,
+            weight: kpi.weight,
+            effective_weight: 0.0,
+            status,
+            adjustment: shown,
+            rows: fig.rows,
+            curve: describe_curve(kpi, higher, k),
+        });
+    }
+    // Effective weights: under reweight the scored KPIs' weights are scaled up to sum to 100.
+    let scored_weight: f64 = kpis
+        .iter()
+        .filter(|k| k.score.is_some())
+        .map(|k| k.weight)
+        .sum();
+    for k in &mut kpis {
+        k.effective_weight = match (missing, k.score) {
+            (Missing::Reweight, Some(_)) if scored_weight > 0.0 => k.weight * 100.0 / scored_weight,
+            (Missing::Reweight, _) => 0.0,
+            _ => k.weight,
+        };
+    }
+    let raw_total: f64 = kpis
+        .iter()
+        .map(|k| k.score.unwrap_or(0.0) * k.effective_weight / 100.0)
+        .sum();
+    // The person's own value of a metric, after adjustments: a KPI of the role at scope self
+    // when there is one, else computed.
+    let own_value = |metric: &str, item: Option<&str>| -> Option<f64> {
+        let def = defs::metric(metric)?;
+        let from_kpi = role.kpi.iter().zip(&kpis).find(|(cfg_k, r)| {
+            r.metric == def.key
+                && cfg_k.scope.unwrap_or(Scope::Own) == Scope::Own
+                && r.item.as_deref() == item
+        });
+        match from_kpi {
+            Some((_, r)) => r.value,
+            None => {
+                ctx.figure(person, def.key, item, Scope::Own, attribute, None)
+                    .value
+            }
+        }
+    };
+    let mut total = raw_total;
+    let mut vetoed = false;
+    let mut veto_note = None;
+    for v in &role.veto {
+        let Some(def) = defs::metric(&v.metric) else {
+            continue;
+        };
+        let above = v.above * scale(def, months, share, true);
+        if let Some(val) = own_value(def.key, v.item.as_deref()) {
+            if val > above {
+                vetoed = true;
+                total = total.min(v.cap_total);
+                veto_note = Some(format!(
+                    "{} {} > {} → total capped at {}",
+                    def.zh,
+                    fmt_num(val),
+                    fmt_num(above),
+                    fmt_num(v.cap_total)
+                ));
+            }
+        }
+    }
+    let grade = grade_of(total, cfg);
+    let (bonus, bonus_steps) = match &role.bonus {
+        None => (None, Vec::new()),
+        Some(b) => {
+            let (amount, steps) = bonus(ctx, person, b, total, vetoed, months, share, &own_value);
+            (Some(amount), steps)
+        }
+    };
+    let mut flags = Vec::new();
+    if vetoed {
+        flags.push("veto");
+    }
+    if kpis.iter().any(|k| k.status != Status::Ok) {
+        flags.push("incomplete");
+    }
+    if adjusted {
+        flags.push("adjusted");
+    }
+    if share < 1.0 {
+        flags.push("partial");
+    }
+    if left {
+        flags.push("left");
+    }
+    PersonResult {
+        person: person.clone(),
+        role_label: role.label.clone().unwrap_or_else(|| person.role.clone()),
+        kpis,
+        raw_total,
+        total,
+        grade,
+        rank: 0,
+        rank_of: 0,
+        bonus,
+        bonus_steps,
+        vetoed,
+        veto_note,
+        flags,
+        share,
+    }
+}
+
+/// The highest grade whose threshold the total reaches, else D.
+pub fn grade_of(total: f64, cfg: &Config) -> String {
+    let g = &cfg.grades;
+    for (name, t) in [("S", g.s), ("A", g.a), ("B", g.b), ("C", g.c)] {
+        if total >= t {
+            return name.to_string();
+        }
+    }
+    "D".to_string()
+}
+
+/// Round half up to whole yuan.
+fn round_yuan(x: f64) -> f64 {
+    (x + 0.5).floor()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn bonus(
+    ctx: &Context,
+    person: &Person,
+    b: &crate::config::Bonus,
+    total: f64,
+    vetoed: bool,
+    months: f64,
+    share: f64,
+    own_value: &dyn Fn(&str, Option<&str>) -> Option<f64>,
+) -> (f64, Vec<String>) {
+    let mut steps = Vec::new();
+    let money = months * share;
+    let (basis, basis_def) = if b.basis == "total" {
+        (Some(total), None)
+    } else {
+        (own_value(&b.basis, None), defs::metric(&b.basis))
+    };
+    let tier_k = basis_def
+        .map(|d| scale(d, months, share, true))
+        .unwrap_or(1.0);
+    let mut amount = 0.0;
+    match basis {
+        None => steps.push(format!("{} has no value: no tier and no below", b.basis)),
+        Some(v) => {
+            let reached = b
+                .tiers
+                .iter()
+                .filter(|t| v >= t[0] * tier_k)
+                .max_by(|a, c| a[0].total_cmp(&c[0]));
+            match reached {
+                Some(t) => {
+                    amount = t[1] * money;
+                    steps.push(format!(
+                        "{} {} ≥ {} → {}",
+                        b.basis,
+                        fmt_num(v),
+                        fmt_num(t[0] * tier_k),
+                        fmt_num(amount)
+                    ));
+                }
+                None => {
+                    amount = b.below.unwrap_or(0.0) * money;
+                    steps.push(format!(
+                        "{} {} reaches no tier → below {}",
+                        b.basis,
+                        fmt_num(v),
+                        fmt_num(amount)
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(pu) = &b.per_unit {
+        if let Some(def) = defs::metric(&pu.metric) {
+            let above = pu.above * scale(def, months, share, true);
+            if let Some(v) = own_value(def.key, None) {
+                if v > above {
+                    let extra = pu.amount * (v - above);
+                    amount += extra;
+                    steps.push(format!(
+                        "{} {} above {} × {} = +{}",
+                        def.key,
+                        fmt_num(v),
+                        fmt_num(above),
+                        fmt_num(pu.amount),
+                        fmt_num(extra)
+                    ));
+                }
+            }
+        }
+    }
+    for g in &b.gate {
+        let Some(def) = defs::metric(&g.metric) else {
+            continue;
+        };
+        let scope = g.scope.unwrap_or(Scope::Own);
+        let attribute = ctx
+            .config
+            .roles
+            .get(&person.role)
+            .and_then(|r| r.attribute.as_deref())
+            .unwrap_or("consultant");
+        let fig = ctx.figure(person, def.key, g.item.as_deref(), scope, attribute, None);
+        let above = g.above * scale(def, months, share, scope == Scope::Own);
+        if let Some(v) = fig.value {
+            if v > above && amount > 0.0 {
+                amount = match g.effect {
+                    crate::config::GateEffect::Zero => 0.0,
+                    crate::config::GateEffect::Halve => amount / 2.0,
+                };
+                steps.push(format!(
+                    "gate: {} ({:?}) {} > {} → bonus {}",
+                    def.key,
+                    scope,
+                    fmt_num(v),
+                    fmt_num(above),
+                    fmt_num(amount)
+                ));
+            }
+        }
+    }
+    if vetoed && amount > 0.0 {
+        amount = 0.0;
+        steps.push("vetoed: a positive bonus becomes 0".to_string());
+    }
+    (round_yuan(amount), steps)
+}
+
+/// Competition ranking within role (and store): totals equal within 1e-9 share a rank; the
+/// last `bottom` ranks are flagged, ties at the cut included.
+fn rank(results: &mut [PersonResult], cfg: &Config, opts: &Options) {
+    let group_of = |r: &PersonResult| {
+        (
+            r.person.role.clone(),
+            if opts.rank_by_store {
+                r.person.store
+            } else {
+                None
+            },
+        )
+    };
+    let mut groups: Vec<_> = results.iter().map(group_of).collect();
+    groups.sort();
+    groups.dedup();
+    for g in groups {
+        let mut idx: Vec<usize> = (0..results.len())
+            .filter(|&i| group_of(&results[i]) == g)
+            .collect();
+        idx.sort_by(|&a, &b| results[b].total.total_cmp(&results[a].total));
+        let n = idx.len() as u32;
+        let mut prev_total = f64::NAN;
+        let mut prev_rank = 0;
+        for (pos, &i) in idx.iter().enumerate() {
+            let t = results[i].total;
+            let r = if (t - prev_total).abs() <= 1e-9 {
+                prev_rank
+            } else {
+                pos as u32 + 1
+            };
+            results[i].rank = r;
+            results[i].rank_of = n;
+            prev_total = t;
+            prev_rank = r;
+        }
+        let bottom = cfg.roles.get(&g.0).and_then(|r| r.bottom).unwrap_or(0);
+        if bottom > 0 && n > 0 {
+            let cut_pos = n.saturating_sub(bottom) as usize;
+            let cut_rank = results[idx[cut_pos.min(idx.len() - 1)]].rank;
+            for &i in &idx {
+                if results[i].rank >= cut_rank {
+                    results[i].flags.push("bottom");
+                }
+            }
+        }
+    }
+}

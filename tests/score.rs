@@ -1,0 +1,275 @@
+//! `clinic-kpi score` and `explain` on the fixture clinic. The figures (numerators and
+//! denominators) are worked out row by row in src/metrics/compute.rs's tests from
+//! fixtures/clinic/LEDGER.md; here the scores, totals, grades, ranks and bonuses built on them
+//! are worked out by hand from the built-in defaults (src/default_config.toml).
+
+use crate::workdir::{fixtures, Workdir};
+use serde_json::Value;
+
+fn score_json(extra: &[&str]) -> Value {
+    let w = Workdir::new();
+    let data = fixtures().join("clinic");
+    let mut args = vec![
+        "score",
+        "--data",
+        data.to_str().unwrap(),
+        "--month",
+        "2026-10",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let run = w.run(&args);
+    assert_eq!(run.code, 0, "{run}");
+    run.json()
+}
+
+fn person<'a>(j: &'a Value, name: &str) -> &'a Value {
+    j["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["staff"] == name)
+        .unwrap_or_else(|| panic!("{name} not scored"))
+}
+
+fn kpi<'a>(p: &'a Value, metric: &str, item: Option<&str>) -> &'a Value {
+    p["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["metric"] == metric && k["item"].as_str() == item)
+        .unwrap_or_else(|| panic!("no {metric} {item:?}"))
+}
+
+fn close(a: &Value, b: f64) -> bool {
+    (a.as_f64().unwrap_or(f64::NAN) - b).abs() < 1e-9
+}
+
+#[test]
+fn consultant_lin_xiaowen_total_grade_rank_bonus() {
+    let j = score_json(&[]);
+    assert_eq!(j["period"]["label"], "2026-10");
+    assert_eq!(j["secondary_rule"], "type");
+    let p = person(&j, "林晓雯");
+    assert_eq!(p["role"], "consultant");
+    assert_eq!(p["role_label"], "咨询师");
+    assert_eq!(p["store"], "一店");
+    // revenue_attainment 38,540 / 65,000 = 0.5929…; linear 0 → 0, 1.0 → 100: 59.2923…
+    let a = kpi(p, "revenue_attainment", None);
+    assert!(close(&a["value"], 38540.0 / 65000.0), "{a}");
+    assert!(close(&a["score"], 38540.0 / 65000.0 * 100.0), "{a}");
+    // conversion 7/9 = 0.778 ≥ stretch 0.60 → 120; ticket price 38,540 / 5 = 7,708 ≥ 5,000
+    // → 120; 二开 2/5 = 0.40 ≥ stretch 0.40 → 120.
+    assert!(close(&kpi(p, "conversion_rate", None)["score"], 120.0));
+    assert!(close(&kpi(p, "ticket_price", None)["value"], 7708.0));
+    assert!(close(&kpi(p, "ticket_price", None)["score"], 120.0));
+    assert!(close(&kpi(p, "secondary_rate", None)["score"], 120.0));
+    // complaint_rate 0/8 customers served < min_sample 10: insufficient, score null, weight 0.
+    let c = kpi(p, "complaint_rate", None);
+    assert_eq!(c["status"], "insufficient");
+    assert!(c["score"].is_null());
+    assert!(close(&c["effective_weight"], 0.0));
+    // satisfaction 220/3 = 73.33; linear 60 → 0, 90 → 100: (73.33 − 60) / 30 × 100 = 44.44.
+    assert!(close(
+        &kpi(p, "satisfaction", None)["score"],
+        (220.0 / 3.0 - 60.0) / 30.0 * 100.0
+    ));
+    // ratings: 专业知识 88 ≥ 75 → 80; 合规执业 95 ≥ 90 → 100.
+    assert!(close(&kpi(p, "rating", Some("专业知识"))["score"], 80.0));
+    assert!(close(&kpi(p, "rating", Some("合规执业"))["score"], 100.0));
+    // Reweight: the scored weights sum to 90, each × 100/90; e.g. 20 → 22.22.
+    assert!(close(&a["effective_weight"], 20.0 * 100.0 / 90.0));
+    // total = (59.2923×20 + 120×10 + 120×10 + 120×10 + 44.444×15 + 80×15 + 100×10) / 90
+    //       = 85.0279 → grade B (80 ≤ t < 95).
+    let expected = (38540.0 / 65000.0 * 100.0 * 20.0
+        + 3600.0
+        + (220.0 / 3.0 - 60.0) / 30.0 * 100.0 * 15.0
+        + 1200.0
+        + 1000.0)
+        / 90.0;
+    assert!(close(&p["total"], expected), "{}", p["total"]);
+    assert_eq!(p["grade"], "B");
+    // Consultant totals: 周婷 100.6, 林晓雯 85.0, 吴雨桐 48.2, 王思琪 38.4 → rank 2 of 4.
+    assert_eq!(p["rank"], 2);
+    assert_eq!(p["rank_of"], 4);
+    // Attainment 0.59 reaches no tier → below −1,500 (the store gate only zeroes a positive bonus).
+    assert!(close(&p["bonus"], -1500.0));
+    assert_eq!(p["flags"], serde_json::json!(["incomplete"]));
+    assert_eq!(p["vetoed"], false);
+}
+
+#[test]
+fn doctor_veto_and_partial_month_bonus() {
+    let j = score_json(&[]);
+    let d = person(&j, "陈建国");
+    // revenue 43,840 against 150,000: 29.2267; treatments 9/60 × 100 = 15; complication 1/9
+    // treatments < min_sample 10: not scored; satisfaction 260/3 = 86.67 → 88.89.
+    // Scored weights 30 + 25 + 20 = 75: total = (29.2267×30 + 15×25 + 88.889×20) / 75 = 40.39.
+    let expected = (43840.0 / 150000.0 * 100.0 * 30.0
+        + 15.0 * 25.0
+        + (260.0 / 3.0 - 60.0) / 30.0 * 100.0 * 20.0)
+        / 75.0;
+    assert!(close(&d["total"], expected), "{}", d["total"]);
+    // Veto: his own complication rate 1/9 = 0.111 > 0.003 (whatever its status): capped at 59
+    // (no change, 40.39 < 59), flagged.
+    assert_eq!(d["vetoed"], true);
+    assert_eq!(d["flags"], serde_json::json!(["veto", "incomplete"]));
+    assert_eq!(d["grade"], "D");
+    assert!(
+        d["bonus"].is_null(),
+        "doctors have no bonus in the defaults"
+    );
+    // 吴雨桐 was hired 2026-10-10: employed 22 of 31 days. Her attainment reaches no tier, so
+    // below −1,500 × 22/31 = −1,064.52 → whole yuan half up: −1,065. Flagged partial.
+    let w = person(&j, "吴雨桐");
+    assert!(close(&w["bonus"], -1065.0), "{}", w["bonus"]);
+    assert!(w["flags"]
+        .as_array()
+        .unwrap()
+        .contains(&Value::from("partial")));
+    // 何静 left 2026-10-15: partial and left.
+    let h = person(&j, "何静");
+    let flags = h["flags"].as_array().unwrap();
+    assert!(flags.contains(&Value::from("partial")) && flags.contains(&Value::from("left")));
+}
+
+#[test]
+fn json_keys_are_the_contract() {
+    let j = score_json(&[]);
+    let keys = |v: &Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(
+        keys(&j),
+        [
+            "inputs",
+            "issues",
+            "people",
+            "period",
+            "secondary_rule",
+            "tool",
+            "version"
+        ]
+    );
+    let p = person(&j, "林晓雯");
+    assert_eq!(
+        keys(p),
+        [
+            "bonus",
+            "department",
+            "flags",
+            "grade",
+            "kpis",
+            "rank",
+            "rank_of",
+            "role",
+            "role_label",
+            "staff",
+            "staff_id",
+            "store",
+            "total",
+            "vetoed"
+        ]
+    );
+    assert_eq!(
+        keys(&p["kpis"][0]),
+        [
+            "denominator",
+            "effective_weight",
+            "item",
+            "label",
+            "metric",
+            "numerator",
+            "previous",
+            "score",
+            "status",
+            "value",
+            "weight"
+        ]
+    );
+    // 11 scored people: 4 consultants, 2 doctors, 3 nurses, 2 supervisors.
+    assert_eq!(j["people"].as_array().unwrap().len(), 11);
+    // For every person: total = Σ score × effective weight ÷ 100, unless vetoed (capped).
+    for p in j["people"].as_array().unwrap() {
+        let sum: f64 = p["kpis"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| {
+                k["score"].as_f64().unwrap_or(0.0) * k["effective_weight"].as_f64().unwrap() / 100.0
+            })
+            .sum();
+        if p["vetoed"] == false {
+            assert!(close(&p["total"], sum), "{}", p["staff"]);
+        } else {
+            assert!(p["total"].as_f64().unwrap() <= sum + 1e-9);
+        }
+    }
+}
+
+#[test]
+fn csv_and_output_refusal_and_explain() {
+    let w = Workdir::new();
+    let data = fixtures().join("clinic");
+    let d = data.to_str().unwrap();
+    let run = w.run(&[
+        "score", "--data", d, "--month", "2026-10", "--format", "csv", "-q",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    // One header line + one line per person × KPI: 4×8 + 2×4 + 3×4 + 2×5 = 62.
+    assert_eq!(run.stdout.lines().count(), 63, "{run}");
+    assert!(run.stdout.starts_with("staff,staff_id,role,store,metric"));
+
+    let run = w.run(&["score", "--data", d, "--month", "2026-10", "-o", "x.xlsx"]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(run.stderr.contains("not built yet"), "{run}");
+    assert!(!w.path().join("x.xlsx").exists());
+
+    let run = w.run(&[
+        "score", "--data", d, "--month", "2026-10", "--strict", "--format", "none",
+    ]);
+    assert_eq!(run.code, 3, "{run}");
+
+    let run = w.run(&[
+        "explain",
+        "--data",
+        d,
+        "--month",
+        "2026-10",
+        "--staff",
+        "林晓雯",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(run.stdout.contains("value 7 / 9 = 77.8% (ok)"), "{run}");
+    assert!(
+        run.stdout
+            .contains("linear (higher is better): 0.3 → 0, 0.5 → 100, 0.6 → 120"),
+        "{run}"
+    );
+    assert!(
+        run.stdout.contains("total 85.0 → grade B · rank 2/4"),
+        "{run}"
+    );
+    assert!(run.stdout.contains("bonus: ¥-1500"), "{run}");
+
+    let run = w.run(&[
+        "explain",
+        "--data",
+        d,
+        "--month",
+        "2026-10",
+        "--staff",
+        "无名氏",
+    ]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(
+        run.stderr
+            .contains("无名氏 is not among the people scored for 2026-10"),
+        "{run}"
+    );
+}
