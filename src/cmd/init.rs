@@ -67,7 +67,7 @@ pub fn run(args: &InitArgs) -> Result<u8> {
     }
     if !args.quiet && args.sample_data {
         println!(
-            "try: cd {} && clinic-kpi check --month 2026-10",
+            "try: cd {} && clinic-kpi score --month 2026-10",
             dir.display()
         );
     }

@@ -227,3 +227,55 @@ pub fn metric(key_or_label: &str) -> Option<&'static MetricDef> {
 pub fn metric_keys() -> Vec<&'static str> {
     METRICS.iter().map(|m| m.key).collect()
 }
+
+/// The README's metric table, generated from the definitions (a test keeps the README equal).
+pub fn markdown_table() -> String {
+    let mut s = String::from(
+        "| key | 中文 | kind | definition | better | default min_sample |\n|---|---|---|---|---|---|\n",
+    );
+    for m in METRICS {
+        let kind = match m.kind {
+            MetricKind::Sum => "sum",
+            MetricKind::Count => "count",
+            MetricKind::Rate => "rate",
+            MetricKind::Ratio => "ratio",
+            MetricKind::Mean => "mean",
+        };
+        let better = match m.better {
+            Better::Higher => "higher",
+            Better::Lower => "lower",
+        };
+        let min = m
+            .min_sample
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| "—".into());
+        s.push_str(&format!(
+            "| `{}` | {} | {kind} | {} | {better} | {min} |\n",
+            m.key, m.zh, m.definition_en
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readme_metric_table_is_generated_from_the_definitions() {
+        let readme = include_str!("../../README.md");
+        assert!(
+            readme.contains(&markdown_table()),
+            "README.md's metric table differs from src/metrics/defs.rs; paste this:\n{}",
+            markdown_table()
+        );
+    }
+
+    #[test]
+    fn labels_find_metrics() {
+        assert_eq!(metric("成交率").map(|m| m.key), Some("conversion_rate"));
+        assert_eq!(metric("secondary_rate").map(|m| m.zh), Some("二开率"));
+        assert!(metric("nonsense").is_none());
+        assert_eq!(metric_keys().len(), 15);
+    }
+}
