@@ -62,6 +62,13 @@ fn consultant_lin_xiaowen_total_grade_rank_bonus() {
     // conversion 7/9 = 0.778 ≥ stretch 0.60 → 120; ticket price 38,540 / 5 = 7,708 ≥ 5,000
     // → 120; 二开 2/5 = 0.40 ≥ stretch 0.40 → 120.
     assert!(close(&kpi(p, "conversion_rate", None)["score"], 120.0));
+    // 环比: September visits lines 3, 4, 13 are her consultations, all deals: 3/3 = 1.0.
+    // 周婷's September lines 5 (成交), 9 (是), 11 (否), 12 (是): 3/4 = 0.75.
+    assert!(close(&kpi(p, "conversion_rate", None)["previous"], 1.0));
+    assert!(close(
+        &kpi(person(&j, "周婷"), "conversion_rate", None)["previous"],
+        0.75
+    ));
     assert!(close(&kpi(p, "ticket_price", None)["value"], 7708.0));
     assert!(close(&kpi(p, "ticket_price", None)["score"], 120.0));
     assert!(close(&kpi(p, "secondary_rate", None)["score"], 120.0));
