@@ -3,4 +3,5 @@
 mod check;
 mod init;
 mod score;
+mod scoring;
 mod workdir;

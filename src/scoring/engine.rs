@@ -511,9 +511,10 @@ pub fn grade_of(total: f64, cfg: &Config) -> String {
     "D".to_string()
 }
 
-/// Round half up to whole yuan.
+/// Round to whole yuan, halves away from zero — as Excel's ROUND does, so payroll sheets agree
+/// (−1,449.5 → −1,450; 1,550.5 → 1,551).
 fn round_yuan(x: f64) -> f64 {
-    (x + 0.5).floor()
+    x.round()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -599,9 +600,16 @@ fn bonus(
             .get(&person.role)
             .and_then(|r| r.attribute.as_deref())
             .unwrap_or("consultant");
-        let fig = ctx.figure(person, def.key, g.item.as_deref(), scope, attribute, None);
+        // A self gate reads the person's own value after adjustments (§5.4); a team gate the
+        // data as it is.
+        let value = if scope == Scope::Own {
+            own_value(def.key, g.item.as_deref())
+        } else {
+            ctx.figure(person, def.key, g.item.as_deref(), scope, attribute, None)
+                .value
+        };
         let above = g.above * scale(def, months, share, scope == Scope::Own);
-        if let Some(v) = fig.value {
+        if let Some(v) = value {
             if v > above && amount > 0.0 {
                 amount = match g.effect {
                     crate::config::GateEffect::Zero => 0.0,
@@ -671,5 +679,29 @@ fn rank(results: &mut [PersonResult], cfg: &Config, opts: &Options) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bonus_rounds_halves_away_from_zero() {
+        assert_eq!(round_yuan(1550.5), 1551.0);
+        assert_eq!(round_yuan(-1449.5), -1450.0);
+        // −1,500 × 22/31 = −1,064.516… → −1,065
+        assert_eq!(round_yuan(-1500.0 * 22.0 / 31.0), -1065.0);
+        assert_eq!(round_yuan(1000.4), 1000.0);
+    }
+
+    #[test]
+    fn grades_by_threshold() {
+        let cfg = crate::config::LoadedConfig::builtin().config;
+        assert_eq!(grade_of(110.0, &cfg), "S");
+        assert_eq!(grade_of(109.999, &cfg), "A");
+        assert_eq!(grade_of(80.0, &cfg), "B");
+        assert_eq!(grade_of(60.0, &cfg), "C");
+        assert_eq!(grade_of(59.99, &cfg), "D");
     }
 }
