@@ -90,6 +90,12 @@ pub enum LangArg {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RankBy {
+    Role,
+    Store,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ScoreFormat {
     Table,
     Json,
@@ -110,9 +116,9 @@ pub struct ScoreArgs {
     /// The Excel scorecard (not built yet: refused with a message).
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
-    /// Rank within role and store instead of within role.
-    #[arg(long)]
-    pub rank_by_store: bool,
+    /// Rank within role (default), or within role and store.
+    #[arg(long, value_enum, default_value_t = RankBy::Role)]
+    pub rank_by: RankBy,
     /// Exit with code 3 when any error-level data issue is found.
     #[arg(long)]
     pub strict: bool,
@@ -127,9 +133,9 @@ pub struct ExplainArgs {
     /// The person, as named in the roster.
     #[arg(long, value_name = "NAME")]
     pub staff: String,
-    /// Rank within role and store instead of within role.
-    #[arg(long)]
-    pub rank_by_store: bool,
+    /// Rank within role (default), or within role and store.
+    #[arg(long, value_enum, default_value_t = RankBy::Role)]
+    pub rank_by: RankBy,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

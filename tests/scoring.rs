@@ -193,7 +193,7 @@ fn no_bottom_key_flags_nobody() {
 #[test]
 fn rank_by_store_ranks_within_each_store() {
     let w = ranking_dir(Some(1));
-    let j = score_json(&w, &["--rank-by-store"]);
+    let j = score_json(&w, &["--rank-by", "store"]);
     // 一店: 甲 90 → 1, 乙 80 → 2 (of 2). 二店: 丙 80 → 1, 丁 50 → 2 (of 2).
     // bottom = 1 flags the last of each store: 乙 and 丁.
     assert_eq!(

@@ -70,7 +70,7 @@ pub fn run(args: &ScoreArgs) -> Result<u8> {
     let plan = Plan::new(&args.common, period)?;
     let quiet = plan.quiet;
     let period_given = plan.period.is_some();
-    let run = compute(plan, args.rank_by_store)?;
+    let run = compute(plan, args.rank_by == crate::cli::RankBy::Store)?;
     if !quiet {
         if let Some(note) = &run.plan.config_note {
             eprintln!("{note}");
