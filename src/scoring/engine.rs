@@ -402,23 +402,12 @@ fn score_person(
             curve: describe_curve(kpi, higher, k),
         });
     }
-    // Effective weights: under reweight the scored KPIs' weights are scaled up to sum to 100.
-    let scored_weight: f64 = kpis
-        .iter()
-        .filter(|k| k.score.is_some())
-        .map(|k| k.weight)
-        .sum();
-    for k in &mut kpis {
-        k.effective_weight = match (missing, k.score) {
-            (Missing::Reweight, Some(_)) if scored_weight > 0.0 => k.weight * 100.0 / scored_weight,
-            (Missing::Reweight, _) => 0.0,
-            _ => k.weight,
-        };
+    let weights: Vec<f64> = kpis.iter().map(|k| k.weight).collect();
+    let scores: Vec<Option<f64>> = kpis.iter().map(|k| k.score).collect();
+    let (effective, raw_total) = weigh(&weights, &scores, missing);
+    for (k, e) in kpis.iter_mut().zip(effective) {
+        k.effective_weight = e;
     }
-    let raw_total: f64 = kpis
-        .iter()
-        .map(|k| k.score.unwrap_or(0.0) * k.effective_weight / 100.0)
-        .sum();
     // The person's own value of a metric, after adjustments: a KPI of the role at scope self
     // when there is one, else computed.
     let own_value = |metric: &str, item: Option<&str>| -> Option<f64> {
@@ -498,6 +487,33 @@ fn score_person(
         flags,
         share,
     }
+}
+
+/// Effective weights and the total (SPEC §5.2). Under reweight the scored KPIs' weights are
+/// scaled up to sum to 100 and unscored ones weigh 0; under zero/target every KPI keeps its
+/// weight (its score was already set to 0 or 100). total = Σ score × effective weight ÷ 100.
+pub fn weigh(weights: &[f64], scores: &[Option<f64>], missing: Missing) -> (Vec<f64>, f64) {
+    let scored: f64 = weights
+        .iter()
+        .zip(scores)
+        .filter(|(_, s)| s.is_some())
+        .map(|(w, _)| w)
+        .sum();
+    let effective: Vec<f64> = weights
+        .iter()
+        .zip(scores)
+        .map(|(w, s)| match (missing, s) {
+            (Missing::Reweight, Some(_)) if scored > 0.0 => w * 100.0 / scored,
+            (Missing::Reweight, _) => 0.0,
+            _ => *w,
+        })
+        .collect();
+    let total = effective
+        .iter()
+        .zip(scores)
+        .map(|(e, s)| s.unwrap_or(0.0) * e / 100.0)
+        .sum();
+    (effective, total)
 }
 
 /// The highest grade whose threshold the total reaches, else D.
@@ -693,6 +709,45 @@ mod tests {
         // −1,500 × 22/31 = −1,064.516… → −1,065
         assert_eq!(round_yuan(-1500.0 * 22.0 / 31.0), -1065.0);
         assert_eq!(round_yuan(1000.4), 1000.0);
+    }
+
+    proptest::proptest! {
+        /// total = Σ score × effective weight ÷ 100; under reweight the effective weights of
+        /// the scored KPIs sum to 100 and the total stays within the scores' range.
+        #[test]
+        fn totals_are_weighted_sums(
+            kpis in proptest::collection::vec((1.0f64..50.0, proptest::option::of(0.0f64..150.0)), 1..10)
+        ) {
+            let weights: Vec<f64> = kpis.iter().map(|k| k.0).collect();
+            let scores: Vec<Option<f64>> = kpis.iter().map(|k| k.1).collect();
+            let (eff, total) = weigh(&weights, &scores, Missing::Reweight);
+            let sum: f64 = eff.iter().zip(&scores).map(|(e, s)| s.unwrap_or(0.0) * e / 100.0).sum();
+            proptest::prop_assert!((total - sum).abs() < 1e-9);
+            if scores.iter().any(Option::is_some) {
+                let eff_sum: f64 = eff.iter().zip(&scores).filter(|(_, s)| s.is_some()).map(|(e, _)| e).sum();
+                proptest::prop_assert!((eff_sum - 100.0).abs() < 1e-9);
+                let max = scores.iter().flatten().fold(0.0f64, |a, b| a.max(*b));
+                let min = scores.iter().flatten().fold(f64::INFINITY, |a, b| a.min(*b));
+                proptest::prop_assert!(total <= max + 1e-9 && total >= min - 1e-9);
+            } else {
+                proptest::prop_assert!(total == 0.0);
+            }
+            let (eff0, _) = weigh(&weights, &scores, Missing::Zero);
+            proptest::prop_assert_eq!(eff0, weights);
+        }
+    }
+
+    #[test]
+    fn weigh_by_hand() {
+        // Weights 20, 10, 70 with the 10 unscored: reweight → 20/90×100 = 22.22, 0, 77.78;
+        // total = (50×20 + 100×70) / 90 = 88.89.
+        let (eff, total) = weigh(
+            &[20.0, 10.0, 70.0],
+            &[Some(50.0), None, Some(100.0)],
+            Missing::Reweight,
+        );
+        assert!((eff[0] - 2000.0 / 90.0).abs() < 1e-12 && eff[1] == 0.0);
+        assert!((total - 8000.0 / 90.0).abs() < 1e-12);
     }
 
     #[test]
