@@ -12,6 +12,20 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Parses the command line; `score` and `explain` help lists every metric from its one
+    /// definition (src/metrics/defs.rs).
+    pub fn parse_with_metric_help() -> Cli {
+        use clap::{CommandFactory, FromArgMatches};
+        let help = crate::metrics::defs::help_text();
+        let cmd = Cli::command()
+            .mut_subcommand("score", |c| c.after_long_help(help.clone()))
+            .mut_subcommand("explain", |c| c.after_long_help(help.clone()));
+        let matches = cmd.get_matches();
+        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read the inputs and config and report what each input contributes and every data issue.

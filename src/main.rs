@@ -1,10 +1,9 @@
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     // A panic is a bug; it is reported as one sentence, never as a backtrace (SPEC §1).
     std::panic::set_hook(Box::new(|_| {}));
-    let cli = clinic_kpi::cli::Cli::parse();
+    let cli = clinic_kpi::cli::Cli::parse_with_metric_help();
     let result = std::panic::catch_unwind(|| clinic_kpi::run(cli));
     match result {
         Ok(Ok(code)) => ExitCode::from(code),

@@ -280,3 +280,21 @@ fn csv_and_output_refusal_and_explain() {
         "{run}"
     );
 }
+
+#[test]
+fn score_help_lists_every_metric() {
+    let run = Workdir::new().run(&["score", "--help"]);
+    assert_eq!(run.code, 0, "{run}");
+    for key in [
+        "revenue_attainment",
+        "secondary_rate",
+        "complaint_hours",
+        "turnover_rate",
+    ] {
+        assert!(run.stdout.contains(key), "{key} missing:\n{run}");
+    }
+    assert!(
+        run.stdout.contains("二开率 — paying customers with a 二开"),
+        "{run}"
+    );
+}

@@ -228,6 +228,15 @@ pub fn metric_keys() -> Vec<&'static str> {
     METRICS.iter().map(|m| m.key).collect()
 }
 
+/// The metric list shown by `clinic-kpi score --help` and `explain --help`.
+pub fn help_text() -> String {
+    let mut s = String::from("Metrics (use the key in clinic-kpi.toml):\n");
+    for m in METRICS {
+        s.push_str(&format!("  {:<20} {} — {}\n", m.key, m.zh, m.definition_en));
+    }
+    s
+}
+
 /// The README's metric table, generated from the definitions (a test keeps the README equal).
 pub fn markdown_table() -> String {
     let mut s = String::from(
