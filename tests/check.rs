@@ -516,3 +516,58 @@ fn check_validates_the_config() {
     assert!(run.stderr.contains("90"), "{run}");
     assert!(run.stderr.contains("line 1"), "{run}");
 }
+
+/// A zip named 消费.xlsx holding `parts`, written deflated.
+fn zip_workbook(w: &Workdir, parts: &[(&str, &[u8])]) {
+    use std::io::Write;
+    let file = std::fs::File::create(w.path().join("消费.xlsx")).unwrap();
+    let mut z = zip::ZipWriter::new(file);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in parts {
+        z.start_file(*name, opts).unwrap();
+        z.write_all(bytes).unwrap();
+    }
+    z.finish().unwrap();
+}
+
+#[test]
+fn forged_string_count_is_refused_before_calamine_allocates() {
+    // calamine would pre-allocate 10^15 strings and abort the process.
+    let w = Workdir::new();
+    let sst = br#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1000000000000000"><si><t>x</t></si></sst>"#;
+    zip_workbook(&w, &[("xl/sharedStrings.xml", sst)]);
+    let run = w.run(&["check"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(run.stderr.contains("消费.xlsx cannot be read"), "{run}");
+    assert!(
+        run.stderr.contains("claims 1000000000000000 strings"),
+        "{run}"
+    );
+}
+
+#[test]
+fn zip_bomb_part_is_refused() {
+    // 40 MiB of zeros deflate to about 40 KiB: a ratio near 1000:1, above the 200:1 limit.
+    let w = Workdir::new();
+    let zeros = vec![0u8; 40 << 20];
+    zip_workbook(&w, &[("xl/worksheets/sheet1.xml", &zeros)]);
+    let run = w.run(&["check"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(run.stderr.contains("which only a zip bomb does"), "{run}");
+}
+
+#[test]
+fn truncated_workbook_is_one_sentence() {
+    let w = Workdir::new();
+    let full = std::fs::read(fixtures().join("clinic/投诉记录.xlsx")).unwrap();
+    w.write("投诉.xlsx", &full[..full.len() / 2]);
+    let run = w.run(&["check"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(
+        run.stderr
+            .contains("投诉.xlsx cannot be read: it is a damaged or incomplete zip"),
+        "{run}"
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{run}");
+}

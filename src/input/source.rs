@@ -107,6 +107,76 @@ pub enum SourceRow {
     },
 }
 
+/// No part of a clinic export unpacks to more than this.
+const MAX_ZIP_ENTRY_BYTES: u64 = 512 * 1024 * 1024;
+/// Parts larger than this must not be compressed more than `MAX_ZIP_RATIO` : 1.
+const RATIO_CHECK_BYTES: u64 = 16 * 1024 * 1024;
+const MAX_ZIP_RATIO: u64 = 200;
+
+/// Checks a zip workbook's directory before calamine sees it: calamine trusts the sizes and the
+/// sharedStrings `uniqueCount` it finds and pre-allocates from them, so a 1 MB file claiming a
+/// 10^15-string table, or a zip bomb, would abort the process instead of failing cleanly.
+pub fn precheck_zip(path: &Path) -> Result<(), String> {
+    let file = File::open(path).map_err(|e| e.to_string())?;
+    let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| {
+        format!("it is a damaged or incomplete zip ({e}); download or export it again")
+    })?;
+    for i in 0..zip.len() {
+        let (name, size, compressed) = {
+            let entry = zip
+                .by_index_raw(i)
+                .map_err(|e| format!("damaged zip entry ({e})"))?;
+            let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+            (name, entry.size(), entry.compressed_size())
+        };
+        if size > MAX_ZIP_ENTRY_BYTES {
+            return Err(format!(
+                "its part {name} unpacks to {size} bytes, more than the {MAX_ZIP_ENTRY_BYTES} any export holds; the file is not a genuine export"
+            ));
+        }
+        if size > RATIO_CHECK_BYTES && size / compressed.max(1) > MAX_ZIP_RATIO {
+            return Err(format!(
+                "its part {name} is compressed {}:1 ({size} bytes from {compressed}), which only a zip bomb does; the file is not a genuine export",
+                size / compressed.max(1)
+            ));
+        }
+        if name.ends_with("sharedStrings.xml") {
+            let mut head = Vec::with_capacity(4096);
+            let entry = zip
+                .by_index(i)
+                .map_err(|e| format!("damaged zip entry ({e})"))?;
+            entry
+                .take(4096)
+                .read_to_end(&mut head)
+                .map_err(|e| format!("damaged part {name} ({e})"))?;
+            if let Some(n) = attr_number(&head, b"uniqueCount=\"") {
+                // Every string takes at least `<si><t/></si>` (13 bytes) in the part.
+                if n > size / 13 + 1024 {
+                    return Err(format!(
+                        "its string table claims {n} strings in {size} bytes, which cannot be; the file is damaged or forged"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The number in `name"123"` within `head`, if any.
+fn attr_number(head: &[u8], name: &[u8]) -> Option<u64> {
+    let at = head.windows(name.len()).position(|w| w == name)? + name.len();
+    let digits: Vec<u8> = head[at..]
+        .iter()
+        .copied()
+        .take_while(u8::is_ascii_digit)
+        .collect();
+    std::str::from_utf8(&digits)
+        .ok()?
+        .parse::<u64>()
+        .ok()
+        .or(Some(u64::MAX))
+}
+
 /// An open workbook of any calamine format.
 pub enum Book {
     Xlsx(Xlsx<BufReader<File>>),
@@ -117,6 +187,9 @@ pub enum Book {
 
 impl Book {
     pub fn open(path: &Path, format: Format) -> Result<Book, String> {
+        if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
+            precheck_zip(path)?;
+        }
         let file = File::open(path).map_err(|e| e.to_string())?;
         let rd = BufReader::new(file);
         let book = match format {
