@@ -11,6 +11,7 @@ pub mod issues;
 pub mod metrics;
 pub mod people;
 pub mod period;
+pub mod report;
 pub mod scoring;
 
 use std::fmt;

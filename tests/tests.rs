@@ -5,3 +5,4 @@ mod init;
 mod score;
 mod scoring;
 mod workdir;
+mod xlsx;

@@ -8,7 +8,7 @@ use crate::issues::{Issue, Severity};
 use crate::metrics::defs::{self, Unit};
 use crate::period::Period;
 use crate::scoring::engine::{self, PersonResult};
-use crate::{exit, people, Lang, UsageError};
+use crate::{exit, people, Lang};
 use anyhow::Result;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use serde::Serialize;
@@ -60,12 +60,6 @@ pub fn compute(plan: Plan, rank_by_store: bool) -> Result<Run> {
 }
 
 pub fn run(args: &ScoreArgs) -> Result<u8> {
-    if args.output.is_some() {
-        return Err(UsageError(
-            "-o/--output: the Excel scorecard is not built yet; use --format json or csv and redirect it".to_string(),
-        )
-        .into());
-    }
     let period = period_from_args(&args.period)?;
     let plan = Plan::new(&args.common, period)?;
     let quiet = plan.quiet;
@@ -81,6 +75,9 @@ pub fn run(args: &ScoreArgs) -> Result<u8> {
                 run.period.label, run.period.start, run.period.end
             );
         }
+    }
+    if let Some(output) = &args.output {
+        write_output(&run, output)?;
     }
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -117,6 +114,28 @@ pub fn run(args: &ScoreArgs) -> Result<u8> {
         return Ok(exit::DATA_ERRORS);
     }
     Ok(exit::OK)
+}
+
+/// `-o PATH`: writes the Excel scorecard, `{period}` in PATH replaced by the period label;
+/// refuses to overwrite an input file.
+fn write_output(run: &Run, output: &std::path::Path) -> Result<()> {
+    let path = std::path::PathBuf::from(
+        output
+            .to_string_lossy()
+            .replace("{period}", &run.period.label),
+    );
+    if let Ok(target) = std::fs::canonicalize(&path) {
+        let clash = run.ds.inputs.iter().any(|i| {
+            std::fs::canonicalize(run.plan.data_dir.join(&i.file)).is_ok_and(|p| p == target)
+        });
+        if clash {
+            anyhow::bail!(
+                "-o {} is one of the input files; choose another output path",
+                path.display()
+            );
+        }
+    }
+    crate::report::xlsx::write_scorecard(run, &path)
 }
 
 #[derive(Serialize)]
