@@ -135,3 +135,40 @@ fn failed_write_leaves_nothing() {
     let left: Vec<_> = std::fs::read_dir(w.path()).unwrap().collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn default_output_and_strict_writes_nothing() {
+    let w = Workdir::new();
+    let data = fixtures().join("clinic");
+    let d = data.to_str().unwrap();
+    // --strict with the fixture's five error issues: exit 3 and no scorecard.
+    let run = w.run(&["score", "--data", d, "--month", "2026-10", "--strict", "-q"]);
+    assert_eq!(run.code, 3, "{run}");
+    assert!(!w.path().join("scorecard-2026-10.xlsx").exists());
+    // Without -o the scorecard is scorecard-<period>.xlsx in the current folder.
+    let run = w.run(&[
+        "score", "--data", d, "--month", "2026-10", "--format", "none",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(w.path().join("scorecard-2026-10.xlsx").is_file(), "{run}");
+    assert!(
+        run.stderr.contains("已写入 scorecard-2026-10.xlsx"),
+        "{run}"
+    );
+}
+
+#[test]
+fn an_output_inside_the_data_folder_is_never_read_back() {
+    // Copy the fixtures into the work folder, score there twice with a custom output name that
+    // names no input kind: the second run must not try to read the first run's workbook.
+    let w = Workdir::new();
+    for e in std::fs::read_dir(fixtures().join("clinic")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, w.path().join(p.file_name().unwrap())).unwrap();
+    }
+    for _ in 0..2 {
+        let run = w.run(&["score", "--month", "2026-10", "-o", "月度考核.xlsx", "-q"]);
+        assert_eq!(run.code, 0, "{run}");
+    }
+    assert!(w.path().join("月度考核.xlsx").is_file());
+}

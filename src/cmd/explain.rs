@@ -12,7 +12,7 @@ use std::io::Write;
 pub fn run(args: &ExplainArgs) -> Result<u8> {
     let period = period_from_args(&args.period)?;
     let plan = Plan::new(&args.common, period)?;
-    let run = compute(plan, args.rank_by == crate::cli::RankBy::Store)?;
+    let run = compute(plan, args.rank_by == crate::cli::RankBy::Store, None)?;
     let l = run.plan.lang;
     let wanted = values::fold_text(&args.staff);
     let matches: Vec<_> = run

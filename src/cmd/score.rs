@@ -24,7 +24,8 @@ pub struct Run {
 }
 
 /// Loads, resolves people and scores: shared by `score` and `explain`.
-pub fn compute(plan: Plan, rank_by_store: bool) -> Result<Run> {
+/// `output` is the scorecard path template (`{period}` is replaced); it is never read as an input.
+pub fn compute(plan: Plan, rank_by_store: bool, output: Option<&std::path::Path>) -> Result<Run> {
     let period = match &plan.period {
         Some(p) => p.clone(),
         None => {
@@ -34,7 +35,10 @@ pub fn compute(plan: Plan, rank_by_store: bool) -> Result<Run> {
     };
     let mut plan = plan;
     plan.period = Some(period.clone());
-    let mut ds = plan.load(Vec::new())?;
+    let outputs = output
+        .map(|o| vec![output_path(o, &period)])
+        .unwrap_or_default();
+    let mut ds = plan.load(outputs)?;
     let cfg = &plan.config.config;
     let (people, issues) = people::resolve(&ds, cfg, Some(&period));
     ds.issues.extend(issues);
@@ -64,7 +68,15 @@ pub fn run(args: &ScoreArgs) -> Result<u8> {
     let plan = Plan::new(&args.common, period)?;
     let quiet = plan.quiet;
     let period_given = plan.period.is_some();
-    let run = compute(plan, args.rank_by == crate::cli::RankBy::Store)?;
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from("scorecard-{period}.xlsx"));
+    let run = compute(
+        plan,
+        args.rank_by == crate::cli::RankBy::Store,
+        Some(&output),
+    )?;
     if !quiet {
         if let Some(note) = &run.plan.config_note {
             eprintln!("{note}");
@@ -76,9 +88,13 @@ pub fn run(args: &ScoreArgs) -> Result<u8> {
             );
         }
     }
-    if let Some(output) = &args.output {
-        write_output(&run, output)?;
-    }
+    let errors = run.ds.error_count();
+    // With --strict, data errors mean no scorecard at all (SPEC §1).
+    let written = if args.strict && errors > 0 {
+        None
+    } else {
+        Some(write_output(&run, &output)?)
+    };
     let mut out = std::io::stdout().lock();
     match args.format {
         ScoreFormat::Json => {
@@ -93,7 +109,15 @@ pub fn run(args: &ScoreArgs) -> Result<u8> {
         }
         ScoreFormat::None => {}
     }
-    let errors = run.ds.error_count();
+    if !quiet {
+        if let Some(path) = &written {
+            eprintln!(
+                "{} {}",
+                run.plan.lang.pick("已写入", "wrote"),
+                path.display()
+            );
+        }
+    }
     if !quiet && errors + run.ds.issues.len() > 0 {
         let warnings = run
             .ds
@@ -118,16 +142,23 @@ pub fn run(args: &ScoreArgs) -> Result<u8> {
 
 /// `-o PATH`: writes the Excel scorecard, `{period}` in PATH replaced by the period label;
 /// refuses to overwrite an input file.
-fn write_output(run: &Run, output: &std::path::Path) -> Result<()> {
-    let path = std::path::PathBuf::from(
-        output
+/// The output path with `{period}` replaced by the period label.
+fn output_path(template: &std::path::Path, period: &Period) -> std::path::PathBuf {
+    std::path::PathBuf::from(
+        template
             .to_string_lossy()
-            .replace("{period}", &run.period.label),
-    );
+            .replace("{period}", &period.label),
+    )
+}
+
+fn write_output(run: &Run, output: &std::path::Path) -> Result<std::path::PathBuf> {
+    let path = output_path(output, &run.period);
     if let Ok(target) = std::fs::canonicalize(&path) {
-        let clash = run.ds.inputs.iter().any(|i| {
-            std::fs::canonicalize(run.plan.data_dir.join(&i.file)).is_ok_and(|p| p == target)
-        });
+        let clash = run
+            .ds
+            .inputs
+            .iter()
+            .any(|i| std::fs::canonicalize(&i.path).is_ok_and(|p| p == target));
         if clash {
             anyhow::bail!(
                 "-o {} is one of the input files; choose another output path",
@@ -135,7 +166,8 @@ fn write_output(run: &Run, output: &std::path::Path) -> Result<()> {
             );
         }
     }
-    crate::report::xlsx::write_scorecard(run, &path)
+    crate::report::xlsx::write_scorecard(run, &path)?;
+    Ok(path)
 }
 
 #[derive(Serialize)]

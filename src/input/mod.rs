@@ -191,6 +191,9 @@ pub struct InputReport {
     pub columns: Vec<(String, &'static str)>,
     #[serde(skip)]
     pub amount_used_fen: i64,
+    /// The file on disk.
+    #[serde(skip)]
+    pub path: PathBuf,
 }
 
 /// Everything read from the inputs.
@@ -276,6 +279,7 @@ pub fn load(opts: &LoadOptions) -> Result<Dataset> {
         };
         let ctx = FileCtx {
             display: &p.display,
+            path: &p.path,
             sha: &sha,
             file_no,
             aliases: &aliases,
@@ -294,6 +298,7 @@ pub fn load(opts: &LoadOptions) -> Result<Dataset> {
 
 struct FileCtx<'a> {
     display: &'a str,
+    path: &'a Path,
     sha: &'a str,
     file_no: u32,
     aliases: &'a Aliases,
@@ -380,6 +385,13 @@ fn plan_inputs(opts: &LoadOptions, issues: &mut Vec<Issue>) -> Result<Vec<Planne
         } else if name.to_lowercase().starts_with("scorecard") {
             Some("a scorecard written by clinic-kpi, not an export")
         } else if is_output(&path, &opts.outputs) {
+            // Our own earlier scorecard at the output path is skipped; anything else there is an
+            // input the output would overwrite.
+            if !source::is_clinic_kpi_workbook(&path) {
+                bail!(
+                    "{name} is an input file and also this run's output (-o); choose another output path"
+                );
+            }
             Some("this run's output file")
         } else {
             None
@@ -703,6 +715,7 @@ impl<'a> SheetReader<'a> {
                 header_row: None,
                 columns: Vec::new(),
                 amount_used_fen: 0,
+                path: ctx.path.to_path_buf(),
             },
             sheet,
             date1904,

@@ -162,6 +162,25 @@ pub fn precheck_zip(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether `path` is a workbook clinic-kpi wrote (its document author is `clinic-kpi`).
+pub fn is_clinic_kpi_workbook(path: &Path) -> bool {
+    let Ok(file) = File::open(path) else {
+        return false;
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(BufReader::new(file)) else {
+        return false;
+    };
+    let Ok(core) = zip.by_name("docProps/core.xml") else {
+        return false;
+    };
+    let mut head = Vec::new();
+    if core.take(64 * 1024).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    let needle = b"<dc:creator>clinic-kpi</dc:creator>";
+    head.windows(needle.len()).any(|w| w == needle)
+}
+
 /// The number in `name"123"` within `head`, if any.
 fn attr_number(head: &[u8], name: &[u8]) -> Option<u64> {
     let at = head.windows(name.len()).position(|w| w == name)? + name.len();
