@@ -171,4 +171,23 @@ fn an_output_inside_the_data_folder_is_never_read_back() {
         assert_eq!(run.code, 0, "{run}");
     }
     assert!(w.path().join("月度考核.xlsx").is_file());
+    // check does not read it either (it is recognised as a clinic-kpi scorecard).
+    let run = w.run(&["check", "--month", "2026-10", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run}");
+    let j = run.json();
+    assert!(j["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["file"] != "月度考核.xlsx"));
+    assert!(j["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["file"] == "月度考核.xlsx"
+            && i["severity"] == "info"
+            && i["message"]
+                .as_str()
+                .unwrap()
+                .contains("scorecard written by clinic-kpi")));
 }

@@ -382,17 +382,15 @@ fn plan_inputs(opts: &LoadOptions, issues: &mut Vec<Issue>) -> Result<Vec<Planne
             Some("an Excel lock file (the workbook is open in Excel)")
         } else if name.starts_with('.') {
             Some("a hidden file")
-        } else if name.to_lowercase().starts_with("scorecard") {
+        } else if name.to_lowercase().starts_with("scorecard")
+            || source::is_clinic_kpi_workbook(&path)
+        {
             Some("a scorecard written by clinic-kpi, not an export")
         } else if is_output(&path, &opts.outputs) {
-            // Our own earlier scorecard at the output path is skipped; anything else there is an
-            // input the output would overwrite.
-            if !source::is_clinic_kpi_workbook(&path) {
-                bail!(
-                    "{name} is an input file and also this run's output (-o); choose another output path"
-                );
-            }
-            Some("this run's output file")
+            // Not our scorecard: writing there would overwrite an export.
+            bail!(
+                "{name} is an input file and also this run's output (-o); choose another output path"
+            );
         } else {
             None
         };
