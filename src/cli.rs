@@ -127,9 +127,14 @@ pub struct ScoreArgs {
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = ScoreFormat::Table)]
     pub format: ScoreFormat,
-    /// The Excel scorecard (not built yet: refused with a message).
+    /// Where the Excel scorecard goes; `{period}` is replaced by the period
+    /// [default: scorecard-{period}.xlsx, or the folder scorecard-{period} with --split-by person]
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// `person`: instead of one scorecard, a folder with one workbook per person (their KPIs,
+    /// notes and a sign-off block), to hand each employee only their own.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub split_by: Option<SplitBy>,
     /// Rank within role (default), or within role and store.
     #[arg(long, value_enum, default_value_t = RankBy::Role)]
     pub rank_by: RankBy,
@@ -150,6 +155,11 @@ pub struct ExplainArgs {
     /// Rank within role (default), or within role and store.
     #[arg(long, value_enum, default_value_t = RankBy::Role)]
     pub rank_by: RankBy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SplitBy {
+    Person,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

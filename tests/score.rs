@@ -254,7 +254,7 @@ fn csv_and_output_refusal_and_explain() {
     assert!(run.stdout.contains("value 7 / 9 = 77.8% (ok)"), "{run}");
     assert!(
         run.stdout
-            .contains("linear (higher is better): 0.3 → 0, 0.5 → 100, 0.6 → 120"),
+            .contains("linear (higher is better): 30% → 0, 50% → 100, 60% → 120"),
         "{run}"
     );
     assert!(

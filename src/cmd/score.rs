@@ -8,8 +8,8 @@ use crate::issues::{Issue, Severity};
 use crate::metrics::defs::{self, Unit};
 use crate::period::Period;
 use crate::scoring::engine::{self, PersonResult};
-use crate::{exit, people, Lang};
-use anyhow::Result;
+use crate::{exit, people, Lang, UsageError};
+use anyhow::{Context, Result};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use serde::Serialize;
 use std::io::Write;
@@ -47,7 +47,10 @@ pub fn compute(plan: Plan, rank_by_store: bool, output: Option<&std::path::Path>
         cfg,
         &people,
         &period,
-        &engine::Options { rank_by_store },
+        &engine::Options {
+            rank_by_store,
+            lang: plan.lang,
+        },
     );
     ds.issues.extend(issues);
     let secondary_rule = match crate::metrics::compute::secondary_rule_used(&ds, cfg) {
@@ -68,10 +71,16 @@ pub fn run(args: &ScoreArgs) -> Result<u8> {
     let plan = Plan::new(&args.common, period)?;
     let quiet = plan.quiet;
     let period_given = plan.period.is_some();
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| std::path::PathBuf::from("scorecard-{period}.xlsx"));
+    let split = args.split_by == Some(crate::cli::SplitBy::Person);
+    let output = args.output.clone().unwrap_or_else(|| {
+        std::path::PathBuf::from(if split {
+            "scorecard-{period}"
+        } else {
+            "scorecard-{period}.xlsx"
+        })
+    });
+    // A folder that is not there fails now, not after reading a year of data.
+    crate::report::write::check_target_folder(&output, split).map_err(UsageError)?;
     let run = compute(
         plan,
         args.rank_by == crate::cli::RankBy::Store,
@@ -93,7 +102,7 @@ pub fn run(args: &ScoreArgs) -> Result<u8> {
     let written = if args.strict && errors > 0 {
         None
     } else {
-        Some(write_output(&run, &output)?)
+        Some(write_output(&run, &output, split)?)
     };
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -151,22 +160,28 @@ fn output_path(template: &std::path::Path, period: &Period) -> std::path::PathBu
     )
 }
 
-fn write_output(run: &Run, output: &std::path::Path) -> Result<std::path::PathBuf> {
+/// Writes the scorecard (or, split by person, the folder of per-person workbooks) at the
+/// output path; refuses to overwrite an input file.
+fn write_output(run: &Run, output: &std::path::Path, split: bool) -> Result<std::path::PathBuf> {
     let path = output_path(output, &run.period);
     if let Ok(target) = std::fs::canonicalize(&path) {
-        let clash = run
-            .ds
-            .inputs
-            .iter()
-            .any(|i| std::fs::canonicalize(&i.path).is_ok_and(|p| p == target));
+        let clash = run.ds.inputs.iter().any(|i| {
+            std::fs::canonicalize(&i.path).is_ok_and(|p| p == target || p.starts_with(&target))
+        });
         if clash {
             anyhow::bail!(
-                "-o {} is one of the input files; choose another output path",
+                "-o {} is (or holds) one of the input files; choose another output path",
                 path.display()
             );
         }
     }
-    crate::report::xlsx::write_scorecard(run, &path)?;
+    if split {
+        let files = crate::report::person::build_all(run).context("building the scorecards")?;
+        crate::report::write::replace_folder(&path, &files)?;
+    } else {
+        let bytes = crate::report::xlsx::build(run).context("building the scorecard")?;
+        crate::report::write::write_atomic(&path, &bytes)?;
+    }
     Ok(path)
 }
 
@@ -396,13 +411,7 @@ fn write_tables(out: &mut impl Write, run: &Run) -> Result<()> {
             l.pick("门店", "store").to_string(),
         ];
         for k in &role.kpi {
-            let label = defs::metric(&k.metric)
-                .map(|d| l.pick(d.zh, d.en).to_string())
-                .unwrap_or_else(|| k.metric.clone());
-            let label = match &k.item {
-                Some(i) => format!("{label}·{i}"),
-                None => label,
-            };
+            let label = defs::kpi_label(&k.metric, k.item.as_deref(), l);
             header.push(format!("{label} ({}%)", k.weight));
         }
         for h in [

@@ -28,6 +28,16 @@ impl Status {
             Status::NoTarget => "no_target",
         }
     }
+
+    /// The status for people, with what it means for the score.
+    pub fn label(self, l: crate::Lang) -> &'static str {
+        match self {
+            Status::Ok => l.pick("正常", "ok"),
+            Status::Insufficient => l.pick("样本不足", "sample too small"),
+            Status::NoData => l.pick("无数据", "no data"),
+            Status::NoTarget => l.pick("无目标", "no target"),
+        }
+    }
 }
 
 /// One metric's value for one person over the period.

@@ -41,6 +41,10 @@ pub struct MetricDef {
     pub definition_en: &'static str,
     /// The definition in words (Chinese; the scorecard notes use it).
     pub definition_zh: &'static str,
+    /// The numerator and denominator in words ("成交", "咨询"); empty when the value is not a
+    /// quotient.
+    pub parts_zh: [&'static str; 2],
+    pub parts_en: [&'static str; 2],
 }
 
 impl MetricDef {
@@ -61,6 +65,8 @@ pub const METRICS: &[MetricDef] = &[
         unit: Unit::Yuan,
         definition_en: "Σ amount of the person's sales in the period (refunds subtract)",
         definition_zh: "本期归属本人的消费实收金额合计（退款冲减）",
+        parts_zh: ["", ""],
+        parts_en: ["", ""],
     },
     MetricDef {
         key: "revenue_attainment",
@@ -72,6 +78,8 @@ pub const METRICS: &[MetricDef] = &[
         unit: Unit::Percent,
         definition_en: "revenue ÷ revenue target (targets input for the period's months, else roster target × months)",
         definition_zh: "业绩 ÷ 业绩目标（取业绩目标表本期各月之和，否则花名册月度目标 × 月数）",
+        parts_zh: ["业绩", "业绩目标"],
+        parts_en: ["revenue", "revenue target"],
     },
     MetricDef {
         key: "conversion_rate",
@@ -83,6 +91,8 @@ pub const METRICS: &[MetricDef] = &[
         unit: Unit::Percent,
         definition_en: "deal consultations ÷ consultations (a consultation is a distinct customer, date and consultant)",
         definition_zh: "成交咨询数 ÷ 咨询数（同一顾客同日同咨询师计一次咨询）",
+        parts_zh: ["成交", "咨询"],
+        parts_en: ["deals", "consultations"],
     },
     MetricDef {
         key: "ticket_price",
@@ -94,6 +104,8 @@ pub const METRICS: &[MetricDef] = &[
         unit: Unit::Yuan,
         definition_en: "revenue ÷ paying customers",
         definition_zh: "业绩 ÷ 付费顾客数",
+        parts_zh: ["业绩", "付费顾客"],
+        parts_en: ["revenue", "paying customers"],
     },
     MetricDef {
         key: "secondary_rate",
@@ -105,6 +117,8 @@ pub const METRICS: &[MetricDef] = &[
         unit: Unit::Percent,
         definition_en: "paying customers with a 二开 (second-opening) sale ÷ paying customers",
         definition_zh: "有二开消费的付费顾客数 ÷ 付费顾客数",
+        parts_zh: ["二开顾客", "付费顾客"],
+        parts_en: ["customers with 二开", "paying customers"],
     },
     MetricDef {
         key: "complaint_rate",
@@ -116,6 +130,8 @@ pub const METRICS: &[MetricDef] = &[
         unit: Unit::Percent,
         definition_en: "valid complaints naming the person ÷ customers served",
         definition_zh: "有效投诉数 ÷ 服务顾客数",
+        parts_zh: ["有效投诉", "服务顾客"],
+        parts_en: ["valid complaints", "customers served"],
     },
     MetricDef {
         key: "new_customers",
@@ -127,6 +143,8 @@ pub const METRICS: &[MetricDef] = &[
         unit: Unit::Number,
         definition_en: "distinct customers whose 初诊 (first-visit) consultation was a deal",
         definition_zh: "初诊咨询成交的不同顾客数",
+        parts_zh: ["", ""],
+        parts_en: ["", ""],
     },
     MetricDef {
         key: "first_visits",
@@ -138,6 +156,8 @@ pub const METRICS: &[MetricDef] = &[
         unit: Unit::Number,
         definition_en: "consultations of type 初诊 (first visit)",
         definition_zh: "初诊咨询数",
+        parts_zh: ["", ""],
+        parts_en: ["", ""],
     },
     MetricDef {
         key: "repurchase_rate",
@@ -149,6 +169,8 @@ pub const METRICS: &[MetricDef] = &[
         unit: Unit::Percent,
         definition_en: "paying customers who had a positive sale (anyone's, any store) in the 365 days before the period ÷ paying customers",
         definition_zh: "期初前365天内有过正向消费（任何人、任何门店）的付费顾客数 ÷ 付费顾客数",
+        parts_zh: ["老客", "付费顾客"],
+        parts_en: ["returning customers", "paying customers"],
     },
     MetricDef {
         key: "satisfaction",
@@ -160,6 +182,8 @@ pub const METRICS: &[MetricDef] = &[
         unit: Unit::Points,
         definition_en: "mean survey score naming the person, as score × 100 ÷ scale",
         definition_zh: "回访评分均值，折算为 评分 × 100 ÷ 满分",
+        parts_zh: ["评分合计", "回访份数"],
+        parts_en: ["score total", "surveys"],
     },
     MetricDef {
         key: "complication_rate",
@@ -171,6 +195,8 @@ pub const METRICS: &[MetricDef] = &[
         unit: Unit::Percent,
         definition_en: "valid complaints naming the doctor in a complication category ÷ treatments",
         definition_zh: "并发症类有效投诉数 ÷ 操作例数",
+        parts_zh: ["并发症投诉", "操作例数"],
+        parts_en: ["complication complaints", "treatments"],
     },
     MetricDef {
         key: "treatments",
@@ -182,6 +208,8 @@ pub const METRICS: &[MetricDef] = &[
         unit: Unit::Number,
         definition_en: "distinct order ids of the person's positive sales (a row without an order id counts as one)",
         definition_zh: "本人正向消费的不同单号数（无单号的行各计一例）",
+        parts_zh: ["", ""],
+        parts_en: ["", ""],
     },
     MetricDef {
         key: "complaint_hours",
@@ -193,6 +221,8 @@ pub const METRICS: &[MetricDef] = &[
         unit: Unit::Hours,
         definition_en: "mean hours from a complaint to its resolution, over complaints naming the person that were resolved",
         definition_zh: "已处理投诉从投诉时间到处理完成时间的平均小时数",
+        parts_zh: ["处理小时合计", "已处理投诉"],
+        parts_en: ["hours in all", "complaints resolved"],
     },
     MetricDef {
         key: "turnover_rate",
@@ -204,6 +234,8 @@ pub const METRICS: &[MetricDef] = &[
         unit: Unit::Percent,
         definition_en: "roster people in scope who left in the period ÷ those employed at its start",
         definition_zh: "本期离职人数 ÷ 期初在职人数",
+        parts_zh: ["离职人数", "期初在职"],
+        parts_en: ["left", "employed at start"],
     },
     MetricDef {
         key: "rating",
@@ -215,6 +247,8 @@ pub const METRICS: &[MetricDef] = &[
         unit: Unit::Points,
         definition_en: "mean of the supervisor ratings for the item in the period's months",
         definition_zh: "本期各月该考核项的主管评分均值",
+        parts_zh: ["评分合计", "评分次数"],
+        parts_en: ["ratings total", "ratings"],
     },
 ];
 
@@ -222,6 +256,55 @@ pub const METRICS: &[MetricDef] = &[
 pub fn metric(key_or_label: &str) -> Option<&'static MetricDef> {
     let k = key_or_label.trim();
     METRICS.iter().find(|m| m.key == k || m.zh == k)
+}
+
+/// A KPI's column label: the metric's label in `lang`, with its rating item ("专业知识") after a
+/// dot. Used by the terminal tables, JSON (in Chinese) and the scorecard alike.
+pub fn kpi_label(metric: &str, item: Option<&str>, lang: crate::Lang) -> String {
+    let label = match self::metric(metric) {
+        Some(d) => lang.pick(d.zh, d.en).to_string(),
+        None => metric.to_string(),
+    };
+    match item {
+        Some(i) => format!("{label}·{i}"),
+        None => label,
+    }
+}
+
+/// A threshold or value in the metric's unit, for rules in words: 0.3 → "30%", 3200 → "¥3,200",
+/// 2.5 → "2.5". At most two decimals, no trailing zeros.
+pub fn show_amount(metric: &str, x: f64) -> String {
+    let trim = |v: f64| {
+        let s = format!("{:.2}", (v * 100.0).round() / 100.0);
+        let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+        if s == "-0" {
+            "0".to_string()
+        } else {
+            s
+        }
+    };
+    match self::metric(metric).map(|d| d.unit) {
+        Some(Unit::Percent) => format!("{}%", trim(x * 100.0)),
+        Some(Unit::Yuan) => {
+            let s = trim(x.abs());
+            let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+            let mut grouped = String::new();
+            for (i, c) in int.chars().enumerate() {
+                if i > 0 && (int.len() - i) % 3 == 0 {
+                    grouped.push(',');
+                }
+                grouped.push(c);
+            }
+            let sign = if x < 0.0 && s != "0" { "-" } else { "" };
+            if frac.is_empty() {
+                format!("{sign}¥{grouped}")
+            } else {
+                format!("{sign}¥{grouped}.{frac}")
+            }
+        }
+        Some(Unit::Hours) => format!("{}h", trim(x)),
+        _ => trim(x),
+    }
 }
 
 pub fn metric_keys() -> Vec<&'static str> {
@@ -286,5 +369,31 @@ mod tests {
         assert_eq!(metric("secondary_rate").map(|m| m.zh), Some("二开率"));
         assert!(metric("nonsense").is_none());
         assert_eq!(metric_keys().len(), 15);
+    }
+    #[test]
+    fn amounts_show_in_their_unit() {
+        assert_eq!(show_amount("conversion_rate", 0.3), "30%");
+        assert_eq!(show_amount("complaint_rate", 0.003), "0.3%");
+        assert_eq!(show_amount("ticket_price", 3200.0), "¥3,200");
+        assert_eq!(show_amount("revenue", 1234567.5), "¥1,234,567.5");
+        assert_eq!(show_amount("revenue", -1500.0), "-¥1,500");
+        assert_eq!(show_amount("revenue", 999.999), "¥1,000");
+        assert_eq!(show_amount("treatments", 60.0), "60");
+        assert_eq!(show_amount("complaint_hours", 24.0), "24h");
+        assert_eq!(show_amount("satisfaction", 0.0), "0");
+    }
+
+    #[test]
+    fn kpi_labels_carry_the_item() {
+        use crate::Lang;
+        assert_eq!(
+            kpi_label("rating", Some("专业知识"), Lang::Zh),
+            "主管评分·专业知识"
+        );
+        assert_eq!(
+            kpi_label("conversion_rate", None, Lang::En),
+            "Conversion rate"
+        );
+        assert_eq!(kpi_label("made_up", None, Lang::Zh), "made_up");
     }
 }

@@ -1,3 +1,6 @@
-//! Reports written to files: the Excel scorecard (SPEC §6.3).
+//! Reports written to files: the Excel scorecard (SPEC §6.3), one workbook per person
+//! (`--split-by person`), and how they are written safely.
 
+pub mod person;
+pub mod write;
 pub mod xlsx;

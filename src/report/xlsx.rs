@@ -2,43 +2,967 @@
 //!
 //! Text is always written as a string (never a formula); the totals are live formulas carrying
 //! the computed total as their cached result; the creation time is the period start so the same
-//! inputs give the same bytes; the file is written to a temp file next to the target and renamed.
+//! inputs give the same bytes. Writing the file atomically is `report::write`'s job.
 
 use crate::cmd::score::{flag_label, Run};
-use crate::config::{Method, Role};
+use crate::config::{Config, GateEffect, Method, Missing, Role, Scope};
+use crate::metrics::compute::Status;
 use crate::metrics::defs::{self, Unit};
-use crate::scoring::engine::{KpiResult, PersonResult};
+use crate::scoring::engine::{self, KpiResult, PersonResult};
 use crate::Lang;
-use anyhow::{Context, Result};
 use chrono::Datelike;
 use rust_xlsxwriter::{
     utility::row_col_to_cell, ConditionalFormat3ColorScale, DocProperties, ExcelDateTime, Format,
-    Formula, Note, Workbook, Worksheet, XlsxError,
+    FormatBorder, Formula, Note, Workbook, Worksheet, XlsxError,
 };
-use std::path::Path;
 
-/// Writes the scorecard to `path` atomically: a temp file in the same folder, then a rename.
-/// On any error the temp file is removed and an existing file at `path` is left as it was.
-pub fn write_scorecard(run: &Run, path: &Path) -> Result<()> {
-    let bytes = build(run).context("building the scorecard")?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "scorecard.xlsx".to_string());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = std::fs::write(&tmp, &bytes)
-        .with_context(|| format!("cannot write {}", tmp.display()))
-        .and_then(|_| {
-            std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
-        });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+/// Rows on one worksheet, Excel's limit.
+pub const MAX_ROWS: u32 = 1_048_576;
+
+/// Fills that mark a flagged cell.
+const FILL_STATUS: u32 = 0xFFF2CC; // a KPI not ok: yellow
+const FILL_ADJUSTED: u32 = 0xE4DFEC; // an adjusted KPI: lilac
+const FILL_VETO: u32 = 0xF8CBAD; // a vetoed total: red
+const FILL_BOTTOM: u32 = 0xFCE4D6; // a bottom rank: orange
+
+pub(crate) struct Fmts {
+    pub header: Format,
+    pub wrap: Format,
+    pub bold: Format,
+    pub title: Format,
+    pub score: Format,
+    pub total: Format,
+    pub bonus: Format,
+    pub yuan: Format,
+    pub line: Format,
+}
+
+impl Fmts {
+    pub fn new() -> Fmts {
+        Fmts {
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_background_color(0xDDEBF7)
+                .set_border(FormatBorder::Thin),
+            wrap: Format::new().set_text_wrap(),
+            bold: Format::new().set_bold(),
+            title: Format::new().set_bold().set_font_size(14),
+            score: Format::new().set_num_format("0.0"),
+            total: Format::new().set_num_format("0.00").set_bold(),
+            bonus: Format::new().set_num_format("¥#,##0;-¥#,##0;¥0"),
+            yuan: Format::new().set_num_format("¥#,##0.00"),
+            line: Format::new().set_border_bottom(FormatBorder::Thin),
+        }
     }
-    result
+}
+
+/// The number format of a metric's values.
+pub(crate) fn value_format(metric: &str) -> Format {
+    Format::new().set_num_format(match defs::metric(metric).map(|d| d.unit) {
+        Some(Unit::Percent) => "0.0%",
+        Some(Unit::Yuan) => "¥#,##0.00",
+        Some(Unit::Hours) => "0.0\"h\"",
+        _ => "0.##",
+    })
+}
+
+/// The number format of a change against the previous period (环比), with its sign.
+pub(crate) fn change_format(metric: &str) -> Format {
+    Format::new().set_num_format(match defs::metric(metric).map(|d| d.unit) {
+        Some(Unit::Percent) => "+0.0%;-0.0%;0.0%",
+        Some(Unit::Yuan) => "+¥#,##0.00;-¥#,##0.00;¥0",
+        _ => "+0.0#;-0.0#;0",
+    })
+}
+
+/// A KPI's value cell format, highlighted when the KPI is flagged.
+pub(crate) fn value_cell_format(k: &KpiResult) -> Format {
+    let f = value_format(k.metric);
+    if k.adjustment.is_some() {
+        f.set_background_color(FILL_ADJUSTED)
+    } else if k.status != Status::Ok {
+        f.set_background_color(FILL_STATUS)
+    } else {
+        f
+    }
+}
+
+pub(crate) fn total_format(r: &PersonResult, f: &Fmts) -> Format {
+    if r.vetoed {
+        f.total.clone().set_background_color(FILL_VETO)
+    } else {
+        f.total.clone()
+    }
+}
+
+pub(crate) fn note(text: &str) -> Note {
+    let lines = text.lines().count().max(1) as u32;
+    let longest = text.lines().map(display_width).max().unwrap_or(10) as u32;
+    Note::new(text)
+        .add_author_prefix(false)
+        .set_author("clinic-kpi")
+        .set_width((longest * 7 + 20).clamp(220, 520))
+        .set_height((lines * 18 + 20).clamp(60, 400))
+}
+
+/// Width of text in Excel column units: CJK and other wide characters count double.
+pub(crate) fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
+        .sum()
+}
+
+/// Column widths that fit the text written, kept per column while a sheet is written.
+#[derive(Default)]
+pub(crate) struct Widths(Vec<usize>);
+
+impl Widths {
+    pub fn see(&mut self, col: u16, text: &str) {
+        let c = col as usize;
+        if self.0.len() <= c {
+            self.0.resize(c + 1, 0);
+        }
+        let w = text.lines().map(display_width).max().unwrap_or(0);
+        self.0[c] = self.0[c].max(w);
+    }
+
+    /// Sets every seen column's width, between `min` and `max` characters.
+    pub fn apply(&self, ws: &mut Worksheet, min: usize, max: usize) -> Result<(), XlsxError> {
+        for (c, w) in self.0.iter().enumerate() {
+            ws.set_column_width(c as u16, (*w + 2).clamp(min, max) as f64)?;
+        }
+        Ok(())
+    }
+}
+
+/// A number in a derivation: money parts (业绩, 业绩目标) with ¥, others plain.
+fn part_amount(word: &str, x: f64) -> String {
+    if word.starts_with("业绩") || word.starts_with("revenue") {
+        defs::show_amount("revenue", x)
+    } else {
+        defs::show_amount("", x)
+    }
+}
+
+/// The value and how it was formed: "成交 7 / 咨询 9 = 77.8%".
+pub(crate) fn derivation(k: &KpiResult, l: Lang) -> String {
+    let Some(def) = defs::metric(k.metric) else {
+        return String::new();
+    };
+    let shown = k
+        .value
+        .map(|v| defs::show_amount(k.metric, v))
+        .unwrap_or_else(|| "—".to_string());
+    let [num_w, den_w] = match l {
+        Lang::Zh => def.parts_zh,
+        Lang::En => def.parts_en,
+    };
+    match (k.numerator, k.denominator) {
+        (Some(n), Some(d)) if !num_w.is_empty() => format!(
+            "{num_w} {} / {den_w} {} = {shown}",
+            part_amount(num_w, n),
+            part_amount(den_w, d)
+        ),
+        (Some(n), None) if !num_w.is_empty() => {
+            format!("{num_w} {} / {den_w} — = {shown}", part_amount(num_w, n))
+        }
+        _ => format!("{} = {shown}", l.pick(def.zh, def.en)),
+    }
+}
+
+/// Value minus previous value (环比), where both exist.
+pub(crate) fn change(k: &KpiResult) -> Option<f64> {
+    match (k.value, k.previous) {
+        (Some(v), Some(p)) => Some(v - p),
+        _ => None,
+    }
+}
+
+/// The note on a KPI value cell: the derivation, the previous period, the score and its rule,
+/// the status when not ok, an adjustment's reason and approver.
+pub(crate) fn value_note(k: &KpiResult, l: Lang) -> String {
+    let mut lines = vec![derivation(k, l)];
+    if let Some(p) = k.previous {
+        let mut s = format!(
+            "{} {}",
+            l.pick("上期", "previous period"),
+            defs::show_amount(k.metric, p)
+        );
+        if let Some(c) = change(k) {
+            let sign = if c > 0.0 { "+" } else { "" };
+            s.push_str(&format!(
+                "{}{sign}{}",
+                l.pick("，环比 ", ", change "),
+                defs::show_amount(k.metric, c)
+            ));
+        }
+        lines.push(s);
+    }
+    match k.score {
+        Some(s) => lines.push(format!("{} {s:.1}：{}", l.pick("得分", "score"), k.curve)),
+        None => lines.push(format!("{}：{}", l.pick("不计分", "not scored"), k.curve)),
+    }
+    if k.status != Status::Ok {
+        lines.push(format!(
+            "{}：{}",
+            l.pick("状态", "status"),
+            k.status.label(l)
+        ));
+    }
+    if let Some(a) = &k.adjustment {
+        let what = match (a.value, a.score_delta) {
+            (Some(v), _) => format!(
+                "{} {}",
+                l.pick("改为", "value set to"),
+                defs::show_amount(k.metric, v)
+            ),
+            (None, Some(d)) => format!("{} {d:+}", l.pick("得分调整", "score")),
+            (None, None) => String::new(),
+        };
+        lines.push(format!(
+            "{}：{what}；{}（{}：{}）",
+            l.pick("调整", "adjusted"),
+            a.reason,
+            l.pick("审批人", "approved by"),
+            a.approved_by
+        ));
+    }
+    if l == Lang::En {
+        lines
+            .iter()
+            .map(|s| {
+                s.replace('：', ": ")
+                    .replace('；', "; ")
+                    .replace(['（', '）'], " ")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        lines.join("\n")
+    }
+}
+
+/// The live total: (score×weight + …)/100 over the given cells, capped with MIN when vetoed.
+pub(crate) fn total_formula(r: &PersonResult, cfg: &Config, terms: &[String]) -> String {
+    let sum = if terms.is_empty() {
+        "0".to_string()
+    } else {
+        format!("({})/100", terms.join("+"))
+    };
+    if r.vetoed {
+        let cap = cfg
+            .roles
+            .get(&r.person.role)
+            .and_then(|role| {
+                role.veto
+                    .iter()
+                    .map(|v| v.cap_total)
+                    .find(|c| (r.raw_total.min(*c) - r.total).abs() < 1e-9)
+            })
+            .unwrap_or(r.total);
+        format!("=MIN({sum},{cap})")
+    } else {
+        format!("={sum}")
+    }
+}
+
+/// 距下一等级: "A 差 9.97 分".
+pub(crate) fn next_grade_text(r: &PersonResult, l: Lang) -> String {
+    match &r.next_grade {
+        None => l.pick("已是最高等级", "top grade").to_string(),
+        Some((g, gap)) => match l {
+            Lang::Zh => format!("{g} 差 {gap:.2} 分"),
+            Lang::En => format!("{g}: {gap:.2} points short"),
+        },
+    }
+}
+
+/// 距下一奖金档: "业绩达成率 差 15%（达 100% 奖 ¥3,000）".
+pub(crate) fn next_tier_text(r: &PersonResult, l: Lang) -> String {
+    let Some(t) = &r.next_tier else {
+        return String::new();
+    };
+    let (label, metric) = if t.basis == "total" {
+        (l.pick("总分", "total").to_string(), "")
+    } else {
+        (defs::kpi_label(&t.basis, None, l), t.basis.as_str())
+    };
+    let money = defs::show_amount("revenue", t.amount);
+    match l {
+        Lang::Zh => format!(
+            "{label} 差 {}（达 {} 奖 {money}）",
+            defs::show_amount(metric, t.gap),
+            defs::show_amount(metric, t.threshold)
+        ),
+        Lang::En => format!(
+            "{label} {} short of {} (pays {money})",
+            defs::show_amount(metric, t.gap),
+            defs::show_amount(metric, t.threshold)
+        ),
+    }
+}
+
+pub(crate) fn flags_text(r: &PersonResult, l: Lang) -> String {
+    let flags: Vec<&str> = r.flags.iter().map(|x| flag_label(x, l)).collect();
+    let mut text = flags.join(" ");
+    if let Some(v) = &r.veto_note {
+        text = format!("{text} ({v})");
+    }
+    text.trim().to_string()
+}
+
+/// Landscape, one page wide, header row(s) repeated, footer with the period and page.
+pub(crate) fn print_setup(
+    ws: &mut Worksheet,
+    period: &str,
+    repeat: Option<(u32, u32)>,
+) -> Result<(), XlsxError> {
+    ws.set_landscape();
+    ws.set_paper_size(9); // A4
+    ws.set_print_fit_to_pages(1, 0);
+    if let Some((first, last)) = repeat {
+        ws.set_repeat_rows(first, last)?;
+    }
+    let period = period.replace('&', "&&");
+    ws.set_footer(format!("&L{period}&C&A&R&P / &N"));
+    Ok(())
+}
+
+fn write_header(
+    ws: &mut Worksheet,
+    f: &Fmts,
+    headers: &[String],
+    widths: &mut Widths,
+) -> Result<(), XlsxError> {
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &f.header)?;
+        // Headers wrap: count about half their width.
+        widths.see(
+            c as u16,
+            &h.chars()
+                .take(h.chars().count() / 2 + 1)
+                .collect::<String>(),
+        );
+    }
+    Ok(())
+}
+
+/// A KPI column: (metric, item).
+type KpiKey = (String, Option<String>);
+
+/// Columns per KPI on the people sheets: value, score, effective weight, change.
+const KPI_COLS: u16 = 4;
+
+/// Writes one person's row: name, role, store, department, per KPI (value, score, effective
+/// weight, change), total formula, grade, rank, of, bonus, next grade, next tier, flags.
+#[allow(clippy::too_many_arguments)]
+fn write_person(
+    ws: &mut Worksheet,
+    f: &Fmts,
+    run: &Run,
+    row: u32,
+    r: &PersonResult,
+    keys: &[KpiKey],
+    first_kpi_col: u16,
+    widths: &mut Widths,
+) -> Result<(), XlsxError> {
+    let l = run.plan.lang;
+    let ds = &run.ds;
+    let mut text = |ws: &mut Worksheet, col: u16, s: &str| -> Result<(), XlsxError> {
+        widths.see(col, s);
+        ws.write_string(row, col, s)?;
+        Ok(())
+    };
+    text(ws, 0, &r.person.name)?;
+    text(ws, 1, &r.role_label)?;
+    if let Some(s) = r.person.store {
+        text(ws, 2, ds.name(s))?;
+    }
+    if let Some(d) = r.person.department {
+        text(ws, 3, ds.name(d))?;
+    }
+    let mut terms = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        let col = first_kpi_col + KPI_COLS * i as u16;
+        let Some(k) = r.kpis.iter().find(|k| k.metric == key.0 && k.item == key.1) else {
+            continue;
+        };
+        match k.value {
+            Some(v) => ws.write_number_with_format(row, col, v, &value_cell_format(k))?,
+            None => ws.write_string_with_format(row, col, "—", &value_cell_format(k))?,
+        };
+        ws.insert_note(row, col, &note(&value_note(k, l)))?;
+        if let Some(s) = k.score {
+            ws.write_number_with_format(row, col + 1, s, &f.score)?;
+            terms.push(format!(
+                "{}*{}",
+                row_col_to_cell(row, col + 1),
+                row_col_to_cell(row, col + 2)
+            ));
+        }
+        ws.write_number(row, col + 2, k.effective_weight)?;
+        if let Some(c) = change(k) {
+            ws.write_number_with_format(row, col + 3, c, &change_format(k.metric))?;
+        }
+    }
+    let tail = first_kpi_col + KPI_COLS * keys.len() as u16;
+    let formula = total_formula(r, &run.plan.config.config, &terms);
+    ws.write_formula_with_format(
+        row,
+        tail,
+        Formula::new(formula).set_result(format!("{}", r.total)),
+        &total_format(r, f),
+    )?;
+    if let Some(v) = &r.veto_note {
+        ws.insert_note(row, tail, &note(v))?;
+    }
+    ws.write_string(row, tail + 1, &r.grade)?;
+    if r.flags.contains(&"bottom") {
+        let fill = Format::new().set_background_color(FILL_BOTTOM);
+        ws.write_number_with_format(row, tail + 2, r.rank, &fill)?;
+    } else {
+        ws.write_number(row, tail + 2, r.rank)?;
+    }
+    ws.write_number(row, tail + 3, r.rank_of)?;
+    if let Some(b) = r.bonus {
+        ws.write_number_with_format(row, tail + 4, b, &f.bonus)?;
+        if !r.bonus_steps.is_empty() {
+            ws.insert_note(row, tail + 4, &note(&r.bonus_steps.join("\n")))?;
+        }
+    }
+    text(ws, tail + 5, &next_grade_text(r, l))?;
+    text(ws, tail + 6, &next_tier_text(r, l))?;
+    let flags = flags_text(r, l);
+    if flags.is_empty() {
+        text(ws, tail + 7, "")?;
+    } else {
+        widths.see(tail + 7, &flags);
+        let fill = Format::new().set_background_color(FILL_STATUS);
+        ws.write_string_with_format(row, tail + 7, &flags, &fill)?;
+    }
+    Ok(())
+}
+
+/// The header row of a people sheet.
+fn people_headers(keys: &[KpiKey], weights: Option<&[f64]>, l: Lang) -> Vec<String> {
+    let mut headers: Vec<String> = [
+        l.pick("姓名", "Staff"),
+        l.pick("岗位", "Role"),
+        l.pick("门店", "Store"),
+        l.pick("科室", "Department"),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for (i, (m, item)) in keys.iter().enumerate() {
+        let label = defs::kpi_label(m, item.as_deref(), l);
+        match weights {
+            Some(w) => headers.push(format!("{label} ({}%)", w[i])),
+            None => headers.push(label.clone()),
+        }
+        headers.push(format!("{label} {}", l.pick("得分", "score")));
+        headers.push(format!("{label} {}", l.pick("有效权重%", "eff. weight %")));
+        headers.push(format!("{label} {}", l.pick("环比", "vs prev.")));
+    }
+    for h in [
+        l.pick("总分", "Total"),
+        l.pick("等级", "Grade"),
+        l.pick("排名", "Rank"),
+        l.pick("排名人数", "Of"),
+        l.pick("奖金", "Bonus"),
+        l.pick("距下一等级", "To next grade"),
+        l.pick("距下一奖金档", "To next bonus tier"),
+        l.pick("标记", "Flags"),
+    ] {
+        headers.push(h.to_string());
+    }
+    headers
+}
+
+/// A sheet of people with the given KPI columns.
+fn people_sheet(
+    ws: &mut Worksheet,
+    f: &Fmts,
+    run: &Run,
+    people: &[&PersonResult],
+    keys: &[KpiKey],
+    weights: Option<&[f64]>,
+) -> Result<(), XlsxError> {
+    let l = run.plan.lang;
+    let cfg = &run.plan.config.config;
+    let headers = people_headers(keys, weights, l);
+    let mut widths = Widths::default();
+    write_header(ws, f, &headers, &mut widths)?;
+    let first = 4u16;
+    // Notes on the KPI headers: definition and the rule(s) in words with this config's numbers.
+    for (i, (m, item)) in keys.iter().enumerate() {
+        let mut text = defs::metric(m)
+            .map(|d| l.pick(d.definition_zh, d.definition_en).to_string())
+            .unwrap_or_default();
+        let mut rules: Vec<String> = Vec::new();
+        for r in people {
+            if let Some(k) = r.kpis.iter().find(|k| k.metric == *m && k.item == *item) {
+                let line = if weights.is_some() {
+                    k.curve.clone()
+                } else {
+                    format!("{}: {}", r.role_label, k.curve)
+                };
+                if !rules.contains(&line) {
+                    rules.push(line);
+                }
+            }
+        }
+        for c in rules.iter().take(8) {
+            text.push('\n');
+            text.push_str(c);
+        }
+        let col = first + KPI_COLS * i as u16;
+        ws.insert_note(0, col, &note(&text))?;
+        ws.insert_note(
+            0,
+            col + 3,
+            &note(l.pick(
+                "环比 = 本期值 − 上期值（上一个同长度期间）",
+                "change = this period's value − the previous period's",
+            )),
+        )?;
+    }
+    let tail = first + KPI_COLS * keys.len() as u16;
+    ws.insert_note(
+        0,
+        tail,
+        &note(l.pick(
+            "总分 = Σ 得分 × 有效权重 ÷ 100（公式可在 Excel 中重算）；触发否决时取 MIN(总分, 封顶分)",
+            "total = Σ score × effective weight ÷ 100 (a live formula); a veto caps it with MIN(total, cap)",
+        )),
+    )?;
+    ws.insert_note(
+        0,
+        tail + 1,
+        &note(&format!(
+            "S ≥ {}, A ≥ {}, B ≥ {}, C ≥ {}, {}",
+            cfg.grades.s,
+            cfg.grades.a,
+            cfg.grades.b,
+            cfg.grades.c,
+            l.pick("否则 D", "else D")
+        )),
+    )?;
+    for (n, r) in people.iter().enumerate() {
+        write_person(ws, f, run, n as u32 + 1, r, keys, first, &mut widths)?;
+    }
+    let last_row = people.len() as u32;
+    let last_col = headers.len() as u16 - 1;
+    ws.set_freeze_panes(1, 1)?;
+    ws.autofilter(0, 0, last_row.max(1), last_col)?;
+    if !people.is_empty() {
+        for i in 0..keys.len() {
+            let c = first + KPI_COLS * i as u16 + 1;
+            ws.add_conditional_format(1, c, last_row, c, &ConditionalFormat3ColorScale::new())?;
+        }
+    }
+    widths.apply(ws, 8, 36)?;
+    ws.set_row_height(0, 48)?;
+    print_setup(ws, &run.period.label, Some((0, 0)))
+}
+
+/// The factor a rule's thresholds are multiplied by for the period (sums and counts scale with
+/// the months, SPEC §3.2; a part-month person's own thresholds are further pro-rated).
+fn period_scale(metric: &str, months: f64) -> f64 {
+    match defs::metric(metric) {
+        Some(d) if d.scales_with_period() => months,
+        _ => 1.0,
+    }
+}
+
+fn scope_label(s: Option<Scope>, l: Lang) -> &'static str {
+    match s.unwrap_or(Scope::Own) {
+        Scope::Own => l.pick("本人", "self"),
+        Scope::Department => l.pick("科室", "department"),
+        Scope::Store => l.pick("门店", "store"),
+        Scope::All => l.pick("全机构", "all stores"),
+    }
+}
+
+fn role_veto(role: &Role, l: Lang, months: f64) -> String {
+    role.veto
+        .iter()
+        .map(|v| {
+            let above = defs::show_amount(&v.metric, v.above * period_scale(&v.metric, months));
+            let label = defs::kpi_label(&v.metric, v.item.as_deref(), l);
+            match l {
+                Lang::Zh => format!("{label} > {above} 时总分封顶 {}", v.cap_total),
+                Lang::En => format!("{label} > {above} caps the total at {}", v.cap_total),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+fn role_bonus(role: &Role, l: Lang, months: f64) -> String {
+    let Some(b) = &role.bonus else {
+        return String::new();
+    };
+    let money = |x: f64| defs::show_amount("revenue", x * months);
+    let (basis_label, basis_metric) = if b.basis == "total" {
+        (l.pick("总分", "total").to_string(), "")
+    } else {
+        (defs::kpi_label(&b.basis, None, l), b.basis.as_str())
+    };
+    let k = period_scale(basis_metric, months);
+    let mut parts = Vec::new();
+    let tiers: Vec<String> = b
+        .tiers
+        .iter()
+        .map(|[a, v]| {
+            format!(
+                "≥ {} → {}",
+                defs::show_amount(basis_metric, a * k),
+                money(*v)
+            )
+        })
+        .collect();
+    parts.push(format!(
+        "{}{basis_label}：{}",
+        l.pick("依据 ", "basis "),
+        tiers.join("，")
+    ));
+    if let Some(x) = b.below {
+        parts.push(format!(
+            "{} {}",
+            l.pick("未达任何档", "below every tier"),
+            money(x)
+        ));
+    }
+    if let Some(p) = &b.per_unit {
+        let above = defs::show_amount(&p.metric, p.above * period_scale(&p.metric, months));
+        parts.push(format!(
+            "{} {} > {above}：× {}",
+            defs::kpi_label(&p.metric, None, l),
+            l.pick("超出部分每单位", "each unit above"),
+            defs::show_amount("revenue", p.amount)
+        ));
+    }
+    for g in &b.gate {
+        let effect = match (g.effect, l) {
+            (GateEffect::Zero, Lang::Zh) => "奖金清零",
+            (GateEffect::Halve, Lang::Zh) => "奖金减半",
+            (GateEffect::Zero, Lang::En) => "zeroes the bonus",
+            (GateEffect::Halve, Lang::En) => "halves the bonus",
+        };
+        let above = defs::show_amount(&g.metric, g.above * period_scale(&g.metric, months));
+        parts.push(format!(
+            "{}{} > {above}：{effect}",
+            scope_label(g.scope, l),
+            defs::kpi_label(&g.metric, g.item.as_deref(), l),
+        ));
+    }
+    let text = parts.join("；");
+    if l == Lang::En {
+        text.replace('：', ": ")
+            .replace('；', "; ")
+            .replace('，', ", ")
+    } else {
+        text
+    }
+}
+
+fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError> {
+    let l = run.plan.lang;
+    let cfg = &run.plan.config.config;
+    let months = run.period.months();
+    let mut widths = Widths::default();
+    let mut row = 0u32;
+    let secondary = match run.secondary_rule {
+        "type" => l.pick(
+            "type：按消费记录的类型列（二开/复购）认定",
+            "type: the sale's type column says 二开",
+        ),
+        _ => l.pick(
+            "derive：同一顾客本期第二笔起的正向消费为二开",
+            "derive: a customer's second and later positive sales in the period are 二开",
+        ),
+    };
+    let missing = match cfg.scoring.missing {
+        Missing::Reweight => l.pick(
+            "reweight：数据不足的指标不计分，其权重按比例分给其余指标",
+            "reweight: a KPI that is not ok is not scored and its weight goes to the others",
+        ),
+        Missing::Zero => l.pick(
+            "zero：数据不足的指标按 0 分计",
+            "zero: a KPI that is not ok scores 0",
+        ),
+        Missing::Target => l.pick(
+            "target：数据不足的指标按 100 分计",
+            "target: a KPI that is not ok scores 100",
+        ),
+    };
+    let pairs = [
+        (
+            l.pick("期间", "Period"),
+            format!(
+                "{} ({} ~ {}, {} {})",
+                run.period.label,
+                run.period.start,
+                run.period.end,
+                months,
+                l.pick("个月", "month(s)")
+            ),
+        ),
+        (l.pick("二开口径", "二开 rule"), secondary.to_string()),
+        (l.pick("配置", "Config"), run.plan.config.name()),
+        (
+            l.pick("等级线", "Grades"),
+            format!(
+                "S ≥ {}, A ≥ {}, B ≥ {}, C ≥ {}, {}",
+                cfg.grades.s,
+                cfg.grades.a,
+                cfg.grades.b,
+                cfg.grades.c,
+                l.pick("否则 D", "else D")
+            ),
+        ),
+        (l.pick("缺数据", "Missing data"), missing.to_string()),
+        (
+            l.pick("折算", "Scaling"),
+            l.pick(
+                "合计类与计数类指标的目标、奖金金额按月数折算；部分在岗者本人的目标与奖金再按在岗天数比例折算",
+                "targets of sums and counts and bonus amounts are × months; a part-period person's own are further × the share of days employed",
+            )
+            .to_string(),
+        ),
+    ];
+    for (k, v) in pairs {
+        ws.write_string_with_format(row, 0, k, &f.header)?;
+        ws.write_string(row, 1, &v)?;
+        row += 1;
+    }
+    row += 1;
+    let headers = [
+        l.pick("岗位", "Role"),
+        l.pick("指标", "Metric"),
+        l.pick("考核项", "Item"),
+        l.pick("权重%", "Weight %"),
+        l.pick("范围", "Scope"),
+        l.pick("计分规则（本期）", "Rule (this period)"),
+        l.pick("最小样本", "Min sample"),
+        l.pick("否决", "Veto"),
+        l.pick("奖金", "Bonus"),
+    ];
+    let header_row = row;
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, *h, &f.header)?;
+    }
+    row += 1;
+    for (key, role) in &cfg.roles {
+        let label = format!("{} ({key})", role.label.as_deref().unwrap_or(key));
+        let veto = role_veto(role, l, months);
+        let bonus = role_bonus(role, l, months);
+        for k in &role.kpi {
+            let Some(def) = defs::metric(&k.metric) else {
+                continue;
+            };
+            let higher = engine::better_of(k, def);
+            let rule = engine::describe_curve(k, def.key, higher, period_scale(def.key, months), l);
+            let cells = [
+                label.clone(),
+                defs::kpi_label(def.key, None, l),
+                k.item.clone().unwrap_or_default(),
+            ];
+            for (c, t) in cells.iter().enumerate() {
+                widths.see(c as u16, t);
+                ws.write_string(row, c as u16, t)?;
+            }
+            ws.write_number(row, 3, k.weight)?;
+            ws.write_string(row, 4, scope_label(k.scope, l))?;
+            ws.write_string_with_format(row, 5, &rule, &f.wrap)?;
+            if let Some(m) = k.min_sample.or(def.min_sample) {
+                ws.write_number(row, 6, m)?;
+            }
+            ws.write_string_with_format(row, 7, &veto, &f.wrap)?;
+            ws.write_string_with_format(row, 8, &bonus, &f.wrap)?;
+            let method = match k.method.unwrap_or_default() {
+                Method::Linear => "linear",
+                Method::Bands => "bands",
+                Method::Steps => "steps",
+            };
+            ws.insert_note(row, 5, &note(&format!("method = \"{method}\"")))?;
+            row += 1;
+        }
+    }
+    // Applied adjustments (SPEC §5.4: listed on the Config sheet).
+    row += 1;
+    ws.write_string_with_format(
+        row,
+        0,
+        l.pick("已应用的调整", "Adjustments applied"),
+        &f.bold,
+    )?;
+    row += 1;
+    let adj_headers = [
+        l.pick("姓名", "Staff"),
+        l.pick("指标", "Metric"),
+        l.pick("考核项", "Item"),
+        l.pick("改为", "Value set to"),
+        l.pick("得分调整", "Score change"),
+        l.pick("原因", "Reason"),
+        l.pick("审批人", "Approved by"),
+    ];
+    for (c, h) in adj_headers.iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, *h, &f.header)?;
+    }
+    row += 1;
+    let mut any = false;
+    for r in &run.results {
+        for k in &r.kpis {
+            let Some(a) = &k.adjustment else { continue };
+            any = true;
+            ws.write_string(row, 0, &r.person.name)?;
+            ws.write_string(row, 1, defs::kpi_label(k.metric, None, l))?;
+            if let Some(i) = &k.item {
+                ws.write_string(row, 2, i)?;
+            }
+            if let Some(v) = a.value {
+                ws.write_number_with_format(row, 3, v, &value_format(k.metric))?;
+            }
+            if let Some(d) = a.score_delta {
+                ws.write_number(row, 4, d)?;
+            }
+            ws.write_string_with_format(row, 5, &a.reason, &f.wrap)?;
+            ws.write_string(row, 6, &a.approved_by)?;
+            row += 1;
+        }
+    }
+    if !any {
+        ws.write_string(row, 0, l.pick("（无）", "(none)"))?;
+    }
+    widths.apply(ws, 10, 24)?;
+    ws.set_column_width(5, 46)?;
+    ws.set_column_width(7, 30)?;
+    ws.set_column_width(8, 46)?;
+    print_setup(ws, &run.period.label, Some((header_row, header_row)))
+}
+
+fn inputs_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError> {
+    let l = run.plan.lang;
+    let headers: Vec<String> = [
+        l.pick("类型", "Kind"),
+        l.pick("文件", "File"),
+        l.pick("工作表", "Sheet"),
+        "sha256",
+        l.pick("行数", "Rows"),
+        l.pick("采用", "Used"),
+        l.pick("期外", "Out of period"),
+        l.pick("拒绝", "Rejected"),
+        l.pick("跳过", "Skipped"),
+        l.pick("采用金额", "Amount used"),
+        l.pick("工具版本", "Tool version"),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut widths = Widths::default();
+    write_header(ws, f, &headers, &mut widths)?;
+    let version = format!("clinic-kpi {}", env!("CARGO_PKG_VERSION"));
+    for (n, i) in run.ds.inputs.iter().enumerate() {
+        let row = n as u32 + 1;
+        for (c, t) in [
+            (0, i.kind.key()),
+            (1, i.file.as_str()),
+            (2, i.sheet.as_deref().unwrap_or("")),
+            (10, version.as_str()),
+        ] {
+            widths.see(c, t);
+            if !t.is_empty() {
+                ws.write_string(row, c, t)?;
+            }
+        }
+        ws.write_string(row, 3, &i.sha256)?;
+        ws.write_number(row, 4, i.rows as f64)?;
+        ws.write_number(row, 5, i.used as f64)?;
+        ws.write_number(row, 6, i.out_of_period as f64)?;
+        ws.write_number(row, 7, i.rejected as f64)?;
+        ws.write_number(row, 8, i.skipped as f64)?;
+        if let Some(a) = i.amount_used {
+            ws.write_number_with_format(row, 9, a, &f.yuan)?;
+        }
+    }
+    let last = run.ds.inputs.len() as u32;
+    ws.write_string_with_format(
+        last + 2,
+        0,
+        l.pick(
+            "行数 = 采用 + 期外 + 拒绝 + 跳过；被拒绝的每一行都列在“数据问题”表",
+            "rows = used + out of period + rejected + skipped; every rejected row is listed on the Issues sheet",
+        ),
+        &f.bold,
+    )?;
+    ws.set_freeze_panes(1, 0)?;
+    widths.apply(ws, 8, 40)?;
+    ws.set_column_width(3, 20)?;
+    print_setup(ws, &run.period.label, Some((0, 0)))
+}
+
+/// The 数据问题 sheet(s): every issue, split over `数据问题`, `数据问题 (2)`, … when there are more
+/// than a sheet holds (`max_rows` rows including the header).
+fn issues_sheets(
+    wb: &mut Workbook,
+    used: &mut Vec<String>,
+    f: &Fmts,
+    run: &Run,
+    max_rows: u32,
+) -> Result<(), XlsxError> {
+    let l = run.plan.lang;
+    let headers: Vec<String> = [
+        l.pick("级别", "Severity"),
+        l.pick("文件", "File"),
+        l.pick("工作表", "Sheet"),
+        l.pick("行", "Row"),
+        l.pick("列", "Column"),
+        l.pick("值", "Value"),
+        l.pick("说明", "Message"),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let per_sheet = (max_rows.max(2) - 1) as usize;
+    let issues = &run.ds.issues;
+    let chunks: Vec<&[crate::issues::Issue]> = if issues.is_empty() {
+        vec![&[]]
+    } else {
+        issues.chunks(per_sheet).collect()
+    };
+    for chunk in chunks {
+        let name = sheet_name(l.pick("数据问题", "Issues"), used);
+        let ws = wb.add_worksheet();
+        ws.set_name(name)?;
+        let mut widths = Widths::default();
+        write_header(ws, f, &headers, &mut widths)?;
+        for (n, i) in chunk.iter().enumerate() {
+            let row = n as u32 + 1;
+            ws.write_string(row, 0, i.severity.label(l))?;
+            for (c, t) in [(1, &i.file), (2, &i.sheet), (4, &i.column), (5, &i.value)] {
+                if let Some(s) = t {
+                    widths.see(c, s);
+                    ws.write_string(row, c, s)?;
+                }
+            }
+            if let Some(r) = i.row {
+                ws.write_number(row, 3, r)?;
+            }
+            ws.write_string_with_format(row, 6, &i.message, &f.wrap)?;
+        }
+        if chunk.is_empty() {
+            ws.write_string(1, 6, l.pick("（无）", "(none)"))?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        ws.autofilter(0, 0, (chunk.len() as u32).max(1), 6)?;
+        widths.apply(ws, 6, 28)?;
+        ws.set_column_width(6, 70)?;
+        print_setup(ws, &run.period.label, Some((0, 0)))?;
+    }
+    Ok(())
 }
 
 /// A sheet name Excel accepts: ≤ 31 characters, none of `[]:*?/\`, not starting or ending with
@@ -46,11 +970,17 @@ pub fn write_scorecard(run: &Run, path: &Path) -> Result<()> {
 pub fn sheet_name(want: &str, used: &mut Vec<String>) -> String {
     let clean: String = want
         .chars()
-        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
+        .map(|c| {
+            if "[]:*?/\\".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     let clean = clean.trim_matches('\'').trim().to_string();
-    let clean = if clean.is_empty() {
-        "Sheet".to_string()
+    let clean = if clean.is_empty() || clean.eq_ignore_ascii_case("history") {
+        format!("{clean}_")
     } else {
         clean
     };
@@ -72,537 +1002,8 @@ pub fn sheet_name(want: &str, used: &mut Vec<String>) -> String {
     }
 }
 
-struct Fmts {
-    header: Format,
-    wrap: Format,
-    percent: Format,
-    yuan: Format,
-    bonus: Format,
-    number: Format,
-    score: Format,
-    total: Format,
-}
-
-impl Fmts {
-    fn new() -> Fmts {
-        Fmts {
-            header: Format::new()
-                .set_bold()
-                .set_text_wrap()
-                .set_background_color(0xDDEBF7),
-            wrap: Format::new().set_text_wrap(),
-            percent: Format::new().set_num_format("0.0%"),
-            yuan: Format::new().set_num_format("¥#,##0.00"),
-            bonus: Format::new().set_num_format("¥#,##0"),
-            number: Format::new().set_num_format("0.##"),
-            score: Format::new().set_num_format("0.0"),
-            total: Format::new().set_num_format("0.00"),
-        }
-    }
-
-    fn value(&self, metric: &str) -> &Format {
-        match defs::metric(metric).map(|d| d.unit) {
-            Some(Unit::Percent) => &self.percent,
-            Some(Unit::Yuan) => &self.yuan,
-            _ => &self.number,
-        }
-    }
-}
-
-/// A KPI column: (metric, item).
-type KpiKey = (String, Option<String>);
-
-fn kpi_label(metric: &str, item: Option<&str>, l: Lang) -> String {
-    let label = defs::metric(metric)
-        .map(|d| l.pick(d.zh, d.en).to_string())
-        .unwrap_or_else(|| metric.to_string());
-    match item {
-        Some(i) => format!("{label}·{i}"),
-        None => label,
-    }
-}
-
-fn definition(metric: &str, l: Lang) -> String {
-    defs::metric(metric)
-        .map(|d| l.pick(d.definition_zh, d.definition_en).to_string())
-        .unwrap_or_default()
-}
-
-fn note(text: &str) -> Note {
-    Note::new(text)
-        .add_author_prefix(false)
-        .set_author("clinic-kpi")
-        .set_width(320)
-        .set_height(140)
-}
-
-fn fmt_opt(x: Option<f64>) -> String {
-    x.map(|v| format!("{}", (v * 10000.0).round() / 10000.0))
-        .unwrap_or_else(|| "—".to_string())
-}
-
-/// The note on a KPI value cell: numerator/denominator, status, adjustment.
-fn value_note(k: &KpiResult, l: Lang) -> Option<String> {
-    let mut lines = Vec::new();
-    if k.numerator.is_some() || k.denominator.is_some() {
-        lines.push(format!(
-            "{} {} / {} {}",
-            l.pick("分子", "numerator"),
-            fmt_opt(k.numerator),
-            l.pick("分母", "denominator"),
-            fmt_opt(k.denominator)
-        ));
-    }
-    if k.status.key() != "ok" {
-        lines.push(format!("{}: {}", l.pick("状态", "status"), k.status.key()));
-    }
-    if let Some(a) = &k.adjustment {
-        lines.push(format!(
-            "{}: {} ({}: {})",
-            l.pick("调整", "adjusted"),
-            a.reason,
-            l.pick("审批人", "approved by"),
-            a.approved_by
-        ));
-    }
-    if lines.is_empty() {
-        None
-    } else {
-        Some(lines.join("\n"))
-    }
-}
-
-fn print_setup(ws: &mut Worksheet, run: &Run) -> Result<(), XlsxError> {
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(0, 0)?;
-    let period = run.period.label.replace('&', "&&");
-    ws.set_footer(format!("&L{period}&R&P / &N"));
-    Ok(())
-}
-
-fn write_header(ws: &mut Worksheet, f: &Fmts, headers: &[String]) -> Result<(), XlsxError> {
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, h, &f.header)?;
-    }
-    Ok(())
-}
-
-/// Writes one person's row: name, role, store, department, KPI (value, score, weight) triples
-/// at the columns of `keys`, total formula, grade, rank, bonus, flags.
-fn write_person(
-    ws: &mut Worksheet,
-    f: &Fmts,
-    run: &Run,
-    row: u32,
-    r: &PersonResult,
-    keys: &[KpiKey],
-    first_kpi_col: u16,
-) -> Result<(), XlsxError> {
-    let l = run.plan.lang;
-    let ds = &run.ds;
-    ws.write_string(row, 0, &r.person.name)?;
-    ws.write_string(row, 1, &r.role_label)?;
-    if let Some(s) = r.person.store {
-        ws.write_string(row, 2, ds.name(s))?;
-    }
-    if let Some(d) = r.person.department {
-        ws.write_string(row, 3, ds.name(d))?;
-    }
-    let mut terms = Vec::new();
-    for (i, key) in keys.iter().enumerate() {
-        let col = first_kpi_col + 3 * i as u16;
-        let Some(k) = r.kpis.iter().find(|k| k.metric == key.0 && k.item == key.1) else {
-            continue;
-        };
-        if let Some(v) = k.value {
-            ws.write_number_with_format(row, col, v, f.value(k.metric))?;
-        } else {
-            ws.write_string(row, col, "—")?;
-        }
-        if let Some(text) = value_note(k, l) {
-            ws.insert_note(row, col, &note(&text))?;
-        }
-        if let Some(s) = k.score {
-            ws.write_number_with_format(row, col + 1, s, &f.score)?;
-            terms.push(format!(
-                "{}*{}",
-                row_col_to_cell(row, col + 1),
-                row_col_to_cell(row, col + 2)
-            ));
-        }
-        ws.write_number(row, col + 2, k.effective_weight)?;
-    }
-    let tail = first_kpi_col + 3 * keys.len() as u16;
-    let sum = if terms.is_empty() {
-        "0".to_string()
-    } else {
-        format!("({})/100", terms.join("+"))
-    };
-    let formula = if r.vetoed {
-        let cap = run
-            .plan
-            .config
-            .config
-            .roles
-            .get(&r.person.role)
-            .and_then(|role| {
-                role.veto
-                    .iter()
-                    .map(|v| v.cap_total)
-                    .find(|c| (r.raw_total.min(*c) - r.total).abs() < 1e-9)
-            })
-            .unwrap_or(r.total);
-        format!("=MIN({sum},{cap})")
-    } else {
-        format!("={sum}")
-    };
-    ws.write_formula_with_format(
-        row,
-        tail,
-        Formula::new(formula).set_result(format!("{}", r.total)),
-        &f.total,
-    )?;
-    ws.write_string(row, tail + 1, &r.grade)?;
-    ws.write_number(row, tail + 2, r.rank)?;
-    ws.write_number(row, tail + 3, r.rank_of)?;
-    if let Some(b) = r.bonus {
-        ws.write_number_with_format(row, tail + 4, b, &f.bonus)?;
-    }
-    let flags: Vec<&str> = r.flags.iter().map(|x| flag_label(x, l)).collect();
-    let mut flag_text = flags.join(" ");
-    if let Some(v) = &r.veto_note {
-        flag_text = format!("{flag_text} ({v})");
-    }
-    ws.write_string(row, tail + 5, flag_text.trim())?;
-    Ok(())
-}
-
-/// A sheet of people with the given KPI columns.
-fn people_sheet(
-    ws: &mut Worksheet,
-    f: &Fmts,
-    run: &Run,
-    people: &[&PersonResult],
-    keys: &[KpiKey],
-    weights: Option<&[f64]>,
-) -> Result<(), XlsxError> {
-    let l = run.plan.lang;
-    let mut headers: Vec<String> = [
-        l.pick("姓名", "Staff"),
-        l.pick("岗位", "Role"),
-        l.pick("门店", "Store"),
-        l.pick("科室", "Department"),
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let first = headers.len() as u16;
-    for (i, (m, item)) in keys.iter().enumerate() {
-        let label = kpi_label(m, item.as_deref(), l);
-        match weights {
-            Some(w) => headers.push(format!("{label} ({}%)", w[i])),
-            None => headers.push(label.clone()),
-        }
-        headers.push(format!("{label} {}", l.pick("得分", "score")));
-        headers.push(format!("{label} {}", l.pick("有效权重%", "eff. weight %")));
-    }
-    for h in [
-        l.pick("总分", "Total"),
-        l.pick("等级", "Grade"),
-        l.pick("排名", "Rank"),
-        l.pick("排名人数", "Of"),
-        l.pick("奖金", "Bonus"),
-        l.pick("标记", "Flags"),
-    ] {
-        headers.push(h.to_string());
-    }
-    write_header(ws, f, &headers)?;
-    // Notes on the KPI headers: definition and the curve(s) in words.
-    for (i, (m, item)) in keys.iter().enumerate() {
-        let mut text = definition(m, l);
-        let mut curves: Vec<String> = Vec::new();
-        for r in people {
-            if let Some(k) = r.kpis.iter().find(|k| k.metric == *m && k.item == *item) {
-                let line = if weights.is_some() {
-                    k.curve.clone()
-                } else {
-                    format!("{}: {}", r.role_label, k.curve)
-                };
-                if !curves.contains(&line) {
-                    curves.push(line);
-                }
-            }
-        }
-        for c in curves.iter().take(6) {
-            text.push('\n');
-            text.push_str(c);
-        }
-        ws.insert_note(0, first + 3 * i as u16, &note(&text))?;
-    }
-    for (n, r) in people.iter().enumerate() {
-        write_person(ws, f, run, n as u32 + 1, r, keys, first)?;
-    }
-    let last_row = people.len() as u32;
-    let last_col = headers.len() as u16 - 1;
-    ws.set_freeze_panes(1, 1)?;
-    ws.autofilter(0, 0, last_row.max(1), last_col)?;
-    if !people.is_empty() {
-        for i in 0..keys.len() {
-            let c = first + 3 * i as u16 + 1;
-            ws.add_conditional_format(1, c, last_row, c, &ConditionalFormat3ColorScale::new())?;
-        }
-    }
-    ws.set_column_width(0, 10)?;
-    ws.set_column_width(1, 10)?;
-    for c in first..=last_col {
-        ws.set_column_width(c, 12)?;
-    }
-    ws.set_row_height(0, 45)?;
-    print_setup(ws, run)
-}
-
-fn role_numbers(k: &crate::config::Kpi) -> String {
-    let mut parts = Vec::new();
-    let mut add = |name: &str, v: Option<f64>| {
-        if let Some(v) = v {
-            parts.push(format!("{name}={v}"));
-        }
-    };
-    add("floor", k.floor);
-    add("target", k.target);
-    add("stretch", k.stretch);
-    add("stretch_score", k.stretch_score);
-    add("per", k.per);
-    add("points", k.points);
-    add("max_bonus", k.max_bonus);
-    add("max_penalty", k.max_penalty);
-    if let Some(m) = k.min_sample {
-        parts.push(format!("min_sample={m}"));
-    }
-    if let Some(b) = &k.bands {
-        let bands: Vec<String> = b.iter().map(|[a, s]| format!("{a}→{s}")).collect();
-        parts.push(format!("bands=[{}]", bands.join(", ")));
-    }
-    if let Some(s) = &k.scope {
-        parts.push(format!("scope={s:?}").to_lowercase());
-    }
-    if let Some(d) = &k.direction {
-        parts.push(format!("direction={d:?}").to_lowercase());
-    }
-    parts.join("; ")
-}
-
-fn role_veto(role: &Role) -> String {
-    role.veto
-        .iter()
-        .map(|v| {
-            format!(
-                "{} > {} → cap {}",
-                kpi_label(&v.metric, v.item.as_deref(), Lang::Zh),
-                v.above,
-                v.cap_total
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-fn role_bonus(role: &Role) -> String {
-    let Some(b) = &role.bonus else {
-        return String::new();
-    };
-    let mut s = format!("basis={}", b.basis);
-    if !b.tiers.is_empty() {
-        let t: Vec<String> = b.tiers.iter().map(|[a, v]| format!("≥{a}→{v}")).collect();
-        s.push_str(&format!("; tiers [{}]", t.join(", ")));
-    }
-    if let Some(x) = b.below {
-        s.push_str(&format!("; below={x}"));
-    }
-    if let Some(p) = &b.per_unit {
-        s.push_str(&format!(
-            "; per_unit {} above {} × {}",
-            p.metric, p.above, p.amount
-        ));
-    }
-    for g in &b.gate {
-        s.push_str(&format!(
-            "; gate {} > {} → {:?}",
-            kpi_label(&g.metric, g.item.as_deref(), Lang::Zh),
-            g.above,
-            g.effect
-        ));
-    }
-    s
-}
-
-fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError> {
-    let l = run.plan.lang;
-    let cfg = &run.plan.config.config;
-    let mut row = 0u32;
-    let pairs = [
-        (
-            l.pick("期间", "Period"),
-            format!(
-                "{} ({} ~ {})",
-                run.period.label, run.period.start, run.period.end
-            ),
-        ),
-        (
-            l.pick("二开口径", "二开 rule"),
-            run.secondary_rule.to_string(),
-        ),
-        (l.pick("配置", "Config"), run.plan.config.name()),
-        (
-            l.pick("等级线", "Grades"),
-            format!(
-                "S ≥ {}, A ≥ {}, B ≥ {}, C ≥ {}",
-                cfg.grades.s, cfg.grades.a, cfg.grades.b, cfg.grades.c
-            ),
-        ),
-        (
-            l.pick("缺数据", "Missing data"),
-            format!("{:?}", cfg.scoring.missing).to_lowercase(),
-        ),
-    ];
-    for (k, v) in pairs {
-        ws.write_string_with_format(row, 0, k, &f.header)?;
-        ws.write_string(row, 1, &v)?;
-        row += 1;
-    }
-    row += 1;
-    let headers = [
-        l.pick("岗位", "Role"),
-        l.pick("指标", "Metric"),
-        l.pick("考核项", "Item"),
-        l.pick("权重%", "Weight %"),
-        l.pick("计分方式", "Method"),
-        l.pick("参数", "Numbers"),
-        l.pick("否决", "Veto"),
-        l.pick("奖金", "Bonus"),
-    ];
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(row, c as u16, *h, &f.header)?;
-    }
-    row += 1;
-    for (key, role) in &cfg.roles {
-        let label = role.label.clone().unwrap_or_else(|| key.clone());
-        for k in &role.kpi {
-            ws.write_string(row, 0, format!("{label} ({key})"))?;
-            ws.write_string(row, 1, kpi_label(&k.metric, None, l))?;
-            if let Some(i) = &k.item {
-                ws.write_string(row, 2, i)?;
-            }
-            ws.write_number(row, 3, k.weight)?;
-            let method = match k.method.unwrap_or_default() {
-                Method::Linear => "linear",
-                Method::Bands => "bands",
-                Method::Steps => "steps",
-            };
-            ws.write_string(row, 4, method)?;
-            ws.write_string_with_format(row, 5, role_numbers(k), &f.wrap)?;
-            ws.write_string_with_format(row, 6, role_veto(role), &f.wrap)?;
-            ws.write_string_with_format(row, 7, role_bonus(role), &f.wrap)?;
-            row += 1;
-        }
-    }
-    ws.set_column_width(0, 18)?;
-    ws.set_column_width(1, 16)?;
-    ws.set_column_width(5, 40)?;
-    ws.set_column_width(6, 30)?;
-    ws.set_column_width(7, 40)?;
-    print_setup(ws, run)
-}
-
-fn inputs_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError> {
-    let l = run.plan.lang;
-    let headers = [
-        l.pick("类型", "Kind"),
-        l.pick("文件", "File"),
-        l.pick("工作表", "Sheet"),
-        "sha256",
-        l.pick("行数", "Rows"),
-        l.pick("采用", "Used"),
-        l.pick("期外", "Out of period"),
-        l.pick("拒绝", "Rejected"),
-        l.pick("跳过", "Skipped"),
-        l.pick("采用金额", "Amount used"),
-        l.pick("工具版本", "Tool version"),
-    ];
-    let hs: Vec<String> = headers.iter().map(|s| s.to_string()).collect();
-    write_header(ws, f, &hs)?;
-    for (n, i) in run.ds.inputs.iter().enumerate() {
-        let row = n as u32 + 1;
-        ws.write_string(row, 0, i.kind.key())?;
-        ws.write_string(row, 1, &i.file)?;
-        if let Some(s) = &i.sheet {
-            ws.write_string(row, 2, s)?;
-        }
-        ws.write_string(row, 3, &i.sha256)?;
-        ws.write_number(row, 4, i.rows as f64)?;
-        ws.write_number(row, 5, i.used as f64)?;
-        ws.write_number(row, 6, i.out_of_period as f64)?;
-        ws.write_number(row, 7, i.rejected as f64)?;
-        ws.write_number(row, 8, i.skipped as f64)?;
-        if let Some(a) = i.amount_used {
-            ws.write_number_with_format(row, 9, a, &f.yuan)?;
-        }
-        ws.write_string(row, 10, format!("clinic-kpi {}", env!("CARGO_PKG_VERSION")))?;
-    }
-    ws.set_freeze_panes(1, 0)?;
-    ws.set_column_width(1, 24)?;
-    ws.set_column_width(3, 20)?;
-    print_setup(ws, run)
-}
-
-fn issues_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError> {
-    let l = run.plan.lang;
-    let headers = [
-        l.pick("级别", "Severity"),
-        l.pick("文件", "File"),
-        l.pick("工作表", "Sheet"),
-        l.pick("行", "Row"),
-        l.pick("列", "Column"),
-        l.pick("值", "Value"),
-        l.pick("说明", "Message"),
-    ];
-    let hs: Vec<String> = headers.iter().map(|s| s.to_string()).collect();
-    write_header(ws, f, &hs)?;
-    for (n, i) in run.ds.issues.iter().enumerate() {
-        let row = n as u32 + 1;
-        ws.write_string(row, 0, i.severity.label(l))?;
-        if let Some(s) = &i.file {
-            ws.write_string(row, 1, s)?;
-        }
-        if let Some(s) = &i.sheet {
-            ws.write_string(row, 2, s)?;
-        }
-        if let Some(r) = i.row {
-            ws.write_number(row, 3, r)?;
-        }
-        if let Some(s) = &i.column {
-            ws.write_string(row, 4, s)?;
-        }
-        if let Some(s) = &i.value {
-            ws.write_string(row, 5, s)?;
-        }
-        ws.write_string_with_format(row, 6, &i.message, &f.wrap)?;
-    }
-    let last = run.ds.issues.len() as u32;
-    ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, last.max(1), 6)?;
-    ws.set_column_width(1, 24)?;
-    ws.set_column_width(6, 60)?;
-    print_setup(ws, run)
-}
-
-/// Builds the workbook in memory.
-pub fn build(run: &Run) -> Result<Vec<u8>, XlsxError> {
-    let l = run.plan.lang;
-    let f = Fmts::new();
-    let cfg = &run.plan.config.config;
-    let mut wb = Workbook::new();
+/// Document properties: fixed creation time (the period's first day), author, title.
+pub(crate) fn properties(wb: &mut Workbook, run: &Run, title: &str) -> Result<(), XlsxError> {
     let start = run.period.start;
     let created =
         ExcelDateTime::from_ymd(start.year() as u16, start.month() as u8, start.day() as u8)?;
@@ -610,11 +1011,14 @@ pub fn build(run: &Run) -> Result<Vec<u8>, XlsxError> {
         &DocProperties::new()
             .set_creation_datetime(&created)
             .set_author("clinic-kpi")
-            .set_title(format!("KPI {}", run.period.label)),
+            .set_title(title),
     );
-    let mut used = Vec::new();
-    // People in display order: role (config order), rank, name.
-    let roles: Vec<&String> = cfg.roles.keys().collect();
+    Ok(())
+}
+
+/// People in display order: role (config order), rank, name.
+pub(crate) fn ordered(run: &Run) -> Vec<&PersonResult> {
+    let roles: Vec<&String> = run.plan.config.config.roles.keys().collect();
     let mut people: Vec<&PersonResult> = run.results.iter().collect();
     people.sort_by_key(|r| {
         (
@@ -623,14 +1027,50 @@ pub fn build(run: &Run) -> Result<Vec<u8>, XlsxError> {
             r.person.name.clone(),
         )
     });
+    people
+}
+
+fn kpi_key(k: &crate::config::Kpi) -> KpiKey {
+    (
+        defs::metric(&k.metric)
+            .map(|d| d.key.to_string())
+            .unwrap_or_else(|| k.metric.clone()),
+        k.item.clone(),
+    )
+}
+
+/// Builds the workbook in memory.
+pub fn build(run: &Run) -> Result<Vec<u8>, XlsxError> {
+    build_with_limits(run, MAX_ROWS, MAX_ROWS)
+}
+
+/// [`build`] with lower rows-per-sheet limits (tests use them): more people than one sheet
+/// holds is refused (one row per person is the point of 汇总); issues go on as many sheets as
+/// they need.
+fn build_with_limits(run: &Run, people_rows: u32, issue_rows: u32) -> Result<Vec<u8>, XlsxError> {
+    let l = run.plan.lang;
+    let f = Fmts::new();
+    let cfg = &run.plan.config.config;
+    let mut wb = Workbook::new();
+    properties(
+        &mut wb,
+        run,
+        &format!(
+            "{} {}",
+            l.pick("绩效考核", "KPI scorecard"),
+            run.period.label
+        ),
+    )?;
+    if run.results.len() as u64 + 1 > people_rows as u64 {
+        return Err(XlsxError::RowColumnLimitError);
+    }
+    let mut used = Vec::new();
+    let people = ordered(run);
     // The union of KPIs in config role order.
     let mut keys: Vec<KpiKey> = Vec::new();
     for role in cfg.roles.values() {
         for k in &role.kpi {
-            let m = defs::metric(&k.metric)
-                .map(|d| d.key.to_string())
-                .unwrap_or_else(|| k.metric.clone());
-            let key = (m, k.item.clone());
+            let key = kpi_key(k);
             if !keys.contains(&key) {
                 keys.push(key);
             }
@@ -646,18 +1086,7 @@ pub fn build(run: &Run) -> Result<Vec<u8>, XlsxError> {
             .copied()
             .filter(|r| &r.person.role == key)
             .collect();
-        let rkeys: Vec<KpiKey> = role
-            .kpi
-            .iter()
-            .map(|k| {
-                (
-                    defs::metric(&k.metric)
-                        .map(|d| d.key.to_string())
-                        .unwrap_or_else(|| k.metric.clone()),
-                    k.item.clone(),
-                )
-            })
-            .collect();
+        let rkeys: Vec<KpiKey> = role.kpi.iter().map(kpi_key).collect();
         let weights: Vec<f64> = role.kpi.iter().map(|k| k.weight).collect();
         let name = sheet_name(role.label.as_deref().unwrap_or(key), &mut used);
         let ws = wb.add_worksheet();
@@ -672,16 +1101,13 @@ pub fn build(run: &Run) -> Result<Vec<u8>, XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name(name)?;
     inputs_sheet(ws, &f, run)?;
-    let name = sheet_name(l.pick("数据问题", "Issues"), &mut used);
-    let ws = wb.add_worksheet();
-    ws.set_name(name)?;
-    issues_sheet(ws, &f, run)?;
+    issues_sheets(&mut wb, &mut used, &f, run, issue_rows)?;
     wb.save_to_buffer()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::sheet_name;
+    use super::*;
 
     #[test]
     fn sheet_names_are_valid_and_unique() {
@@ -694,5 +1120,73 @@ mod tests {
         let n2 = sheet_name(&long, &mut used);
         assert_eq!(n2.chars().count(), 31);
         assert_ne!(n, n2);
+        // Excel reserves "History"; quotes at the ends and control characters are not allowed.
+        assert_eq!(sheet_name("History", &mut used), "History_");
+        assert_eq!(sheet_name("'x\ty'", &mut used), "x_y");
+        assert_eq!(sheet_name("", &mut used), "_");
+    }
+
+    #[test]
+    fn chinese_text_counts_double_width() {
+        assert_eq!(display_width("林晓雯"), 6);
+        assert_eq!(display_width("Lin 林"), 6);
+        let mut w = Widths::default();
+        w.see(2, "成交率");
+        w.see(2, "ab");
+        assert_eq!(w.0, vec![0, 0, 6]);
+    }
+
+    /// Scores the fixture clinic for 2026-10 in-process.
+    fn fixture_run() -> Run {
+        use clap::Parser;
+        let data = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/clinic");
+        let cli = crate::cli::Cli::try_parse_from([
+            "clinic-kpi",
+            "score",
+            "--data",
+            data,
+            "--month",
+            "2026-10",
+        ])
+        .unwrap();
+        let crate::cli::Command::Score(args) = cli.command else {
+            unreachable!()
+        };
+        let period = crate::cmd::period_from_args(&args.period).unwrap();
+        let plan = crate::cmd::Plan::new(&args.common, period).unwrap();
+        crate::cmd::score::compute(plan, false, None).unwrap()
+    }
+
+    #[test]
+    fn issues_past_the_row_limit_go_on_more_sheets() {
+        use calamine::Reader;
+        let run = fixture_run();
+        let n = run.ds.issues.len();
+        assert!(n >= 5, "the fixture has at least its five errors: {n}");
+        // 3 rows a sheet = a header and 2 issues: ⌈n / 2⌉ issue sheets, nothing lost.
+        let bytes = build_with_limits(&run, MAX_ROWS, 3).unwrap();
+        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let names: Vec<String> = wb
+            .sheet_names()
+            .into_iter()
+            .filter(|s| s.starts_with("数据问题"))
+            .collect();
+        assert_eq!(names.len(), n.div_ceil(2), "{names:?}");
+        assert_eq!(names[1], "数据问题 (2)");
+        let mut messages = Vec::new();
+        for name in &names {
+            let range = wb.worksheet_range(name).unwrap();
+            for row in range.rows().skip(1) {
+                messages.push(row[6].to_string());
+            }
+        }
+        let want: Vec<String> = run.ds.issues.iter().map(|i| i.message.clone()).collect();
+        assert_eq!(messages, want);
+        // More people than a sheet holds is refused, not truncated.
+        assert!(matches!(
+            build_with_limits(&run, 11, MAX_ROWS),
+            Err(XlsxError::RowColumnLimitError)
+        ));
+        assert!(build_with_limits(&run, 12, MAX_ROWS).is_ok());
     }
 }

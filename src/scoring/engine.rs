@@ -9,6 +9,7 @@ use crate::metrics::defs::{self, Better, MetricDef};
 use crate::people::Person;
 use crate::period::Period;
 use crate::scoring::curve::{self, Exact};
+use crate::Lang;
 
 /// An adjustment (申诉) applied to one KPI, for display next to the cell it changed.
 #[derive(Debug, Clone)]
@@ -57,10 +58,27 @@ pub struct PersonResult {
     pub flags: Vec<&'static str>,
     /// Share of the period's days the person was employed (1 for the whole period).
     pub share: f64,
+    /// The next grade up and the points the total lacks to reach it (距下一档); None at S.
+    pub next_grade: Option<(String, f64)>,
+    /// The next bonus tier above the one reached; None without tiers, at the top tier, or when
+    /// the basis has no value.
+    pub next_tier: Option<NextTier>,
+}
+
+/// The bonus tier above the one reached: its threshold (scaled to the period and pro-rated
+/// like the tier itself), how far the basis value is from it, and what it pays.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NextTier {
+    pub basis: String,
+    pub threshold: f64,
+    pub gap: f64,
+    pub amount: f64,
 }
 
 pub struct Options {
     pub rank_by_store: bool,
+    /// Language of the rule and veto texts.
+    pub lang: Lang,
 }
 
 /// Share of the period's days employed, and whether they left during it.
@@ -82,7 +100,8 @@ pub fn employment(p: &Person, period: &Period) -> (f64, bool) {
     (days as f64 / period.days() as f64, left)
 }
 
-fn better_of(kpi: &Kpi, def: &MetricDef) -> bool {
+/// Whether higher values of this KPI are better (its direction, else the metric's).
+pub fn better_of(kpi: &Kpi, def: &MetricDef) -> bool {
     match kpi.direction {
         Some(Direction::Higher) => true,
         Some(Direction::Lower) => false,
@@ -151,51 +170,84 @@ fn curve_score(kpi: &Kpi, higher: bool, k: f64, fig_value: f64, exact: Option<Ex
     }
 }
 
-/// The curve in words with this run's numbers.
-fn describe_curve(kpi: &Kpi, higher: bool, k: f64) -> String {
-    let dir = if higher {
-        "higher is better"
-    } else {
-        "lower is better"
+/// The curve in words with this run's numbers (thresholds × `k`), in the metric's unit.
+pub fn describe_curve(kpi: &Kpi, metric: &str, higher: bool, k: f64, lang: Lang) -> String {
+    let amt = |x: f64| defs::show_amount(metric, x * k);
+    let pts = fmt_num;
+    let dir = match (higher, lang) {
+        (true, Lang::Zh) => "越高越好",
+        (false, Lang::Zh) => "越低越好",
+        (true, Lang::En) => "higher is better",
+        (false, Lang::En) => "lower is better",
     };
-    match kpi.method.unwrap_or_default() {
-        Method::Linear => {
-            let mut s = format!(
-                "linear ({dir}): {} → 0, {} → 100",
-                fmt_num(kpi.floor.unwrap_or(0.0) * k),
-                fmt_num(kpi.target.unwrap_or(0.0) * k)
-            );
-            match kpi.stretch {
-                Some(st) => s.push_str(&format!(
-                    ", {} → {}",
-                    fmt_num(st * k),
-                    fmt_num(kpi.stretch_score.unwrap_or(curve::DEFAULT_STRETCH_SCORE))
-                )),
-                None => s.push_str(", capped at 100"),
+    match (kpi.method.unwrap_or_default(), lang) {
+        (Method::Linear, _) => {
+            let floor = amt(kpi.floor.unwrap_or(0.0));
+            let target = amt(kpi.target.unwrap_or(0.0));
+            let stretch = kpi.stretch.map(|st| {
+                (
+                    amt(st),
+                    pts(kpi.stretch_score.unwrap_or(curve::DEFAULT_STRETCH_SCORE)),
+                )
+            });
+            match lang {
+                Lang::Zh => {
+                    let mut s = format!("线性（{dir}）：{floor} → 0分，{target} → 100分");
+                    match stretch {
+                        Some((a, p)) => s.push_str(&format!("，{a} → {p}分")),
+                        None => s.push_str("，封顶100分"),
+                    }
+                    s
+                }
+                Lang::En => {
+                    let mut s = format!("linear ({dir}): {floor} → 0, {target} → 100");
+                    match stretch {
+                        Some((a, p)) => s.push_str(&format!(", {a} → {p}")),
+                        None => s.push_str(", capped at 100"),
+                    }
+                    s
+                }
             }
-            s
         }
-        Method::Bands => {
+        (Method::Bands, _) => {
             let op = if higher { "≥" } else { "≤" };
             let parts: Vec<String> = kpi
                 .bands
                 .as_deref()
                 .unwrap_or(&[])
                 .iter()
-                .map(|b| format!("{op} {} → {}", fmt_num(b[0] * k), fmt_num(b[1])))
+                .map(|b| match lang {
+                    Lang::Zh => format!("{op} {} → {}分", amt(b[0]), pts(b[1])),
+                    Lang::En => format!("{op} {} → {}", amt(b[0]), pts(b[1])),
+                })
                 .collect();
-            format!("bands ({dir}): {}; else 0", parts.join(", "))
+            match lang {
+                Lang::Zh => format!("分档（{dir}）：{}；其余 0分", parts.join("，")),
+                Lang::En => format!("bands ({dir}): {}; else 0", parts.join(", ")),
+            }
         }
-        Method::Steps => format!(
-            "steps ({dir}): 100 at {}, {} points per whole {} beyond or short{}{}; never below 0",
-            fmt_num(kpi.target.unwrap_or(0.0) * k),
-            fmt_num(kpi.points.unwrap_or(0.0)),
-            fmt_num(kpi.per.unwrap_or(0.0) * k),
+        (Method::Steps, Lang::Zh) => format!(
+            "阶梯（{dir}）：{} → 100分，每超出或不足 {} 加减 {}分{}{}；不低于0分",
+            amt(kpi.target.unwrap_or(0.0)),
+            amt(kpi.per.unwrap_or(0.0)),
+            pts(kpi.points.unwrap_or(0.0)),
             kpi.max_bonus
-                .map(|b| format!(", at most +{}", fmt_num(b)))
+                .map(|b| format!("，最多加 {}分", pts(b)))
                 .unwrap_or_default(),
             kpi.max_penalty
-                .map(|b| format!(", at most −{}", fmt_num(b)))
+                .map(|b| format!("，最多扣 {}分", pts(b)))
+                .unwrap_or_default(),
+        ),
+        (Method::Steps, Lang::En) => format!(
+            "steps ({dir}): 100 at {}, {} points per whole {} beyond or short{}{}; never below 0",
+            amt(kpi.target.unwrap_or(0.0)),
+            pts(kpi.points.unwrap_or(0.0)),
+            amt(kpi.per.unwrap_or(0.0)),
+            kpi.max_bonus
+                .map(|b| format!(", at most +{}", pts(b)))
+                .unwrap_or_default(),
+            kpi.max_penalty
+                .map(|b| format!(", at most −{}", pts(b)))
                 .unwrap_or_default(),
         ),
     }
@@ -252,6 +304,7 @@ pub fn score_all(
             months,
             &mut used_adjustments,
             &mut issues,
+            opts.lang,
         );
         results.push(r);
     }
@@ -289,6 +342,7 @@ fn score_person(
     months: f64,
     used_adjustments: &mut [bool],
     issues: &mut Vec<Issue>,
+    lang: Lang,
 ) -> PersonResult {
     let ds = ctx.ds;
     let cfg = ctx.config;
@@ -381,10 +435,8 @@ fn score_person(
                 approved_by: a.approved_by.clone(),
             });
         }
-        let label = match item {
-            Some(i) => format!("{}·{i}", def.zh),
-            None => def.zh.to_string(),
-        };
+        // JSON's `label` is Chinese whatever --lang (the scripting contract, SPEC §6.2).
+        let label = defs::kpi_label(def.key, item, Lang::Zh);
         kpis.push(KpiResult {
             metric: def.key,
             item: kpi.item.clone(),
@@ -399,7 +451,7 @@ fn score_person(
             status,
             adjustment: shown,
             rows: fig.rows,
-            curve: describe_curve(kpi, higher, k),
+            curve: describe_curve(kpi, def.key, higher, k, lang),
         });
     }
     let weights: Vec<f64> = kpis.iter().map(|k| k.weight).collect();
@@ -437,24 +489,35 @@ fn score_person(
             if val > above {
                 vetoed = true;
                 total = total.min(v.cap_total);
-                veto_note = Some(format!(
-                    "{} {} > {} → total capped at {}",
-                    def.zh,
-                    fmt_num(val),
-                    fmt_num(above),
-                    fmt_num(v.cap_total)
-                ));
+                veto_note = Some(match lang {
+                    Lang::Zh => format!(
+                        "{} {} > {}，总分封顶 {}",
+                        def.zh,
+                        defs::show_amount(def.key, val),
+                        defs::show_amount(def.key, above),
+                        fmt_num(v.cap_total)
+                    ),
+                    Lang::En => format!(
+                        "{} {} > {} → total capped at {}",
+                        def.en,
+                        defs::show_amount(def.key, val),
+                        defs::show_amount(def.key, above),
+                        fmt_num(v.cap_total)
+                    ),
+                });
             }
         }
     }
     let grade = grade_of(total, cfg);
-    let (bonus, bonus_steps) = match &role.bonus {
-        None => (None, Vec::new()),
+    let (bonus, bonus_steps, next_tier) = match &role.bonus {
+        None => (None, Vec::new(), None),
         Some(b) => {
-            let (amount, steps) = bonus(ctx, person, b, total, vetoed, months, share, &own_value);
-            (Some(amount), steps)
+            let (amount, steps, next) =
+                bonus(ctx, person, b, total, vetoed, months, share, &own_value);
+            (Some(amount), steps, next)
         }
     };
+    let next_grade = next_grade(total, ctx.config);
     let mut flags = Vec::new();
     if vetoed {
         flags.push("veto");
@@ -486,7 +549,18 @@ fn score_person(
         veto_note,
         flags,
         share,
+        next_grade,
+        next_tier,
     }
+}
+
+/// The lowest grade above the one reached and the points missing to it (SPEC §6.3 距下一档).
+pub fn next_grade(total: f64, cfg: &Config) -> Option<(String, f64)> {
+    let g = &cfg.grades;
+    [("C", g.c), ("B", g.b), ("A", g.a), ("S", g.s)]
+        .into_iter()
+        .find(|(_, t)| total < *t)
+        .map(|(name, t)| (name.to_string(), t - total))
 }
 
 /// Effective weights and the total (SPEC §5.2). Under reweight the scored KPIs' weights are
@@ -543,7 +617,7 @@ fn bonus(
     months: f64,
     share: f64,
     own_value: &dyn Fn(&str, Option<&str>) -> Option<f64>,
-) -> (f64, Vec<String>) {
+) -> (f64, Vec<String>, Option<NextTier>) {
     let mut steps = Vec::new();
     let money = months * share;
     let (basis, basis_def) = if b.basis == "total" {
@@ -555,6 +629,18 @@ fn bonus(
         .map(|d| scale(d, months, share, true))
         .unwrap_or(1.0);
     let mut amount = 0.0;
+    let next = basis.and_then(|v| {
+        b.tiers
+            .iter()
+            .filter(|t| v < t[0] * tier_k)
+            .min_by(|a, c| a[0].total_cmp(&c[0]))
+            .map(|t| NextTier {
+                basis: b.basis.clone(),
+                threshold: t[0] * tier_k,
+                gap: t[0] * tier_k - v,
+                amount: t[1] * money,
+            })
+    });
     match basis {
         None => steps.push(format!("{} has no value: no tier and no below", b.basis)),
         Some(v) => {
@@ -646,7 +732,7 @@ fn bonus(
         amount = 0.0;
         steps.push("vetoed: a positive bonus becomes 0".to_string());
     }
-    (round_yuan(amount), steps)
+    (round_yuan(amount), steps, next)
 }
 
 /// Competition ranking within role (and store): totals equal within 1e-9 share a rank; the

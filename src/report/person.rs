@@ -1,0 +1,270 @@
+//! `--split-by person`: one workbook per person, holding only their own KPIs (value, how it was
+//! formed, previous period, rule, score, weights), their total as a live formula, grade, rank,
+//! bonus, the gap to the next grade and bonus tier, and a sign-off block (员工签字 / 主管签字 / 日期).
+
+use super::xlsx::{
+    change, change_format, derivation, flags_text, next_grade_text, next_tier_text, note,
+    print_setup, properties, sheet_name, total_format, total_formula, value_cell_format,
+    value_note, Fmts, Widths,
+};
+use crate::cmd::score::Run;
+use crate::metrics::compute::Status;
+use crate::metrics::defs;
+use crate::scoring::engine::PersonResult;
+use rust_xlsxwriter::{utility::row_col_to_cell, Formula, Workbook, XlsxError};
+
+/// The file name of a person's workbook: `2026-10_一店_林晓雯_C001.xlsx`, made safe for any
+/// file system and short enough for it (names are cut, never the period or extension).
+pub fn file_name(run: &Run, r: &PersonResult) -> String {
+    let mut stem = vec![run.period.label.clone()];
+    if let Some(s) = r.person.store {
+        stem.push(run.ds.name(s).to_string());
+    }
+    stem.push(r.person.name.clone());
+    if let Some(id) = &r.person.staff_id {
+        stem.push(id.clone());
+    }
+    // 255 bytes is the common limit; leave room for ".xlsx" and the temp-file prefix/suffix.
+    format!("{}.xlsx", super::write::file_name(&stem.join("_"), 200))
+}
+
+/// Builds one person's workbook.
+pub fn build(run: &Run, r: &PersonResult) -> Result<Vec<u8>, XlsxError> {
+    let l = run.plan.lang;
+    let f = Fmts::new();
+    let ds = &run.ds;
+    let mut wb = Workbook::new();
+    properties(
+        &mut wb,
+        run,
+        &format!(
+            "{} {} {}",
+            l.pick("绩效考核", "KPI scorecard"),
+            run.period.label,
+            r.person.name
+        ),
+    )?;
+    let mut used = Vec::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet_name(&r.person.name, &mut used))?;
+    let mut widths = Widths::default();
+
+    ws.write_string_with_format(
+        0,
+        0,
+        format!(
+            "{} {}",
+            l.pick("绩效考核表", "KPI scorecard"),
+            run.period.label
+        ),
+        &f.title,
+    )?;
+    let share = if r.share < 1.0 {
+        format!("{:.0}%", r.share * 100.0)
+    } else {
+        String::new()
+    };
+    let info = [
+        (l.pick("姓名", "Staff"), r.person.name.clone()),
+        (
+            l.pick("工号", "Staff ID"),
+            r.person.staff_id.clone().unwrap_or_default(),
+        ),
+        (l.pick("岗位", "Role"), r.role_label.clone()),
+        (
+            l.pick("门店", "Store"),
+            r.person
+                .store
+                .map(|s| ds.name(s).to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            l.pick("科室", "Department"),
+            r.person
+                .department
+                .map(|s| ds.name(s).to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            l.pick("期间", "Period"),
+            format!(
+                "{} ({} ~ {})",
+                run.period.label, run.period.start, run.period.end
+            ),
+        ),
+        (l.pick("在岗比例", "Share of period employed"), share),
+    ];
+    let mut row = 2u32;
+    for (k, v) in info {
+        if v.is_empty() {
+            continue;
+        }
+        ws.write_string_with_format(row, 0, k, &f.bold)?;
+        ws.write_string(row, 1, &v)?;
+        row += 1;
+    }
+    row += 1;
+
+    let headers = [
+        l.pick("指标", "Metric"),
+        l.pick("本期值", "Value"),
+        l.pick("计算", "How it was formed"),
+        l.pick("上期值", "Previous"),
+        l.pick("环比", "Change"),
+        l.pick("计分规则", "Rule"),
+        l.pick("得分", "Score"),
+        l.pick("权重%", "Weight %"),
+        l.pick("有效权重%", "Eff. weight %"),
+        l.pick("状态", "Status"),
+    ];
+    let header_row = row;
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, *h, &f.header)?;
+        widths.see(c as u16, h);
+    }
+    row += 1;
+    let first_kpi_row = row;
+    for k in &r.kpis {
+        let label = defs::kpi_label(k.metric, k.item.as_deref(), l);
+        widths.see(0, &label);
+        ws.write_string(row, 0, &label)?;
+        if let Some(d) = defs::metric(k.metric) {
+            ws.insert_note(row, 0, &note(l.pick(d.definition_zh, d.definition_en)))?;
+        }
+        let vf = value_cell_format(k);
+        match k.value {
+            Some(v) => ws.write_number_with_format(row, 1, v, &vf)?,
+            None => ws.write_string_with_format(row, 1, "—", &vf)?,
+        };
+        ws.insert_note(row, 1, &note(&value_note(k, l)))?;
+        let how = derivation(k, l);
+        widths.see(2, &how);
+        ws.write_string(row, 2, &how)?;
+        if let Some(p) = k.previous {
+            ws.write_number_with_format(row, 3, p, &super::xlsx::value_format(k.metric))?;
+        }
+        if let Some(c) = change(k) {
+            ws.write_number_with_format(row, 4, c, &change_format(k.metric))?;
+        }
+        ws.write_string_with_format(row, 5, &k.curve, &f.wrap)?;
+        if let Some(s) = k.score {
+            ws.write_number_with_format(row, 6, s, &f.score)?;
+        }
+        ws.write_number(row, 7, k.weight)?;
+        ws.write_number(row, 8, k.effective_weight)?;
+        let status = match &k.adjustment {
+            Some(a) => format!(
+                "{}：{}（{}：{}）",
+                l.pick("调整", "adjusted"),
+                a.reason,
+                l.pick("审批人", "approved by"),
+                a.approved_by
+            ),
+            None if k.status != Status::Ok => k.status.label(l).to_string(),
+            None => String::new(),
+        };
+        widths.see(9, &status);
+        ws.write_string(row, 9, &status)?;
+        row += 1;
+    }
+    let last_kpi_row = row - 1;
+    let terms: Vec<String> = (first_kpi_row..=last_kpi_row)
+        .zip(&r.kpis)
+        .filter(|(_, k)| k.score.is_some())
+        .map(|(rw, _)| format!("{}*{}", row_col_to_cell(rw, 6), row_col_to_cell(rw, 8)))
+        .collect();
+    row += 1;
+
+    let cfg = &run.plan.config.config;
+    ws.write_string_with_format(row, 0, l.pick("总分", "Total"), &f.bold)?;
+    ws.write_formula_with_format(
+        row,
+        1,
+        Formula::new(total_formula(r, cfg, &terms)).set_result(format!("{}", r.total)),
+        &total_format(r, &f),
+    )?;
+    ws.insert_note(
+        row,
+        1,
+        &note(l.pick(
+            "总分 = Σ 得分 × 有效权重 ÷ 100；触发否决时取 MIN(总分, 封顶分)",
+            "total = Σ score × effective weight ÷ 100; a veto caps it with MIN(total, cap)",
+        )),
+    )?;
+    row += 1;
+    let rank = format!("{} / {}", r.rank, r.rank_of);
+    let bonus_note = r.bonus_steps.join("\n");
+    let lines = [
+        (l.pick("等级", "Grade"), r.grade.clone()),
+        (l.pick("排名", "Rank"), rank),
+        (l.pick("距下一等级", "To next grade"), next_grade_text(r, l)),
+        (
+            l.pick("距下一奖金档", "To next bonus tier"),
+            next_tier_text(r, l),
+        ),
+        (l.pick("标记", "Flags"), flags_text(r, l)),
+    ];
+    for (k, v) in lines {
+        ws.write_string_with_format(row, 0, k, &f.bold)?;
+        ws.write_string(row, 1, &v)?;
+        row += 1;
+        if k == l.pick("排名", "Rank") {
+            if let Some(b) = r.bonus {
+                ws.write_string_with_format(row, 0, l.pick("奖金", "Bonus"), &f.bold)?;
+                ws.write_number_with_format(row, 1, b, &f.bonus)?;
+                if !bonus_note.is_empty() {
+                    ws.insert_note(row, 1, &note(&bonus_note))?;
+                }
+                row += 1;
+            }
+        }
+    }
+
+    // The sign-off block: the employee confirms they have seen the scorecard, the supervisor
+    // that it was reviewed with them.
+    row += 2;
+    ws.write_string_with_format(
+        row,
+        0,
+        l.pick(
+            "本人已阅读上述考核结果。如有异议，请于签字前向主管提出申诉。",
+            "I have read this scorecard. Any appeal goes to my supervisor before signing.",
+        ),
+        &f.bold,
+    )?;
+    row += 2;
+    for who in [
+        l.pick("员工签字", "Employee signature"),
+        l.pick("主管签字", "Supervisor signature"),
+    ] {
+        ws.write_string_with_format(row, 0, who, &f.bold)?;
+        ws.write_blank(row, 1, &f.line)?;
+        ws.write_blank(row, 2, &f.line)?;
+        ws.write_string_with_format(row, 4, l.pick("日期", "Date"), &f.bold)?;
+        ws.write_blank(row, 5, &f.line)?;
+        ws.set_row_height(row, 30)?;
+        row += 2;
+    }
+
+    widths.apply(ws, 10, 34)?;
+    ws.set_column_width(5, 44)?;
+    ws.set_freeze_panes(header_row + 1, 0)?;
+    print_setup(ws, &run.period.label, Some((header_row, header_row)))?;
+    wb.save_to_buffer()
+}
+
+/// Every person's workbook, named by [`file_name`], in display order.
+pub fn build_all(run: &Run) -> Result<Vec<(String, Vec<u8>)>, XlsxError> {
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    for r in super::xlsx::ordered(run) {
+        let mut name = file_name(run, r);
+        // Two people whose safe names coincide (only possible after cutting) get a number.
+        let mut n = 2;
+        while out.iter().any(|(o, _)| o.eq_ignore_ascii_case(&name)) {
+            name = format!("{}_{n}.xlsx", name.trim_end_matches(".xlsx"));
+            n += 1;
+        }
+        out.push((name, build(run, r)?));
+    }
+    Ok(out)
+}
