@@ -117,11 +117,18 @@ fn flag_zh(f: &str) -> &'static str {
     }
 }
 
-/// Checks a people sheet row by row against the JSON people it should hold.
+/// Checks a people sheet row by row against the JSON people it should hold. Two header rows:
+/// the overview headers and each KPI's label (over its value, score, weight, change columns),
+/// then 本期值 / 得分 / 权重% / 环比 under each label.
 fn check_people_sheet(rows: &[Vec<Data>], people: &[&Value], role_sheet: bool) {
     let header = &rows[0];
-    assert_eq!(rows.len() - 1, people.len(), "one row per person");
-    for (row, p) in rows[1..].iter().zip(people) {
+    assert_eq!(rows.len() - 2, people.len(), "one row per person");
+    for (c, sub) in rows[1].iter().enumerate() {
+        if c >= 12 {
+            assert_eq!(text(sub), ["本期值", "得分", "权重%", "环比"][(c - 12) % 4]);
+        }
+    }
+    for (row, p) in rows[2..].iter().zip(people) {
         let who = p["staff"].as_str().unwrap();
         assert_eq!(text(&row[0]), who);
         assert_eq!(text(&row[1]), p["role_label"].as_str().unwrap(), "{who}");
@@ -348,7 +355,7 @@ fn notes_formulas_print_settings_and_properties_in_the_xml() {
         summary.contains("<oddFooter>&amp;L2026-10&amp;C&amp;A&amp;R&amp;P / &amp;N</oddFooter>")
     );
     assert!(
-        summary.contains(r#"<pane xSplit="1" ySplit="1""#),
+        summary.contains(r#"<pane xSplit="1" ySplit="2""#),
         "frozen header and name"
     );
     assert!(summary.contains("<autoFilter"));
@@ -356,7 +363,7 @@ fn notes_formulas_print_settings_and_properties_in_the_xml() {
     let workbook = part(&path, "xl/workbook.xml");
     assert!(
         workbook.contains(
-            r#"<definedName name="_xlnm.Print_Titles" localSheetId="0">汇总!$1:$1</definedName>"#
+            r#"<definedName name="_xlnm.Print_Titles" localSheetId="0">汇总!$1:$2</definedName>"#
         ),
         "{workbook}"
     );
@@ -384,8 +391,17 @@ fn sheet_list_and_headers_snapshot() {
     let mut out = String::new();
     for name in sheet_names(&path) {
         let rows = sheet(&path, &name);
-        let header: Vec<String> = rows.first().map(|r| r.iter().map(text).collect()).unwrap();
-        out.push_str(&format!("## {name}\n{}\n", header.join(" | ")));
+        out.push_str(&format!("## {name}\n"));
+        // People sheets have two header rows; the others one (口径's first line is the period).
+        let header_rows = if ["口径", "数据", "数据问题"].contains(&name.as_str()) {
+            1
+        } else {
+            2
+        };
+        for r in rows.iter().take(header_rows) {
+            let cells: Vec<String> = r.iter().map(text).collect();
+            out.push_str(&format!("{}\n", cells.join(" | ")));
+        }
     }
     insta::assert_snapshot!(out);
 }
@@ -402,7 +418,6 @@ fn english_labels_with_lang_en() {
     for h in [
         "Staff",
         "Conversion rate",
-        "Conversion rate score",
         "Total",
         "Grade",
         "Bonus",
@@ -410,6 +425,8 @@ fn english_labels_with_lang_en() {
     ] {
         assert!(header.iter().any(|x| x == h), "{h} in {header:?}");
     }
+    let sub: Vec<String> = rows[1].iter().map(text).collect();
+    assert_eq!(&sub[12..16], ["Value", "Score", "Weight %", "Change"]);
     let lin = rows.iter().find(|r| text(&r[0]) == "林晓雯").unwrap();
     assert_eq!(
         text(&lin[col(&rows[0], "To next grade")]),
@@ -698,7 +715,7 @@ fn formula_like_text_stays_text_and_long_names_fit() {
     );
     let path = w.path().join("out.xlsx");
     let rows = sheet(&path, "汇总");
-    let col0: Vec<String> = rows[1..].iter().map(|r| text(&r[0])).collect();
+    let col0: Vec<String> = rows[2..].iter().map(|r| text(&r[0])).collect();
     for s in &staff {
         assert!(
             col0.iter().any(|c| c == s),
@@ -822,6 +839,9 @@ fn libreoffice_recalculates_the_same_totals() {
     let mut seen = 0;
     for rec in lines.records() {
         let rec = rec.unwrap();
+        if rec[0].is_empty() {
+            continue; // the second header row
+        }
         let p = j["people"]
             .as_array()
             .unwrap()

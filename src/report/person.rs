@@ -151,7 +151,7 @@ pub fn build(run: &Run, r: &PersonResult) -> Result<Vec<u8>, XlsxError> {
             ws.write_number_with_format(row, 6, s, &f.score)?;
         }
         ws.write_number(row, 7, k.weight)?;
-        ws.write_number(row, 8, k.effective_weight)?;
+        ws.write_number_with_format(row, 8, k.effective_weight, &f.weight)?;
         let status = match &k.adjustment {
             Some(a) => format!(
                 "{}：{}（{}：{}）",
@@ -247,7 +247,7 @@ pub fn build(run: &Run, r: &PersonResult) -> Result<Vec<u8>, XlsxError> {
     }
 
     widths.apply(ws, 10, 34)?;
-    ws.set_column_width(5, 44)?;
+    ws.set_column_width(5, 60)?;
     ws.set_freeze_panes(header_row + 1, 0)?;
     print_setup(ws, &run.period.label, Some((header_row, header_row)))?;
     wb.save_to_buffer()

@@ -35,6 +35,7 @@ pub(crate) struct Fmts {
     pub bonus: Format,
     pub yuan: Format,
     pub line: Format,
+    pub weight: Format,
 }
 
 impl Fmts {
@@ -53,6 +54,7 @@ impl Fmts {
             bonus: Format::new().set_num_format("¥#,##0;-¥#,##0;¥0"),
             yuan: Format::new().set_num_format("¥#,##0.00"),
             line: Format::new().set_border_bottom(FormatBorder::Thin),
+            weight: Format::new().set_num_format("0.0#"),
         }
     }
 }
@@ -354,8 +356,30 @@ type KpiKey = (String, Option<String>);
 /// Columns per KPI on the people sheets: value, score, effective weight, change.
 const KPI_COLS: u16 = 4;
 
-/// Writes one person's row: name, role, store, department, per KPI (value, score, effective
-/// weight, change), total formula, grade, rank, of, bonus, next grade, next tier, flags.
+/// The overview columns that come first on the people sheets, before the KPI blocks.
+const OVERVIEW: u16 = 12;
+
+/// Where each overview column is.
+mod ov {
+    pub const NAME: u16 = 0;
+    pub const ROLE: u16 = 1;
+    pub const STORE: u16 = 2;
+    pub const DEPT: u16 = 3;
+    pub const TOTAL: u16 = 4;
+    pub const GRADE: u16 = 5;
+    pub const RANK: u16 = 6;
+    pub const OF: u16 = 7;
+    pub const BONUS: u16 = 8;
+    pub const NEXT_GRADE: u16 = 9;
+    pub const NEXT_TIER: u16 = 10;
+    pub const FLAGS: u16 = 11;
+}
+
+/// Header rows on the people sheets: KPI labels over their four columns, then the sub-labels.
+const HEADER_ROWS: u32 = 2;
+
+/// Writes one person's row: the overview (name … flags, the total a live formula over the
+/// score × effective weight cells) then per KPI its value, score, effective weight and change.
 #[allow(clippy::too_many_arguments)]
 fn write_person(
     ws: &mut Worksheet,
@@ -364,7 +388,6 @@ fn write_person(
     row: u32,
     r: &PersonResult,
     keys: &[KpiKey],
-    first_kpi_col: u16,
     widths: &mut Widths,
 ) -> Result<(), XlsxError> {
     let l = run.plan.lang;
@@ -374,17 +397,17 @@ fn write_person(
         ws.write_string(row, col, s)?;
         Ok(())
     };
-    text(ws, 0, &r.person.name)?;
-    text(ws, 1, &r.role_label)?;
+    text(ws, ov::NAME, &r.person.name)?;
+    text(ws, ov::ROLE, &r.role_label)?;
     if let Some(s) = r.person.store {
-        text(ws, 2, ds.name(s))?;
+        text(ws, ov::STORE, ds.name(s))?;
     }
     if let Some(d) = r.person.department {
-        text(ws, 3, ds.name(d))?;
+        text(ws, ov::DEPT, ds.name(d))?;
     }
     let mut terms = Vec::new();
     for (i, key) in keys.iter().enumerate() {
-        let col = first_kpi_col + KPI_COLS * i as u16;
+        let col = OVERVIEW + KPI_COLS * i as u16;
         let Some(k) = r.kpis.iter().find(|k| k.metric == key.0 && k.item == key.1) else {
             continue;
         };
@@ -401,71 +424,55 @@ fn write_person(
                 row_col_to_cell(row, col + 2)
             ));
         }
-        ws.write_number(row, col + 2, k.effective_weight)?;
+        ws.write_number_with_format(row, col + 2, k.effective_weight, &f.weight)?;
         if let Some(c) = change(k) {
             ws.write_number_with_format(row, col + 3, c, &change_format(k.metric))?;
         }
     }
-    let tail = first_kpi_col + KPI_COLS * keys.len() as u16;
     let formula = total_formula(r, &run.plan.config.config, &terms);
     ws.write_formula_with_format(
         row,
-        tail,
+        ov::TOTAL,
         Formula::new(formula).set_result(format!("{}", r.total)),
         &total_format(r, f),
     )?;
     if let Some(v) = &r.veto_note {
-        ws.insert_note(row, tail, &note(v))?;
+        ws.insert_note(row, ov::TOTAL, &note(v))?;
     }
-    ws.write_string(row, tail + 1, &r.grade)?;
+    ws.write_string(row, ov::GRADE, &r.grade)?;
     if r.flags.contains(&"bottom") {
         let fill = Format::new().set_background_color(FILL_BOTTOM);
-        ws.write_number_with_format(row, tail + 2, r.rank, &fill)?;
+        ws.write_number_with_format(row, ov::RANK, r.rank, &fill)?;
     } else {
-        ws.write_number(row, tail + 2, r.rank)?;
+        ws.write_number(row, ov::RANK, r.rank)?;
     }
-    ws.write_number(row, tail + 3, r.rank_of)?;
+    ws.write_number(row, ov::OF, r.rank_of)?;
     if let Some(b) = r.bonus {
-        ws.write_number_with_format(row, tail + 4, b, &f.bonus)?;
+        ws.write_number_with_format(row, ov::BONUS, b, &f.bonus)?;
         if !r.bonus_steps.is_empty() {
-            ws.insert_note(row, tail + 4, &note(&r.bonus_steps.join("\n")))?;
+            ws.insert_note(row, ov::BONUS, &note(&r.bonus_steps.join("\n")))?;
         }
     }
-    text(ws, tail + 5, &next_grade_text(r, l))?;
-    text(ws, tail + 6, &next_tier_text(r, l))?;
+    text(ws, ov::NEXT_GRADE, &next_grade_text(r, l))?;
+    text(ws, ov::NEXT_TIER, &next_tier_text(r, l))?;
     let flags = flags_text(r, l);
+    widths.see(ov::FLAGS, &flags);
     if flags.is_empty() {
-        text(ws, tail + 7, "")?;
+        ws.write_string(row, ov::FLAGS, "")?;
     } else {
-        widths.see(tail + 7, &flags);
         let fill = Format::new().set_background_color(FILL_STATUS);
-        ws.write_string_with_format(row, tail + 7, &flags, &fill)?;
+        ws.write_string_with_format(row, ov::FLAGS, &flags, &fill)?;
     }
     Ok(())
 }
 
-/// The header row of a people sheet.
-fn people_headers(keys: &[KpiKey], weights: Option<&[f64]>, l: Lang) -> Vec<String> {
-    let mut headers: Vec<String> = [
+/// The overview headers of a people sheet.
+fn overview_headers(l: Lang) -> [&'static str; OVERVIEW as usize] {
+    [
         l.pick("姓名", "Staff"),
         l.pick("岗位", "Role"),
         l.pick("门店", "Store"),
         l.pick("科室", "Department"),
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    for (i, (m, item)) in keys.iter().enumerate() {
-        let label = defs::kpi_label(m, item.as_deref(), l);
-        match weights {
-            Some(w) => headers.push(format!("{label} ({}%)", w[i])),
-            None => headers.push(label.clone()),
-        }
-        headers.push(format!("{label} {}", l.pick("得分", "score")));
-        headers.push(format!("{label} {}", l.pick("有效权重%", "eff. weight %")));
-        headers.push(format!("{label} {}", l.pick("环比", "vs prev.")));
-    }
-    for h in [
         l.pick("总分", "Total"),
         l.pick("等级", "Grade"),
         l.pick("排名", "Rank"),
@@ -474,13 +481,22 @@ fn people_headers(keys: &[KpiKey], weights: Option<&[f64]>, l: Lang) -> Vec<Stri
         l.pick("距下一等级", "To next grade"),
         l.pick("距下一奖金档", "To next bonus tier"),
         l.pick("标记", "Flags"),
-    ] {
-        headers.push(h.to_string());
-    }
-    headers
+    ]
 }
 
-/// A sheet of people with the given KPI columns.
+/// The sub-headers under each KPI label.
+fn kpi_subheaders(l: Lang) -> [&'static str; KPI_COLS as usize] {
+    [
+        l.pick("本期值", "Value"),
+        l.pick("得分", "Score"),
+        l.pick("权重%", "Weight %"),
+        l.pick("环比", "Change"),
+    ]
+}
+
+/// A sheet of people with the given KPI columns: two header rows (the overview headers span
+/// both; each KPI label spans its four columns above 本期值 / 得分 / 权重% / 环比), one row per
+/// person below.
 fn people_sheet(
     ws: &mut Worksheet,
     f: &Fmts,
@@ -491,12 +507,23 @@ fn people_sheet(
 ) -> Result<(), XlsxError> {
     let l = run.plan.lang;
     let cfg = &run.plan.config.config;
-    let headers = people_headers(keys, weights, l);
     let mut widths = Widths::default();
-    write_header(ws, f, &headers, &mut widths)?;
-    let first = 4u16;
-    // Notes on the KPI headers: definition and the rule(s) in words with this config's numbers.
+    for (c, h) in overview_headers(l).iter().enumerate() {
+        ws.merge_range(0, c as u16, 1, c as u16, h, &f.header)?;
+        widths.see(c as u16, &h.chars().take(4).collect::<String>());
+    }
     for (i, (m, item)) in keys.iter().enumerate() {
+        let col = OVERVIEW + KPI_COLS * i as u16;
+        let label = defs::kpi_label(m, item.as_deref(), l);
+        let label = match weights {
+            Some(w) => format!("{label} ({}%)", w[i]),
+            None => label,
+        };
+        ws.merge_range(0, col, 0, col + KPI_COLS - 1, &label, &f.header)?;
+        for (n, sub) in kpi_subheaders(l).iter().enumerate() {
+            ws.write_string_with_format(1, col + n as u16, *sub, &f.header)?;
+        }
+        // The note on the label: definition and the rule(s) in words with this config's numbers.
         let mut text = defs::metric(m)
             .map(|d| l.pick(d.definition_zh, d.definition_en).to_string())
             .unwrap_or_default();
@@ -517,21 +544,32 @@ fn people_sheet(
             text.push('\n');
             text.push_str(c);
         }
-        let col = first + KPI_COLS * i as u16;
         ws.insert_note(0, col, &note(&text))?;
         ws.insert_note(
-            0,
+            1,
+            col + 2,
+            &note(l.pick(
+                "有效权重：数据不足的指标不计分时，其权重按比例分给其余指标（口径表“缺数据”）",
+                "effective weight: when a KPI is not scored its weight is shared out among the others (Config sheet, missing data)",
+            )),
+        )?;
+        ws.insert_note(
+            1,
             col + 3,
             &note(l.pick(
                 "环比 = 本期值 − 上期值（上一个同长度期间）",
                 "change = this period's value − the previous period's",
             )),
         )?;
+        let money = defs::metric(m).is_some_and(|d| d.unit == Unit::Yuan);
+        ws.set_column_width(col, if money { 12.0 } else { 8.0 })?;
+        ws.set_column_width(col + 1, 6.5)?;
+        ws.set_column_width(col + 2, 6.5)?;
+        ws.set_column_width(col + 3, if money { 11.0 } else { 8.0 })?;
     }
-    let tail = first + KPI_COLS * keys.len() as u16;
     ws.insert_note(
         0,
-        tail,
+        ov::TOTAL,
         &note(l.pick(
             "总分 = Σ 得分 × 有效权重 ÷ 100（公式可在 Excel 中重算）；触发否决时取 MIN(总分, 封顶分)",
             "total = Σ score × effective weight ÷ 100 (a live formula); a veto caps it with MIN(total, cap)",
@@ -539,7 +577,7 @@ fn people_sheet(
     )?;
     ws.insert_note(
         0,
-        tail + 1,
+        ov::GRADE,
         &note(&format!(
             "S ≥ {}, A ≥ {}, B ≥ {}, C ≥ {}, {}",
             cfg.grades.s,
@@ -550,21 +588,27 @@ fn people_sheet(
         )),
     )?;
     for (n, r) in people.iter().enumerate() {
-        write_person(ws, f, run, n as u32 + 1, r, keys, first, &mut widths)?;
+        write_person(ws, f, run, HEADER_ROWS + n as u32, r, keys, &mut widths)?;
     }
-    let last_row = people.len() as u32;
-    let last_col = headers.len() as u16 - 1;
-    ws.set_freeze_panes(1, 1)?;
-    ws.autofilter(0, 0, last_row.max(1), last_col)?;
+    let last_row = (HEADER_ROWS + people.len() as u32).saturating_sub(1);
+    let last_col = OVERVIEW + KPI_COLS * keys.len() as u16 - 1;
+    ws.set_freeze_panes(HEADER_ROWS, 1)?;
+    ws.autofilter(1, 0, last_row.max(HEADER_ROWS), last_col)?;
     if !people.is_empty() {
         for i in 0..keys.len() {
-            let c = first + KPI_COLS * i as u16 + 1;
-            ws.add_conditional_format(1, c, last_row, c, &ConditionalFormat3ColorScale::new())?;
+            let c = OVERVIEW + KPI_COLS * i as u16 + 1;
+            ws.add_conditional_format(
+                HEADER_ROWS,
+                c,
+                last_row,
+                c,
+                &ConditionalFormat3ColorScale::new(),
+            )?;
         }
     }
-    widths.apply(ws, 8, 36)?;
-    ws.set_row_height(0, 48)?;
-    print_setup(ws, &run.period.label, Some((0, 0)))
+    widths.apply(ws, 6, 44)?;
+    ws.set_row_height(0, 30)?;
+    print_setup(ws, &run.period.label, Some((0, HEADER_ROWS - 1)))
 }
 
 /// The factor a rule's thresholds are multiplied by for the period (sums and counts scale with
