@@ -338,6 +338,16 @@ fn notes_formulas_print_settings_and_properties_in_the_xml() {
     assert!(notes.contains("状态：样本不足"), "status");
     assert!(notes.contains("成交咨询数 ÷ 咨询数"), "definition");
     assert!(notes.contains("否则 D"), "grade thresholds");
+    // 林晓雯's bonus: revenue ¥38,540 / target ¥65,000 = 59.29% < 100%: below → −¥1,500.
+    assert!(
+        notes.contains("业绩达成率 59.29% 未达任何档 → -¥1,500"),
+        "bonus steps"
+    );
+    // 陈建国's veto: 并发症 1 / 9 operations = 11.11% > 0.3% → capped at 59 (">" is "&gt;" in XML).
+    assert!(
+        notes.contains("并发症发生率 11.11% &gt; 0.3%，总分封顶 59"),
+        "veto"
+    );
 
     // Flagged cells are filled: not-ok KPIs yellow, a vetoed total red.
     let styles = part(&path, "xl/styles.xml");

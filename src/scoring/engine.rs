@@ -512,8 +512,9 @@ fn score_person(
     let (bonus, bonus_steps, next_tier) = match &role.bonus {
         None => (None, Vec::new(), None),
         Some(b) => {
-            let (amount, steps, next) =
-                bonus(ctx, person, b, total, vetoed, months, share, &own_value);
+            let (amount, steps, next) = bonus(
+                ctx, person, b, total, vetoed, months, share, &own_value, lang,
+            );
             (Some(amount), steps, next)
         }
     };
@@ -617,9 +618,17 @@ fn bonus(
     months: f64,
     share: f64,
     own_value: &dyn Fn(&str, Option<&str>) -> Option<f64>,
+    lang: Lang,
 ) -> (f64, Vec<String>, Option<NextTier>) {
     let mut steps = Vec::new();
-    let money = months * share;
+    // The basis and amounts in words: "业绩达成率 59.29%", "¥3,000".
+    let (basis_label, basis_key) = if b.basis == "total" {
+        (lang.pick("总分", "total").to_string(), "")
+    } else {
+        (defs::kpi_label(&b.basis, None, lang), b.basis.as_str())
+    };
+    let money = |x: f64| defs::show_amount("revenue", x);
+    let money_k = months * share;
     let (basis, basis_def) = if b.basis == "total" {
         (Some(total), None)
     } else {
@@ -638,36 +647,39 @@ fn bonus(
                 basis: b.basis.clone(),
                 threshold: t[0] * tier_k,
                 gap: t[0] * tier_k - v,
-                amount: t[1] * money,
+                amount: t[1] * money_k,
             })
     });
     match basis {
-        None => steps.push(format!("{} has no value: no tier and no below", b.basis)),
+        None => steps.push(match lang {
+            Lang::Zh => format!("{basis_label} 无数值：不发档位奖金，也不扣负激励"),
+            Lang::En => format!("{basis_label} has no value: no tier and no below"),
+        }),
         Some(v) => {
             let reached = b
                 .tiers
                 .iter()
                 .filter(|t| v >= t[0] * tier_k)
                 .max_by(|a, c| a[0].total_cmp(&c[0]));
+            let shown = defs::show_amount(basis_key, v);
             match reached {
                 Some(t) => {
-                    amount = t[1] * money;
-                    steps.push(format!(
-                        "{} {} ≥ {} → {}",
-                        b.basis,
-                        fmt_num(v),
-                        fmt_num(t[0] * tier_k),
-                        fmt_num(amount)
-                    ));
+                    amount = t[1] * money_k;
+                    let at = defs::show_amount(basis_key, t[0] * tier_k);
+                    steps.push(match lang {
+                        Lang::Zh => format!("{basis_label} {shown} ≥ {at} → {}", money(amount)),
+                        Lang::En => format!("{basis_label} {shown} ≥ {at} → {}", money(amount)),
+                    });
                 }
                 None => {
-                    amount = b.below.unwrap_or(0.0) * money;
-                    steps.push(format!(
-                        "{} {} reaches no tier → below {}",
-                        b.basis,
-                        fmt_num(v),
-                        fmt_num(amount)
-                    ));
+                    amount = b.below.unwrap_or(0.0) * money_k;
+                    steps.push(match lang {
+                        Lang::Zh => format!("{basis_label} {shown} 未达任何档 → {}", money(amount)),
+                        Lang::En => format!(
+                            "{basis_label} {shown} reaches no tier → below {}",
+                            money(amount)
+                        ),
+                    });
                 }
             }
         }
@@ -679,14 +691,23 @@ fn bonus(
                 if v > above {
                     let extra = pu.amount * (v - above);
                     amount += extra;
-                    steps.push(format!(
-                        "{} {} above {} × {} = +{}",
-                        def.key,
-                        fmt_num(v),
-                        fmt_num(above),
-                        fmt_num(pu.amount),
-                        fmt_num(extra)
-                    ));
+                    let label = defs::kpi_label(def.key, None, lang);
+                    let (v, above) = (
+                        defs::show_amount(def.key, v),
+                        defs::show_amount(def.key, above),
+                    );
+                    steps.push(match lang {
+                        Lang::Zh => format!(
+                            "{label} {v} 超过 {above}，每单位 {} → +{}",
+                            money(pu.amount),
+                            money(extra)
+                        ),
+                        Lang::En => format!(
+                            "{label} {v} above {above} × {} = +{}",
+                            money(pu.amount),
+                            money(extra)
+                        ),
+                    });
                 }
             }
         }
@@ -717,20 +738,43 @@ fn bonus(
                     crate::config::GateEffect::Zero => 0.0,
                     crate::config::GateEffect::Halve => amount / 2.0,
                 };
-                steps.push(format!(
-                    "gate: {} ({:?}) {} > {} → bonus {}",
-                    def.key,
-                    scope,
-                    fmt_num(v),
-                    fmt_num(above),
-                    fmt_num(amount)
-                ));
+                let label = defs::kpi_label(def.key, g.item.as_deref(), lang);
+                let (v, above) = (
+                    defs::show_amount(def.key, v),
+                    defs::show_amount(def.key, above),
+                );
+                let scope = match (scope, lang) {
+                    (Scope::Own, Lang::Zh) => "本人",
+                    (Scope::Department, Lang::Zh) => "科室",
+                    (Scope::Store, Lang::Zh) => "门店",
+                    (Scope::All, Lang::Zh) => "全机构",
+                    (Scope::Own, Lang::En) => "own",
+                    (Scope::Department, Lang::En) => "department",
+                    (Scope::Store, Lang::En) => "store",
+                    (Scope::All, Lang::En) => "all stores",
+                };
+                steps.push(match lang {
+                    Lang::Zh => format!(
+                        "门槛：{scope}{label} {v} > {above} → 奖金 {}",
+                        money(amount)
+                    ),
+                    Lang::En => format!(
+                        "gate: {scope} {label} {v} > {above} → bonus {}",
+                        money(amount)
+                    ),
+                });
             }
         }
     }
     if vetoed && amount > 0.0 {
         amount = 0.0;
-        steps.push("vetoed: a positive bonus becomes 0".to_string());
+        steps.push(
+            lang.pick(
+                "触发否决：正向奖金归零",
+                "vetoed: a positive bonus becomes 0",
+            )
+            .to_string(),
+        );
     }
     (round_yuan(amount), steps, next)
 }
