@@ -652,28 +652,22 @@ fn split_by_person_gives_each_person_only_their_own() {
         assert!(xml.contains("<f>"), "{me}: total is a formula");
     }
     // A second run replaces the folder; a folder holding anything else is refused.
-    let again = w.run(&[
-        "score",
-        "--data",
-        data.to_str().unwrap(),
-        "--month",
-        "2026-10",
-        "--split-by",
-        "person",
-        "-q",
-    ]);
+    let split = || {
+        w.run(&[
+            "score",
+            "--data",
+            data.to_str().unwrap(),
+            "--month",
+            "2026-10",
+            "--split-by",
+            "person",
+            "-q",
+        ])
+    };
+    let again = split();
     assert_eq!(again.code, 0, "{again}");
     std::fs::write(folder.join("notes.txt"), "mine").unwrap();
-    let refused = w.run(&[
-        "score",
-        "--data",
-        data.to_str().unwrap(),
-        "--month",
-        "2026-10",
-        "--split-by",
-        "person",
-        "-q",
-    ]);
+    let refused = split();
     assert_eq!(refused.code, 1, "{refused}");
     assert!(refused.stderr.contains("notes.txt"), "{refused}");
     assert_eq!(

@@ -3,9 +3,9 @@
 //! bonus, the gap to the next grade and bonus tier, and a sign-off block (员工签字 / 主管签字 / 日期).
 
 use super::xlsx::{
-    change, change_format, derivation, flags_text, next_grade_text, next_tier_text, note,
-    print_setup, properties, sheet_name, total_format, total_formula, value_cell_format,
-    value_note, Fmts, Widths,
+    change, change_format, derivation, flags_text, header_cells, label_lines, next_grade_text,
+    next_tier_text, note, print_setup, properties, sheet_name, total_format, total_formula,
+    value_cell_format, value_note, Fmts, Widths,
 };
 use crate::cmd::score::Run;
 use crate::metrics::compute::Status;
@@ -94,16 +94,7 @@ pub fn build(run: &Run, r: &PersonResult) -> Result<Vec<u8>, XlsxError> {
         ),
         (l.pick("在岗比例", "Share of period employed"), share),
     ];
-    let mut row = 2u32;
-    for (k, v) in info {
-        if v.is_empty() {
-            continue;
-        }
-        ws.write_string_with_format(row, 0, k, &f.bold)?;
-        ws.write_string(row, 1, &v)?;
-        row += 1;
-    }
-    row += 1;
+    let mut row = label_lines(ws, &f.bold, 2, &info)? + 1;
 
     let headers = [
         l.pick("指标", "Metric"),
@@ -118,8 +109,8 @@ pub fn build(run: &Run, r: &PersonResult) -> Result<Vec<u8>, XlsxError> {
         l.pick("状态", "Status"),
     ];
     let header_row = row;
+    header_cells(ws, &f, row, &headers)?;
     for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(row, c as u16, *h, &f.header)?;
         widths.see(c as u16, h);
     }
     row += 1;

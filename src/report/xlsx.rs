@@ -331,6 +331,38 @@ pub(crate) fn print_setup(
     Ok(())
 }
 
+/// Writes `headers` across `row` in the header format.
+pub(crate) fn header_cells(
+    ws: &mut Worksheet,
+    f: &Fmts,
+    row: u32,
+    headers: &[&str],
+) -> Result<(), XlsxError> {
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, *h, &f.header)?;
+    }
+    Ok(())
+}
+
+/// Writes label/value lines down columns A and B from `row`, skipping empty values; returns the
+/// row after the last.
+pub(crate) fn label_lines(
+    ws: &mut Worksheet,
+    label: &Format,
+    mut row: u32,
+    lines: &[(&str, String)],
+) -> Result<u32, XlsxError> {
+    for (k, v) in lines {
+        if v.is_empty() {
+            continue;
+        }
+        ws.write_string_with_format(row, 0, *k, label)?;
+        ws.write_string(row, 1, v)?;
+        row += 1;
+    }
+    Ok(row)
+}
+
 fn write_header(
     ws: &mut Worksheet,
     f: &Fmts,
@@ -717,7 +749,6 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
     let cfg = &run.plan.config.config;
     let months = run.period.months();
     let mut widths = Widths::default();
-    let mut row = 0u32;
     let secondary = match run.secondary_rule {
         "type" => l.pick(
             "type：按消费记录的类型列（二开/复购）认定",
@@ -777,12 +808,7 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
             .to_string(),
         ),
     ];
-    for (k, v) in pairs {
-        ws.write_string_with_format(row, 0, k, &f.header)?;
-        ws.write_string(row, 1, &v)?;
-        row += 1;
-    }
-    row += 1;
+    let mut row = label_lines(ws, &f.header, 0, &pairs)? + 1;
     let headers = [
         l.pick("岗位", "Role"),
         l.pick("指标", "Metric"),
@@ -795,9 +821,7 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
         l.pick("奖金", "Bonus"),
     ];
     let header_row = row;
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(row, c as u16, *h, &f.header)?;
-    }
+    header_cells(ws, f, row, &headers)?;
     row += 1;
     for (key, role) in &cfg.roles {
         let label = format!("{} ({key})", role.label.as_deref().unwrap_or(key));
@@ -853,9 +877,7 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
         l.pick("原因", "Reason"),
         l.pick("审批人", "Approved by"),
     ];
-    for (c, h) in adj_headers.iter().enumerate() {
-        ws.write_string_with_format(row, c as u16, *h, &f.header)?;
-    }
+    header_cells(ws, f, row, &adj_headers)?;
     row += 1;
     let mut any = false;
     for r in &run.results {
