@@ -765,6 +765,39 @@ fn formula_like_text_stays_text_and_long_names_fit() {
     assert!(files.iter().any(|f| f.contains("林林林")), "{files:?}");
 }
 
+/// A name longer than a cell holds (Excel: 32,767 characters) is cut with a mark, and the
+/// scorecard is still written; the JSON keeps it whole.
+#[test]
+fn a_name_longer_than_a_cell_is_cut_not_fatal() {
+    let w = Workdir::new();
+    let long = "林".repeat(40_000);
+    std::fs::create_dir(w.path().join("data")).unwrap();
+    w.write(
+        "data/员工.csv",
+        format!("姓名,工号,岗位,门店\n{long},C1,咨询师,一店\n"),
+    );
+    w.write(
+        "data/消费.csv",
+        format!("日期,顾客,实收金额,咨询师\n2026-10-05,甲,1000,{long}\n"),
+    );
+    let run = w.run(&[
+        "score", "--data", "data", "--month", "2026-10", "-o", "out.xlsx", "--format", "json", "-q",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    assert_eq!(run.json()["people"][0]["staff"].as_str().unwrap(), long);
+    let rows = sheet(&w.path().join("out.xlsx"), "汇总");
+    let name = text(&rows[2][0]);
+    assert_eq!(
+        name.chars().count(),
+        32_767 // Excel's limit, every character here one UTF-16 unit
+    );
+    assert!(
+        name.starts_with("林林林") && name.ends_with(" …[cut]"),
+        "{}",
+        &name[..30]
+    );
+}
+
 /// LibreOffice recalculates every total to the same number: the cached values are replaced by 0
 /// before converting, so what comes out was computed by LibreOffice from the formulas. Runs
 /// where `soffice` is installed (CI installs it); elsewhere it says so and passes.

@@ -5,7 +5,7 @@
 use super::xlsx::{
     change, change_format, derivation, flags_text, header_cells, label_lines, next_grade_text,
     next_tier_text, note, print_setup, properties, sheet_name, total_format, total_formula,
-    value_cell_format, value_note, Fmts, Widths,
+    value_cell_format, value_note, Fmts, Widths, WriteText,
 };
 use crate::cmd::score::Run;
 use crate::metrics::compute::Status;
@@ -49,10 +49,10 @@ pub fn build(run: &Run, r: &PersonResult) -> Result<Vec<u8>, XlsxError> {
     ws.set_name(sheet_name(&r.person.name, &mut used))?;
     let mut widths = Widths::default();
 
-    ws.write_string_with_format(
+    ws.text_fmt(
         0,
         0,
-        format!(
+        &format!(
             "{} {}",
             l.pick("绩效考核表", "KPI scorecard"),
             run.period.label
@@ -118,26 +118,26 @@ pub fn build(run: &Run, r: &PersonResult) -> Result<Vec<u8>, XlsxError> {
     for k in &r.kpis {
         let label = defs::kpi_label(k.metric, k.item.as_deref(), l);
         widths.see(0, &label);
-        ws.write_string(row, 0, &label)?;
+        ws.text(row, 0, &label)?;
         if let Some(d) = defs::metric(k.metric) {
             ws.insert_note(row, 0, &note(l.pick(d.definition_zh, d.definition_en)))?;
         }
         let vf = value_cell_format(k);
         match k.value {
             Some(v) => ws.write_number_with_format(row, 1, v, &vf)?,
-            None => ws.write_string_with_format(row, 1, "—", &vf)?,
+            None => ws.text_fmt(row, 1, "—", &vf)?,
         };
         ws.insert_note(row, 1, &note(&value_note(k, l)))?;
         let how = derivation(k, l);
         widths.see(2, &how);
-        ws.write_string(row, 2, &how)?;
+        ws.text(row, 2, &how)?;
         if let Some(p) = k.previous {
             ws.write_number_with_format(row, 3, p, &super::xlsx::value_format(k.metric))?;
         }
         if let Some(c) = change(k) {
             ws.write_number_with_format(row, 4, c, &change_format(k.metric))?;
         }
-        ws.write_string_with_format(row, 5, &k.curve, &f.wrap)?;
+        ws.text_fmt(row, 5, &k.curve, &f.wrap)?;
         if let Some(s) = k.score {
             ws.write_number_with_format(row, 6, s, &f.score)?;
         }
@@ -155,7 +155,7 @@ pub fn build(run: &Run, r: &PersonResult) -> Result<Vec<u8>, XlsxError> {
             None => String::new(),
         };
         widths.see(9, &status);
-        ws.write_string(row, 9, &status)?;
+        ws.text(row, 9, &status)?;
         row += 1;
     }
     let last_kpi_row = row - 1;
@@ -167,7 +167,7 @@ pub fn build(run: &Run, r: &PersonResult) -> Result<Vec<u8>, XlsxError> {
     row += 1;
 
     let cfg = &run.plan.config.config;
-    ws.write_string_with_format(row, 0, l.pick("总分", "Total"), &f.bold)?;
+    ws.text_fmt(row, 0, l.pick("总分", "Total"), &f.bold)?;
     ws.write_formula_with_format(
         row,
         1,
@@ -196,12 +196,12 @@ pub fn build(run: &Run, r: &PersonResult) -> Result<Vec<u8>, XlsxError> {
         (l.pick("标记", "Flags"), flags_text(r, l)),
     ];
     for (k, v) in lines {
-        ws.write_string_with_format(row, 0, k, &f.bold)?;
-        ws.write_string(row, 1, &v)?;
+        ws.text_fmt(row, 0, k, &f.bold)?;
+        ws.text(row, 1, &v)?;
         row += 1;
         if k == l.pick("排名", "Rank") {
             if let Some(b) = r.bonus {
-                ws.write_string_with_format(row, 0, l.pick("奖金", "Bonus"), &f.bold)?;
+                ws.text_fmt(row, 0, l.pick("奖金", "Bonus"), &f.bold)?;
                 ws.write_number_with_format(row, 1, b, &f.bonus)?;
                 if !bonus_note.is_empty() {
                     ws.insert_note(row, 1, &note(&bonus_note))?;
@@ -214,7 +214,7 @@ pub fn build(run: &Run, r: &PersonResult) -> Result<Vec<u8>, XlsxError> {
     // The sign-off block: the employee confirms they have seen the scorecard, the supervisor
     // that it was reviewed with them.
     row += 2;
-    ws.write_string_with_format(
+    ws.text_fmt(
         row,
         0,
         l.pick(
@@ -228,10 +228,10 @@ pub fn build(run: &Run, r: &PersonResult) -> Result<Vec<u8>, XlsxError> {
         l.pick("员工签字", "Employee signature"),
         l.pick("主管签字", "Supervisor signature"),
     ] {
-        ws.write_string_with_format(row, 0, who, &f.bold)?;
+        ws.text_fmt(row, 0, who, &f.bold)?;
         ws.write_blank(row, 1, &f.line)?;
         ws.write_blank(row, 2, &f.line)?;
-        ws.write_string_with_format(row, 4, l.pick("日期", "Date"), &f.bold)?;
+        ws.text_fmt(row, 4, l.pick("日期", "Date"), &f.bold)?;
         ws.write_blank(row, 5, &f.line)?;
         ws.set_row_height(row, 30)?;
         row += 2;

@@ -19,6 +19,58 @@ use rust_xlsxwriter::{
 /// Rows on one worksheet, Excel's limit.
 pub const MAX_ROWS: u32 = 1_048_576;
 
+/// Text in one cell, Excel's limit (in UTF-16 units).
+const MAX_CELL_TEXT: usize = 32_767;
+
+/// `s` cut to what one cell (or note) holds, with a mark saying so: a 1 MiB value from a broken
+/// export must not stop the scorecard from being written.
+pub(crate) fn fit(s: &str, max_utf16: usize) -> std::borrow::Cow<'_, str> {
+    if s.encode_utf16().count() <= max_utf16 {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    const MARK: &str = " …[cut]";
+    let room = max_utf16 - MARK.encode_utf16().count();
+    let mut used = 0;
+    let mut out = String::new();
+    for c in s.chars() {
+        used += c.len_utf16();
+        if used > room {
+            break;
+        }
+        out.push(c);
+    }
+    out.push_str(MARK);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Writing text that may come from the inputs: always a string (never a formula), cut to fit.
+pub(crate) trait WriteText {
+    fn text(&mut self, row: u32, col: u16, s: &str) -> Result<&mut Worksheet, XlsxError>;
+    fn text_fmt(
+        &mut self,
+        row: u32,
+        col: u16,
+        s: &str,
+        f: &Format,
+    ) -> Result<&mut Worksheet, XlsxError>;
+}
+
+impl WriteText for Worksheet {
+    fn text(&mut self, row: u32, col: u16, s: &str) -> Result<&mut Worksheet, XlsxError> {
+        self.write_string(row, col, fit(s, MAX_CELL_TEXT))
+    }
+
+    fn text_fmt(
+        &mut self,
+        row: u32,
+        col: u16,
+        s: &str,
+        f: &Format,
+    ) -> Result<&mut Worksheet, XlsxError> {
+        self.write_string_with_format(row, col, fit(s, MAX_CELL_TEXT), f)
+    }
+}
+
 /// Fills that mark a flagged cell.
 const FILL_STATUS: u32 = 0xFFF2CC; // a KPI not ok: yellow
 const FILL_ADJUSTED: u32 = 0xE4DFEC; // an adjusted KPI: lilac
@@ -101,7 +153,7 @@ pub(crate) fn total_format(r: &PersonResult, f: &Fmts) -> Format {
 pub(crate) fn note(text: &str) -> Note {
     let lines = text.lines().count().max(1) as u32;
     let longest = text.lines().map(display_width).max().unwrap_or(10) as u32;
-    Note::new(text)
+    Note::new(fit(text, MAX_CELL_TEXT - 100))
         .add_author_prefix(false)
         .set_author("clinic-kpi")
         .set_width((longest * 7 + 20).clamp(220, 520))
@@ -339,7 +391,7 @@ pub(crate) fn header_cells(
     headers: &[&str],
 ) -> Result<(), XlsxError> {
     for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(row, c as u16, *h, &f.header)?;
+        ws.text_fmt(row, c as u16, *h, &f.header)?;
     }
     Ok(())
 }
@@ -356,8 +408,8 @@ pub(crate) fn label_lines(
         if v.is_empty() {
             continue;
         }
-        ws.write_string_with_format(row, 0, *k, label)?;
-        ws.write_string(row, 1, v)?;
+        ws.text_fmt(row, 0, *k, label)?;
+        ws.text(row, 1, v)?;
         row += 1;
     }
     Ok(row)
@@ -370,7 +422,7 @@ fn write_header(
     widths: &mut Widths,
 ) -> Result<(), XlsxError> {
     for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, h, &f.header)?;
+        ws.text_fmt(0, c as u16, h, &f.header)?;
         // Headers wrap: count about half their width.
         widths.see(
             c as u16,
@@ -426,7 +478,7 @@ fn write_person(
     let ds = &run.ds;
     let mut text = |ws: &mut Worksheet, col: u16, s: &str| -> Result<(), XlsxError> {
         widths.see(col, s);
-        ws.write_string(row, col, s)?;
+        ws.text(row, col, s)?;
         Ok(())
     };
     text(ws, ov::NAME, &r.person.name)?;
@@ -445,7 +497,7 @@ fn write_person(
         };
         match k.value {
             Some(v) => ws.write_number_with_format(row, col, v, &value_cell_format(k))?,
-            None => ws.write_string_with_format(row, col, "—", &value_cell_format(k))?,
+            None => ws.text_fmt(row, col, "—", &value_cell_format(k))?,
         };
         ws.insert_note(row, col, &note(&value_note(k, l)))?;
         if let Some(s) = k.score {
@@ -471,7 +523,7 @@ fn write_person(
     if let Some(v) = &r.veto_note {
         ws.insert_note(row, ov::TOTAL, &note(v))?;
     }
-    ws.write_string(row, ov::GRADE, &r.grade)?;
+    ws.text(row, ov::GRADE, &r.grade)?;
     if r.flags.contains(&"bottom") {
         let fill = Format::new().set_background_color(FILL_BOTTOM);
         ws.write_number_with_format(row, ov::RANK, r.rank, &fill)?;
@@ -490,10 +542,10 @@ fn write_person(
     let flags = flags_text(r, l);
     widths.see(ov::FLAGS, &flags);
     if flags.is_empty() {
-        ws.write_string(row, ov::FLAGS, "")?;
+        ws.text(row, ov::FLAGS, "")?;
     } else {
         let fill = Format::new().set_background_color(FILL_STATUS);
-        ws.write_string_with_format(row, ov::FLAGS, &flags, &fill)?;
+        ws.text_fmt(row, ov::FLAGS, &flags, &fill)?;
     }
     Ok(())
 }
@@ -551,9 +603,16 @@ fn people_sheet(
             Some(w) => format!("{label} ({}%)", w[i]),
             None => label,
         };
-        ws.merge_range(0, col, 0, col + KPI_COLS - 1, &label, &f.header)?;
+        ws.merge_range(
+            0,
+            col,
+            0,
+            col + KPI_COLS - 1,
+            &fit(&label, MAX_CELL_TEXT),
+            &f.header,
+        )?;
         for (n, sub) in kpi_subheaders(l).iter().enumerate() {
-            ws.write_string_with_format(1, col + n as u16, *sub, &f.header)?;
+            ws.text_fmt(1, col + n as u16, *sub, &f.header)?;
         }
         // The note on the label: definition and the rule(s) in words with this config's numbers.
         let mut text = defs::metric(m)
@@ -840,16 +899,16 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
             ];
             for (c, t) in cells.iter().enumerate() {
                 widths.see(c as u16, t);
-                ws.write_string(row, c as u16, t)?;
+                ws.text(row, c as u16, t)?;
             }
             ws.write_number(row, 3, k.weight)?;
-            ws.write_string(row, 4, scope_label(k.scope, l))?;
-            ws.write_string_with_format(row, 5, &rule, &f.wrap)?;
+            ws.text(row, 4, scope_label(k.scope, l))?;
+            ws.text_fmt(row, 5, &rule, &f.wrap)?;
             if let Some(m) = k.min_sample.or(def.min_sample) {
                 ws.write_number(row, 6, m)?;
             }
-            ws.write_string_with_format(row, 7, &veto, &f.wrap)?;
-            ws.write_string_with_format(row, 8, &bonus, &f.wrap)?;
+            ws.text_fmt(row, 7, &veto, &f.wrap)?;
+            ws.text_fmt(row, 8, &bonus, &f.wrap)?;
             let method = match k.method.unwrap_or_default() {
                 Method::Linear => "linear",
                 Method::Bands => "bands",
@@ -861,7 +920,7 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
     }
     // Applied adjustments (SPEC §5.4: listed on the Config sheet).
     row += 1;
-    ws.write_string_with_format(
+    ws.text_fmt(
         row,
         0,
         l.pick("已应用的调整", "Adjustments applied"),
@@ -884,10 +943,10 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
         for k in &r.kpis {
             let Some(a) = &k.adjustment else { continue };
             any = true;
-            ws.write_string(row, 0, &r.person.name)?;
-            ws.write_string(row, 1, defs::kpi_label(k.metric, None, l))?;
+            ws.text(row, 0, &r.person.name)?;
+            ws.text(row, 1, &defs::kpi_label(k.metric, None, l))?;
             if let Some(i) = &k.item {
-                ws.write_string(row, 2, i)?;
+                ws.text(row, 2, i)?;
             }
             if let Some(v) = a.value {
                 ws.write_number_with_format(row, 3, v, &value_format(k.metric))?;
@@ -895,13 +954,13 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
             if let Some(d) = a.score_delta {
                 ws.write_number(row, 4, d)?;
             }
-            ws.write_string_with_format(row, 5, &a.reason, &f.wrap)?;
-            ws.write_string(row, 6, &a.approved_by)?;
+            ws.text_fmt(row, 5, &a.reason, &f.wrap)?;
+            ws.text(row, 6, &a.approved_by)?;
             row += 1;
         }
     }
     if !any {
-        ws.write_string(row, 0, l.pick("（无）", "(none)"))?;
+        ws.text(row, 0, l.pick("（无）", "(none)"))?;
     }
     widths.apply(ws, 10, 24)?;
     ws.set_column_width(5, 46)?;
@@ -941,10 +1000,10 @@ fn inputs_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
         ] {
             widths.see(c, t);
             if !t.is_empty() {
-                ws.write_string(row, c, t)?;
+                ws.text(row, c, t)?;
             }
         }
-        ws.write_string(row, 3, &i.sha256)?;
+        ws.text(row, 3, &i.sha256)?;
         ws.write_number(row, 4, i.rows as f64)?;
         ws.write_number(row, 5, i.used as f64)?;
         ws.write_number(row, 6, i.out_of_period as f64)?;
@@ -955,7 +1014,7 @@ fn inputs_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
         }
     }
     let last = run.ds.inputs.len() as u32;
-    ws.write_string_with_format(
+    ws.text_fmt(
         last + 2,
         0,
         l.pick(
@@ -1007,20 +1066,20 @@ fn issues_sheets(
         write_header(ws, f, &headers, &mut widths)?;
         for (n, i) in chunk.iter().enumerate() {
             let row = n as u32 + 1;
-            ws.write_string(row, 0, i.severity.label(l))?;
+            ws.text(row, 0, i.severity.label(l))?;
             for (c, t) in [(1, &i.file), (2, &i.sheet), (4, &i.column), (5, &i.value)] {
                 if let Some(s) = t {
                     widths.see(c, s);
-                    ws.write_string(row, c, s)?;
+                    ws.text(row, c, s)?;
                 }
             }
             if let Some(r) = i.row {
                 ws.write_number(row, 3, r)?;
             }
-            ws.write_string_with_format(row, 6, &i.message, &f.wrap)?;
+            ws.text_fmt(row, 6, &i.message, &f.wrap)?;
         }
         if chunk.is_empty() {
-            ws.write_string(1, 6, l.pick("（无）", "(none)"))?;
+            ws.text(1, 6, l.pick("（无）", "(none)"))?;
         }
         ws.set_freeze_panes(1, 0)?;
         ws.autofilter(0, 0, (chunk.len() as u32).max(1), 6)?;
@@ -1190,6 +1249,20 @@ mod tests {
         assert_eq!(sheet_name("History", &mut used), "History_");
         assert_eq!(sheet_name("'x\ty'", &mut used), "x_y");
         assert_eq!(sheet_name("", &mut used), "_");
+    }
+
+    #[test]
+    fn text_is_cut_to_what_a_cell_holds() {
+        assert_eq!(fit("林晓雯", 10), "林晓雯");
+        let long = "林".repeat(40_000);
+        let cut = fit(&long, MAX_CELL_TEXT);
+        assert_eq!(cut.encode_utf16().count(), MAX_CELL_TEXT);
+        assert!(cut.ends_with(" …[cut]"));
+        // A character outside the BMP is two UTF-16 units and is never split.
+        let emoji = "😀".repeat(20_000);
+        let cut = fit(&emoji, MAX_CELL_TEXT);
+        assert!(cut.encode_utf16().count() <= MAX_CELL_TEXT);
+        assert!(cut.trim_end_matches(" …[cut]").chars().all(|c| c == '😀'));
     }
 
     #[test]
