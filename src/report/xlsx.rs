@@ -391,7 +391,7 @@ pub(crate) fn header_cells(
     headers: &[&str],
 ) -> Result<(), XlsxError> {
     for (c, h) in headers.iter().enumerate() {
-        ws.text_fmt(row, c as u16, *h, &f.header)?;
+        ws.text_fmt(row, c as u16, h, &f.header)?;
     }
     Ok(())
 }
@@ -408,7 +408,7 @@ pub(crate) fn label_lines(
         if v.is_empty() {
             continue;
         }
-        ws.text_fmt(row, 0, *k, label)?;
+        ws.text_fmt(row, 0, k, label)?;
         ws.text(row, 1, v)?;
         row += 1;
     }
@@ -612,7 +612,7 @@ fn people_sheet(
             &f.header,
         )?;
         for (n, sub) in kpi_subheaders(l).iter().enumerate() {
-            ws.text_fmt(1, col + n as u16, *sub, &f.header)?;
+            ws.text_fmt(1, col + n as u16, sub, &f.header)?;
         }
         // The note on the label: definition and the rule(s) in words with this config's numbers.
         let mut text = defs::metric(m)
