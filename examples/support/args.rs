@@ -9,7 +9,6 @@ pub struct Args {
     /// The root folder of the data sets (`bench-data/<spec>` unless `--out` is given); the
     /// benchmark puts each size of its scaling table in its own folder under `bench-data/`.
     pub out: PathBuf,
-    pub out_given: bool,
     pub forms: Vec<Form>,
     /// Benchmark only: timed runs per measurement.
     #[allow(dead_code)] // read by bench.rs, not by gen_exports.rs
@@ -77,12 +76,10 @@ pub fn parse(default_forms: &[Form]) -> Result<Args, String> {
     if spec.sales / spec.sales_files.max(1) as u64 > 1_048_000 {
         return Err("one xlsx sheet holds at most 1,048,576 rows: raise --sales-files".into());
     }
-    let out_given = out.is_some();
     let out = out.unwrap_or_else(|| PathBuf::from("bench-data").join(spec.dir_name()));
     Ok(Args {
         spec,
         out,
-        out_given,
         forms,
         runs,
         scaling,
