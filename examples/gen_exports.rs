@@ -1,6 +1,6 @@
 //! Generates a realistic year of a clinic chain's exports, for the benchmark (`bench.rs`) and
 //! for trying the tool at scale. Deterministic for a given seed. Output goes under `--out`
-//! (default `bench-data/`, ignored by git), one folder per form: `xlsx/`, `csv/` (UTF-8 with
+//! (default `bench-data/<what was asked>/`, ignored by git), one folder per form: `xlsx/`, `csv/` (UTF-8 with
 //! BOM) and `gbk/`, each a complete `--data` folder:
 //!
 //!     cargo run --release --example gen_exports -- --sales 1000000 --visits 400000 \
@@ -22,11 +22,12 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
+    let root = a.root(&a.spec, true);
     for form in &a.forms {
         // Always written anew here (the benchmark reuses completed sets).
-        let done = a.out.join(format!("{}.done", form.name()));
+        let done = root.join(format!("{}.done", form.name()));
         let _ = std::fs::remove_file(&done);
-        match gen::ensure_set(&a.spec, *form, &a.out, false) {
+        match gen::ensure_set(&a.spec, *form, &root, false) {
             Ok(dir) => println!("{}", dir.display()),
             Err(e) => {
                 eprintln!("gen_exports: {e}");

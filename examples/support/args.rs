@@ -6,9 +6,9 @@ use std::path::PathBuf;
 /// Options: the data spec, the output root and the forms.
 pub struct Args {
     pub spec: Spec,
-    /// The root folder of the data sets (`bench-data/<spec>` unless `--out` is given); the
-    /// benchmark puts each size of its scaling table in its own folder under `bench-data/`.
-    pub out: PathBuf,
+    /// `--out`: where the data sets go. Default `bench-data/`, one folder per spec (see
+    /// [`Args::root`]).
+    pub out: Option<PathBuf>,
     pub forms: Vec<Form>,
     /// Benchmark only: timed runs per measurement.
     #[allow(dead_code)] // read by bench.rs, not by gen_exports.rs
@@ -76,7 +76,6 @@ pub fn parse(default_forms: &[Form]) -> Result<Args, String> {
     if spec.sales / spec.sales_files.max(1) as u64 > 1_048_000 {
         return Err("one xlsx sheet holds at most 1,048,576 rows: raise --sales-files".into());
     }
-    let out = out.unwrap_or_else(|| PathBuf::from("bench-data").join(spec.dir_name()));
     Ok(Args {
         spec,
         out,
@@ -84,4 +83,16 @@ pub fn parse(default_forms: &[Form]) -> Result<Args, String> {
         runs,
         scaling,
     })
+}
+
+impl Args {
+    /// The folder of the data sets of `spec`: `--out` as given for gen_exports
+    /// (`exact`), else `<--out or bench-data>/<what the spec is>`.
+    pub fn root(&self, spec: &Spec, exact: bool) -> PathBuf {
+        match &self.out {
+            Some(out) if exact => out.clone(),
+            Some(out) => out.join(spec.dir_name()),
+            None => PathBuf::from("bench-data").join(spec.dir_name()),
+        }
+    }
 }

@@ -108,7 +108,8 @@ fn read_csv(path: &Path, t: &mut Tally) -> Result<(), String> {
         for field in rec.iter() {
             if !field.is_empty() {
                 t.cells += 1;
-                t.text_bytes += field.len() as u64;
+                // Read as text, as the tool does (and calamine does for xlsx).
+                t.text_bytes += std::str::from_utf8(field).map_or(0, |s| s.len() as u64);
             }
         }
     }

@@ -13,13 +13,14 @@ use crate::period::Period;
 use anyhow::{anyhow, bail, Context, Result};
 use cell::RawCell;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use indexmap::IndexSet;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 pub use kinds::{Field, Kind};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use source::{Book, Format, SourceRow};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap};
-use indexmap::IndexSet;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
@@ -310,6 +311,33 @@ pub struct LoadOptions<'a> {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// Paths that are outputs of this run: never read as inputs.
     pub outputs: Vec<PathBuf>,
+    /// Show a progress bar on stderr (the caller decides: a terminal, not `-q`).
+    pub progress: bool,
+}
+
+/// Rows between two updates of the progress bar's message (drawing is rate-limited anyway).
+const PROGRESS_EVERY_ROWS: u64 = 1 << 14;
+
+/// The progress bar over the bytes of the files to read, with the file and row count as its
+/// message; None when no bar is to be shown.
+fn progress_bar(opts: &LoadOptions, planned: &[Planned]) -> Option<ProgressBar> {
+    if !opts.progress {
+        return None;
+    }
+    let total: u64 = planned
+        .iter()
+        .map(|p| std::fs::metadata(&p.path).map_or(0, |m| m.len()))
+        .sum();
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template(
+        "{spinner} reading [{bar:30}] {bytes}/{total_bytes} {wide_msg}",
+    )
+    .map(|s| s.progress_chars("=> "));
+    if let Ok(style) = style {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    Some(bar)
 }
 
 /// One file to read, with the kind and sheet the config names for it, if any.
@@ -327,6 +355,7 @@ pub fn load(opts: &LoadOptions) -> Result<Dataset> {
     let planned = plan_inputs(opts, &mut ds.issues)?;
     let aliases = build_aliases(opts.config)?;
     let mut dedup = Seen::default();
+    let bar = progress_bar(opts, &planned);
     // Each file's sha256 is worked out on the other core while the files are read (hashing
     // is a read of its own of every byte); a file planned twice is hashed once.
     let mut to_hash: Vec<(&Path, &str)> = Vec::new();
@@ -354,11 +383,21 @@ pub fn load(opts: &LoadOptions) -> Result<Dataset> {
                     file_no: i as u32 + 1,
                     aliases: &aliases,
                     opts,
+                    bar: bar.as_ref(),
                 };
+                if let Some(bar) = &bar {
+                    bar.set_message(p.display.clone());
+                }
                 read_file(p, &ctx, &mut ds, &mut dedup)?;
+                if let Some(bar) = &bar {
+                    bar.inc(std::fs::metadata(&p.path).map_or(0, |m| m.len()));
+                }
             }
             Ok(())
         })();
+        if let Some(bar) = &bar {
+            bar.finish_and_clear();
+        }
         let hashed = hasher
             .join()
             .unwrap_or_else(|_| Err(anyhow!("the sha256 of the inputs could not be worked out")));
@@ -386,6 +425,7 @@ struct FileCtx<'a> {
     file_no: u32,
     aliases: &'a Aliases,
     opts: &'a LoadOptions<'a>,
+    bar: Option<&'a ProgressBar>,
 }
 
 fn sha256_file(path: &Path) -> std::io::Result<String> {
@@ -541,12 +581,7 @@ fn build_aliases(cfg: &LoadedConfig) -> Result<Aliases> {
 }
 
 /// Reads one planned file: every sheet (or the one named) of a workbook, or a delimited text file.
-fn read_file(
-    p: &Planned,
-    ctx: &FileCtx,
-    ds: &mut Dataset,
-    dedup: &mut Seen,
-) -> Result<()> {
+fn read_file(p: &Planned, ctx: &FileCtx, ds: &mut Dataset, dedup: &mut Seen) -> Result<()> {
     let format =
         source::sniff_format(&p.path).with_context(|| format!("cannot read {}", ctx.display))?;
     match format {
@@ -844,6 +879,11 @@ impl<'a> SheetReader<'a> {
             self.report.skipped += blanks;
         }
         self.report.rows += 1;
+        if let Some(bar) = self.ctx.bar {
+            if self.report.rows % PROGRESS_EVERY_ROWS == 0 {
+                bar.set_message(format!("{} · {} rows", self.ctx.display, self.report.rows));
+            }
+        }
         let cells = match row {
             SourceRow::Bad { row, message } => {
                 self.report.rejected += 1;

@@ -1001,6 +1001,7 @@ mod tests {
             period: Some(&period),
             encoding: None,
             outputs: vec![],
+            progress: false,
         })
         .unwrap();
         let (people, _) = people::resolve(&ds, &loaded.config, Some(&period));
