@@ -10,6 +10,7 @@ use crate::period::{Period, PeriodKind};
 use chrono::{Duration, NaiveDate};
 use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
 
 /// The status of a figure (SPEC §3.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,7 +140,13 @@ pub struct Context<'a> {
     /// Figures of department/store/all scope, by what they depend on: every member of a store
     /// shares its store's figure, computed once (a 客服主管's store KPIs, a bonus gate).
     group_figures: RefCell<HashMap<GroupKey, Figure>>,
+    /// The last credited-sales aggregate, by (attribute, members): revenue, attainment,
+    /// ticket price, 二开率 and 复购率 of one person (scored one after another) start from it.
+    last_sales_agg: RefCell<Option<(SalesKey, Rc<SalesAgg>)>>,
 }
+
+/// What a sales aggregate depends on: the attribute column and the members.
+type SalesKey = (String, Vec<Sym>);
 
 /// What a group-scope figure depends on: metric, item, attribute, min_sample and the members.
 type GroupKey = (&'static str, Option<String>, String, Option<u32>, Vec<Sym>);
@@ -313,6 +320,7 @@ impl<'a> Context<'a> {
             index,
             bought_before: OnceCell::new(),
             group_figures: RefCell::new(HashMap::new()),
+            last_sales_agg: RefCell::new(None),
         }
     }
 
@@ -381,7 +389,19 @@ impl<'a> Context<'a> {
             .filter(move |s| period.contains(s.date))
     }
 
-    fn sales_agg(&self, attribute: &str, m: &[Sym]) -> SalesAgg {
+    fn sales_agg(&self, attribute: &str, m: &[Sym]) -> Rc<SalesAgg> {
+        if let Some((key, agg)) = self.last_sales_agg.borrow().as_ref() {
+            if key.0 == attribute && key.1 == m {
+                return Rc::clone(agg);
+            }
+        }
+        let agg = Rc::new(self.sales_agg_uncached(attribute, m));
+        *self.last_sales_agg.borrow_mut() =
+            Some(((attribute.to_string(), m.to_vec()), Rc::clone(&agg)));
+        agg
+    }
+
+    fn sales_agg_uncached(&self, attribute: &str, m: &[Sym]) -> SalesAgg {
         let mut agg = SalesAgg {
             revenue: 0,
             rows: 0,
