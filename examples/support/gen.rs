@@ -416,7 +416,7 @@ fn amount_text(rng: &mut Rng, yuan: f64, gbk: bool) -> String {
     let mut grouped = String::new();
     let digits = whole.to_string();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(ch);
@@ -429,7 +429,7 @@ fn amount_text(rng: &mut Rng, yuan: f64, gbk: bool) -> String {
         }
         1 => format!("{sign}{whole}元"),
         _ => {
-            if fen % 100 == 0 {
+            if fen.is_multiple_of(100) {
                 format!("{sign}{whole}")
             } else {
                 format!("{sign}{whole}.{:02}", fen % 100)
@@ -611,6 +611,21 @@ impl SheetSink for CsvSink {
     }
 }
 
+/// The order a sales row belongs to (an order has one to a few item rows).
+#[derive(Clone)]
+struct Order {
+    id: String,
+    store: usize,
+    customer: u64,
+    consultant: usize,
+    doctor: Option<usize>,
+    nurse: usize,
+    day: u32,
+}
+
+/// Fills one sheet of a workbook.
+type Fill<'a> = &'a mut dyn FnMut(&mut dyn SheetSink) -> Res<()>;
+
 /// Generates rows of one kind into a sink. `text_forms` is true for CSV targets (dates and
 /// amounts as text in mixed forms; no number cells), `gbk` for GBK files (￥ not ¥).
 struct Emit<'a> {
@@ -661,12 +676,11 @@ impl Emit<'_> {
         let mut rng = Rng::new(spec.seed ^ (0xA11CE + part as u64));
         let mut total = 0.0;
         let mut order_no = 0u64;
-        // The current order: (id, store, customer, consultant, doctor, nurse, day).
-        let mut current: Option<(String, usize, u64, usize, Option<usize>, usize, u32)> = None;
+        let mut current: Option<Order> = None;
         for i in from..to {
             let doy = (i * year_days / spec.sales.max(1)) as u32;
             let (m, d) = month_day(y, doy);
-            let continues = current.as_ref().is_some_and(|c| c.6 == doy) && rng.chance(25);
+            let continues = current.as_ref().is_some_and(|c| c.day == doy) && rng.chance(25);
             if !continues {
                 order_no += 1;
                 let store = rng.below(chain.stores.len() as u64) as usize;
@@ -674,17 +688,26 @@ impl Emit<'_> {
                 let doc = Some(*rng.pick(&chain.doctors[store]));
                 let nurse = *rng.pick(&chain.nurses[store]);
                 let customer = chain.customer(&mut rng, store);
-                current = Some((
-                    format!("SY{y}{m:02}{d:02}{part}{order_no:07}"),
+                current = Some(Order {
+                    id: format!("SY{y}{m:02}{d:02}{part}{order_no:07}"),
                     store,
                     customer,
-                    cons,
-                    doc,
+                    consultant: cons,
+                    doctor: doc,
                     nurse,
-                    doy,
-                ));
+                    day: doy,
+                });
             }
-            let Some((order_id, store, customer, cons, doc, nurse, _)) = current.clone() else {
+            let Some(Order {
+                id: order_id,
+                store,
+                customer,
+                consultant: cons,
+                doctor: doc,
+                nurse,
+                ..
+            }) = current.clone()
+            else {
                 continue;
             };
             let (item, price, by_doctor) = *rng.pick(ITEMS);
@@ -988,7 +1011,7 @@ fn new_workbook(spec: &Spec) -> Res<Workbook> {
 fn xlsx_one(
     spec: &Spec,
     path: &Path,
-    sheets: &mut [(&str, &mut dyn FnMut(&mut dyn SheetSink) -> Res<()>)],
+    sheets: &mut [(&str, Fill)],
 ) -> Res<()> {
     let f = Formats::new();
     let mut wb = new_workbook(spec)?;

@@ -858,6 +858,49 @@ impl ColumnMap {
     }
 }
 
+/// Distinct texts remembered per column before the column counts as one of ids (customers,
+/// orders), whose texts rarely repeat, and is no longer remembered.
+const MEMO_CAP: usize = 2048;
+
+/// The names already read in each column of a sheet, by their text as written: staff, store,
+/// item and type columns repeat a few hundred texts a million times, and a repeat skips the
+/// normalising and the look-up in the (large) interner. A text always gives the same name, so
+/// the result is the same as without the memo.
+#[derive(Default)]
+struct NameMemo {
+    /// Per column: its texts' names, or None once it proved to be a column of ids.
+    columns: Vec<(Field, Option<ColumnMemo>)>,
+}
+
+type ColumnMemo = HashMap<Box<str>, Option<Sym>, FxBuild>;
+
+impl NameMemo {
+    fn get(&self, f: Field, raw: &RawCell) -> Option<Option<Sym>> {
+        let RawCell::Text(t) = raw else { return None };
+        let (_, memo) = self.columns.iter().find(|(g, _)| *g == f)?;
+        memo.as_ref()?.get(t.as_str()).copied()
+    }
+
+    fn put(&mut self, f: Field, raw: &RawCell, sym: Option<Sym>) {
+        let RawCell::Text(t) = raw else { return };
+        let at = match self.columns.iter().position(|(g, _)| *g == f) {
+            Some(at) => at,
+            None => {
+                self.columns.push((f, Some(HashMap::default())));
+                self.columns.len() - 1
+            }
+        };
+        let slot = &mut self.columns[at].1;
+        if let Some(memo) = slot {
+            if memo.len() >= MEMO_CAP {
+                *slot = None;
+            } else {
+                memo.insert(Box::from(t.as_str()), sym);
+            }
+        }
+    }
+}
+
 /// Reads one sheet (or CSV file) as one input of one kind, row by row.
 struct SheetReader<'a> {
     kind: Kind,
@@ -872,6 +915,7 @@ struct SheetReader<'a> {
     report: InputReport,
     /// Set when no header row was found in the first rows.
     no_header: bool,
+    memo: std::cell::RefCell<NameMemo>,
 }
 
 impl<'a> SheetReader<'a> {
@@ -911,6 +955,7 @@ impl<'a> SheetReader<'a> {
             header_row: 0,
             last_row: 0,
             no_header: false,
+            memo: std::cell::RefCell::new(NameMemo::default()),
         }
     }
 
@@ -950,14 +995,15 @@ impl<'a> SheetReader<'a> {
         }
         self.report.rows += 1;
         if let Some(bar) = self.ctx.bar {
-            if self.report.rows % PROGRESS_EVERY_ROWS == 0 {
+            if self.report.rows.is_multiple_of(PROGRESS_EVERY_ROWS) {
                 bar.set_message(format!("{} · {} rows", self.ctx.display, self.report.rows));
             }
         }
         let cells = match row {
             SourceRow::Bad { row, message } => {
                 self.report.rejected += 1;
-                ds.issues.push(self.issue(Severity::Error, *row, message.as_str()));
+                ds.issues
+                    .push(self.issue(Severity::Error, *row, message.as_str()));
                 return;
             }
             SourceRow::Row { cells, .. } => cells,
@@ -1245,7 +1291,12 @@ impl RowCx<'_> {
 
     fn name(&self, f: Field, names: &mut Interner) -> Option<Sym> {
         let (raw, _) = self.cell(f)?;
-        values::normalize_name(raw).map(|n| names.intern(&n))
+        if let Some(hit) = self.reader.memo.borrow().get(f, raw) {
+            return hit;
+        }
+        let sym = values::normalize_name(raw).map(|n| names.intern(&n));
+        self.reader.memo.borrow_mut().put(f, raw, sym);
+        sym
     }
 
     fn required_name(
@@ -1255,13 +1306,22 @@ impl RowCx<'_> {
         names: &mut Interner,
         problems: &mut Vec<Issue>,
     ) -> Option<Sym> {
+        if let Some((raw, _)) = self.cell(f) {
+            if let Some(Some(sym)) = self.reader.memo.borrow().get(f, raw) {
+                return Some(sym);
+            }
+        }
         let n = self.required(
             f,
             what,
             |c| values::normalize_name(c).ok_or_else(|| "empty".to_string()),
             problems,
         )?;
-        Some(names.intern(&n))
+        let sym = names.intern(&n);
+        if let Some((raw, _)) = self.cell(f) {
+            self.reader.memo.borrow_mut().put(f, raw, Some(sym));
+        }
+        Some(sym)
     }
 
     fn date(&self, f: Field, required: bool, problems: &mut Vec<Issue>) -> Option<NaiveDateTime> {
