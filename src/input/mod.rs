@@ -1141,6 +1141,17 @@ fn is_totals_label(cell: &RawCell) -> bool {
     let RawCell::Text(t) = cell else {
         return false;
     };
+    // The first character fold_text would keep, lowercased, must start a label; most rows'
+    // first cells fail here without the folding and lowercasing of the whole text.
+    let first = t
+        .chars()
+        .filter(|c| !values::is_dropped(*c))
+        .map(values::fold_char)
+        .find(|c| !c.is_whitespace())
+        .and_then(|c| c.to_lowercase().next());
+    if !matches!(first, Some('合' | '总' | '小' | 't')) {
+        return false;
+    }
     let t = values::fold_text(t).to_lowercase();
     ["合计", "总计", "小计", "total"]
         .iter()

@@ -291,7 +291,7 @@ struct Consultation {
 struct SalesAgg {
     revenue: i64,
     rows: usize,
-    by_customer: BTreeMap<Sym, i64>,
+    by_customer: HashMap<Sym, i64, FxBuild>,
 }
 
 impl SalesAgg {
@@ -405,7 +405,7 @@ impl<'a> Context<'a> {
         let mut agg = SalesAgg {
             revenue: 0,
             rows: 0,
-            by_customer: BTreeMap::new(),
+            by_customer: HashMap::default(),
         };
         for s in self.credited_sales(attribute, m) {
             agg.revenue += s.amount;
