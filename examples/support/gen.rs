@@ -1008,11 +1008,7 @@ fn new_workbook(spec: &Spec) -> Res<Workbook> {
 }
 
 /// Writes one constant-memory sheet of a new workbook with `fill`, saving it to `path`.
-fn xlsx_one(
-    spec: &Spec,
-    path: &Path,
-    sheets: &mut [(&str, Fill)],
-) -> Res<()> {
+fn xlsx_one(spec: &Spec, path: &Path, sheets: &mut [(&str, Fill)]) -> Res<()> {
     let f = Formats::new();
     let mut wb = new_workbook(spec)?;
     for (name, fill) in sheets.iter_mut() {
