@@ -622,6 +622,7 @@ fn read_file(p: &Planned, ctx: &FileCtx, ds: &mut Dataset, dedup: &mut Seen) -> 
                 |emit| source::for_each_csv_row(path, &csv_opts, emit),
                 &mut |row| sheet.on_row(row, ds, dedup),
             )
+            .and_then(|read| read)
             .with_context(|| format!("cannot read {}", ctx.display))?;
             sheet.report.format = "csv";
             sheet.report.encoding = Some(encoding);
@@ -671,6 +672,9 @@ fn kind_list(ks: &[Kind]) -> String {
     ks.iter().map(|k| k.key()).collect::<Vec<_>>().join(", ")
 }
 
+/// The stack of the reading thread: the main thread's usual 8 MiB.
+const READER_STACK_BYTES: usize = 8 << 20;
+
 /// Rows handed from the reading thread to the typing thread at a time.
 const PIPE_BATCH: usize = 1024;
 
@@ -683,30 +687,36 @@ const PIPE_BATCH: usize = 1024;
 /// Used batches go back to the reading thread to be dropped there: memory is freed by the
 /// thread that allocated it (glibc's malloc spends a quarter of the run consolidating
 /// otherwise), and their vectors are reused.
+///
+/// The reading thread gets the main thread's stack size, so a file that parses on the main
+/// thread parses there too. Fails only when the system cannot start a thread.
 fn pipelined<T: Send>(
     produce: impl FnOnce(&mut dyn FnMut(SourceRow)) -> T + Send,
     consume: &mut dyn FnMut(&SourceRow),
-) -> T {
+) -> std::io::Result<T> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<SourceRow>>(8);
     let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<SourceRow>>();
     std::thread::scope(|scope| {
-        let producer = scope.spawn(move || {
-            let mut batch = Vec::with_capacity(PIPE_BATCH);
-            let out = produce(&mut |row| {
-                batch.push(row);
-                if batch.len() == PIPE_BATCH {
-                    let mut next = back_rx.try_recv().unwrap_or_default();
-                    next.clear();
-                    let full = std::mem::replace(&mut batch, next);
-                    // The receiver only goes away once every row was taken.
-                    let _ = tx.send(full);
+        let producer = std::thread::Builder::new()
+            .name("reader".into())
+            .stack_size(READER_STACK_BYTES)
+            .spawn_scoped(scope, move || {
+                let mut batch = Vec::with_capacity(PIPE_BATCH);
+                let out = produce(&mut |row| {
+                    batch.push(row);
+                    if batch.len() == PIPE_BATCH {
+                        let mut next = back_rx.try_recv().unwrap_or_default();
+                        next.clear();
+                        let full = std::mem::replace(&mut batch, next);
+                        // The receiver only goes away once every row was taken.
+                        let _ = tx.send(full);
+                    }
+                });
+                if !batch.is_empty() {
+                    let _ = tx.send(batch);
                 }
-            });
-            if !batch.is_empty() {
-                let _ = tx.send(batch);
-            }
-            out
-        });
+                out
+            })?;
         for batch in rx {
             for row in &batch {
                 consume(row);
@@ -717,7 +727,7 @@ fn pipelined<T: Send>(
             }
         }
         match producer.join() {
-            Ok(out) => out,
+            Ok(out) => Ok(out),
             Err(panic) => std::panic::resume_unwind(panic),
         }
     })
@@ -826,7 +836,9 @@ fn read_workbook(
         let res = pipelined(
             |emit| guarded(ctx.display, || book.for_each_row(&sheet_name, emit)),
             &mut |row| sheet.on_row(row, ds, dedup),
-        );
+        )
+        .map_err(anyhow::Error::from)
+        .and_then(|read| read);
         if let Err(e) = res {
             bail!("{e} (sheet {sheet_name})");
         }
