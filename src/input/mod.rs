@@ -128,6 +128,11 @@ impl Interner {
         self.names.get_index_of(s).map(Sym::from_index)
     }
 
+    #[cfg(test)]
+    fn iter_count(&self) -> usize {
+        self.names.len()
+    }
+
     pub fn name(&self, sym: Sym) -> &str {
         self.names
             .get_index(sym.index())
@@ -1771,6 +1776,74 @@ mod tests {
         }
         assert!(!is_totals_label(&RawCell::Text("张三".into())));
         assert!(!is_totals_label(&RawCell::Number(1.0)));
+        // Leading full-width spaces and full-width letters are folded before the label is
+        // looked for (the quick test of the first character must fold as fold_text does).
+        for t in ["\u{3000}合计", "ＴＯＴＡＬ", "\u{200b}小计：", "  总计"] {
+            assert!(is_totals_label(&RawCell::Text(t.into())), "{t}");
+        }
+        for t in ["合 同", "tot", "Tal", "计合", "总 计"] {
+            assert!(!is_totals_label(&RawCell::Text(t.into())), "{t}");
+        }
+    }
+
+    #[test]
+    fn interner_gives_each_name_one_sym_in_first_seen_order() {
+        let mut names = Interner::default();
+        let a = names.intern("13800001234");
+        let b = names.intern("林晓雯");
+        assert_eq!(names.intern("13800001234"), a);
+        assert!(a < b);
+        assert_eq!(names.get("林晓雯"), Some(b));
+        assert_eq!(names.get("周婷"), None);
+        assert_eq!(names.name(b), "林晓雯");
+        assert_eq!(names.iter_count(), 2);
+        // An Option<Sym> is no larger than a Sym (eight of them in every sales row).
+        assert_eq!(std::mem::size_of::<Option<Sym>>(), 4);
+    }
+
+    #[test]
+    fn pipelined_hands_over_every_row_in_order() {
+        // More rows than a few batches, ending in a partial one.
+        let n = PIPE_BATCH as u32 * 3 + 17;
+        let mut seen = Vec::new();
+        let out = pipelined(
+            |emit| {
+                for r in 1..=n {
+                    emit(SourceRow::Row {
+                        row: r,
+                        cells: vec![(0, RawCell::Text(format!("v{r}")))],
+                    });
+                }
+                "done"
+            },
+            &mut |row| {
+                if let SourceRow::Row { row, cells } = row {
+                    assert_eq!(cells[0].1, RawCell::Text(format!("v{row}")));
+                    seen.push(*row);
+                }
+            },
+        )
+        .unwrap();
+        assert_eq!(out, "done");
+        assert_eq!(seen, (1..=n).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn name_memo_gives_up_on_columns_of_ids() {
+        let mut memo = NameMemo::default();
+        let sym = Interner::default().intern("一店");
+        let store = RawCell::Text("一店".into());
+        memo.put(Field::Store, &store, Some(sym));
+        assert_eq!(memo.get(Field::Store, &store), Some(Some(sym)));
+        assert_eq!(memo.get(Field::Customer, &store), None);
+        // Numbers are never remembered (their text depends on the cell).
+        memo.put(Field::Customer, &RawCell::Number(1.0), Some(sym));
+        assert_eq!(memo.get(Field::Customer, &RawCell::Number(1.0)), None);
+        for i in 0..=MEMO_CAP {
+            memo.put(Field::Customer, &RawCell::Text(format!("{i}")), Some(sym));
+        }
+        assert_eq!(memo.get(Field::Customer, &RawCell::Text("0".into())), None);
+        assert_eq!(memo.get(Field::Store, &store), Some(Some(sym)));
     }
 
     #[test]

@@ -75,7 +75,6 @@ pub struct Index {
     /// (customer, date, consultant) of every positive sale — the consultant only when the
     /// sales name one — for deals told from sales (SPEC §3.1).
     positive_sale_days: OnceCell<HashSet<(Sym, NaiveDate, Option<Sym>)>>,
-    secondary_rule: OnceCell<SecondaryRule>,
 }
 
 fn group<T>(rows: &[T], key: impl Fn(&T) -> Option<Sym>) -> SymMap<Vec<u32>> {
@@ -99,7 +98,6 @@ impl Index {
             surveys_by_staff: group(&ds.surveys, |s| Some(s.staff)),
             ratings_by_staff: group(&ds.ratings, |r| Some(r.staff)),
             positive_sale_days: OnceCell::new(),
-            secondary_rule: OnceCell::new(),
         }
     }
 
@@ -137,6 +135,8 @@ pub struct Context<'a> {
     index: &'a Index,
     /// Customers with a positive sale in the 365 days before the period (复购率), found once.
     bought_before: OnceCell<HashSet<Sym>>,
+    /// The 二开 rule in force (`auto` resolved), found once.
+    secondary_rule: OnceCell<SecondaryRule>,
     /// Figures of department/store/all scope, by what they depend on: every member of a store
     /// shares its store's figure, computed once (a 客服主管's store KPIs, a bonus gate).
     group_figures: RefCell<HashMap<GroupKey, Figure>>,
@@ -319,6 +319,7 @@ impl<'a> Context<'a> {
             period,
             index,
             bought_before: OnceCell::new(),
+            secondary_rule: OnceCell::new(),
             group_figures: RefCell::new(HashMap::new()),
             last_sales_agg: RefCell::new(None),
         }
@@ -326,7 +327,6 @@ impl<'a> Context<'a> {
 
     fn secondary_rule(&self) -> SecondaryRule {
         *self
-            .index
             .secondary_rule
             .get_or_init(|| secondary_rule_used(self.ds, self.config))
     }
