@@ -13,6 +13,7 @@ use crate::period::Period;
 use crate::{Lang, UsageError};
 use anyhow::Result;
 use chrono::NaiveDate;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// What a command will do, resolved from the arguments and the config file.
@@ -27,6 +28,10 @@ pub struct Plan {
     pub lang: Lang,
     pub quiet: bool,
     pub verbose: bool,
+    /// Show a progress bar on stderr while reading: only for a person watching (stderr and
+    /// stdout both terminals, so never in cron, never with output piped to a script) and
+    /// never with `-q`.
+    pub progress: bool,
 }
 
 impl Plan {
@@ -51,6 +56,9 @@ impl Plan {
             lang: common.lang.into(),
             quiet: common.quiet,
             verbose: common.verbose,
+            progress: !common.quiet
+                && std::io::stderr().is_terminal()
+                && std::io::stdout().is_terminal(),
         })
     }
 
@@ -63,6 +71,7 @@ impl Plan {
             period: self.period.as_ref(),
             encoding: self.encoding,
             outputs,
+            progress: self.progress,
         })
     }
 }

@@ -13,13 +13,16 @@ use crate::period::Period;
 use anyhow::{anyhow, bail, Context, Result};
 use cell::RawCell;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use indexmap::IndexSet;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 pub use kinds::{Field, Kind};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use source::{Book, Format, SourceRow};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap};
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 
 /// File extensions read from `--data DIR`.
@@ -28,36 +31,112 @@ pub const DATA_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "cs
 /// The header row must be among the first this many rows.
 const HEADER_SEARCH_ROWS: u32 = 20;
 
-/// An interned name or identifier (staff, customer, store, item...).
+/// An interned name or identifier (staff, customer, store, item...): the position of the
+/// name in its interner, stored plus one so that an `Option<Sym>` (eight per sales row) takes
+/// four bytes, not eight. Ordered as the names were first seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Sym(pub u32);
+pub struct Sym(NonZeroU32);
 
-/// Interns strings so a million rows naming a few thousand people hold each name once.
+impl Sym {
+    fn from_index(i: usize) -> Sym {
+        // More than 4 billion names cannot come from files of at most a few GB.
+        Sym(NonZeroU32::new((i as u32).wrapping_add(1)).unwrap_or(NonZeroU32::MAX))
+    }
+
+    fn index(self) -> usize {
+        self.0.get() as usize - 1
+    }
+}
+
+/// FxHash (the hasher rustc uses for its own tables): one rotate, xor and multiply per word,
+/// several times faster than SipHash on the short names and ids interned for every cell. It
+/// does not resist hash flooding, which a tool reading its own clinic's exports need not fear.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, n: u8) {
+        self.add(n as u64);
+    }
+
+    #[inline]
+    fn write_u32(&mut self, n: u32) {
+        self.add(n as u64);
+    }
+
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        // The multiply leaves the low bits weakest; hash tables index by them.
+        self.0.rotate_left(26)
+    }
+}
+
+/// Builds [`FxHasher`]s for hash maps and sets.
+pub type FxBuild = BuildHasherDefault<FxHasher>;
+
+/// Interns strings so a million rows naming a few thousand people hold each name once. Each
+/// string is stored once: its position in the set is its `Sym`.
 #[derive(Debug, Default)]
 pub struct Interner {
-    map: HashMap<String, Sym>,
-    names: Vec<String>,
+    names: IndexSet<Box<str>, FxBuild>,
 }
 
 impl Interner {
     pub fn intern(&mut self, s: &str) -> Sym {
-        if let Some(&sym) = self.map.get(s) {
-            return sym;
+        if let Some(i) = self.names.get_index_of(s) {
+            return Sym::from_index(i);
         }
-        let sym = Sym(self.names.len() as u32);
-        self.names.push(s.to_string());
-        self.map.insert(s.to_string(), sym);
-        sym
+        let (i, _) = self.names.insert_full(Box::from(s));
+        Sym::from_index(i)
     }
 
     pub fn get(&self, s: &str) -> Option<Sym> {
-        self.map.get(s).copied()
+        self.names.get_index_of(s).map(Sym::from_index)
+    }
+
+    #[cfg(test)]
+    fn iter_count(&self) -> usize {
+        self.names.len()
     }
 
     pub fn name(&self, sym: Sym) -> &str {
         self.names
-            .get(sym.0 as usize)
-            .map(String::as_str)
+            .get_index(sym.index())
+            .map(|n| &**n)
             .unwrap_or("")
     }
 }
@@ -237,6 +316,9 @@ impl Dataset {
     }
 }
 
+/// Which data rows were seen, by their repeat key (already a hash), and in which file.
+type Seen = HashMap<u64, u32, FxBuild>;
+
 /// What to read and how.
 pub struct LoadOptions<'a> {
     pub data_dir: &'a Path,
@@ -248,6 +330,33 @@ pub struct LoadOptions<'a> {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// Paths that are outputs of this run: never read as inputs.
     pub outputs: Vec<PathBuf>,
+    /// Show a progress bar on stderr (the caller decides: a terminal, not `-q`).
+    pub progress: bool,
+}
+
+/// Rows between two updates of the progress bar's message (drawing is rate-limited anyway).
+const PROGRESS_EVERY_ROWS: u64 = 1 << 14;
+
+/// The progress bar over the bytes of the files to read, with the file and row count as its
+/// message; None when no bar is to be shown.
+fn progress_bar(opts: &LoadOptions, planned: &[Planned]) -> Option<ProgressBar> {
+    if !opts.progress {
+        return None;
+    }
+    let total: u64 = planned
+        .iter()
+        .map(|p| std::fs::metadata(&p.path).map_or(0, |m| m.len()))
+        .sum();
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template(
+        "{spinner} reading [{bar:30}] {bytes}/{total_bytes} {wide_msg}",
+    )
+    .map(|s| s.progress_chars("=> "));
+    if let Ok(style) = style {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    Some(bar)
 }
 
 /// One file to read, with the kind and sheet the config names for it, if any.
@@ -264,28 +373,61 @@ pub fn load(opts: &LoadOptions) -> Result<Dataset> {
     let mut ds = Dataset::default();
     let planned = plan_inputs(opts, &mut ds.issues)?;
     let aliases = build_aliases(opts.config)?;
-    let mut dedup: HashMap<u64, u32> = HashMap::new();
-    let mut sha_cache: HashMap<PathBuf, String> = HashMap::new();
-    for (i, p) in planned.iter().enumerate() {
-        let file_no = i as u32 + 1;
-        let sha = match sha_cache.get(&p.path) {
-            Some(s) => s.clone(),
-            None => {
-                let s =
-                    sha256_file(&p.path).with_context(|| format!("cannot read {}", p.display))?;
-                sha_cache.insert(p.path.clone(), s.clone());
-                s
+    let mut dedup = Seen::default();
+    let bar = progress_bar(opts, &planned);
+    // Each file's sha256 is worked out on the other core while the files are read (hashing
+    // is a read of its own of every byte); a file planned twice is hashed once.
+    let mut to_hash: Vec<(&Path, &str)> = Vec::new();
+    for p in &planned {
+        if !to_hash.iter().any(|(path, _)| *path == p.path) {
+            to_hash.push((&p.path, &p.display));
+        }
+    }
+    let (read, hashed) = std::thread::scope(|scope| {
+        let hasher = scope.spawn(|| {
+            to_hash
+                .iter()
+                .map(|(path, display)| {
+                    sha256_file(path)
+                        .map(|sha| (path.to_path_buf(), sha))
+                        .with_context(|| format!("cannot read {display}"))
+                })
+                .collect::<Result<HashMap<PathBuf, String>>>()
+        });
+        let read = (|| -> Result<()> {
+            for (i, p) in planned.iter().enumerate() {
+                let ctx = FileCtx {
+                    display: &p.display,
+                    path: &p.path,
+                    file_no: i as u32 + 1,
+                    aliases: &aliases,
+                    opts,
+                    bar: bar.as_ref(),
+                };
+                if let Some(bar) = &bar {
+                    bar.set_message(p.display.clone());
+                }
+                read_file(p, &ctx, &mut ds, &mut dedup)?;
+                if let Some(bar) = &bar {
+                    bar.inc(std::fs::metadata(&p.path).map_or(0, |m| m.len()));
+                }
             }
-        };
-        let ctx = FileCtx {
-            display: &p.display,
-            path: &p.path,
-            sha: &sha,
-            file_no,
-            aliases: &aliases,
-            opts,
-        };
-        read_file(p, &ctx, &mut ds, &mut dedup)?;
+            Ok(())
+        })();
+        if let Some(bar) = &bar {
+            bar.finish_and_clear();
+        }
+        let hashed = hasher
+            .join()
+            .unwrap_or_else(|_| Err(anyhow!("the sha256 of the inputs could not be worked out")));
+        (read, hashed)
+    });
+    read?;
+    let hashed = hashed?;
+    for input in &mut ds.inputs {
+        if let Some(sha) = hashed.get(&input.path) {
+            input.sha256.clone_from(sha);
+        }
     }
     if ds.inputs.is_empty() {
         bail!(
@@ -299,10 +441,10 @@ pub fn load(opts: &LoadOptions) -> Result<Dataset> {
 struct FileCtx<'a> {
     display: &'a str,
     path: &'a Path,
-    sha: &'a str,
     file_no: u32,
     aliases: &'a Aliases,
     opts: &'a LoadOptions<'a>,
+    bar: Option<&'a ProgressBar>,
 }
 
 fn sha256_file(path: &Path) -> std::io::Result<String> {
@@ -458,12 +600,7 @@ fn build_aliases(cfg: &LoadedConfig) -> Result<Aliases> {
 }
 
 /// Reads one planned file: every sheet (or the one named) of a workbook, or a delimited text file.
-fn read_file(
-    p: &Planned,
-    ctx: &FileCtx,
-    ds: &mut Dataset,
-    dedup: &mut HashMap<u64, u32>,
-) -> Result<()> {
+fn read_file(p: &Planned, ctx: &FileCtx, ds: &mut Dataset, dedup: &mut Seen) -> Result<()> {
     let format =
         source::sniff_format(&p.path).with_context(|| format!("cannot read {}", ctx.display))?;
     match format {
@@ -485,9 +622,12 @@ fn read_file(
                 forced_encoding: ctx.opts.encoding,
                 max_field_bytes: 1 << 20,
             };
-            let encoding = source::for_each_csv_row(&p.path, &csv_opts, &mut |row| {
-                sheet.on_row(row, ds, dedup)
-            })
+            let path = &p.path;
+            let encoding = pipelined(
+                |emit| source::for_each_csv_row(path, &csv_opts, emit),
+                &mut |row| sheet.on_row(row, ds, dedup),
+            )
+            .and_then(|read| read)
             .with_context(|| format!("cannot read {}", ctx.display))?;
             sheet.report.format = "csv";
             sheet.report.encoding = Some(encoding);
@@ -537,6 +677,67 @@ fn kind_list(ks: &[Kind]) -> String {
     ks.iter().map(|k| k.key()).collect::<Vec<_>>().join(", ")
 }
 
+/// The stack of the reading thread: the main thread's usual 8 MiB.
+const READER_STACK_BYTES: usize = 8 << 20;
+
+/// Rows handed from the reading thread to the typing thread at a time.
+const PIPE_BATCH: usize = 1024;
+
+/// Runs `produce` (a file reader that calls its argument with each row, in order) on a second
+/// thread and hands its rows, in batches and in their order, to `consume` on this one: the
+/// parsing of a file (XML, zip, decoding) and the typing of its rows overlap on two cores,
+/// while everything that depends on row order (interning, repeats, issues) stays on this
+/// thread exactly as before.
+///
+/// Used batches go back to the reading thread to be dropped there: memory is freed by the
+/// thread that allocated it (glibc's malloc spends a quarter of the run consolidating
+/// otherwise), and their vectors are reused.
+///
+/// The reading thread gets the main thread's stack size, so a file that parses on the main
+/// thread parses there too. Fails only when the system cannot start a thread.
+fn pipelined<T: Send>(
+    produce: impl FnOnce(&mut dyn FnMut(SourceRow)) -> T + Send,
+    consume: &mut dyn FnMut(&SourceRow),
+) -> std::io::Result<T> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<SourceRow>>(8);
+    let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<SourceRow>>();
+    std::thread::scope(|scope| {
+        let producer = std::thread::Builder::new()
+            .name("reader".into())
+            .stack_size(READER_STACK_BYTES)
+            .spawn_scoped(scope, move || {
+                let mut batch = Vec::with_capacity(PIPE_BATCH);
+                let out = produce(&mut |row| {
+                    batch.push(row);
+                    if batch.len() == PIPE_BATCH {
+                        let mut next = back_rx.try_recv().unwrap_or_default();
+                        next.clear();
+                        let full = std::mem::replace(&mut batch, next);
+                        // The receiver only goes away once every row was taken.
+                        let _ = tx.send(full);
+                    }
+                });
+                if !batch.is_empty() {
+                    let _ = tx.send(batch);
+                }
+                out
+            })?;
+        for batch in rx {
+            for row in &batch {
+                consume(row);
+            }
+            // Dropped by the reading thread (at its next batch, or here once it has ended).
+            if let Err(std::sync::mpsc::SendError(batch)) = back_tx.send(batch) {
+                drop(batch);
+            }
+        }
+        match producer.join() {
+            Ok(out) => Ok(out),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
 /// Runs `f`, turning a panic inside a third-party parser into an error naming the file.
 fn guarded<T>(display: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
@@ -558,7 +759,7 @@ fn read_workbook(
     format: Format,
     ctx: &FileCtx,
     ds: &mut Dataset,
-    dedup: &mut HashMap<u64, u32>,
+    dedup: &mut Seen,
 ) -> Result<()> {
     let mut book = guarded(ctx.display, || Book::open(&p.path, format))?;
     let names = book.sheet_names();
@@ -636,9 +837,13 @@ fn read_workbook(
             ds.inputs.len() as u32,
         );
         sheet.report.format = format.name();
-        let res = guarded(ctx.display, || {
-            book.for_each_row(&sheet_name, &mut |row| sheet.on_row(row, ds, dedup))
-        });
+        let book = &mut book;
+        let res = pipelined(
+            |emit| guarded(ctx.display, || book.for_each_row(&sheet_name, emit)),
+            &mut |row| sheet.on_row(row, ds, dedup),
+        )
+        .map_err(anyhow::Error::from)
+        .and_then(|read| read);
         if let Err(e) = res {
             bail!("{e} (sheet {sheet_name})");
         }
@@ -670,6 +875,49 @@ impl ColumnMap {
     }
 }
 
+/// Distinct texts remembered per column before the column counts as one of ids (customers,
+/// orders), whose texts rarely repeat, and is no longer remembered.
+const MEMO_CAP: usize = 2048;
+
+/// The names already read in each column of a sheet, by their text as written: staff, store,
+/// item and type columns repeat a few hundred texts a million times, and a repeat skips the
+/// normalising and the look-up in the (large) interner. A text always gives the same name, so
+/// the result is the same as without the memo.
+#[derive(Default)]
+struct NameMemo {
+    /// Per column: its texts' names, or None once it proved to be a column of ids.
+    columns: Vec<(Field, Option<ColumnMemo>)>,
+}
+
+type ColumnMemo = HashMap<Box<str>, Option<Sym>, FxBuild>;
+
+impl NameMemo {
+    fn get(&self, f: Field, raw: &RawCell) -> Option<Option<Sym>> {
+        let RawCell::Text(t) = raw else { return None };
+        let (_, memo) = self.columns.iter().find(|(g, _)| *g == f)?;
+        memo.as_ref()?.get(t.as_str()).copied()
+    }
+
+    fn put(&mut self, f: Field, raw: &RawCell, sym: Option<Sym>) {
+        let RawCell::Text(t) = raw else { return };
+        let at = match self.columns.iter().position(|(g, _)| *g == f) {
+            Some(at) => at,
+            None => {
+                self.columns.push((f, Some(HashMap::default())));
+                self.columns.len() - 1
+            }
+        };
+        let slot = &mut self.columns[at].1;
+        if let Some(memo) = slot {
+            if memo.len() >= MEMO_CAP {
+                *slot = None;
+            } else {
+                memo.insert(Box::from(t.as_str()), sym);
+            }
+        }
+    }
+}
+
 /// Reads one sheet (or CSV file) as one input of one kind, row by row.
 struct SheetReader<'a> {
     kind: Kind,
@@ -684,6 +932,7 @@ struct SheetReader<'a> {
     report: InputReport,
     /// Set when no header row was found in the first rows.
     no_header: bool,
+    memo: std::cell::RefCell<NameMemo>,
 }
 
 impl<'a> SheetReader<'a> {
@@ -701,7 +950,8 @@ impl<'a> SheetReader<'a> {
                 kind,
                 file: ctx.display.to_string(),
                 sheet: sheet.clone(),
-                sha256: ctx.sha.to_string(),
+                // Filled in once every file is read (see `load`).
+                sha256: String::new(),
                 rows: 0,
                 used: 0,
                 out_of_period: 0,
@@ -722,6 +972,7 @@ impl<'a> SheetReader<'a> {
             header_row: 0,
             last_row: 0,
             no_header: false,
+            memo: std::cell::RefCell::new(NameMemo::default()),
         }
     }
 
@@ -731,8 +982,8 @@ impl<'a> SheetReader<'a> {
             .row(row)
     }
 
-    fn on_row(&mut self, row: SourceRow, ds: &mut Dataset, dedup: &mut HashMap<u64, u32>) {
-        let row_no = match &row {
+    fn on_row(&mut self, row: &SourceRow, ds: &mut Dataset, dedup: &mut Seen) {
+        let row_no = match row {
             SourceRow::Row { row, .. } | SourceRow::Bad { row, .. } => *row,
         };
         let prev = self.last_row;
@@ -745,7 +996,7 @@ impl<'a> SheetReader<'a> {
                 self.no_header = true;
                 return;
             }
-            if let SourceRow::Row { row, cells } = &row {
+            if let SourceRow::Row { row, cells } = row {
                 if let Some(map) = detect_header(cells, &self.ctx.aliases[&self.kind]) {
                     self.header = Some(std::rc::Rc::new(map));
                     self.header_row = *row;
@@ -760,10 +1011,16 @@ impl<'a> SheetReader<'a> {
             self.report.skipped += blanks;
         }
         self.report.rows += 1;
+        if let Some(bar) = self.ctx.bar {
+            if self.report.rows.is_multiple_of(PROGRESS_EVERY_ROWS) {
+                bar.set_message(format!("{} · {} rows", self.ctx.display, self.report.rows));
+            }
+        }
         let cells = match row {
             SourceRow::Bad { row, message } => {
                 self.report.rejected += 1;
-                ds.issues.push(self.issue(Severity::Error, row, message));
+                ds.issues
+                    .push(self.issue(Severity::Error, *row, message.as_str()));
                 return;
             }
             SourceRow::Row { cells, .. } => cells,
@@ -785,7 +1042,7 @@ impl<'a> SheetReader<'a> {
         }
         let map = std::rc::Rc::clone(map);
         let cx = RowCx {
-            cells: &cells,
+            cells,
             map: &map,
             reader: self,
             row: row_no,
@@ -901,6 +1158,17 @@ fn is_totals_label(cell: &RawCell) -> bool {
     let RawCell::Text(t) = cell else {
         return false;
     };
+    // The first character fold_text would keep, lowercased, must start a label; most rows'
+    // first cells fail here without the folding and lowercasing of the whole text.
+    let first = t
+        .chars()
+        .filter(|c| !values::is_dropped(*c))
+        .map(values::fold_char)
+        .find(|c| !c.is_whitespace())
+        .and_then(|c| c.to_lowercase().next());
+    if !matches!(first, Some('合' | '总' | '小' | 't')) {
+        return false;
+    }
     let t = values::fold_text(t).to_lowercase();
     ["合计", "总计", "小计", "total"]
         .iter()
@@ -1051,7 +1319,12 @@ impl RowCx<'_> {
 
     fn name(&self, f: Field, names: &mut Interner) -> Option<Sym> {
         let (raw, _) = self.cell(f)?;
-        values::normalize_name(raw).map(|n| names.intern(&n))
+        if let Some(hit) = self.reader.memo.borrow().get(f, raw) {
+            return hit;
+        }
+        let sym = values::normalize_name(raw).map(|n| names.intern(&n));
+        self.reader.memo.borrow_mut().put(f, raw, sym);
+        sym
     }
 
     fn required_name(
@@ -1061,13 +1334,22 @@ impl RowCx<'_> {
         names: &mut Interner,
         problems: &mut Vec<Issue>,
     ) -> Option<Sym> {
+        if let Some((raw, _)) = self.cell(f) {
+            if let Some(Some(sym)) = self.reader.memo.borrow().get(f, raw) {
+                return Some(sym);
+            }
+        }
         let n = self.required(
             f,
             what,
             |c| values::normalize_name(c).ok_or_else(|| "empty".to_string()),
             problems,
         )?;
-        Some(names.intern(&n))
+        let sym = names.intern(&n);
+        if let Some((raw, _)) = self.cell(f) {
+            self.reader.memo.borrow_mut().put(f, raw, Some(sym));
+        }
+        Some(sym)
     }
 
     fn date(&self, f: Field, required: bool, problems: &mut Vec<Issue>) -> Option<NaiveDateTime> {
@@ -1494,6 +1776,74 @@ mod tests {
         }
         assert!(!is_totals_label(&RawCell::Text("张三".into())));
         assert!(!is_totals_label(&RawCell::Number(1.0)));
+        // Leading full-width spaces and full-width letters are folded before the label is
+        // looked for (the quick test of the first character must fold as fold_text does).
+        for t in ["\u{3000}合计", "ＴＯＴＡＬ", "\u{200b}小计：", "  总计"] {
+            assert!(is_totals_label(&RawCell::Text(t.into())), "{t}");
+        }
+        for t in ["合 同", "tot", "Tal", "计合", "总 计"] {
+            assert!(!is_totals_label(&RawCell::Text(t.into())), "{t}");
+        }
+    }
+
+    #[test]
+    fn interner_gives_each_name_one_sym_in_first_seen_order() {
+        let mut names = Interner::default();
+        let a = names.intern("13800001234");
+        let b = names.intern("林晓雯");
+        assert_eq!(names.intern("13800001234"), a);
+        assert!(a < b);
+        assert_eq!(names.get("林晓雯"), Some(b));
+        assert_eq!(names.get("周婷"), None);
+        assert_eq!(names.name(b), "林晓雯");
+        assert_eq!(names.iter_count(), 2);
+        // An Option<Sym> is no larger than a Sym (eight of them in every sales row).
+        assert_eq!(std::mem::size_of::<Option<Sym>>(), 4);
+    }
+
+    #[test]
+    fn pipelined_hands_over_every_row_in_order() {
+        // More rows than a few batches, ending in a partial one.
+        let n = PIPE_BATCH as u32 * 3 + 17;
+        let mut seen = Vec::new();
+        let out = pipelined(
+            |emit| {
+                for r in 1..=n {
+                    emit(SourceRow::Row {
+                        row: r,
+                        cells: vec![(0, RawCell::Text(format!("v{r}")))],
+                    });
+                }
+                "done"
+            },
+            &mut |row| {
+                if let SourceRow::Row { row, cells } = row {
+                    assert_eq!(cells[0].1, RawCell::Text(format!("v{row}")));
+                    seen.push(*row);
+                }
+            },
+        )
+        .unwrap();
+        assert_eq!(out, "done");
+        assert_eq!(seen, (1..=n).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn name_memo_gives_up_on_columns_of_ids() {
+        let mut memo = NameMemo::default();
+        let sym = Interner::default().intern("一店");
+        let store = RawCell::Text("一店".into());
+        memo.put(Field::Store, &store, Some(sym));
+        assert_eq!(memo.get(Field::Store, &store), Some(Some(sym)));
+        assert_eq!(memo.get(Field::Customer, &store), None);
+        // Numbers are never remembered (their text depends on the cell).
+        memo.put(Field::Customer, &RawCell::Number(1.0), Some(sym));
+        assert_eq!(memo.get(Field::Customer, &RawCell::Number(1.0)), None);
+        for i in 0..=MEMO_CAP {
+            memo.put(Field::Customer, &RawCell::Text(format!("{i}")), Some(sym));
+        }
+        assert_eq!(memo.get(Field::Customer, &RawCell::Text("0".into())), None);
+        assert_eq!(memo.get(Field::Store, &store), Some(Some(sym)));
     }
 
     #[test]

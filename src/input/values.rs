@@ -28,7 +28,7 @@ const SECONDS_PER_DAY: i64 = 86_400;
 
 /// Maps a full-width ASCII form (U+FF01..=U+FF5E) to its ASCII character; the block is the
 /// ASCII range 0x21..=0x7E shifted by 0xFEE0.
-fn fold_char(c: char) -> char {
+pub(crate) fn fold_char(c: char) -> char {
     let u = u32::from(c);
     if (0xFF01..=0xFF5E).contains(&u) {
         char::from_u32(u - 0xFEE0).unwrap_or(c)
@@ -40,7 +40,7 @@ fn fold_char(c: char) -> char {
 /// True for characters that are dropped outright: the full-width space (it separates the two
 /// characters of a Chinese name for alignment and never carries meaning), the byte-order mark
 /// and zero-width spaces (invisible, left behind by exports and copy-paste).
-fn is_dropped(c: char) -> bool {
+pub(crate) fn is_dropped(c: char) -> bool {
     matches!(
         c,
         '\u{3000}' | '\u{FEFF}' | '\u{200B}' | '\u{200C}' | '\u{200D}'

@@ -3,12 +3,14 @@
 //! Money is kept in fen (i64) while counting and turned into yuan (f64) only in the figure.
 
 use crate::config::{Config, Scope, SecondaryRule};
-use crate::input::{Dataset, Field, Kind, Sale, Sym};
+use crate::input::{Dataset, Field, FxBuild, Kind, Sale, Sym};
 use crate::metrics::defs;
 use crate::people::Person;
 use crate::period::{Period, PeriodKind};
 use chrono::{Duration, NaiveDate};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::cell::{OnceCell, RefCell};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
 
 /// The status of a figure (SPEC §3.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,13 +68,98 @@ impl Figure {
     }
 }
 
+type SymMap<V> = HashMap<Sym, V, FxBuild>;
+
+/// The rows of each kind, by the person they name: built once per dataset so a figure reads
+/// only its own people's rows instead of every row of the chain (SPEC §7). Row numbers are
+/// indices into the dataset's vectors, ascending.
+#[derive(Default)]
+pub struct Index {
+    sales_by_consultant: SymMap<Vec<u32>>,
+    sales_by_doctor: SymMap<Vec<u32>>,
+    sales_by_nurse: SymMap<Vec<u32>>,
+    visits_by_consultant: SymMap<Vec<u32>>,
+    complaints_by_staff: SymMap<Vec<u32>>,
+    surveys_by_staff: SymMap<Vec<u32>>,
+    ratings_by_staff: SymMap<Vec<u32>>,
+    /// (customer, date, consultant) of every positive sale — the consultant only when the
+    /// sales name one — for deals told from sales (SPEC §3.1).
+    positive_sale_days: OnceCell<HashSet<(Sym, NaiveDate, Option<Sym>)>>,
+}
+
+fn group<T>(rows: &[T], key: impl Fn(&T) -> Option<Sym>) -> SymMap<Vec<u32>> {
+    let mut map: SymMap<Vec<u32>> = SymMap::default();
+    for (i, r) in rows.iter().enumerate() {
+        if let Some(k) = key(r) {
+            map.entry(k).or_default().push(i as u32);
+        }
+    }
+    map
+}
+
+impl Index {
+    pub fn new(ds: &Dataset) -> Index {
+        Index {
+            sales_by_consultant: group(&ds.sales, |s| s.consultant),
+            sales_by_doctor: group(&ds.sales, |s| s.doctor),
+            sales_by_nurse: group(&ds.sales, |s| s.nurse),
+            visits_by_consultant: group(&ds.visits, |v| Some(v.consultant)),
+            complaints_by_staff: group(&ds.complaints, |c| Some(c.staff)),
+            surveys_by_staff: group(&ds.surveys, |s| Some(s.staff)),
+            ratings_by_staff: group(&ds.ratings, |r| Some(r.staff)),
+            positive_sale_days: OnceCell::new(),
+        }
+    }
+
+    fn sales_by(&self, attribute: &str) -> &SymMap<Vec<u32>> {
+        match attribute {
+            "doctor" => &self.sales_by_doctor,
+            "nurse" => &self.sales_by_nurse,
+            _ => &self.sales_by_consultant,
+        }
+    }
+}
+
+/// The rows of `map` naming any of `members`, ascending (so sums and means add up in the
+/// same order as a scan of every row would). A row naming two members is listed once.
+fn rows_of(map: &SymMap<Vec<u32>>, members: &[Sym]) -> Vec<u32> {
+    let mut out: Vec<u32> = Vec::new();
+    for m in members {
+        if let Some(rows) = map.get(m) {
+            out.extend_from_slice(rows);
+        }
+    }
+    if members.len() > 1 {
+        out.sort_unstable();
+        out.dedup();
+    }
+    out
+}
+
 /// What a figure is computed from.
 pub struct Context<'a> {
     pub ds: &'a Dataset,
     pub config: &'a Config,
     pub people: &'a [Person],
     pub period: &'a Period,
+    index: &'a Index,
+    /// Customers with a positive sale in the 365 days before the period (复购率), found once.
+    bought_before: OnceCell<HashSet<Sym>>,
+    /// The 二开 rule in force (`auto` resolved), found once.
+    secondary_rule: OnceCell<SecondaryRule>,
+    /// Figures of department/store/all scope, by what they depend on: every member of a store
+    /// shares its store's figure, computed once (a 客服主管's store KPIs, a bonus gate).
+    group_figures: RefCell<HashMap<GroupKey, Figure>>,
+    /// The last credited-sales aggregate, by (attribute, members): revenue, attainment,
+    /// ticket price, 二开率 and 复购率 of one person (scored one after another) start from it.
+    last_sales_agg: RefCell<Option<(SalesKey, Rc<SalesAgg>)>>,
 }
+
+/// What a sales aggregate depends on: the attribute column and the members.
+type SalesKey = (String, Vec<Sym>);
+
+/// What a group-scope figure depends on: metric, item, attribute, min_sample and the members.
+type GroupKey = (&'static str, Option<String>, String, Option<u32>, Vec<Sym>);
 
 /// The 二开 rule in force: `auto` resolves to `type` when the sales inputs have a type column
 /// holding any configured type value, else `derive` (SPEC §3.1).
@@ -214,7 +301,7 @@ struct Consultation {
 struct SalesAgg {
     revenue: i64,
     rows: usize,
-    by_customer: BTreeMap<Sym, i64>,
+    by_customer: HashMap<Sym, i64, FxBuild>,
 }
 
 impl SalesAgg {
@@ -227,9 +314,45 @@ impl SalesAgg {
     }
 }
 
-impl Context<'_> {
-    /// The names whose rows count for `person` under `scope`.
-    fn members(&self, person: &Person, scope: Scope) -> HashSet<Sym> {
+impl<'a> Context<'a> {
+    pub fn new(
+        ds: &'a Dataset,
+        config: &'a Config,
+        people: &'a [Person],
+        period: &'a Period,
+        index: &'a Index,
+    ) -> Context<'a> {
+        Context {
+            ds,
+            config,
+            people,
+            period,
+            index,
+            bought_before: OnceCell::new(),
+            secondary_rule: OnceCell::new(),
+            group_figures: RefCell::new(HashMap::new()),
+            last_sales_agg: RefCell::new(None),
+        }
+    }
+
+    fn secondary_rule(&self) -> SecondaryRule {
+        *self
+            .secondary_rule
+            .get_or_init(|| secondary_rule_used(self.ds, self.config))
+    }
+
+    /// The names whose rows count for `person` under `scope`, sorted, each once.
+    fn members(&self, person: &Person, scope: Scope) -> Vec<Sym> {
+        let mut out = self.member_set(person, scope);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn member_set(&self, person: &Person, scope: Scope) -> Vec<Sym> {
+        if scope == Scope::Own {
+            return vec![person.sym];
+        }
         let roster: Vec<(Sym, Option<Sym>, Option<Sym>)> = if self.ds.has(Kind::Roster) {
             self.ds
                 .roster
@@ -242,15 +365,15 @@ impl Context<'_> {
                 .map(|p| (p.sym, p.department, p.store))
                 .collect()
         };
-        let mut out: HashSet<Sym> = match scope {
-            Scope::Own => HashSet::new(),
+        let mut out: Vec<Sym> = match scope {
+            Scope::Own => Vec::new(),
             Scope::Department => match person.department {
                 Some(d) => roster
                     .iter()
                     .filter(|r| r.1 == Some(d))
                     .map(|r| r.0)
                     .collect(),
-                None => HashSet::new(),
+                None => Vec::new(),
             },
             Scope::Store => match person.store {
                 Some(s) => roster
@@ -258,42 +381,90 @@ impl Context<'_> {
                     .filter(|r| r.2 == Some(s))
                     .map(|r| r.0)
                     .collect(),
-                None => HashSet::new(),
+                None => Vec::new(),
             },
             Scope::All => roster.iter().map(|r| r.0).collect(),
         };
-        out.insert(person.sym);
+        out.push(person.sym);
         out
     }
 
-    fn credited(&self, s: &Sale, attribute: &str, m: &HashSet<Sym>) -> bool {
-        attr_col(s, attribute).is_some_and(|n| m.contains(&n))
+    /// The sales credited (by `attribute`) to any of `m` and dated in the period.
+    fn credited_sales(&self, attribute: &str, m: &[Sym]) -> impl Iterator<Item = &'a Sale> {
+        let ds = self.ds;
+        let period = self.period;
+        rows_of(self.index.sales_by(attribute), m)
+            .into_iter()
+            .map(move |i| &ds.sales[i as usize])
+            .filter(move |s| period.contains(s.date))
     }
 
-    fn sales_agg(&self, attribute: &str, m: &HashSet<Sym>) -> SalesAgg {
+    fn sales_agg(&self, attribute: &str, m: &[Sym]) -> Rc<SalesAgg> {
+        if let Some((key, agg)) = self.last_sales_agg.borrow().as_ref() {
+            if key.0 == attribute && key.1 == m {
+                return Rc::clone(agg);
+            }
+        }
+        let agg = Rc::new(self.sales_agg_uncached(attribute, m));
+        *self.last_sales_agg.borrow_mut() =
+            Some(((attribute.to_string(), m.to_vec()), Rc::clone(&agg)));
+        agg
+    }
+
+    fn sales_agg_uncached(&self, attribute: &str, m: &[Sym]) -> SalesAgg {
         let mut agg = SalesAgg {
             revenue: 0,
             rows: 0,
-            by_customer: BTreeMap::new(),
+            by_customer: HashMap::default(),
         };
-        for s in &self.ds.sales {
-            if self.period.contains(s.date) && self.credited(s, attribute, m) {
-                agg.revenue += s.amount;
-                agg.rows += 1;
-                *agg.by_customer.entry(s.customer).or_default() += s.amount;
-            }
+        for s in self.credited_sales(attribute, m) {
+            agg.revenue += s.amount;
+            agg.rows += 1;
+            *agg.by_customer.entry(s.customer).or_default() += s.amount;
         }
         agg
     }
 
-    fn consultations(&self, m: &HashSet<Sym>) -> Vec<Consultation> {
+    /// The visits naming any of `m` as consultant, dated in the period.
+    fn member_visits(&self, m: &[Sym]) -> impl Iterator<Item = &'a crate::input::Visit> {
+        let ds = self.ds;
+        let period = self.period;
+        rows_of(&self.index.visits_by_consultant, m)
+            .into_iter()
+            .map(move |i| &ds.visits[i as usize])
+            .filter(move |v| period.contains(v.date))
+    }
+
+    /// The complaints naming any of `m`, dated in the period.
+    fn member_complaints(&self, m: &[Sym]) -> impl Iterator<Item = &'a crate::input::Complaint> {
+        let ds = self.ds;
+        let period = self.period;
+        rows_of(&self.index.complaints_by_staff, m)
+            .into_iter()
+            .map(move |i| &ds.complaints[i as usize])
+            .filter(move |c| period.contains(c.when.date()))
+    }
+
+    fn positive_sale_days(&self) -> &HashSet<(Sym, NaiveDate, Option<Sym>)> {
+        self.index.positive_sale_days.get_or_init(|| {
+            let by_consultant = self.ds.has_field(Kind::Sales, Field::Consultant);
+            self.ds
+                .sales
+                .iter()
+                .filter(|s| s.amount > 0)
+                .map(|s| {
+                    let who = if by_consultant { s.consultant } else { None };
+                    (s.customer, s.date, who)
+                })
+                .collect()
+        })
+    }
+
+    fn consultations(&self, m: &[Sym]) -> Vec<Consultation> {
         let has_deal = self.ds.has_field(Kind::Visits, Field::Deal);
         let sales_name_consultant = self.ds.has_field(Kind::Sales, Field::Consultant);
         let mut map: BTreeMap<(Sym, NaiveDate, Sym), (bool, bool)> = BTreeMap::new();
-        for v in &self.ds.visits {
-            if !self.period.contains(v.date) || !m.contains(&v.consultant) {
-                continue;
-            }
+        for v in self.member_visits(m) {
             let e = map
                 .entry((v.customer, v.date, v.consultant))
                 .or_insert((false, false));
@@ -305,12 +476,10 @@ impl Context<'_> {
                 let deal = if has_deal {
                     deal_said
                 } else {
-                    self.ds.sales.iter().any(|s| {
-                        s.amount > 0
-                            && s.date == date
-                            && s.customer == customer
-                            && (!sales_name_consultant || s.consultant == Some(consultant))
-                    })
+                    // A positive sale to the customer that day, by this consultant when the
+                    // sales name consultants.
+                    let who = sales_name_consultant.then_some(consultant);
+                    self.positive_sale_days().contains(&(customer, date, who))
                 };
                 Consultation {
                     customer,
@@ -321,63 +490,74 @@ impl Context<'_> {
             .collect()
     }
 
-    /// Whether a positive sale credited (by `attribute`) is a 二开 sale under `rule`.
-    fn is_secondary(&self, s: &Sale, attribute: &str, rule: SecondaryRule) -> bool {
-        if s.amount <= 0 {
-            return false;
-        }
+    /// The customers with a 二开 sale among `sales` (credited by `attribute` to members, in
+    /// the period) under `rule`: `type` by the sale's type; `derive` when the same customer
+    /// had a positive sale credited to the same person 1 to window_days days earlier, at any
+    /// date (data before the period counts).
+    fn secondary_customers<'s>(
+        &self,
+        sales: impl Iterator<Item = &'s Sale>,
+        attribute: &str,
+        m: &[Sym],
+        rule: SecondaryRule,
+    ) -> BTreeSet<Sym> {
+        let positive = sales.filter(|s| s.amount > 0);
         match rule {
-            SecondaryRule::Type | SecondaryRule::Auto => is_type_secondary(self.ds, self.config, s),
+            SecondaryRule::Type | SecondaryRule::Auto => positive
+                .filter(|s| is_type_secondary(self.ds, self.config, s))
+                .map(|s| s.customer)
+                .collect(),
             SecondaryRule::Derive => {
-                let Some(p) = attr_col(s, attribute) else {
-                    return false;
-                };
+                // Every positive sale credited to a member, at any date, by (customer, person).
+                let mut earlier: HashMap<(Sym, Sym), Vec<NaiveDate>> = HashMap::new();
+                for i in rows_of(self.index.sales_by(attribute), m) {
+                    let t = &self.ds.sales[i as usize];
+                    if let (true, Some(p)) = (t.amount > 0, attr_col(t, attribute)) {
+                        earlier.entry((t.customer, p)).or_default().push(t.date);
+                    }
+                }
+                for dates in earlier.values_mut() {
+                    dates.sort_unstable();
+                }
                 let window = self.config.secondary.window_days as i64;
-                self.ds.sales.iter().any(|t| {
-                    let d = (s.date - t.date).num_days();
-                    t.amount > 0
-                        && t.customer == s.customer
-                        && attr_col(t, attribute) == Some(p)
-                        && (1..=window).contains(&d)
-                })
+                positive
+                    .filter(|s| {
+                        let Some(p) = attr_col(s, attribute) else {
+                            return false;
+                        };
+                        let Some(dates) = earlier.get(&(s.customer, p)) else {
+                            return false;
+                        };
+                        // The first earlier sale on or after s.date − window: is it before s.date?
+                        let from = s.date - Duration::days(window);
+                        let at = dates.partition_point(|d| *d < from);
+                        dates.get(at).is_some_and(|d| *d < s.date)
+                    })
+                    .map(|s| s.customer)
+                    .collect()
             }
         }
     }
 
     /// Distinct customers of the consultations plus of every sales row naming a member as
     /// consultant, doctor or nurse, in the period; None when neither input was given.
-    fn customers_served(&self, m: &HashSet<Sym>) -> Option<BTreeSet<Sym>> {
+    fn customers_served(&self, m: &[Sym]) -> Option<HashSet<Sym, FxBuild>> {
         if !self.ds.has(Kind::Sales) && !self.ds.has(Kind::Visits) {
             return None;
         }
-        let mut out: BTreeSet<Sym> = self.consultations_customers(m);
-        for s in &self.ds.sales {
-            if self.period.contains(s.date)
-                && [s.consultant, s.doctor, s.nurse]
-                    .iter()
-                    .any(|n| n.is_some_and(|n| m.contains(&n)))
-            {
-                out.insert(s.customer);
-            }
+        let mut out: HashSet<Sym, FxBuild> = self.member_visits(m).map(|v| v.customer).collect();
+        for attribute in ["consultant", "doctor", "nurse"] {
+            out.extend(self.credited_sales(attribute, m).map(|s| s.customer));
         }
         Some(out)
     }
 
-    fn consultations_customers(&self, m: &HashSet<Sym>) -> BTreeSet<Sym> {
-        self.ds
-            .visits
-            .iter()
-            .filter(|v| self.period.contains(v.date) && m.contains(&v.consultant))
-            .map(|v| v.customer)
-            .collect()
-    }
-
     /// Distinct order ids of credited positive sales in the period (rows without one count one each).
-    fn treatments(&self, attribute: &str, m: &HashSet<Sym>) -> usize {
+    fn treatments(&self, attribute: &str, m: &[Sym]) -> usize {
         let mut orders: HashSet<Sym> = HashSet::new();
         let mut loose = 0;
-        for s in &self.ds.sales {
-            if s.amount > 0 && self.period.contains(s.date) && self.credited(s, attribute, m) {
+        for s in self.credited_sales(attribute, m) {
+            if s.amount > 0 {
                 match s.order_id {
                     Some(o) => {
                         orders.insert(o);
@@ -390,7 +570,7 @@ impl Context<'_> {
     }
 
     /// The revenue target in fen as an exact fraction (SPEC §3.2), None when there is none.
-    fn target(&self, person: &Person, scope: Scope, m: &HashSet<Sym>) -> Option<(i128, i128)> {
+    fn target(&self, person: &Person, scope: Scope, m: &[Sym]) -> Option<(i128, i128)> {
         let months = self.period.year_months();
         let (mn, md) = months_frac(self.period);
         let days = self.period.days() as i128;
@@ -402,13 +582,13 @@ impl Context<'_> {
             self.ds
                 .roster
                 .iter()
-                .filter(|r| m.contains(&r.staff) && seen.insert(r.staff))
+                .filter(|r| m.binary_search(&r.staff).is_ok() && seen.insert(r.staff))
                 .map(|r| (r.staff, r.target, r.hired, r.left))
                 .collect()
         } else {
             self.people
                 .iter()
-                .filter(|p| m.contains(&p.sym))
+                .filter(|p| m.binary_search(&p.sym).is_ok())
                 .map(|p| (p.sym, p.roster_target, p.hired, p.left))
                 .collect()
         };
@@ -463,6 +643,36 @@ impl Context<'_> {
         };
         let min = min_sample.or(def.min_sample);
         let m = self.members(person, scope);
+        if scope == Scope::Own {
+            return self.compute(person, def, item, scope, attribute, min, &m);
+        }
+        let key: GroupKey = (
+            def.key,
+            item.map(str::to_string),
+            attribute.to_string(),
+            min,
+            m,
+        );
+        if let Some(f) = self.group_figures.borrow().get(&key) {
+            return f.clone();
+        }
+        let f = self.compute(person, def, item, scope, attribute, min, &key.4);
+        self.group_figures.borrow_mut().insert(key, f.clone());
+        f
+    }
+
+    /// The figure, computed from the rows of `m` (the members `scope` gives `person`).
+    #[allow(clippy::too_many_arguments)]
+    fn compute(
+        &self,
+        person: &Person,
+        def: &defs::MetricDef,
+        item: Option<&str>,
+        scope: Scope,
+        attribute: &str,
+        min: Option<u32>,
+        m: &[Sym],
+    ) -> Figure {
         let ds = self.ds;
         let has_sales = ds.has(Kind::Sales);
         match def.key {
@@ -470,7 +680,7 @@ impl Context<'_> {
                 if !has_sales {
                     return Figure::no_input("sales");
                 }
-                let agg = self.sales_agg(attribute, &m);
+                let agg = self.sales_agg(attribute, m);
                 Figure {
                     value: Some(yuan(agg.revenue)),
                     numerator: None,
@@ -485,8 +695,8 @@ impl Context<'_> {
                 }
             }
             "revenue_attainment" => {
-                let target = self.target(person, scope, &m);
-                let agg = has_sales.then(|| self.sales_agg(attribute, &m));
+                let target = self.target(person, scope, m);
+                let agg = has_sales.then(|| self.sales_agg(attribute, m));
                 let Some((tn, td)) = target else {
                     return Figure {
                         value: None,
@@ -534,7 +744,7 @@ impl Context<'_> {
                 if !ds.has(Kind::Visits) {
                     return Figure::no_input("visits");
                 }
-                let cs = self.consultations(&m);
+                let cs = self.consultations(m);
                 let deals = cs.iter().filter(|c| c.deal).count();
                 let rows = vec![format!("consultations {}, deals {deals}", cs.len())];
                 rate(deals, cs.len(), min, rows)
@@ -543,7 +753,7 @@ impl Context<'_> {
                 if !ds.has(Kind::Visits) {
                     return Figure::no_input("visits");
                 }
-                let cs = self.consultations(&m);
+                let cs = self.consultations(m);
                 let n: BTreeSet<Sym> = cs
                     .iter()
                     .filter(|c| c.first && c.deal)
@@ -555,7 +765,7 @@ impl Context<'_> {
                 if !ds.has(Kind::Visits) {
                     return Figure::no_input("visits");
                 }
-                let cs = self.consultations(&m);
+                let cs = self.consultations(m);
                 let n = cs.iter().filter(|c| c.first).count();
                 count(
                     n,
@@ -566,7 +776,7 @@ impl Context<'_> {
                 if !has_sales {
                     return Figure::no_input("sales");
                 }
-                let agg = self.sales_agg(attribute, &m);
+                let agg = self.sales_agg(attribute, m);
                 let paying = agg.paying().len();
                 let rows = vec![format!(
                     "revenue {}, paying customers {paying}",
@@ -587,20 +797,16 @@ impl Context<'_> {
                 if !has_sales {
                     return Figure::no_input("sales");
                 }
-                let rule = secondary_rule_used(ds, self.config);
-                let agg = self.sales_agg(attribute, &m);
+                let rule = self.secondary_rule();
+                let agg = self.sales_agg(attribute, m);
                 let paying = agg.paying();
-                let second: BTreeSet<Sym> = ds
-                    .sales
-                    .iter()
-                    .filter(|s| {
-                        self.period.contains(s.date)
-                            && self.credited(s, attribute, &m)
-                            && paying.contains(&s.customer)
-                            && self.is_secondary(s, attribute, rule)
-                    })
-                    .map(|s| s.customer)
-                    .collect();
+                let second: BTreeSet<Sym> = self.secondary_customers(
+                    self.credited_sales(attribute, m)
+                        .filter(|s| paying.contains(&s.customer)),
+                    attribute,
+                    m,
+                    rule,
+                );
                 let rule_key = match rule {
                     SecondaryRule::Type | SecondaryRule::Auto => "type",
                     SecondaryRule::Derive => "derive",
@@ -616,15 +822,16 @@ impl Context<'_> {
                 if !has_sales {
                     return Figure::no_input("sales");
                 }
-                let agg = self.sales_agg(attribute, &m);
+                let agg = self.sales_agg(attribute, m);
                 let paying = agg.paying();
-                let from = self.period.start - Duration::days(365);
-                let before: HashSet<Sym> = ds
-                    .sales
-                    .iter()
-                    .filter(|s| s.amount > 0 && s.date >= from && s.date < self.period.start)
-                    .map(|s| s.customer)
-                    .collect();
+                let before = self.bought_before.get_or_init(|| {
+                    let from = self.period.start - Duration::days(365);
+                    ds.sales
+                        .iter()
+                        .filter(|s| s.amount > 0 && s.date >= from && s.date < self.period.start)
+                        .map(|s| s.customer)
+                        .collect()
+                });
                 let n = paying.iter().filter(|c| before.contains(c)).count();
                 let rows = vec![format!(
                     "paying customers {}, bought in the 365 days before {n}",
@@ -633,15 +840,10 @@ impl Context<'_> {
                 rate(n, paying.len(), min, rows)
             }
             "complaint_rate" => {
-                let served = self.customers_served(&m);
-                let complaints = ds.has(Kind::Complaints).then(|| {
-                    ds.complaints
-                        .iter()
-                        .filter(|c| {
-                            c.valid && self.period.contains(c.when.date()) && m.contains(&c.staff)
-                        })
-                        .count()
-                });
+                let served = self.customers_served(m);
+                let complaints = ds
+                    .has(Kind::Complaints)
+                    .then(|| self.member_complaints(m).filter(|c| c.valid).count());
                 match (complaints, served) {
                     (Some(n), Some(served)) => rate(
                         n,
@@ -668,10 +870,10 @@ impl Context<'_> {
                     return Figure::no_input("surveys");
                 }
                 let scale = self.config.surveys.scale;
-                let vals: Vec<f64> = ds
-                    .surveys
-                    .iter()
-                    .filter(|s| self.period.contains(s.date) && m.contains(&s.staff))
+                let vals: Vec<f64> = rows_of(&self.index.surveys_by_staff, m)
+                    .into_iter()
+                    .map(|i| &ds.surveys[i as usize])
+                    .filter(|s| self.period.contains(s.date))
                     .map(|s| s.score * 100.0 / scale)
                     .collect();
                 mean(
@@ -685,20 +887,17 @@ impl Context<'_> {
                     return Figure::no_input(if has_sales { "complaints" } else { "sales" });
                 }
                 let cats = &self.config.complications.categories;
-                let n = ds
-                    .complaints
-                    .iter()
+                let n = self
+                    .member_complaints(m)
                     .filter(|c| {
                         c.valid
-                            && self.period.contains(c.when.date())
-                            && m.contains(&c.staff)
                             && c.category.is_some_and(|k| {
                                 let k = ds.name(k).trim();
                                 cats.iter().any(|x| x.trim() == k)
                             })
                     })
                     .count();
-                let t = self.treatments(attribute, &m);
+                let t = self.treatments(attribute, m);
                 rate(
                     n,
                     t,
@@ -710,7 +909,7 @@ impl Context<'_> {
                 if !has_sales {
                     return Figure::no_input("sales");
                 }
-                let t = self.treatments(attribute, &m);
+                let t = self.treatments(attribute, m);
                 count(t, vec![format!("distinct orders of positive sales {t}")])
             }
             "complaint_hours" => {
@@ -719,10 +918,7 @@ impl Context<'_> {
                 }
                 let mut minutes: i64 = 0;
                 let mut n: usize = 0;
-                for c in &ds.complaints {
-                    if !self.period.contains(c.when.date()) || !m.contains(&c.staff) {
-                        continue;
-                    }
+                for c in self.member_complaints(m) {
                     if let Some(r) = c.resolved_at {
                         minutes += (r - c.when).num_minutes();
                         n += 1;
@@ -750,7 +946,9 @@ impl Context<'_> {
                 let in_scope: Vec<_> = ds
                     .roster
                     .iter()
-                    .filter(|r| m.contains(&r.staff) && seen.insert((r.staff, r.staff_id)))
+                    .filter(|r| {
+                        m.binary_search(&r.staff).is_ok() && seen.insert((r.staff, r.staff_id))
+                    })
                     .collect();
                 let left = in_scope
                     .iter()
@@ -776,12 +974,11 @@ impl Context<'_> {
                     return Figure::no_input("ratings");
                 }
                 let months = self.period.year_months();
-                let vals: Vec<f64> = ds
-                    .ratings
-                    .iter()
+                let vals: Vec<f64> = rows_of(&self.index.ratings_by_staff, m)
+                    .into_iter()
+                    .map(|i| &ds.ratings[i as usize])
                     .filter(|r| {
-                        m.contains(&r.staff)
-                            && months.contains(&r.month)
+                        months.contains(&r.month)
                             && item.is_none_or(|i| ds.name(r.item).trim() == i.trim())
                     })
                     .map(|r| r.score)
@@ -817,6 +1014,7 @@ mod tests {
 
     struct Fx {
         ds: Dataset,
+        index: Index,
         config: Config,
         people: Vec<Person>,
         period: Period,
@@ -833,10 +1031,12 @@ mod tests {
             period: Some(&period),
             encoding: None,
             outputs: vec![],
+            progress: false,
         })
         .unwrap();
         let (people, _) = people::resolve(&ds, &loaded.config, Some(&period));
         Fx {
+            index: Index::new(&ds),
             ds,
             config: loaded.config,
             people,
@@ -846,12 +1046,13 @@ mod tests {
 
     impl Fx {
         fn cx(&self) -> Context<'_> {
-            Context {
-                ds: &self.ds,
-                config: &self.config,
-                people: &self.people,
-                period: &self.period,
-            }
+            Context::new(
+                &self.ds,
+                &self.config,
+                &self.people,
+                &self.period,
+                &self.index,
+            )
         }
         fn person(&self, name: &str) -> &Person {
             self.people.iter().find(|p| p.name == name).unwrap()

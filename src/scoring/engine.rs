@@ -4,7 +4,7 @@
 use crate::config::{Config, Direction, Kpi, Method, Missing, Role, Scope};
 use crate::input::Dataset;
 use crate::issues::{Issue, Severity};
-use crate::metrics::compute::{Context, Figure, Status};
+use crate::metrics::compute::{Context, Figure, Index, Status};
 use crate::metrics::defs::{self, Better, MetricDef};
 use crate::people::Person;
 use crate::period::Period;
@@ -276,19 +276,13 @@ pub fn score_all(
     opts: &Options,
 ) -> (Vec<PersonResult>, Vec<Issue>) {
     let mut issues = Vec::new();
-    let ctx = Context {
-        ds,
-        config: cfg,
-        people,
-        period,
-    };
+    // One index of the rows by person serves this period and the previous one.
+    let index = Index::new(ds);
+    let ctx = Context::new(ds, cfg, people, period, &index);
     let prev_period = period.previous().ok().filter(|p| covers(ds, p));
-    let prev_ctx = prev_period.as_ref().map(|p| Context {
-        ds,
-        config: cfg,
-        people,
-        period: p,
-    });
+    let prev_ctx = prev_period
+        .as_ref()
+        .map(|p| Context::new(ds, cfg, people, p, &index));
     let months = period.months();
     let mut used_adjustments = vec![false; ds.adjustments.len()];
     let mut results = Vec::new();
