@@ -22,6 +22,16 @@ pub struct Period {
 }
 
 impl Period {
+    /// The command-line flags that name this period: `--month 2026-10`, `--year 2026`, ….
+    pub fn flags(&self) -> String {
+        match self.kind {
+            PeriodKind::Month => format!("--month {}", self.label),
+            PeriodKind::Quarter => format!("--quarter {}", self.label),
+            PeriodKind::Year => format!("--year {}", self.label),
+            PeriodKind::Range => format!("--from {} --to {}", self.start, self.end),
+        }
+    }
+
     pub fn month(year: i32, month: u32) -> Result<Period> {
         let start = NaiveDate::from_ymd_opt(year, month, 1)
             .ok_or_else(|| anyhow::anyhow!("{year}-{month:02} is not a month"))?;
@@ -196,6 +206,21 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn flags_name_the_period_again() {
+        assert_eq!(
+            Period::parse_month("2026-10").unwrap().flags(),
+            "--month 2026-10"
+        );
+        assert_eq!(
+            Period::parse_quarter("2026Q3").unwrap().flags(),
+            "--quarter 2026Q3"
+        );
+        assert_eq!(Period::parse_year("2026").unwrap().flags(), "--year 2026");
+        let r = Period::range(d(2026, 10, 1), d(2026, 10, 15)).unwrap();
+        assert_eq!(r.flags(), "--from 2026-10-01 --to 2026-10-15");
     }
 
     #[test]

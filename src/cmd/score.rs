@@ -135,11 +135,11 @@ pub fn run(args: &ScoreArgs) -> Result<u8> {
             .filter(|i| i.severity == Severity::Warning)
             .count();
         eprintln!(
-            "{} {errors} {}, {warnings} {} — clinic-kpi check --month {} --all {}",
+            "{} {errors} {}, {warnings} {} — clinic-kpi check {} --all {}",
             run.plan.lang.pick("数据问题：", "data issues:"),
             Severity::Error.label(run.plan.lang),
             Severity::Warning.label(run.plan.lang),
-            run.period.label,
+            run.period.flags(),
             run.plan.lang.pick("查看全部", "lists them all"),
         );
     }
