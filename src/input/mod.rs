@@ -628,6 +628,18 @@ fn read_workbook(
             );
             continue;
         };
+        // A sheet named in the workbook whose data is not in the file: that sheet is an error
+        // issue, the workbook's other sheets are still read.
+        if guarded(ctx.display, || Ok(book.sheet_is_missing(&sheet_name)))? {
+            ds.issues.push(
+                Issue::new(
+                    Severity::Error,
+                    "sheet not read: the workbook lists it, but its data is missing from the file (damaged or incompletely written); export the workbook again",
+                )
+                .at(ctx.display, Some(&sheet_name)),
+            );
+            continue;
+        }
         let mut sheet = SheetReader::new(
             kind,
             ctx,

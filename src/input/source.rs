@@ -196,6 +196,49 @@ fn attr_number(head: &[u8], name: &[u8]) -> Option<u64> {
         .or(Some(u64::MAX))
 }
 
+/// What to do about a workbook saved with a password (Excel encrypts the whole file).
+pub const PASSWORD_PROTECTED: &str = "it is password-protected: remove the password in Excel (File → Info → Protect Workbook → Encrypt with Password, clear it; 文件 → 信息 → 保护工作簿 → 用密码进行加密) and export again";
+
+/// Whether an OLE compound file is an encrypted OOXML workbook: Excel saves a workbook with a
+/// password as an OLE file holding `EncryptionInfo` and `EncryptedPackage` streams, whatever
+/// its extension. Their names sit in 128-byte directory entries (UTF-16LE name, then its
+/// length in bytes with the terminating NUL at offset 64), which always start at a multiple of
+/// 128 in the file; only such entries are matched, never stray bytes in cell data.
+pub fn ole_is_encrypted(path: &Path) -> std::io::Result<bool> {
+    fn entry_name(name: &str) -> ([u8; 66], usize) {
+        let mut e = [0u8; 66];
+        let mut n = 0;
+        for u in name.encode_utf16() {
+            e[n..n + 2].copy_from_slice(&u.to_le_bytes());
+            n += 2;
+        }
+        let len = (n + 2) as u16;
+        e[64..66].copy_from_slice(&len.to_le_bytes());
+        (e, n)
+    }
+    let names = [entry_name("EncryptedPackage"), entry_name("EncryptionInfo")];
+    let matches = |entry: &[u8]| {
+        names.iter().any(|(e, n)| {
+            entry.len() >= 66 && entry[..*n] == e[..*n] && entry[64..66] == e[64..66]
+        })
+    };
+    let mut f = BufReader::with_capacity(64 * 1024, File::open(path)?);
+    let mut entry = [0u8; 128];
+    loop {
+        let mut got = 0;
+        while got < entry.len() {
+            let n = f.read(&mut entry[got..])?;
+            if n == 0 {
+                return Ok(false);
+            }
+            got += n;
+        }
+        if matches(&entry) {
+            return Ok(true);
+        }
+    }
+}
+
 /// An open workbook of any calamine format.
 pub enum Book {
     Xlsx(Xlsx<BufReader<File>>),
@@ -209,16 +252,48 @@ impl Book {
         if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
             precheck_zip(path)?;
         }
+        if format == Format::Xls && ole_is_encrypted(path).map_err(|e| e.to_string())? {
+            return Err(PASSWORD_PROTECTED.to_string());
+        }
         let file = File::open(path).map_err(|e| e.to_string())?;
         let rd = BufReader::new(file);
         let book = match format {
-            Format::Xlsx => Book::Xlsx(Xlsx::new(rd).map_err(|e| e.to_string())?),
-            Format::Xlsb => Book::Xlsb(Xlsb::new(rd).map_err(|e| e.to_string())?),
-            Format::Ods => Book::Ods(Ods::new(rd).map_err(|e| e.to_string())?),
-            Format::Xls => Book::Xls(Xls::new(rd).map_err(|e| e.to_string())?),
+            Format::Xlsx => Book::Xlsx(Xlsx::new(rd).map_err(|e| match e {
+                calamine::XlsxError::Password => PASSWORD_PROTECTED.to_string(),
+                e => e.to_string(),
+            })?),
+            Format::Xlsb => Book::Xlsb(Xlsb::new(rd).map_err(|e| match e {
+                calamine::XlsbError::Password => PASSWORD_PROTECTED.to_string(),
+                e => e.to_string(),
+            })?),
+            Format::Ods => Book::Ods(Ods::new(rd).map_err(|e| match e {
+                calamine::OdsError::Password => PASSWORD_PROTECTED.to_string(),
+                e => e.to_string(),
+            })?),
+            Format::Xls => Book::Xls(Xls::new(rd).map_err(|e| match e {
+                calamine::XlsError::Password => PASSWORD_PROTECTED.to_string(),
+                e => e.to_string(),
+            })?),
             _ => return Err(format!("{} is not a workbook format", format.name())),
         };
         Ok(book)
+    }
+
+    /// Whether the workbook lists `sheet` but the file lacks its data (an xlsx whose
+    /// `workbook.xml` names a worksheet part that is not in the zip). Other formats keep a
+    /// sheet's cells inside the workbook stream, so their sheets are never missing.
+    pub fn sheet_is_missing(&mut self, sheet: &str) -> bool {
+        match self {
+            Book::Xlsx(b) => matches!(
+                b.worksheet_cells_reader(sheet),
+                Err(calamine::XlsxError::WorksheetNotFound(_))
+            ),
+            Book::Xlsb(b) => matches!(
+                b.worksheet_cells_reader(sheet),
+                Err(calamine::XlsbError::WorksheetNotFound(_))
+            ),
+            Book::Ods(_) | Book::Xls(_) => false,
+        }
     }
 
     pub fn sheet_names(&self) -> Vec<String> {
@@ -246,30 +321,43 @@ impl Book {
         sheet: &str,
         on_row: &mut dyn FnMut(SourceRow),
     ) -> Result<(), String> {
+        self.for_each_row_capped(sheet, MAX_SHEET_CELLS, on_row)
+    }
+
+    /// [`Book::for_each_row`] with the cell cap as a parameter (tests lower it).
+    pub fn for_each_row_capped(
+        &mut self,
+        sheet: &str,
+        max_cells: u64,
+        on_row: &mut dyn FnMut(SourceRow),
+    ) -> Result<(), String> {
         let date1904 = self.date1904();
-        let mut grouper = RowGrouper::default();
+        let mut grouper = RowGrouper::new(max_cells);
+        let malformed = |e: &dyn std::fmt::Display| {
+            format!("its sheet data is malformed ({e}); the file was not saved by Excel or is damaged: export it again")
+        };
         match self {
             Book::Xlsx(b) => {
-                let mut rd = b.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
-                while let Some(cell) = rd.next_cell().map_err(|e| e.to_string())? {
+                let mut rd = b.worksheet_cells_reader(sheet).map_err(|e| malformed(&e))?;
+                while let Some(cell) = rd.next_cell().map_err(|e| malformed(&e))? {
                     let (r, c) = cell.get_position();
-                    grouper.push(r, c, from_data_ref(cell.get_value(), date1904), on_row);
+                    grouper.push(r, c, from_data_ref(cell.get_value(), date1904), on_row)?;
                 }
             }
             Book::Xlsb(b) => {
-                let mut rd = b.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
-                while let Some(cell) = rd.next_cell().map_err(|e| e.to_string())? {
+                let mut rd = b.worksheet_cells_reader(sheet).map_err(|e| malformed(&e))?;
+                while let Some(cell) = rd.next_cell().map_err(|e| malformed(&e))? {
                     let (r, c) = cell.get_position();
-                    grouper.push(r, c, from_data_ref(cell.get_value(), date1904), on_row);
+                    grouper.push(r, c, from_data_ref(cell.get_value(), date1904), on_row)?;
                 }
             }
             Book::Ods(b) => {
-                let range = b.worksheet_range(sheet).map_err(|e| e.to_string())?;
-                push_range(&range, date1904, &mut grouper, on_row);
+                let range = b.worksheet_range(sheet).map_err(|e| malformed(&e))?;
+                push_range(&range, date1904, &mut grouper, on_row)?;
             }
             Book::Xls(b) => {
-                let range = b.worksheet_range(sheet).map_err(|e| e.to_string())?;
-                push_range(&range, date1904, &mut grouper, on_row);
+                let range = b.worksheet_range(sheet).map_err(|e| malformed(&e))?;
+                push_range(&range, date1904, &mut grouper, on_row)?;
             }
         }
         grouper.finish(on_row);
@@ -282,46 +370,118 @@ fn push_range(
     date1904: bool,
     grouper: &mut RowGrouper,
     on_row: &mut dyn FnMut(SourceRow),
-) {
+) -> Result<(), String> {
     let (r0, c0) = range.start().unwrap_or((0, 0));
     for (r, c, v) in range.used_cells() {
         let cell = from_data(v, date1904);
         let row = r0.saturating_add(r as u32);
         let col = c0.saturating_add(c as u32);
-        grouper.push(row, col, cell, on_row);
+        grouper.push(row, col, cell, on_row)?;
     }
+    Ok(())
+}
+
+/// Excel's grid: 1,048,576 rows by 16,384 columns (A1:XFD1048576).
+const EXCEL_ROWS: u32 = 1_048_576;
+const EXCEL_COLUMNS: u32 = 16_384;
+
+/// A sheet with more cells than this is refused while it is streamed: 64 full columns of a
+/// sheet at Excel's row limit, far more than any clinic export (a year of a large chain's
+/// sales is about a million rows of 20 columns). Counted over every cell the file lists,
+/// blank or not, so a sheet padded with millions of empty styled cells is caught too.
+pub const MAX_SHEET_CELLS: u64 = 64 * EXCEL_ROWS as u64;
+
+/// The A1-style name of a 0-based column (0 → A, 26 → AA).
+pub fn column_letters(col: u32) -> String {
+    let mut n = u64::from(col) + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        out.push(b'A' + rem);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Collects cells (arriving in row order) into rows. A cell arriving for an earlier row than
 /// the current one (a hand-edited file can list them out of order) starts a new row entry
 /// with that number rather than being lost.
-#[derive(Default)]
+///
+/// It also refuses what Excel never writes: a cell beyond XFD1048576, and more than
+/// `max_cells` cells in one sheet. A cell listed twice in a row with two different values
+/// makes that row bad (which value is meant cannot be told); listed twice with the same
+/// value it is read once.
 struct RowGrouper {
     current: Option<u32>,
     cells: Vec<(u32, RawCell)>,
+    seen: u64,
+    max_cells: u64,
 }
 
 impl RowGrouper {
-    fn push(&mut self, row: u32, col: u32, cell: RawCell, on_row: &mut dyn FnMut(SourceRow)) {
+    fn new(max_cells: u64) -> Self {
+        RowGrouper {
+            current: None,
+            cells: Vec::new(),
+            seen: 0,
+            max_cells,
+        }
+    }
+
+    fn push(
+        &mut self,
+        row: u32,
+        col: u32,
+        cell: RawCell,
+        on_row: &mut dyn FnMut(SourceRow),
+    ) -> Result<(), String> {
+        self.seen += 1;
+        if self.seen > self.max_cells {
+            return Err(format!(
+                "a sheet has more than {} cells, more than any export holds; export a shorter period (e.g. one month per file)",
+                self.max_cells
+            ));
+        }
+        if row >= EXCEL_ROWS || col >= EXCEL_COLUMNS {
+            return Err(format!(
+                "a cell lies beyond Excel's last cell XFD1048576 (row {}, column {}); the file was not saved by Excel or is damaged: export it again",
+                u64::from(row) + 1,
+                u64::from(col) + 1
+            ));
+        }
         if cell.is_blank() {
-            return;
+            return Ok(());
         }
         if self.current != Some(row) {
             self.finish(on_row);
             self.current = Some(row);
         }
         self.cells.push((col, cell));
+        Ok(())
     }
 
     fn finish(&mut self, on_row: &mut dyn FnMut(SourceRow)) {
         if let Some(r) = self.current.take() {
             let mut cells = std::mem::take(&mut self.cells);
+            // Stable: cells listed twice keep their order in the file.
             cells.sort_by_key(|(c, _)| *c);
+            cells.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1);
             // 0-based row index → the row number a spreadsheet shows.
-            on_row(SourceRow::Row {
-                row: r.saturating_add(1),
-                cells,
-            });
+            let row = r.saturating_add(1);
+            if let Some(w) = cells.windows(2).find(|w| w[0].0 == w[1].0) {
+                on_row(SourceRow::Bad {
+                    row,
+                    message: format!(
+                        "the cell {}{row} is written twice in the file, as '{}' and as '{}'; which one is meant cannot be told, so the row is not used",
+                        column_letters(w[0].0),
+                        w[0].1.display(),
+                        w[1].1.display()
+                    ),
+                });
+                return;
+            }
+            on_row(SourceRow::Row { row, cells });
         }
     }
 }
