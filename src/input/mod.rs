@@ -648,12 +648,9 @@ fn read_workbook(
             ds.inputs.len() as u32,
         );
         sheet.report.format = format.name();
-        let res = guarded(ctx.display, || {
+        guarded(&format!("{}, sheet {sheet_name}", ctx.display), || {
             book.for_each_row(&sheet_name, &mut |row| sheet.on_row(row, ds, dedup))
-        });
-        if let Err(e) = res {
-            bail!("{e} (sheet {sheet_name})");
-        }
+        })?;
         if sheet.header.is_none() && sheet.last_row == 0 {
             // A sheet with no cells at all: nothing to read, nothing lost.
             ds.issues.push(

@@ -339,9 +339,29 @@ impl Book {
         match self {
             Book::Xlsx(b) => {
                 let mut rd = b.worksheet_cells_reader(sheet).map_err(|e| malformed(&e))?;
-                while let Some(cell) = rd.next_cell().map_err(|e| malformed(&e))? {
-                    let (r, c) = cell.get_position();
-                    grouper.push(r, c, from_data_ref(cell.get_value(), date1904), on_row)?;
+                loop {
+                    // calamine adds up a cell reference's digits and letters in u32; one too
+                    // long for that (`A99999999999`) panics on the overflow (the release
+                    // profile keeps overflow checks for calamine so it never wraps instead).
+                    let next = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        rd.next_cell().map_err(|e| malformed(&e)).map(|c| {
+                            c.map(|c| (c.get_position(), from_data_ref(c.get_value(), date1904)))
+                        })
+                    }))
+                    .map_err(|p| {
+                        let what = p
+                            .downcast_ref::<String>()
+                            .cloned()
+                            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                            .unwrap_or_default();
+                        if what.contains("overflow") {
+                            "a cell reference lies beyond Excel's last cell XFD1048576; the file was not saved by Excel or is damaged: export it again".to_string()
+                        } else {
+                            std::panic::resume_unwind(p)
+                        }
+                    })??;
+                    let Some(((r, c), cell)) = next else { break };
+                    grouper.push(r, c, cell, on_row)?;
                 }
             }
             Book::Xlsb(b) => {
@@ -567,4 +587,65 @@ pub fn for_each_csv_row(
         }
     }
     Ok(info.encoding.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A workbook with one sheet `消费` of `rows` rows by 4 columns.
+    fn workbook(rows: u32) -> tempfile::NamedTempFile {
+        let file = tempfile::Builder::new().suffix(".xlsx").tempfile().unwrap();
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("消费").unwrap();
+        for r in 0..rows {
+            for c in 0..4u16 {
+                ws.write_number(r, c, f64::from(r)).unwrap();
+            }
+        }
+        wb.save(file.path()).unwrap();
+        file
+    }
+
+    fn read(path: &Path, max_cells: u64) -> Result<u32, String> {
+        let mut book = Book::open(path, Format::Xlsx)?;
+        let mut rows = 0;
+        book.for_each_row_capped("消费", max_cells, &mut |_| rows += 1)?;
+        Ok(rows)
+    }
+
+    #[test]
+    fn cells_per_sheet_are_capped_while_streaming() {
+        // 10 rows × 4 columns = 40 cells: read under a cap of 40, refused under 39.
+        let file = workbook(10);
+        assert_eq!(read(file.path(), 40), Ok(10));
+        let err = read(file.path(), 39).unwrap_err();
+        assert!(err.contains("a sheet has more than 39 cells"), "{err}");
+        assert!(err.contains("export a shorter period"), "{err}");
+        // The real cap: a full-height sheet of 64 columns.
+        assert_eq!(MAX_SHEET_CELLS, 1_048_576 * 64);
+    }
+
+    #[test]
+    fn column_names() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+        assert_eq!(column_letters(EXCEL_COLUMNS - 1), "XFD");
+        assert_eq!(column_letters(u32::MAX), "MWLQKWV");
+    }
+
+    #[test]
+    fn encrypted_ole_files_are_told_apart_from_xls() {
+        let hostile = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hostile");
+        assert!(ole_is_encrypted(&hostile.join("sales-encrypted.xlsx")).unwrap());
+        assert!(!ole_is_encrypted(&hostile.join("sales-biff8.xls")).unwrap());
+        let err = Book::open(&hostile.join("sales-encrypted.xlsx"), Format::Xls)
+            .err()
+            .unwrap();
+        assert_eq!(err, PASSWORD_PROTECTED);
+    }
 }
