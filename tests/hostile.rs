@@ -43,7 +43,8 @@ fn run(w: &Workdir, args: &[&str]) -> Run {
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    let read = |p: &std::path::Path| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();
+    let read =
+        |p: &std::path::Path| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();
     Run {
         cmd: format!("clinic-kpi {}", args.join(" ")),
         code: status.code().unwrap_or(-1),
@@ -242,7 +243,10 @@ fn xls_named_xlsx_is_read_as_xls() {
     let w = Workdir::new();
     let bytes = std::fs::read(fixtures().join("hostile/sales-biff8.xls")).unwrap();
     w.write("消费.xlsx", &bytes);
-    let j = checked(&run(&w, &["check", "--format", "json", "--month", "2026-10"]));
+    let j = checked(&run(
+        &w,
+        &["check", "--format", "json", "--month", "2026-10"],
+    ));
     let i = input(&j, "消费.xlsx", Some("消费"));
     assert_eq!(counts(i), [2, 2, 0, 0, 0]);
     // 3200 + 1980 = 5180.
@@ -345,10 +349,7 @@ fn a_cell_written_twice_with_two_values_rejects_its_row() {
     let same = format!("{}{}", n("C3", "500"), n("C3", "500"));
     sales_book(
         &w,
-        &[
-            sale(2, "2026-10-03", twice),
-            sale(3, "2026-10-04", same),
-        ],
+        &[sale(2, "2026-10-03", twice), sale(3, "2026-10-04", same)],
     );
     let j = checked(&run(&w, &["check", "--format", "json"]));
     let i = input(&j, "消费.xlsx", Some("消费"));
@@ -398,7 +399,11 @@ fn malformed_number_cell_refuses_the_sheet() {
     let w = Workdir::new();
     sales_book(
         &w,
-        &[sale(2, "2026-10-03", r#"<c r="C2" t="n"><v>abc</v></c>"#.to_string())],
+        &[sale(
+            2,
+            "2026-10-03",
+            r#"<c r="C2" t="n"><v>abc</v></c>"#.to_string(),
+        )],
     );
     assert_refused(
         &run(&w, &["check"]),
@@ -474,16 +479,75 @@ fn impossible_date_serials_reject_their_rows() {
     sales_book(
         &w,
         &[
-            row(2, &[d("A2", "46298"), s("B2", "张三"), n("C2", "100"), s("D2", "王丽")]),
-            row(3, &[d("A3", "-1"), s("B3", "张三"), n("C3", "100"), s("D3", "王丽")]),
-            row(4, &[d("A4", "2958466"), s("B4", "张三"), n("C4", "100"), s("D4", "王丽")]),
-            row(5, &[d("A5", "60"), s("B5", "张三"), n("C5", "100"), s("D5", "王丽")]),
-            row(6, &[n("A6", "-1"), s("B6", "张三"), n("C6", "100"), s("D6", "王丽")]),
-            row(7, &[n("A7", "2958466"), s("B7", "张三"), n("C7", "100"), s("D7", "王丽")]),
-            row(8, &[n("A8", "60"), s("B8", "张三"), n("C8", "100"), s("D8", "王丽")]),
+            row(
+                2,
+                &[
+                    d("A2", "46298"),
+                    s("B2", "张三"),
+                    n("C2", "100"),
+                    s("D2", "王丽"),
+                ],
+            ),
+            row(
+                3,
+                &[
+                    d("A3", "-1"),
+                    s("B3", "张三"),
+                    n("C3", "100"),
+                    s("D3", "王丽"),
+                ],
+            ),
+            row(
+                4,
+                &[
+                    d("A4", "2958466"),
+                    s("B4", "张三"),
+                    n("C4", "100"),
+                    s("D4", "王丽"),
+                ],
+            ),
+            row(
+                5,
+                &[
+                    d("A5", "60"),
+                    s("B5", "张三"),
+                    n("C5", "100"),
+                    s("D5", "王丽"),
+                ],
+            ),
+            row(
+                6,
+                &[
+                    n("A6", "-1"),
+                    s("B6", "张三"),
+                    n("C6", "100"),
+                    s("D6", "王丽"),
+                ],
+            ),
+            row(
+                7,
+                &[
+                    n("A7", "2958466"),
+                    s("B7", "张三"),
+                    n("C7", "100"),
+                    s("D7", "王丽"),
+                ],
+            ),
+            row(
+                8,
+                &[
+                    n("A8", "60"),
+                    s("B8", "张三"),
+                    n("C8", "100"),
+                    s("D8", "王丽"),
+                ],
+            ),
         ],
     );
-    let j = checked(&run(&w, &["check", "--format", "json", "--month", "2026-10"]));
+    let j = checked(&run(
+        &w,
+        &["check", "--format", "json", "--month", "2026-10"],
+    ));
     let i = input(&j, "消费.xlsx", Some("消费"));
     assert_eq!(counts(i), [7, 1, 0, 6, 0]);
     let errs = row_errors(&j);
@@ -506,18 +570,40 @@ fn the_1904_date_system_is_read() {
     let data = format!(
         "{}{}{}",
         sales_header(),
-        row(2, &[d("A2", "44836"), s("B2", "张三"), n("C2", "100"), s("D2", "王丽")]),
-        row(3, &[n("A3", "44836"), s("B3", "李四"), n("C3", "200"), s("D3", "王丽")]),
+        row(
+            2,
+            &[
+                d("A2", "44836"),
+                s("B2", "张三"),
+                n("C2", "100"),
+                s("D2", "王丽")
+            ]
+        ),
+        row(
+            3,
+            &[
+                n("A3", "44836"),
+                s("B3", "李四"),
+                n("C3", "200"),
+                s("D3", "王丽")
+            ]
+        ),
     );
     xlsx(&w, "消费.xlsx", &[("消费", Some(&data))], true);
-    let j = checked(&run(&w, &["check", "--format", "json", "--month", "2026-10"]));
+    let j = checked(&run(
+        &w,
+        &["check", "--format", "json", "--month", "2026-10"],
+    ));
     let i = input(&j, "消费.xlsx", Some("消费"));
     assert_eq!(counts(i), [2, 2, 0, 0, 0]);
     assert_eq!(i["amount_used"], 300.0);
     // The same workbook in the 1900 system: both rows are 2022, out of the period.
     let w = Workdir::new();
     xlsx(&w, "消费.xlsx", &[("消费", Some(&data))], false);
-    let j = checked(&run(&w, &["check", "--format", "json", "--month", "2026-10"]));
+    let j = checked(&run(
+        &w,
+        &["check", "--format", "json", "--month", "2026-10"],
+    ));
     assert_eq!(
         counts(input(&j, "消费.xlsx", Some("消费"))),
         [2, 0, 2, 0, 0]
@@ -566,10 +652,9 @@ fn ragged_csv_rows() {
 }
 
 #[test]
-fn unterminated_quote_in_csv() {
-    // A quote opened in row 3 and never closed swallows the rest of the file into one
-    // field: past the 1 MiB field cap the row is rejected and said to be too long; row 2 is
-    // still used.
+fn unterminated_quote_in_a_long_csv() {
+    // A quote opened in row 3 and never closed swallows the 40,000 rows after it: row 3 is
+    // rejected saying so (the record cap bounds the memory it takes); row 2 is still used.
     let w = Workdir::new();
     let mut text = format!("{CSV_HEADER}2026-10-03,张三,100,王丽\n2026-10-04,\"李四,200,王丽\n");
     for _ in 0..40_000 {
@@ -582,8 +667,52 @@ fn unterminated_quote_in_csv() {
     let errs = csv_errors(&j, "消费.csv");
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert_eq!(errs[0].0, 3);
+    assert!(errs[0].2.contains("is never closed"), "{errs:?}");
+}
+
+#[test]
+fn overlong_csv_field_is_rejected_and_reading_goes_on() {
+    // Row 3 holds a closed quoted field of 1.5 MiB, over the 1 MiB field cap: rejected; row 4
+    // after it is read.
+    let w = Workdir::new();
+    let long = "x".repeat(1_500_000);
+    w.write(
+        "消费.csv",
+        format!("{CSV_HEADER}2026-10-03,张三,100,王丽\n2026-10-04,\"{long}\",200,王丽\n2026-10-05,王五,300,王丽\n"),
+    );
+    let j = checked(&run(&w, &["check", "--format", "json"]));
+    let i = input(&j, "消费.csv", None);
+    assert_eq!(counts(i), [3, 2, 0, 1, 0]);
+    assert_eq!(i["amount_used"], 400.0);
+    let errs = csv_errors(&j, "消费.csv");
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].0, 3);
     assert!(
-        errs[0].2.contains("field longer than 1048576 bytes (column 2)"),
+        errs[0]
+            .2
+            .contains("field longer than 1048576 bytes (column 2)"),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn unterminated_quote_in_a_short_csv() {
+    // The same stray quote in a short file: the rows after it end up inside row 3, which is
+    // rejected saying so (never a row silently holding the rest of the file).
+    let w = Workdir::new();
+    w.write(
+        "消费.csv",
+        format!("{CSV_HEADER}2026-10-03,张三,100,王丽\n2026-10-04,\"李四,200,王丽\n2026-10-05,王五,300,王丽\n"),
+    );
+    let j = checked(&run(&w, &["check", "--format", "json"]));
+    assert_eq!(counts(input(&j, "消费.csv", None)), [2, 1, 0, 1, 0]);
+    let errs = csv_errors(&j, "消费.csv");
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].0, 3);
+    assert!(
+        errs[0]
+            .2
+            .contains("a quote (\") opened in this row is never closed"),
         "{errs:?}"
     );
 }
@@ -600,7 +729,10 @@ fn nul_bytes_reject_their_csv_row() {
     let errs = csv_errors(&j, "消费.csv");
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert_eq!(errs[0].0, 2);
-    assert!(errs[0].2.contains("NUL byte in this row (column 2)"), "{errs:?}");
+    assert!(
+        errs[0].2.contains("NUL byte in this row (column 2)"),
+        "{errs:?}"
+    );
 }
 
 #[test]
@@ -641,9 +773,8 @@ fn utf16le_csv_with_bom_is_read() {
 fn windows_1252_csv_is_decoded_not_garbled() {
     // A Latin-1 export (English headers): é, ü and ß decode to themselves, so the consultant
     // listed is René Müller, not mojibake.
-    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(
-        "date,customer,amount,consultant\n2026-10-03,José Straße,100,René Müller\n",
-    );
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252
+        .encode("date,customer,amount,consultant\n2026-10-03,José Straße,100,René Müller\n");
     assert!(!unmappable);
     let w = Workdir::new();
     w.write("sales.csv", &bytes);
@@ -657,7 +788,8 @@ fn windows_1252_csv_is_decoded_not_garbled() {
 // Broken configs
 // ---------------------------------------------------------------------------------------------
 
-const ONE_ROLE: &str = "[roles.consultant]\nlabel = \"咨询师\"\n\n[[roles.consultant.kpi]]\nmetric = \"revenue\"\n";
+const ONE_ROLE: &str =
+    "[roles.consultant]\nlabel = \"咨询师\"\n\n[[roles.consultant.kpi]]\nmetric = \"revenue\"\n";
 
 /// Runs `check` with `config` as clinic-kpi.toml next to a valid sales file.
 fn check_with_config(config: &str) -> Run {
@@ -671,10 +803,12 @@ fn check_with_config(config: &str) -> Run {
 fn nan_and_negative_weights_name_the_key_and_line() {
     // Invalid configs are failures (exit 1, SPEC §1), not usage errors.
     let r = check_with_config(&format!("{ONE_ROLE}weight = nan\ntarget = 100000\n"));
-    assert_refused(&r, 1, &["clinic-kpi.toml", "line 6", "`weight`", "consultant"]);
-    let r = check_with_config(&format!(
-        "{ONE_ROLE}weight = -100\ntarget = 100000\n"
-    ));
+    assert_refused(
+        &r,
+        1,
+        &["clinic-kpi.toml", "line 6", "`weight`", "consultant"],
+    );
+    let r = check_with_config(&format!("{ONE_ROLE}weight = -100\ntarget = 100000\n"));
     assert_refused(&r, 1, &["clinic-kpi.toml", "line 6", "`weight`", "-100"]);
 }
 
@@ -684,7 +818,11 @@ fn thresholds_in_the_wrong_order_name_the_key_and_line() {
     let r = check_with_config(
         "[roles.consultant]\nlabel = \"咨询师\"\n\n[[roles.consultant.kpi]]\nmetric = \"conversion_rate\"\nweight = 100\nfloor = 0.6\ntarget = 0.5\n",
     );
-    assert_refused(&r, 1, &["clinic-kpi.toml", "line 7", "`floor`", "consultant"]);
+    assert_refused(
+        &r,
+        1,
+        &["clinic-kpi.toml", "line 7", "`floor`", "consultant"],
+    );
 }
 
 #[test]
@@ -744,4 +882,3 @@ fn a_zip_part_claiming_gigabytes_is_refused_from_the_directory() {
         ],
     );
 }
-

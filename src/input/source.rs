@@ -218,9 +218,9 @@ pub fn ole_is_encrypted(path: &Path) -> std::io::Result<bool> {
     }
     let names = [entry_name("EncryptedPackage"), entry_name("EncryptionInfo")];
     let matches = |entry: &[u8]| {
-        names.iter().any(|(e, n)| {
-            entry.len() >= 66 && entry[..*n] == e[..*n] && entry[64..66] == e[64..66]
-        })
+        names
+            .iter()
+            .any(|(e, n)| entry.len() >= 66 && entry[..*n] == e[..*n] && entry[64..66] == e[64..66])
     };
     let mut f = BufReader::with_capacity(64 * 1024, File::open(path)?);
     let mut entry = [0u8; 128];

@@ -44,7 +44,11 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(ds) = load(&opts) {
         for i in &ds.inputs {
-            assert_eq!(i.rows, i.used + i.out_of_period + i.rejected + i.skipped, "{i:?}");
+            assert_eq!(
+                i.rows,
+                i.used + i.out_of_period + i.rejected + i.skipped,
+                "{i:?}"
+            );
         }
     }
 });

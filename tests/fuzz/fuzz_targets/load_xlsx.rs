@@ -27,8 +27,8 @@ fn dir() -> &'static tempfile::TempDir {
 
 fn pack(sheet: &[u8], sst: Option<&[u8]>) -> Vec<u8> {
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     let mut parts: Vec<(&str, &[u8])> = vec![
         ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
         ("_rels/.rels", RELS.as_bytes()),
@@ -69,7 +69,11 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(ds) = load(&opts) {
         for i in &ds.inputs {
-            assert_eq!(i.rows, i.used + i.out_of_period + i.rejected + i.skipped, "{i:?}");
+            assert_eq!(
+                i.rows,
+                i.used + i.out_of_period + i.rejected + i.skipped,
+                "{i:?}"
+            );
         }
     }
 });

@@ -19,7 +19,10 @@ fn check(cell: &RawCell) {
         let _ = clinic_kpi::input::parse_period_label(cell, date1904);
     }
     if let Ok(fen) = values::parse_amount(cell) {
-        assert!(fen.unsigned_abs() < 1_000_000_000_000_000, "{cell:?} -> {fen}");
+        assert!(
+            fen.unsigned_abs() < 1_000_000_000_000_000,
+            "{cell:?} -> {fen}"
+        );
     }
     if let Ok(n) = values::parse_number(cell) {
         assert!(n.is_finite(), "{cell:?} -> {n}");
