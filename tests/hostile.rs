@@ -253,6 +253,49 @@ fn xls_named_xlsx_is_read_as_xls() {
     assert_eq!(i["amount_used"], 5180.0);
 }
 
+/// The BIFF8 fixture with `patch` applied to the record whose header is `header`.
+fn patched_xls(w: &Workdir, header: &[u8], patch: impl Fn(&mut [u8])) {
+    let mut bytes = std::fs::read(fixtures().join("hostile/sales-biff8.xls")).unwrap();
+    let at = bytes
+        .windows(header.len())
+        .position(|win| win == header)
+        .expect("record in the fixture");
+    patch(&mut bytes[at + 4..]);
+    w.write("消费.xls", &bytes);
+}
+
+#[test]
+fn forged_xls_sizes_are_refused_not_aborted() {
+    // calamine reserves a sheet's cells from its DIMENSIONS record: 4 billion rows × 65,535
+    // columns ended the process on a failed allocation (exit 134, no message). It also lays a
+    // sheet out as a dense grid spanning its cells, so a cell in column 65,536 together with
+    // one in row 65,536 would ask for 4 billion cells. Both are refused from the records first.
+    let w = Workdir::new();
+    // DIMENSIONS (0x0200, 14 bytes): last row + 1 at 4..8, last column + 1 at 10..12.
+    patched_xls(&w, b"\x00\x02\x0e\x00", |r| {
+        r[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+        r[10..12].copy_from_slice(&u16::MAX.to_le_bytes());
+    });
+    assert_refused(
+        &run(&w, &["check"]),
+        1,
+        &[
+            "消费.xls cannot be read: it describes a sheet of rows 0 to 4294967295 and 65535 columns",
+            "beyond the Excel 97–2003 limit of 65,536 rows × 256 columns",
+        ],
+    );
+    // LABELSST (0x00FD, 10 bytes): the column at 2..4.
+    let w = Workdir::new();
+    patched_xls(&w, b"\xfd\x00\x0a\x00", |r| {
+        r[2..4].copy_from_slice(&u16::MAX.to_le_bytes());
+    });
+    assert_refused(
+        &run(&w, &["check"]),
+        1,
+        &["消费.xls cannot be read: it describes a cell in column 65536"],
+    );
+}
+
 #[test]
 fn encrypted_xlsx_says_password_protected() {
     // What Excel writes for a workbook with a password: an OLE file, not a zip.

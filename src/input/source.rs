@@ -199,42 +199,97 @@ fn attr_number(head: &[u8], name: &[u8]) -> Option<u64> {
 /// What to do about a workbook saved with a password (Excel encrypts the whole file).
 pub const PASSWORD_PROTECTED: &str = "it is password-protected: remove the password in Excel (File → Info → Protect Workbook → Encrypt with Password, clear it; 文件 → 信息 → 保护工作簿 → 用密码进行加密) and export again";
 
-/// Whether an OLE compound file is an encrypted OOXML workbook: Excel saves a workbook with a
-/// password as an OLE file holding `EncryptionInfo` and `EncryptedPackage` streams, whatever
-/// its extension. Their names sit in 128-byte directory entries (UTF-16LE name, then its
-/// length in bytes with the terminating NUL at offset 64), which always start at a multiple of
-/// 128 in the file; only such entries are matched, never stray bytes in cell data.
-pub fn ole_is_encrypted(path: &Path) -> std::io::Result<bool> {
-    fn entry_name(name: &str) -> ([u8; 66], usize) {
-        let mut e = [0u8; 66];
-        let mut n = 0;
-        for u in name.encode_utf16() {
-            e[n..n + 2].copy_from_slice(&u.to_le_bytes());
-            n += 2;
-        }
-        let len = (n + 2) as u16;
-        e[64..66].copy_from_slice(&len.to_le_bytes());
-        (e, n)
+/// The Excel 97–2003 (BIFF8) grid: 65,536 rows by 256 columns.
+const XLS_ROWS: u32 = 65_536;
+const XLS_COLUMNS: u32 = 256;
+
+/// Checks an OLE compound file (an Excel 97–2003 workbook, or an encrypted one of any kind)
+/// before calamine sees it:
+/// - Excel saves a workbook with a password as an OLE file holding `EncryptionInfo` and
+///   `EncryptedPackage` streams, whatever its extension: that is said as such;
+/// - calamine reserves memory for a sheet from its DIMENSIONS record and lays each sheet out
+///   as a dense grid spanning its cells, so a forged size (4 billion rows) or a cell in column
+///   65,535 would abort the process on a failed allocation, which no `catch_unwind` catches.
+///   Every such record of the workbook stream must lie within the BIFF8 grid.
+pub fn precheck_ole(path: &Path) -> Result<(), String> {
+    let file = File::open(path).map_err(|e| e.to_string())?;
+    let mut ole = cfb::CompoundFile::open(BufReader::new(file)).map_err(|e| {
+        format!("it is a damaged Excel 97–2003 file ({e}); export it again, or open it in Excel and save it as .xlsx")
+    })?;
+    if ole.exists("/EncryptedPackage") || ole.exists("/EncryptionInfo") {
+        return Err(PASSWORD_PROTECTED.to_string());
     }
-    let names = [entry_name("EncryptedPackage"), entry_name("EncryptionInfo")];
-    let matches = |entry: &[u8]| {
-        names
-            .iter()
-            .any(|(e, n)| entry.len() >= 66 && entry[..*n] == e[..*n] && entry[64..66] == e[64..66])
+    // BIFF8 names the stream Workbook, BIFF5 Book. Without either, calamine says what is wrong.
+    let Some(name) = ["/Workbook", "/Book"]
+        .into_iter()
+        .find(|n| ole.is_stream(n))
+    else {
+        return Ok(());
     };
-    let mut f = BufReader::with_capacity(64 * 1024, File::open(path)?);
-    let mut entry = [0u8; 128];
+    let stream = ole.open_stream(name).map_err(|e| {
+        format!("it is a damaged Excel 97–2003 file ({e}); export it again, or open it in Excel and save it as .xlsx")
+    })?;
+    let mut rd = BufReader::new(stream);
+    let forged = |what: String| {
+        format!("it describes {what}, beyond the Excel 97–2003 limit of 65,536 rows × 256 columns; the file is damaged or forged: export it again")
+    };
+    let mut head = [0u8; 4];
+    let mut data = Vec::with_capacity(1024);
     loop {
-        let mut got = 0;
-        while got < entry.len() {
-            let n = f.read(&mut entry[got..])?;
-            if n == 0 {
-                return Ok(false);
-            }
-            got += n;
+        match rd.read_exact(&mut head) {
+            Ok(()) => {}
+            // The end of the stream (or a cut record): calamine reports a cut record itself.
+            Err(_) => return Ok(()),
         }
-        if matches(&entry) {
-            return Ok(true);
+        let typ = u16::from_le_bytes([head[0], head[1]]);
+        let len = u16::from_le_bytes([head[2], head[3]]) as usize;
+        data.resize(len, 0);
+        if rd.read_exact(&mut data).is_err() {
+            return Ok(());
+        }
+        let u16_at = |i: usize| {
+            data.get(i..i + 2)
+                .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
+        };
+        let u32_at = |i: usize| {
+            data.get(i..i + 4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        };
+        match typ {
+            // DIMENSIONS: first row, last row + 1, first column, last column + 1.
+            0x0200 => {
+                let (first_row, end_row, end_col) = match len {
+                    10 => (u16_at(0), u16_at(2), u16_at(6)),
+                    _ => (u32_at(0), u32_at(4), u16_at(10)),
+                };
+                let (Some(first_row), Some(end_row), Some(end_col)) = (first_row, end_row, end_col)
+                else {
+                    continue;
+                };
+                if end_row > XLS_ROWS || end_col > XLS_COLUMNS || first_row > end_row {
+                    return Err(forged(format!(
+                        "a sheet of rows {first_row} to {end_row} and {end_col} columns"
+                    )));
+                }
+            }
+            // Cell records that start with their row and column: FORMULA, BLANK, NUMBER,
+            // LABEL, BOOLERR, RK, LABELSST, RSTRING.
+            0x0006 | 0x0201 | 0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD | 0x00D6 => {
+                if let Some(col) = u16_at(2) {
+                    if col >= XLS_COLUMNS {
+                        return Err(forged(format!("a cell in column {}", col + 1)));
+                    }
+                }
+            }
+            // MULRK and MULBLANK: row, first column, ..., last column in the last two bytes.
+            0x00BD | 0x00BE if len >= 6 => {
+                let first = u16_at(2).unwrap_or(0);
+                let last = u16_at(len - 2).unwrap_or(0);
+                if first >= XLS_COLUMNS || last >= XLS_COLUMNS {
+                    return Err(forged(format!("cells in column {}", first.max(last) + 1)));
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -252,8 +307,8 @@ impl Book {
         if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
             precheck_zip(path)?;
         }
-        if format == Format::Xls && ole_is_encrypted(path).map_err(|e| e.to_string())? {
-            return Err(PASSWORD_PROTECTED.to_string());
+        if format == Format::Xls {
+            precheck_ole(path)?;
         }
         let file = File::open(path).map_err(|e| e.to_string())?;
         let rd = BufReader::new(file);
@@ -641,8 +696,11 @@ mod tests {
     #[test]
     fn encrypted_ole_files_are_told_apart_from_xls() {
         let hostile = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hostile");
-        assert!(ole_is_encrypted(&hostile.join("sales-encrypted.xlsx")).unwrap());
-        assert!(!ole_is_encrypted(&hostile.join("sales-biff8.xls")).unwrap());
+        assert_eq!(
+            precheck_ole(&hostile.join("sales-encrypted.xlsx")),
+            Err(PASSWORD_PROTECTED.to_string())
+        );
+        assert_eq!(precheck_ole(&hostile.join("sales-biff8.xls")), Ok(()));
         let err = Book::open(&hostile.join("sales-encrypted.xlsx"), Format::Xls)
             .err()
             .unwrap();
