@@ -620,8 +620,29 @@ fn from_data(v: &Data, date1904: bool) -> RawCell {
     }
 }
 
-/// Streams a delimited text file's rows.
+/// Streams a delimited text file's rows. A panic while reading (a bug: the CSV reader is
+/// meant to be total) becomes an error for this file instead of ending the run.
 pub fn for_each_csv_row(
+    path: &Path,
+    opts: &CsvOptions,
+    on_row: &mut dyn FnMut(SourceRow),
+) -> std::io::Result<String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        stream_csv_rows(path, opts, on_row)
+    }))
+    .unwrap_or_else(|p| {
+        let what = p
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        Err(std::io::Error::other(format!(
+            "the text reader failed on it ({what}); export it again"
+        )))
+    })
+}
+
+fn stream_csv_rows(
     path: &Path,
     opts: &CsvOptions,
     on_row: &mut dyn FnMut(SourceRow),
