@@ -297,6 +297,24 @@ fn forged_xls_sizes_are_refused_not_aborted() {
 }
 
 #[test]
+fn garbage_behind_the_ole_signature_is_one_sentence() {
+    // The first 8 bytes of an Excel 97–2003 file, then noise; and the genuine file cut in half.
+    let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    bytes.extend((0..4000u32).map(|i| (i.wrapping_mul(2654435761) >> 11) as u8));
+    let w = Workdir::new();
+    w.write("消费.xls", &bytes);
+    assert_refused(
+        &run(&w, &["check"]),
+        1,
+        &["消费.xls cannot be read: it is a damaged Excel 97–2003 file"],
+    );
+    let full = std::fs::read(fixtures().join("hostile/sales-biff8.xls")).unwrap();
+    let w = Workdir::new();
+    w.write("消费.xls", &full[..full.len() / 2]);
+    assert_refused(&run(&w, &["check"]), 1, &["消费.xls cannot be read: "]);
+}
+
+#[test]
 fn encrypted_xlsx_says_password_protected() {
     // What Excel writes for a workbook with a password: an OLE file, not a zip.
     let w = Workdir::new();
