@@ -311,7 +311,11 @@ fn garbage_behind_the_ole_signature_is_one_sentence() {
     let full = std::fs::read(fixtures().join("hostile/sales-biff8.xls")).unwrap();
     let w = Workdir::new();
     w.write("消费.xls", &full[..full.len() / 2]);
-    assert_refused(&run(&w, &["check"]), 1, &["消费.xls cannot be read: "]);
+    assert_refused(
+        &run(&w, &["check"]),
+        1,
+        &["消费.xls cannot be read: it is a damaged Excel 97–2003 file"],
+    );
 }
 
 #[test]
