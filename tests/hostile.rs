@@ -334,6 +334,18 @@ fn encrypted_xlsx_says_password_protected() {
             "export again",
         ],
     );
+    // `score` stops on it the same way and writes nothing.
+    let r = run(&w, &["score", "--month", "2026-10"]);
+    assert_refused(
+        &r,
+        1,
+        &["消费.xlsx cannot be read: it is password-protected"],
+    );
+    let written: Vec<_> = std::fs::read_dir(w.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(written, ["消费.xlsx"], "{r}");
     // The same file named .xls (the OLE container is what gives it away, not the name).
     let w = Workdir::new();
     w.write("消费.xls", &bytes);
