@@ -380,7 +380,16 @@ fn utf16_unicode_text_named_xls_is_read() {
 fn cell_references_past_excels_limits_refuse_the_sheet() {
     // Row 2 is a good sale; row 3's amount cell has an impossible reference. Excel cannot open
     // such a file, so the sheet is refused as a whole (exit 1) rather than guessed at.
-    for bad_ref in ["A99999999999", "ZZZZZZZZ1", "A1048577", "XFE3", "A0"] {
+    // C4294967298 is 2^32 + 2: without overflow checks calamine would wrap it to C2 and the
+    // amount would silently land in row 2.
+    for bad_ref in [
+        "A99999999999",
+        "C4294967298",
+        "ZZZZZZZZ1",
+        "A1048577",
+        "XFE3",
+        "A0",
+    ] {
         let w = Workdir::new();
         sales_book(
             &w,
