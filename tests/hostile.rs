@@ -357,6 +357,51 @@ fn encrypted_xlsx_says_password_protected() {
 }
 
 #[test]
+fn genuine_ods_is_read() {
+    // LibreOffice's ODS of the same two sales: 3200 + 1980 = 5180.
+    let w = Workdir::new();
+    let bytes = std::fs::read(fixtures().join("hostile/sales.ods")).unwrap();
+    w.write("消费.ods", &bytes);
+    let j = checked(&run(
+        &w,
+        &["check", "--format", "json", "--month", "2026-10"],
+    ));
+    let i = input(&j, "消费.ods", Some("消费"));
+    assert_eq!(counts(i), [2, 2, 0, 0, 0]);
+    assert_eq!(i["amount_used"], 5180.0);
+}
+
+#[test]
+fn ods_repeat_bomb_is_refused_before_it_is_laid_out() {
+    // Under 1 KB on disk: one row of 10 cells repeated a million times, which calamine would
+    // copy into a 10-million-cell grid (1.9 GB). Refused from the tags, 10,000,010 cells over
+    // the 8,388,608 limit.
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="消费"><table:table-row><table:table-cell office:value-type="string"><text:p>日期</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>顾客</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>实收金额</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="10" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+    let w = Workdir::new();
+    let file = std::fs::File::create(w.path().join("消费.ods")).unwrap();
+    let mut z = zip::ZipWriter::new(file);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    z.start_file("mimetype", stored).unwrap();
+    z.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    z.start_file("content.xml", deflated).unwrap();
+    z.write_all(content.as_bytes()).unwrap();
+    z.finish().unwrap();
+    assert!(std::fs::metadata(w.path().join("消费.ods")).unwrap().len() < 1024);
+    assert_refused(
+        &run(&w, &["check"]),
+        1,
+        &[
+            "消费.ods cannot be read: its sheet 消费 spans 1000001 rows × 10 columns (10000010 cells)",
+            "export it as .xlsx or CSV instead",
+        ],
+    );
+}
+
+#[test]
 fn utf16_unicode_text_named_xls_is_read() {
     // Excel's "Unicode text" export: UTF-16LE with a BOM, tab-separated, often saved as .xls.
     let text = "日期\t顾客\t实收金额\t咨询师\r\n2026-10-03\t13800001234\t3200\t王丽\r\n";

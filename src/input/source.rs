@@ -5,7 +5,7 @@ use super::csv_source::{self, CsvOptions, CsvRow};
 use super::values;
 use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsb, Xlsx};
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 /// What a file really is, told from its first bytes (and the extension among zip formats).
@@ -162,6 +162,164 @@ pub fn precheck_zip(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// An ODS sheet is read whole into a dense grid, one value per cell of the rectangle its data
+/// spans, each repeated cell copied: about 200 bytes a cell. Beyond this many cells (1.6 GB)
+/// an ODS file is refused; a genuine clinic export in ODS is far smaller.
+pub const MAX_ODS_CELLS: u64 = 8 * 1024 * 1024;
+
+/// Checks an ODS file's `content.xml` before calamine reads it: a row or cell repeated a
+/// million times (`table:number-rows-repeated`) takes a few bytes in the file but a grid of
+/// millions of copies in memory: an 859-byte file took 1.9 GB, and calamine's own limit
+/// (100 million cells) lets a file ask for about 20 GB. The rectangle each sheet's data spans
+/// is worked out from the tags (empty cells and rows count only between data) and must stay
+/// within `MAX_ODS_CELLS`.
+pub fn precheck_ods(path: &Path) -> Result<(), String> {
+    precheck_ods_capped(path, MAX_ODS_CELLS)
+}
+
+fn precheck_ods_capped(path: &Path, max_cells: u64) -> Result<(), String> {
+    let file = File::open(path).map_err(|e| e.to_string())?;
+    let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| {
+        format!("it is a damaged or incomplete zip ({e}); download or export it again")
+    })?;
+    let Ok(content) = zip.by_name("content.xml") else {
+        // calamine says what is missing.
+        return Ok(());
+    };
+    let mut rd = BufReader::new(content);
+    let mut sheet = OdsExtent::default();
+    let mut tag: Vec<u8> = Vec::with_capacity(256);
+    let mut byte = [0u8; 1];
+    loop {
+        // Skip to the next tag.
+        let mut found = false;
+        loop {
+            let buf = rd
+                .fill_buf()
+                .map_err(|e| format!("damaged part content.xml ({e})"))?;
+            if buf.is_empty() {
+                break;
+            }
+            match buf.iter().position(|&b| b == b'<') {
+                Some(i) => {
+                    rd.consume(i + 1);
+                    found = true;
+                    break;
+                }
+                None => {
+                    let n = buf.len();
+                    rd.consume(n);
+                }
+            }
+        }
+        if !found {
+            return Ok(());
+        }
+        // Read the tag up to `>`, keeping at most 4 KiB of it (the attributes that matter
+        // come first).
+        tag.clear();
+        loop {
+            if rd
+                .read(&mut byte)
+                .map_err(|e| format!("damaged part content.xml ({e})"))?
+                == 0
+            {
+                return Ok(());
+            }
+            if byte[0] == b'>' {
+                break;
+            }
+            if tag.len() < 4096 {
+                tag.push(byte[0]);
+            }
+        }
+        let self_closing = tag.last() == Some(&b'/');
+        // The name runs to the first blank or `/` after its first byte (`/` opens an end tag).
+        let name_end = tag
+            .iter()
+            .skip(1)
+            .position(|b| b.is_ascii_whitespace() || *b == b'/')
+            .map_or(tag.len(), |i| i + 1);
+        let repeat = |attr: &[u8]| attr_number(&tag, attr).unwrap_or(1).max(1);
+        match &tag[..name_end] {
+            b"table:table" => {
+                sheet = OdsExtent::default();
+                let key = b"table:name=\"";
+                if let Some(at) = tag.windows(key.len()).position(|w| w == key) {
+                    let rest = &tag[at + key.len()..];
+                    let end = rest.iter().position(|&b| b == b'"').unwrap_or(rest.len());
+                    sheet.name = String::from_utf8_lossy(&rest[..end]).into_owned();
+                }
+            }
+            b"/table:table" => {
+                let cells = sheet.rows.saturating_mul(sheet.columns);
+                if cells > max_cells {
+                    return Err(format!(
+                        "its sheet {} spans {} rows × {} columns ({cells} cells) through repeated rows and cells, more than the {max_cells} an ODS file may hold here; export it as .xlsx or CSV instead",
+                        sheet.name, sheet.rows, sheet.columns
+                    ));
+                }
+            }
+            b"table:table-row" => {
+                sheet.start_row(repeat(b"table:number-rows-repeated=\""));
+                if self_closing {
+                    sheet.end_row();
+                }
+            }
+            b"/table:table-row" => sheet.end_row(),
+            b"table:table-cell" | b"table:covered-table-cell" => {
+                // A cell with a value type, or with content, holds data; an empty
+                // self-closing cell only pads.
+                let data = !self_closing || tag.windows(17).any(|w| w == b"office:value-type");
+                sheet.cell(repeat(b"table:number-columns-repeated=\""), data);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The rectangle an ODS sheet's data spans, worked out tag by tag.
+#[derive(Default)]
+struct OdsExtent {
+    /// The sheet's name (`table:name`, as written in the XML).
+    name: String,
+    /// Rows up to and including the last with data.
+    rows: u64,
+    /// Columns up to and including the last with data, over all rows.
+    columns: u64,
+    /// The next row's index, and the current row's repeat count.
+    next_row: u64,
+    row_repeat: u64,
+    /// The next cell's column in the current row, and the end of its last data cell.
+    next_column: u64,
+    row_data_end: u64,
+}
+
+impl OdsExtent {
+    fn start_row(&mut self, repeat: u64) {
+        self.row_repeat = repeat;
+        self.next_column = 0;
+        self.row_data_end = 0;
+    }
+
+    fn cell(&mut self, repeat: u64, data: bool) {
+        self.next_column = self.next_column.saturating_add(repeat);
+        if data {
+            self.row_data_end = self.next_column;
+        }
+    }
+
+    fn end_row(&mut self) {
+        self.next_row = self.next_row.saturating_add(self.row_repeat);
+        if self.row_data_end > 0 {
+            self.rows = self.next_row;
+            self.columns = self.columns.max(self.row_data_end);
+        }
+        self.row_repeat = 0;
+        self.row_data_end = 0;
+    }
+}
+
 /// Whether `path` is a workbook clinic-kpi wrote (its document author is `clinic-kpi`).
 pub fn is_clinic_kpi_workbook(path: &Path) -> bool {
     let Ok(file) = File::open(path) else {
@@ -306,6 +464,9 @@ impl Book {
     pub fn open(path: &Path, format: Format) -> Result<Book, String> {
         if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
             precheck_zip(path)?;
+        }
+        if format == Format::Ods {
+            precheck_ods(path)?;
         }
         if format == Format::Xls {
             precheck_ole(path)?;
@@ -701,6 +862,19 @@ mod tests {
         assert!(err.contains("export a shorter period"), "{err}");
         // The real cap: a full-height sheet of 64 columns.
         assert_eq!(MAX_SHEET_CELLS, 1_048_576 * 64);
+    }
+
+    #[test]
+    fn ods_extent_counts_data_not_padding() {
+        let hostile = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hostile");
+        // The genuine LibreOffice file: 3 rows × 4 columns = 12 cells.
+        let ods = hostile.join("sales.ods");
+        assert_eq!(precheck_ods_capped(&ods, 12), Ok(()));
+        let err = precheck_ods_capped(&ods, 11).unwrap_err();
+        assert!(
+            err.contains("its sheet 消费 spans 3 rows × 4 columns (12 cells)"),
+            "{err}"
+        );
     }
 
     #[test]
