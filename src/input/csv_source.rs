@@ -408,6 +408,12 @@ impl Iterator for CsvRows {
         match self.reader.read_byte_record(&mut self.record) {
             Ok(true) => {
                 let row = self.row_of_record();
+                if self.ends_in_open_quote() {
+                    return Some(CsvRow::Bad {
+                        row,
+                        message: "a quote (\") opened in this row is never closed, so the rest of the file was read into this row; close the quote or export the file again".to_string(),
+                    });
+                }
                 Some(self.convert(row))
             }
             Ok(false) => {
@@ -456,6 +462,17 @@ impl CsvRows {
             .max(self.last_row.saturating_add(1));
         self.last_row = row;
         row
+    }
+
+    /// Whether the record just read is the file's last and was ended by the end of the file
+    /// inside a quoted field (an odd number of quote characters in the file, and a field of
+    /// this record spanning lines): the rows after the stray quote were swallowed into it.
+    fn ends_in_open_quote(&self) -> bool {
+        let guard = self.reader.get_ref();
+        guard.at_eof
+            && guard.quotes % 2 == 1
+            && self.reader.position().byte() >= guard.fed
+            && self.record.iter().any(|f| f.contains(&b'\n'))
     }
 
     fn convert(&self, row: u32) -> CsvRow {
@@ -523,6 +540,10 @@ struct Guard<R> {
     newlines: VecDeque<u64>,
     /// Line feeds before the front of `newlines`.
     committed: u64,
+    /// Quote characters handed over so far.
+    quotes: u64,
+    /// Set when the source has ended.
+    at_eof: bool,
 }
 
 impl<R: Read> Guard<R> {
@@ -534,6 +555,8 @@ impl<R: Read> Guard<R> {
             tripped: false,
             newlines: VecDeque::new(),
             committed: 0,
+            quotes: 0,
+            at_eof: false,
         }
     }
 
@@ -559,10 +582,15 @@ impl<R: Read> Read for Guard<R> {
             return Err(io::Error::other("record too long"));
         }
         let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.at_eof = true;
+        }
         let chunk = buf.get(..n).unwrap_or_default();
         for (i, &b) in chunk.iter().enumerate() {
             if b == b'\n' {
                 self.newlines.push_back(self.fed + i as u64);
+            } else if b == b'"' {
+                self.quotes += 1;
             }
         }
         self.fed += n as u64;
@@ -1089,11 +1117,19 @@ mod tests {
 
     #[test]
     fn unterminated_quote_small_file() {
+        // The quote opened in row 2 swallows row 3: row 2 is bad and says why.
         let (_, rows) = read_default(b"a,b\n1,\"open\n2,3\n");
-        assert_eq!(
-            rows,
-            vec![row(1, &["a", "b"]), row(2, &["1", "open\n2,3\n"])]
-        );
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0], row(1, &["a", "b"]));
+        let bad = bad_row(&rows);
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].0, 2);
+        assert!(bad[0].1.contains("never closed"), "{}", bad[0].1);
+        // A closed multi-line last field, and a stray quote inside an unquoted field, are not.
+        let (_, rows) = read_default(b"a,b\n1,\"two\nlines\"\n");
+        assert_eq!(rows[1], row(2, &["1", "two\nlines"]));
+        let (_, rows) = read_default(b"a,b\n12\" TV,3\n");
+        assert_eq!(rows[1], row(2, &["12\" TV", "3"]));
     }
 
     #[test]

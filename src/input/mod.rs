@@ -829,6 +829,18 @@ fn read_workbook(
             );
             continue;
         };
+        // A sheet named in the workbook whose data is not in the file: that sheet is an error
+        // issue, the workbook's other sheets are still read.
+        if guarded(ctx.display, || Ok(book.sheet_is_missing(&sheet_name)))? {
+            ds.issues.push(
+                Issue::new(
+                    Severity::Error,
+                    "sheet not read: the workbook lists it, but its data is missing from the file (damaged or incompletely written); export the workbook again",
+                )
+                .at(ctx.display, Some(&sheet_name)),
+            );
+            continue;
+        }
         let mut sheet = SheetReader::new(
             kind,
             ctx,
@@ -838,15 +850,12 @@ fn read_workbook(
         );
         sheet.report.format = format.name();
         let book = &mut book;
-        let res = pipelined(
-            |emit| guarded(ctx.display, || book.for_each_row(&sheet_name, emit)),
+        let display = format!("{}, sheet {sheet_name}", ctx.display);
+        pipelined(
+            |emit| guarded(&display, || book.for_each_row(&sheet_name, emit)),
             &mut |row| sheet.on_row(row, ds, dedup),
         )
-        .map_err(anyhow::Error::from)
-        .and_then(|read| read);
-        if let Err(e) = res {
-            bail!("{e} (sheet {sheet_name})");
-        }
+        .with_context(|| format!("{display} cannot be read"))??;
         if sheet.header.is_none() && sheet.last_row == 0 {
             // A sheet with no cells at all: nothing to read, nothing lost.
             ds.issues.push(

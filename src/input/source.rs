@@ -5,7 +5,7 @@ use super::csv_source::{self, CsvOptions, CsvRow};
 use super::values;
 use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsb, Xlsx};
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 /// What a file really is, told from its first bytes (and the extension among zip formats).
@@ -162,6 +162,164 @@ pub fn precheck_zip(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// An ODS sheet is read whole into a dense grid, one value per cell of the rectangle its data
+/// spans, each repeated cell copied: about 200 bytes a cell. Beyond this many cells (1.6 GB)
+/// an ODS file is refused; a genuine clinic export in ODS is far smaller.
+pub const MAX_ODS_CELLS: u64 = 8 * 1024 * 1024;
+
+/// Checks an ODS file's `content.xml` before calamine reads it: a row or cell repeated a
+/// million times (`table:number-rows-repeated`) takes a few bytes in the file but a grid of
+/// millions of copies in memory: an 859-byte file took 1.9 GB, and calamine's own limit
+/// (100 million cells) lets a file ask for about 20 GB. The rectangle each sheet's data spans
+/// is worked out from the tags (empty cells and rows count only between data) and must stay
+/// within `MAX_ODS_CELLS`.
+pub fn precheck_ods(path: &Path) -> Result<(), String> {
+    precheck_ods_capped(path, MAX_ODS_CELLS)
+}
+
+fn precheck_ods_capped(path: &Path, max_cells: u64) -> Result<(), String> {
+    let file = File::open(path).map_err(|e| e.to_string())?;
+    let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| {
+        format!("it is a damaged or incomplete zip ({e}); download or export it again")
+    })?;
+    let Ok(content) = zip.by_name("content.xml") else {
+        // calamine says what is missing.
+        return Ok(());
+    };
+    let mut rd = BufReader::new(content);
+    let mut sheet = OdsExtent::default();
+    let mut tag: Vec<u8> = Vec::with_capacity(256);
+    let mut byte = [0u8; 1];
+    loop {
+        // Skip to the next tag.
+        let mut found = false;
+        loop {
+            let buf = rd
+                .fill_buf()
+                .map_err(|e| format!("damaged part content.xml ({e})"))?;
+            if buf.is_empty() {
+                break;
+            }
+            match buf.iter().position(|&b| b == b'<') {
+                Some(i) => {
+                    rd.consume(i + 1);
+                    found = true;
+                    break;
+                }
+                None => {
+                    let n = buf.len();
+                    rd.consume(n);
+                }
+            }
+        }
+        if !found {
+            return Ok(());
+        }
+        // Read the tag up to `>`, keeping at most 4 KiB of it (the attributes that matter
+        // come first).
+        tag.clear();
+        loop {
+            if rd
+                .read(&mut byte)
+                .map_err(|e| format!("damaged part content.xml ({e})"))?
+                == 0
+            {
+                return Ok(());
+            }
+            if byte[0] == b'>' {
+                break;
+            }
+            if tag.len() < 4096 {
+                tag.push(byte[0]);
+            }
+        }
+        let self_closing = tag.last() == Some(&b'/');
+        // The name runs to the first blank or `/` after its first byte (`/` opens an end tag).
+        let name_end = tag
+            .iter()
+            .skip(1)
+            .position(|b| b.is_ascii_whitespace() || *b == b'/')
+            .map_or(tag.len(), |i| i + 1);
+        let repeat = |attr: &[u8]| attr_number(&tag, attr).unwrap_or(1).max(1);
+        match &tag[..name_end] {
+            b"table:table" => {
+                sheet = OdsExtent::default();
+                let key = b"table:name=\"";
+                if let Some(at) = tag.windows(key.len()).position(|w| w == key) {
+                    let rest = &tag[at + key.len()..];
+                    let end = rest.iter().position(|&b| b == b'"').unwrap_or(rest.len());
+                    sheet.name = String::from_utf8_lossy(&rest[..end]).into_owned();
+                }
+            }
+            b"/table:table" => {
+                let cells = sheet.rows.saturating_mul(sheet.columns);
+                if cells > max_cells {
+                    return Err(format!(
+                        "its sheet {} spans {} rows × {} columns ({cells} cells) through repeated rows and cells, more than the {max_cells} an ODS file may hold here; export it as .xlsx or CSV instead",
+                        sheet.name, sheet.rows, sheet.columns
+                    ));
+                }
+            }
+            b"table:table-row" => {
+                sheet.start_row(repeat(b"table:number-rows-repeated=\""));
+                if self_closing {
+                    sheet.end_row();
+                }
+            }
+            b"/table:table-row" => sheet.end_row(),
+            b"table:table-cell" | b"table:covered-table-cell" => {
+                // A cell with a value type, or with content, holds data; an empty
+                // self-closing cell only pads.
+                let data = !self_closing || tag.windows(17).any(|w| w == b"office:value-type");
+                sheet.cell(repeat(b"table:number-columns-repeated=\""), data);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The rectangle an ODS sheet's data spans, worked out tag by tag.
+#[derive(Default)]
+struct OdsExtent {
+    /// The sheet's name (`table:name`, as written in the XML).
+    name: String,
+    /// Rows up to and including the last with data.
+    rows: u64,
+    /// Columns up to and including the last with data, over all rows.
+    columns: u64,
+    /// The next row's index, and the current row's repeat count.
+    next_row: u64,
+    row_repeat: u64,
+    /// The next cell's column in the current row, and the end of its last data cell.
+    next_column: u64,
+    row_data_end: u64,
+}
+
+impl OdsExtent {
+    fn start_row(&mut self, repeat: u64) {
+        self.row_repeat = repeat;
+        self.next_column = 0;
+        self.row_data_end = 0;
+    }
+
+    fn cell(&mut self, repeat: u64, data: bool) {
+        self.next_column = self.next_column.saturating_add(repeat);
+        if data {
+            self.row_data_end = self.next_column;
+        }
+    }
+
+    fn end_row(&mut self) {
+        self.next_row = self.next_row.saturating_add(self.row_repeat);
+        if self.row_data_end > 0 {
+            self.rows = self.next_row;
+            self.columns = self.columns.max(self.row_data_end);
+        }
+        self.row_repeat = 0;
+        self.row_data_end = 0;
+    }
+}
+
 /// Whether `path` is a workbook clinic-kpi wrote (its document author is `clinic-kpi`).
 pub fn is_clinic_kpi_workbook(path: &Path) -> bool {
     let Ok(file) = File::open(path) else {
@@ -196,6 +354,104 @@ fn attr_number(head: &[u8], name: &[u8]) -> Option<u64> {
         .or(Some(u64::MAX))
 }
 
+/// What to do about a workbook saved with a password (Excel encrypts the whole file).
+pub const PASSWORD_PROTECTED: &str = "it is password-protected: remove the password in Excel (File → Info → Protect Workbook → Encrypt with Password, clear it; 文件 → 信息 → 保护工作簿 → 用密码进行加密) and export again";
+
+/// The Excel 97–2003 (BIFF8) grid: 65,536 rows by 256 columns.
+const XLS_ROWS: u32 = 65_536;
+const XLS_COLUMNS: u32 = 256;
+
+/// Checks an OLE compound file (an Excel 97–2003 workbook, or an encrypted one of any kind)
+/// before calamine sees it:
+/// - Excel saves a workbook with a password as an OLE file holding `EncryptionInfo` and
+///   `EncryptedPackage` streams, whatever its extension: that is said as such;
+/// - calamine reserves memory for a sheet from its DIMENSIONS record and lays each sheet out
+///   as a dense grid spanning its cells, so a forged size (4 billion rows) or a cell in column
+///   65,535 would abort the process on a failed allocation, which no `catch_unwind` catches.
+///   Every such record of the workbook stream must lie within the BIFF8 grid.
+pub fn precheck_ole(path: &Path) -> Result<(), String> {
+    let file = File::open(path).map_err(|e| e.to_string())?;
+    let mut ole = cfb::CompoundFile::open(BufReader::new(file)).map_err(|e| {
+        format!("it is a damaged Excel 97–2003 file ({e}); export it again, or open it in Excel and save it as .xlsx")
+    })?;
+    if ole.exists("/EncryptedPackage") || ole.exists("/EncryptionInfo") {
+        return Err(PASSWORD_PROTECTED.to_string());
+    }
+    // BIFF8 names the stream Workbook, BIFF5 Book. Without either, calamine says what is wrong.
+    let Some(name) = ["/Workbook", "/Book"]
+        .into_iter()
+        .find(|n| ole.is_stream(n))
+    else {
+        return Ok(());
+    };
+    let stream = ole.open_stream(name).map_err(|e| {
+        format!("it is a damaged Excel 97–2003 file ({e}); export it again, or open it in Excel and save it as .xlsx")
+    })?;
+    let mut rd = BufReader::new(stream);
+    let forged = |what: String| {
+        format!("it describes {what}, beyond the Excel 97–2003 limit of 65,536 rows × 256 columns; the file is damaged or forged: export it again")
+    };
+    let mut head = [0u8; 4];
+    let mut data = Vec::with_capacity(1024);
+    loop {
+        match rd.read_exact(&mut head) {
+            Ok(()) => {}
+            // The end of the stream (or a cut record): calamine reports a cut record itself.
+            Err(_) => return Ok(()),
+        }
+        let typ = u16::from_le_bytes([head[0], head[1]]);
+        let len = u16::from_le_bytes([head[2], head[3]]) as usize;
+        data.resize(len, 0);
+        if rd.read_exact(&mut data).is_err() {
+            return Ok(());
+        }
+        let u16_at = |i: usize| {
+            data.get(i..i + 2)
+                .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
+        };
+        let u32_at = |i: usize| {
+            data.get(i..i + 4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        };
+        match typ {
+            // DIMENSIONS: first row, last row + 1, first column, last column + 1.
+            0x0200 => {
+                let (first_row, end_row, end_col) = match len {
+                    10 => (u16_at(0), u16_at(2), u16_at(6)),
+                    _ => (u32_at(0), u32_at(4), u16_at(10)),
+                };
+                let (Some(first_row), Some(end_row), Some(end_col)) = (first_row, end_row, end_col)
+                else {
+                    continue;
+                };
+                if end_row > XLS_ROWS || end_col > XLS_COLUMNS || first_row > end_row {
+                    return Err(forged(format!(
+                        "a sheet of rows {first_row} to {end_row} and {end_col} columns"
+                    )));
+                }
+            }
+            // Cell records that start with their row and column: FORMULA, BLANK, NUMBER,
+            // LABEL, BOOLERR, RK, LABELSST, RSTRING.
+            0x0006 | 0x0201 | 0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD | 0x00D6 => {
+                if let Some(col) = u16_at(2) {
+                    if col >= XLS_COLUMNS {
+                        return Err(forged(format!("a cell in column {}", col + 1)));
+                    }
+                }
+            }
+            // MULRK and MULBLANK: row, first column, ..., last column in the last two bytes.
+            0x00BD | 0x00BE if len >= 6 => {
+                let first = u16_at(2).unwrap_or(0);
+                let last = u16_at(len - 2).unwrap_or(0);
+                if first >= XLS_COLUMNS || last >= XLS_COLUMNS {
+                    return Err(forged(format!("cells in column {}", first.max(last) + 1)));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// An open workbook of any calamine format.
 pub enum Book {
     Xlsx(Xlsx<BufReader<File>>),
@@ -209,16 +465,51 @@ impl Book {
         if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
             precheck_zip(path)?;
         }
+        if format == Format::Ods {
+            precheck_ods(path)?;
+        }
+        if format == Format::Xls {
+            precheck_ole(path)?;
+        }
         let file = File::open(path).map_err(|e| e.to_string())?;
         let rd = BufReader::new(file);
         let book = match format {
-            Format::Xlsx => Book::Xlsx(Xlsx::new(rd).map_err(|e| e.to_string())?),
-            Format::Xlsb => Book::Xlsb(Xlsb::new(rd).map_err(|e| e.to_string())?),
-            Format::Ods => Book::Ods(Ods::new(rd).map_err(|e| e.to_string())?),
-            Format::Xls => Book::Xls(Xls::new(rd).map_err(|e| e.to_string())?),
+            Format::Xlsx => Book::Xlsx(Xlsx::new(rd).map_err(|e| match e {
+                calamine::XlsxError::Password => PASSWORD_PROTECTED.to_string(),
+                e => e.to_string(),
+            })?),
+            Format::Xlsb => Book::Xlsb(Xlsb::new(rd).map_err(|e| match e {
+                calamine::XlsbError::Password => PASSWORD_PROTECTED.to_string(),
+                e => e.to_string(),
+            })?),
+            Format::Ods => Book::Ods(Ods::new(rd).map_err(|e| match e {
+                calamine::OdsError::Password => PASSWORD_PROTECTED.to_string(),
+                e => e.to_string(),
+            })?),
+            Format::Xls => Book::Xls(Xls::new(rd).map_err(|e| match e {
+                calamine::XlsError::Password => PASSWORD_PROTECTED.to_string(),
+                e => e.to_string(),
+            })?),
             _ => return Err(format!("{} is not a workbook format", format.name())),
         };
         Ok(book)
+    }
+
+    /// Whether the workbook lists `sheet` but the file lacks its data (an xlsx whose
+    /// `workbook.xml` names a worksheet part that is not in the zip). Other formats keep a
+    /// sheet's cells inside the workbook stream, so their sheets are never missing.
+    pub fn sheet_is_missing(&mut self, sheet: &str) -> bool {
+        match self {
+            Book::Xlsx(b) => matches!(
+                b.worksheet_cells_reader(sheet),
+                Err(calamine::XlsxError::WorksheetNotFound(_))
+            ),
+            Book::Xlsb(b) => matches!(
+                b.worksheet_cells_reader(sheet),
+                Err(calamine::XlsbError::WorksheetNotFound(_))
+            ),
+            Book::Ods(_) | Book::Xls(_) => false,
+        }
     }
 
     pub fn sheet_names(&self) -> Vec<String> {
@@ -246,30 +537,63 @@ impl Book {
         sheet: &str,
         on_row: &mut dyn FnMut(SourceRow),
     ) -> Result<(), String> {
+        self.for_each_row_capped(sheet, MAX_SHEET_CELLS, on_row)
+    }
+
+    /// [`Book::for_each_row`] with the cell cap as a parameter (tests lower it).
+    pub fn for_each_row_capped(
+        &mut self,
+        sheet: &str,
+        max_cells: u64,
+        on_row: &mut dyn FnMut(SourceRow),
+    ) -> Result<(), String> {
         let date1904 = self.date1904();
-        let mut grouper = RowGrouper::default();
+        let mut grouper = RowGrouper::new(max_cells);
+        let malformed = |e: &dyn std::fmt::Display| {
+            format!("its sheet data is malformed ({e}); the file was not saved by Excel or is damaged: export it again")
+        };
         match self {
             Book::Xlsx(b) => {
-                let mut rd = b.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
-                while let Some(cell) = rd.next_cell().map_err(|e| e.to_string())? {
-                    let (r, c) = cell.get_position();
-                    grouper.push(r, c, from_data_ref(cell.get_value(), date1904), on_row);
+                let mut rd = b.worksheet_cells_reader(sheet).map_err(|e| malformed(&e))?;
+                loop {
+                    // calamine adds up a cell reference's digits and letters in u32; one too
+                    // long for that (`A99999999999`) panics on the overflow (the release
+                    // profile keeps overflow checks for calamine so it never wraps instead).
+                    let next = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        rd.next_cell().map_err(|e| malformed(&e)).map(|c| {
+                            c.map(|c| (c.get_position(), from_data_ref(c.get_value(), date1904)))
+                        })
+                    }))
+                    .map_err(|p| {
+                        let what = p
+                            .downcast_ref::<String>()
+                            .cloned()
+                            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                            .unwrap_or_default();
+                        if what.contains("overflow") {
+                            "a cell reference lies beyond Excel's last cell XFD1048576; the file was not saved by Excel or is damaged: export it again".to_string()
+                        } else {
+                            std::panic::resume_unwind(p)
+                        }
+                    })??;
+                    let Some(((r, c), cell)) = next else { break };
+                    grouper.push(r, c, cell, on_row)?;
                 }
             }
             Book::Xlsb(b) => {
-                let mut rd = b.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
-                while let Some(cell) = rd.next_cell().map_err(|e| e.to_string())? {
+                let mut rd = b.worksheet_cells_reader(sheet).map_err(|e| malformed(&e))?;
+                while let Some(cell) = rd.next_cell().map_err(|e| malformed(&e))? {
                     let (r, c) = cell.get_position();
-                    grouper.push(r, c, from_data_ref(cell.get_value(), date1904), on_row);
+                    grouper.push(r, c, from_data_ref(cell.get_value(), date1904), on_row)?;
                 }
             }
             Book::Ods(b) => {
-                let range = b.worksheet_range(sheet).map_err(|e| e.to_string())?;
-                push_range(&range, date1904, &mut grouper, on_row);
+                let range = b.worksheet_range(sheet).map_err(|e| malformed(&e))?;
+                push_range(&range, date1904, &mut grouper, on_row)?;
             }
             Book::Xls(b) => {
-                let range = b.worksheet_range(sheet).map_err(|e| e.to_string())?;
-                push_range(&range, date1904, &mut grouper, on_row);
+                let range = b.worksheet_range(sheet).map_err(|e| malformed(&e))?;
+                push_range(&range, date1904, &mut grouper, on_row)?;
             }
         }
         grouper.finish(on_row);
@@ -282,46 +606,118 @@ fn push_range(
     date1904: bool,
     grouper: &mut RowGrouper,
     on_row: &mut dyn FnMut(SourceRow),
-) {
+) -> Result<(), String> {
     let (r0, c0) = range.start().unwrap_or((0, 0));
     for (r, c, v) in range.used_cells() {
         let cell = from_data(v, date1904);
         let row = r0.saturating_add(r as u32);
         let col = c0.saturating_add(c as u32);
-        grouper.push(row, col, cell, on_row);
+        grouper.push(row, col, cell, on_row)?;
     }
+    Ok(())
+}
+
+/// Excel's grid: 1,048,576 rows by 16,384 columns (A1:XFD1048576).
+const EXCEL_ROWS: u32 = 1_048_576;
+const EXCEL_COLUMNS: u32 = 16_384;
+
+/// A sheet with more cells than this is refused while it is streamed: 64 full columns of a
+/// sheet at Excel's row limit, far more than any clinic export (a year of a large chain's
+/// sales is about a million rows of 20 columns). Counted over every cell the file lists,
+/// blank or not, so a sheet padded with millions of empty styled cells is caught too.
+pub const MAX_SHEET_CELLS: u64 = 64 * EXCEL_ROWS as u64;
+
+/// The A1-style name of a 0-based column (0 → A, 26 → AA).
+pub fn column_letters(col: u32) -> String {
+    let mut n = u64::from(col) + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        out.push(b'A' + rem);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Collects cells (arriving in row order) into rows. A cell arriving for an earlier row than
 /// the current one (a hand-edited file can list them out of order) starts a new row entry
 /// with that number rather than being lost.
-#[derive(Default)]
+///
+/// It also refuses what Excel never writes: a cell beyond XFD1048576, and more than
+/// `max_cells` cells in one sheet. A cell listed twice in a row with two different values
+/// makes that row bad (which value is meant cannot be told); listed twice with the same
+/// value it is read once.
 struct RowGrouper {
     current: Option<u32>,
     cells: Vec<(u32, RawCell)>,
+    seen: u64,
+    max_cells: u64,
 }
 
 impl RowGrouper {
-    fn push(&mut self, row: u32, col: u32, cell: RawCell, on_row: &mut dyn FnMut(SourceRow)) {
+    fn new(max_cells: u64) -> Self {
+        RowGrouper {
+            current: None,
+            cells: Vec::new(),
+            seen: 0,
+            max_cells,
+        }
+    }
+
+    fn push(
+        &mut self,
+        row: u32,
+        col: u32,
+        cell: RawCell,
+        on_row: &mut dyn FnMut(SourceRow),
+    ) -> Result<(), String> {
+        self.seen += 1;
+        if self.seen > self.max_cells {
+            return Err(format!(
+                "a sheet has more than {} cells, more than any export holds; export a shorter period (e.g. one month per file)",
+                self.max_cells
+            ));
+        }
+        if row >= EXCEL_ROWS || col >= EXCEL_COLUMNS {
+            return Err(format!(
+                "a cell lies beyond Excel's last cell XFD1048576 (row {}, column {}); the file was not saved by Excel or is damaged: export it again",
+                u64::from(row) + 1,
+                u64::from(col) + 1
+            ));
+        }
         if cell.is_blank() {
-            return;
+            return Ok(());
         }
         if self.current != Some(row) {
             self.finish(on_row);
             self.current = Some(row);
         }
         self.cells.push((col, cell));
+        Ok(())
     }
 
     fn finish(&mut self, on_row: &mut dyn FnMut(SourceRow)) {
         if let Some(r) = self.current.take() {
             let mut cells = std::mem::take(&mut self.cells);
+            // Stable: cells listed twice keep their order in the file.
             cells.sort_by_key(|(c, _)| *c);
+            cells.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1);
             // 0-based row index → the row number a spreadsheet shows.
-            on_row(SourceRow::Row {
-                row: r.saturating_add(1),
-                cells,
-            });
+            let row = r.saturating_add(1);
+            if let Some(w) = cells.windows(2).find(|w| w[0].0 == w[1].0) {
+                on_row(SourceRow::Bad {
+                    row,
+                    message: format!(
+                        "the cell {}{row} is written twice in the file, as '{}' and as '{}'; which one is meant cannot be told, so the row is not used",
+                        column_letters(w[0].0),
+                        w[0].1.display(),
+                        w[1].1.display()
+                    ),
+                });
+                return;
+            }
+            on_row(SourceRow::Row { row, cells });
         }
     }
 }
@@ -385,8 +781,29 @@ fn from_data(v: &Data, date1904: bool) -> RawCell {
     }
 }
 
-/// Streams a delimited text file's rows.
+/// Streams a delimited text file's rows. A panic while reading (a bug: the CSV reader is
+/// meant to be total) becomes an error for this file instead of ending the run.
 pub fn for_each_csv_row(
+    path: &Path,
+    opts: &CsvOptions,
+    on_row: &mut dyn FnMut(SourceRow),
+) -> std::io::Result<String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        stream_csv_rows(path, opts, on_row)
+    }))
+    .unwrap_or_else(|p| {
+        let what = p
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        Err(std::io::Error::other(format!(
+            "the text reader failed on it ({what}); export it again"
+        )))
+    })
+}
+
+fn stream_csv_rows(
     path: &Path,
     opts: &CsvOptions,
     on_row: &mut dyn FnMut(SourceRow),
@@ -407,4 +824,81 @@ pub fn for_each_csv_row(
         }
     }
     Ok(info.encoding.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A workbook with one sheet `消费` of `rows` rows by 4 columns.
+    fn workbook(rows: u32) -> tempfile::NamedTempFile {
+        let file = tempfile::Builder::new().suffix(".xlsx").tempfile().unwrap();
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("消费").unwrap();
+        for r in 0..rows {
+            for c in 0..4u16 {
+                ws.write_number(r, c, f64::from(r)).unwrap();
+            }
+        }
+        wb.save(file.path()).unwrap();
+        file
+    }
+
+    fn read(path: &Path, max_cells: u64) -> Result<u32, String> {
+        let mut book = Book::open(path, Format::Xlsx)?;
+        let mut rows = 0;
+        book.for_each_row_capped("消费", max_cells, &mut |_| rows += 1)?;
+        Ok(rows)
+    }
+
+    #[test]
+    fn cells_per_sheet_are_capped_while_streaming() {
+        // 10 rows × 4 columns = 40 cells: read under a cap of 40, refused under 39.
+        let file = workbook(10);
+        assert_eq!(read(file.path(), 40), Ok(10));
+        let err = read(file.path(), 39).unwrap_err();
+        assert!(err.contains("a sheet has more than 39 cells"), "{err}");
+        assert!(err.contains("export a shorter period"), "{err}");
+        // The real cap: a full-height sheet of 64 columns.
+        assert_eq!(MAX_SHEET_CELLS, 1_048_576 * 64);
+    }
+
+    #[test]
+    fn ods_extent_counts_data_not_padding() {
+        let hostile = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hostile");
+        // The genuine LibreOffice file: 3 rows × 4 columns = 12 cells.
+        let ods = hostile.join("sales.ods");
+        assert_eq!(precheck_ods_capped(&ods, 12), Ok(()));
+        let err = precheck_ods_capped(&ods, 11).unwrap_err();
+        assert!(
+            err.contains("its sheet 消费 spans 3 rows × 4 columns (12 cells)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn column_names() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+        assert_eq!(column_letters(EXCEL_COLUMNS - 1), "XFD");
+        assert_eq!(column_letters(u32::MAX), "MWLQKWV");
+    }
+
+    #[test]
+    fn encrypted_ole_files_are_told_apart_from_xls() {
+        let hostile = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hostile");
+        assert_eq!(
+            precheck_ole(&hostile.join("sales-encrypted.xlsx")),
+            Err(PASSWORD_PROTECTED.to_string())
+        );
+        assert_eq!(precheck_ole(&hostile.join("sales-biff8.xls")), Ok(()));
+        let err = Book::open(&hostile.join("sales-encrypted.xlsx"), Format::Xls)
+            .err()
+            .unwrap();
+        assert_eq!(err, PASSWORD_PROTECTED);
+    }
 }

@@ -521,7 +521,9 @@ fn datetime_from_text(s: &str, date1904: bool) -> Result<NaiveDateTime, String> 
     }
     let dt = date.and_time(time);
     if round_up {
+        // 9999-12-31 23:59:59.5 would round into the year 10000.
         dt.checked_add_signed(TimeDelta::seconds(1))
+            .filter(|d| d.year() <= 9999)
             .ok_or_else(|| "date out of range".to_string())
     } else {
         Ok(dt)
@@ -598,8 +600,17 @@ fn scan_date(scan: &mut Scanner<'_>) -> Option<(Result<NaiveDate, String>, bool)
     } else {
         return None;
     };
+    // Excel's calendar runs from 1900-01-01: an earlier year is a typo (`0026-10-03`,
+    // `00000106`), never a date of an export, and would silently fall out of every period.
     let date = NaiveDate::from_ymd_opt(year, month, day)
-        .ok_or_else(|| format!("{year:04}-{month:02}-{day:02} is not a calendar date"));
+        .ok_or_else(|| format!("{year:04}-{month:02}-{day:02} is not a calendar date"))
+        .and_then(|d| {
+            if year < 1900 {
+                Err(format!("{year:04}-{month:02}-{day:02} is before 1900"))
+            } else {
+                Ok(d)
+            }
+        });
     Some((date, after_ri))
 }
 
@@ -706,10 +717,12 @@ fn month_from_text(t: &str) -> Option<Result<(i32, u32), String>> {
     if !scan.at_end() {
         return None;
     }
-    Some(if (1..=12).contains(&month) {
-        Ok((year, month))
-    } else {
+    Some(if !(1..=12).contains(&month) {
         Err(format!("month {month} does not exist"))
+    } else if year < 1900 {
+        Err(format!("{year:04} is before 1900"))
+    } else {
+        Ok((year, month))
     })
 }
 
@@ -1172,6 +1185,11 @@ mod tests {
             "2958466",
             "1e5",
             "NaN",
+            // Found by fuzzing (values target): years before Excel's calendar were accepted.
+            "00000106",
+            "0026-10-03",
+            "1899年12月31日",
+            "9999-12-31 23:59:59.5",
         ];
         for input in texts {
             assert!(
@@ -1307,6 +1325,8 @@ mod tests {
             text("2026"),
             text("10"),
             text("2026.5.1.2"),
+            text("0026-10"),
+            text("0000年1月"),
             RawCell::Number(2026.0),
             RawCell::Number(10.0),
             RawCell::Number(202613.0),
