@@ -8,50 +8,6 @@
 use crate::workdir::{fixtures, Run, Workdir};
 use serde_json::Value;
 use std::io::Write;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// Every run must end within this (a debug build, on a loaded 2-core CI machine).
-const TIME_LIMIT: Duration = Duration::from_secs(30);
-
-/// Runs clinic-kpi in `w` like `Workdir::run`, but kills it and fails the test when it runs
-/// longer than `TIME_LIMIT`. Output goes to files so a chatty run cannot block on a pipe.
-fn run(w: &Workdir, args: &[&str]) -> Run {
-    let out_dir = tempfile::tempdir().expect("temp dir");
-    let out_path = out_dir.path().join("stdout");
-    let err_path = out_dir.path().join("stderr");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_clinic-kpi"))
-        .args(args)
-        .current_dir(w.path())
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&out_path).expect("stdout file"))
-        .stderr(std::fs::File::create(&err_path).expect("stderr file"))
-        .spawn()
-        .expect("run clinic-kpi");
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if start.elapsed() > TIME_LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "clinic-kpi {} ran longer than {TIME_LIMIT:?}; killed",
-                args.join(" ")
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let read =
-        |p: &std::path::Path| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();
-    Run {
-        cmd: format!("clinic-kpi {}", args.join(" ")),
-        code: status.code().unwrap_or(-1),
-        stdout: read(&out_path),
-        stderr: read(&err_path),
-    }
-}
 
 /// The run failed with `code` and one sentence on stderr holding every phrase; no panic.
 fn assert_refused(run: &Run, code: i32, phrases: &[&str]) {
@@ -231,7 +187,7 @@ fn csv_named_xlsx_is_read_as_csv() {
         "消费.xlsx",
         "日期,顾客,实收金额,咨询师\n2026-10-03,13800001234,\"¥3,200.00\",王丽\n",
     );
-    let j = checked(&run(&w, &["check", "--format", "json"]));
+    let j = checked(&w.run(&["check", "--format", "json"]));
     let i = input(&j, "消费.xlsx", None);
     assert_eq!(counts(i), [1, 1, 0, 0, 0]);
     assert_eq!(i["amount_used"], 3200.0);
@@ -243,10 +199,7 @@ fn xls_named_xlsx_is_read_as_xls() {
     let w = Workdir::new();
     let bytes = std::fs::read(fixtures().join("hostile/sales-biff8.xls")).unwrap();
     w.write("消费.xlsx", &bytes);
-    let j = checked(&run(
-        &w,
-        &["check", "--format", "json", "--month", "2026-10"],
-    ));
+    let j = checked(&w.run(&["check", "--format", "json", "--month", "2026-10"]));
     let i = input(&j, "消费.xlsx", Some("消费"));
     assert_eq!(counts(i), [2, 2, 0, 0, 0]);
     // 3200 + 1980 = 5180.
@@ -277,7 +230,7 @@ fn forged_xls_sizes_are_refused_not_aborted() {
         r[10..12].copy_from_slice(&u16::MAX.to_le_bytes());
     });
     assert_refused(
-        &run(&w, &["check"]),
+        &w.run(&["check"]),
         1,
         &[
             "消费.xls cannot be read: it describes a sheet of rows 0 to 4294967295 and 65535 columns",
@@ -290,7 +243,7 @@ fn forged_xls_sizes_are_refused_not_aborted() {
         r[2..4].copy_from_slice(&u16::MAX.to_le_bytes());
     });
     assert_refused(
-        &run(&w, &["check"]),
+        &w.run(&["check"]),
         1,
         &["消费.xls cannot be read: it describes a cell in column 65536"],
     );
@@ -304,7 +257,7 @@ fn garbage_behind_the_ole_signature_is_one_sentence() {
     let w = Workdir::new();
     w.write("消费.xls", &bytes);
     assert_refused(
-        &run(&w, &["check"]),
+        &w.run(&["check"]),
         1,
         &["消费.xls cannot be read: it is a damaged Excel 97–2003 file"],
     );
@@ -312,7 +265,7 @@ fn garbage_behind_the_ole_signature_is_one_sentence() {
     let w = Workdir::new();
     w.write("消费.xls", &full[..full.len() / 2]);
     assert_refused(
-        &run(&w, &["check"]),
+        &w.run(&["check"]),
         1,
         &["消费.xls cannot be read: it is a damaged Excel 97–2003 file"],
     );
@@ -324,7 +277,7 @@ fn encrypted_xlsx_says_password_protected() {
     let w = Workdir::new();
     let bytes = std::fs::read(fixtures().join("hostile/sales-encrypted.xlsx")).unwrap();
     w.write("消费.xlsx", &bytes);
-    let r = run(&w, &["check"]);
+    let r = w.run(&["check"]);
     assert_refused(
         &r,
         1,
@@ -335,7 +288,7 @@ fn encrypted_xlsx_says_password_protected() {
         ],
     );
     // `score` stops on it the same way and writes nothing.
-    let r = run(&w, &["score", "--month", "2026-10"]);
+    let r = w.run(&["score", "--month", "2026-10"]);
     assert_refused(
         &r,
         1,
@@ -350,7 +303,7 @@ fn encrypted_xlsx_says_password_protected() {
     let w = Workdir::new();
     w.write("消费.xls", &bytes);
     assert_refused(
-        &run(&w, &["check"]),
+        &w.run(&["check"]),
         1,
         &["消费.xls cannot be read: it is password-protected"],
     );
@@ -362,10 +315,7 @@ fn genuine_ods_is_read() {
     let w = Workdir::new();
     let bytes = std::fs::read(fixtures().join("hostile/sales.ods")).unwrap();
     w.write("消费.ods", &bytes);
-    let j = checked(&run(
-        &w,
-        &["check", "--format", "json", "--month", "2026-10"],
-    ));
+    let j = checked(&w.run(&["check", "--format", "json", "--month", "2026-10"]));
     let i = input(&j, "消费.ods", Some("消费"));
     assert_eq!(counts(i), [2, 2, 0, 0, 0]);
     assert_eq!(i["amount_used"], 5180.0);
@@ -392,7 +342,7 @@ fn ods_repeat_bomb_is_refused_before_it_is_laid_out() {
     z.finish().unwrap();
     assert!(std::fs::metadata(w.path().join("消费.ods")).unwrap().len() < 1024);
     assert_refused(
-        &run(&w, &["check"]),
+        &w.run(&["check"]),
         1,
         &[
             "消费.ods cannot be read: its sheet 消费 spans 1000001 rows × 10 columns (10000010 cells)",
@@ -411,7 +361,7 @@ fn utf16_unicode_text_named_xls_is_read() {
     }
     let w = Workdir::new();
     w.write("消费.xls", &bytes);
-    let j = checked(&run(&w, &["check", "--format", "json"]));
+    let j = checked(&w.run(&["check", "--format", "json"]));
     let i = input(&j, "消费.xls", None);
     assert_eq!(counts(i), [1, 1, 0, 0, 0]);
     assert_eq!(i["amount_used"], 3200.0);
@@ -443,7 +393,7 @@ fn cell_references_past_excels_limits_refuse_the_sheet() {
                 sale(3, "2026-10-04", n(bad_ref, "100")),
             ],
         );
-        let r = run(&w, &["check"]);
+        let r = w.run(&["check"]);
         assert_refused(
             &r,
             1,
@@ -457,7 +407,7 @@ fn cell_references_past_excels_limits_refuse_the_sheet() {
     let w = Workdir::new();
     sales_book(&w, &[sale(2, "2026-10-03", n("A99999999999", "3200"))]);
     assert_refused(
-        &run(&w, &["check"]),
+        &w.run(&["check"]),
         1,
         &["a cell reference lies beyond Excel's last cell XFD1048576"],
     );
@@ -465,7 +415,7 @@ fn cell_references_past_excels_limits_refuse_the_sheet() {
     let w = Workdir::new();
     sales_book(&w, &[sale(2, "2026-10-03", n("C1048577", "3200"))]);
     assert_refused(
-        &run(&w, &["check"]),
+        &w.run(&["check"]),
         1,
         &["beyond Excel's last cell XFD1048576 (row 1048577, column 3)"],
     );
@@ -482,7 +432,7 @@ fn a_cell_written_twice_with_two_values_rejects_its_row() {
         &w,
         &[sale(2, "2026-10-03", twice), sale(3, "2026-10-04", same)],
     );
-    let j = checked(&run(&w, &["check", "--format", "json"]));
+    let j = checked(&w.run(&["check", "--format", "json"]));
     let i = input(&j, "消费.xlsx", Some("消费"));
     assert_eq!(counts(i), [2, 1, 0, 1, 0]);
     assert_eq!(i["amount_used"], 500.0);
@@ -509,7 +459,7 @@ fn a_sheet_missing_from_the_zip_is_an_error_issue_and_the_rest_is_read() {
         &[("消费", Some(&data)), ("到院", None)],
         false,
     );
-    let j = checked(&run(&w, &["check", "--format", "json"]));
+    let j = checked(&w.run(&["check", "--format", "json"]));
     assert_eq!(
         counts(input(&j, "门店导出.xlsx", Some("消费"))),
         [1, 1, 0, 0, 0]
@@ -520,7 +470,7 @@ fn a_sheet_missing_from_the_zip_is_an_error_issue_and_the_rest_is_read() {
     assert_eq!(e["sheet"], "到院");
     assert!(msg.contains("its data is missing from the file"), "{msg}");
     // Under --strict that error stops the run.
-    let r = run(&w, &["check", "--strict", "-q"]);
+    let r = w.run(&["check", "--strict", "-q"]);
     assert_eq!(r.code, 3, "{r}");
 }
 
@@ -537,7 +487,7 @@ fn malformed_number_cell_refuses_the_sheet() {
         )],
     );
     assert_refused(
-        &run(&w, &["check"]),
+        &w.run(&["check"]),
         1,
         &[
             "消费.xlsx, sheet 消费 cannot be read: its sheet data is malformed",
@@ -584,7 +534,7 @@ fn impossible_amounts_reject_their_rows() {
             sale(6, "2026-10-03", n("C6", "1.38e13")),
         ],
     );
-    let j = checked(&run(&w, &["check", "--format", "json"]));
+    let j = checked(&w.run(&["check", "--format", "json"]));
     let i = input(&j, "消费.xlsx", Some("消费"));
     assert_eq!(counts(i), [5, 1, 0, 4, 0]);
     assert_eq!(i["amount_used"], 3200.0);
@@ -675,10 +625,7 @@ fn impossible_date_serials_reject_their_rows() {
             ),
         ],
     );
-    let j = checked(&run(
-        &w,
-        &["check", "--format", "json", "--month", "2026-10"],
-    ));
+    let j = checked(&w.run(&["check", "--format", "json", "--month", "2026-10"]));
     let i = input(&j, "消费.xlsx", Some("消费"));
     assert_eq!(counts(i), [7, 1, 0, 6, 0]);
     let errs = row_errors(&j);
@@ -721,20 +668,14 @@ fn the_1904_date_system_is_read() {
         ),
     );
     xlsx(&w, "消费.xlsx", &[("消费", Some(&data))], true);
-    let j = checked(&run(
-        &w,
-        &["check", "--format", "json", "--month", "2026-10"],
-    ));
+    let j = checked(&w.run(&["check", "--format", "json", "--month", "2026-10"]));
     let i = input(&j, "消费.xlsx", Some("消费"));
     assert_eq!(counts(i), [2, 2, 0, 0, 0]);
     assert_eq!(i["amount_used"], 300.0);
     // The same workbook in the 1900 system: both rows are 2022, out of the period.
     let w = Workdir::new();
     xlsx(&w, "消费.xlsx", &[("消费", Some(&data))], false);
-    let j = checked(&run(
-        &w,
-        &["check", "--format", "json", "--month", "2026-10"],
-    ));
+    let j = checked(&w.run(&["check", "--format", "json", "--month", "2026-10"]));
     assert_eq!(
         counts(input(&j, "消费.xlsx", Some("消费"))),
         [2, 0, 2, 0, 0]
@@ -772,7 +713,7 @@ fn ragged_csv_rows() {
         "消费.csv",
         format!("{CSV_HEADER}2026-10-03,张三\n2026-10-03,李四,500,王丽,x,y\n"),
     );
-    let j = checked(&run(&w, &["check", "--format", "json"]));
+    let j = checked(&w.run(&["check", "--format", "json"]));
     let i = input(&j, "消费.csv", None);
     assert_eq!(counts(i), [2, 1, 0, 1, 0]);
     assert_eq!(i["amount_used"], 500.0);
@@ -792,7 +733,7 @@ fn unterminated_quote_in_a_long_csv() {
         text.push_str("2026-10-05,王五,300,王丽\n");
     }
     w.write("消费.csv", text);
-    let j = checked(&run(&w, &["check", "--format", "json"]));
+    let j = checked(&w.run(&["check", "--format", "json"]));
     let i = input(&j, "消费.csv", None);
     assert_eq!(counts(i), [2, 1, 0, 1, 0]);
     let errs = csv_errors(&j, "消费.csv");
@@ -811,7 +752,7 @@ fn overlong_csv_field_is_rejected_and_reading_goes_on() {
         "消费.csv",
         format!("{CSV_HEADER}2026-10-03,张三,100,王丽\n2026-10-04,\"{long}\",200,王丽\n2026-10-05,王五,300,王丽\n"),
     );
-    let j = checked(&run(&w, &["check", "--format", "json"]));
+    let j = checked(&w.run(&["check", "--format", "json"]));
     let i = input(&j, "消费.csv", None);
     assert_eq!(counts(i), [3, 2, 0, 1, 0]);
     assert_eq!(i["amount_used"], 400.0);
@@ -835,7 +776,7 @@ fn unterminated_quote_in_a_short_csv() {
         "消费.csv",
         format!("{CSV_HEADER}2026-10-03,张三,100,王丽\n2026-10-04,\"李四,200,王丽\n2026-10-05,王五,300,王丽\n"),
     );
-    let j = checked(&run(&w, &["check", "--format", "json"]));
+    let j = checked(&w.run(&["check", "--format", "json"]));
     assert_eq!(counts(input(&j, "消费.csv", None)), [2, 1, 0, 1, 0]);
     let errs = csv_errors(&j, "消费.csv");
     assert_eq!(errs.len(), 1, "{errs:?}");
@@ -855,7 +796,7 @@ fn nul_bytes_reject_their_csv_row() {
         "消费.csv",
         format!("{CSV_HEADER}2026-10-03,张\0三,100,王丽\n2026-10-04,李四,200,王丽\n").as_bytes(),
     );
-    let j = checked(&run(&w, &["check", "--format", "json"]));
+    let j = checked(&w.run(&["check", "--format", "json"]));
     assert_eq!(counts(input(&j, "消费.csv", None)), [2, 1, 0, 1, 0]);
     let errs = csv_errors(&j, "消费.csv");
     assert_eq!(errs.len(), 1, "{errs:?}");
@@ -876,7 +817,7 @@ fn gbk_csv_cut_in_a_character() {
     bytes.pop();
     let w = Workdir::new();
     w.write("消费.csv", &bytes);
-    let j = checked(&run(&w, &["check", "--format", "json"]));
+    let j = checked(&w.run(&["check", "--format", "json"]));
     assert_eq!(counts(input(&j, "消费.csv", None)), [2, 1, 0, 1, 0]);
     let errs = csv_errors(&j, "消费.csv");
     assert_eq!(errs.len(), 1, "{errs:?}");
@@ -894,7 +835,7 @@ fn utf16le_csv_with_bom_is_read() {
     }
     let w = Workdir::new();
     w.write("消费.csv", &bytes);
-    let j = checked(&run(&w, &["check", "--format", "json"]));
+    let j = checked(&w.run(&["check", "--format", "json"]));
     let i = input(&j, "消费.csv", None);
     assert_eq!(counts(i), [1, 1, 0, 0, 0]);
     assert_eq!(i["amount_used"], 100.0);
@@ -909,7 +850,7 @@ fn windows_1252_csv_is_decoded_not_garbled() {
     assert!(!unmappable);
     let w = Workdir::new();
     w.write("sales.csv", &bytes);
-    let r = run(&w, &["check", "--lang", "en"]);
+    let r = w.run(&["check", "--lang", "en"]);
     assert_eq!(r.code, 0, "{r}");
     assert!(r.stdout.contains("windows-1252"), "{r}");
     assert!(r.stdout.contains("René Müller"), "{r}");
@@ -927,7 +868,7 @@ fn check_with_config(config: &str) -> Run {
     let w = Workdir::new();
     w.write("消费.csv", CSV_HEADER);
     w.write("clinic-kpi.toml", config);
-    run(&w, &["check"])
+    w.run(&["check"])
 }
 
 #[test]
@@ -969,7 +910,7 @@ fn a_2_gib_config_is_refused_before_reading() {
     w.write("消费.csv", CSV_HEADER);
     let f = std::fs::File::create(w.path().join("clinic-kpi.toml")).unwrap();
     f.set_len(2 << 30).unwrap();
-    let r = run(&w, &["check"]);
+    let r = w.run(&["check"]);
     assert_refused(
         &r,
         1,
@@ -1004,7 +945,7 @@ fn a_zip_part_claiming_gigabytes_is_refused_from_the_directory() {
     bytes[at + 24..at + 28].copy_from_slice(&(1u32 << 30).to_le_bytes());
     std::fs::write(&path, bytes).unwrap();
     assert_refused(
-        &run(&w, &["check"]),
+        &w.run(&["check"]),
         1,
         &[
             "消费.xlsx cannot be read",

@@ -2,7 +2,11 @@
 //! fails, shows the command, its output and its status.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Every run of the binary must end within this.
+pub const TIME_LIMIT: Duration = Duration::from_secs(30);
 
 pub struct Workdir {
     pub dir: tempfile::TempDir,
@@ -52,18 +56,42 @@ impl Workdir {
         p
     }
 
-    /// Runs clinic-kpi with `args` in this folder.
+    /// Runs clinic-kpi with `args` in this folder. Every run must end within `TIME_LIMIT`
+    /// (a debug build on a loaded 2-core CI machine); a run that does not is killed and the test
+    /// fails. Output goes to files so a chatty run cannot block on a pipe.
     pub fn run(&self, args: &[&str]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_clinic-kpi"))
+        let out_dir = tempfile::tempdir().expect("temp dir");
+        let out_path = out_dir.path().join("stdout");
+        let err_path = out_dir.path().join("stderr");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_clinic-kpi"))
             .args(args)
             .current_dir(self.path())
-            .output()
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(&out_path).expect("stdout file"))
+            .stderr(std::fs::File::create(&err_path).expect("stderr file"))
+            .spawn()
             .expect("run clinic-kpi");
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            if start.elapsed() > TIME_LIMIT {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "clinic-kpi {} ran longer than {TIME_LIMIT:?}; killed",
+                    args.join(" ")
+                );
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();
         Run {
             cmd: format!("clinic-kpi {}", args.join(" ")),
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            code: status.code().unwrap_or(-1),
+            stdout: read(&out_path),
+            stderr: read(&err_path),
         }
     }
 }
