@@ -3,10 +3,10 @@
 //! (rows = used + out of period + rejected + skipped).
 #![no_main]
 
-use clinic_kpi::config::LoadedConfig;
-use clinic_kpi::input::{load, LoadOptions};
 use libfuzzer_sys::fuzz_target;
-use std::sync::OnceLock;
+
+mod common;
+use common::dir;
 
 const NAMES: [&str; 8] = [
     "消费.csv",
@@ -19,10 +19,6 @@ const NAMES: [&str; 8] = [
     "调整.csv",
 ];
 
-fn dir() -> &'static tempfile::TempDir {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir"))
-}
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, body)) = data.split_first() else {
@@ -33,22 +29,5 @@ fuzz_target!(|data: &[u8]| {
         let _ = std::fs::remove_file(dir.path().join(n));
     }
     std::fs::write(dir.path().join(NAMES[pick as usize % NAMES.len()]), body).expect("write");
-    let config = LoadedConfig::builtin();
-    let opts = LoadOptions {
-        data_dir: dir.path(),
-        data_dir_given: true,
-        config: &config,
-        period: None,
-        encoding: None,
-        outputs: Vec::new(),
-    };
-    if let Ok(ds) = load(&opts) {
-        for i in &ds.inputs {
-            assert_eq!(
-                i.rows,
-                i.used + i.out_of_period + i.rejected + i.skipped,
-                "{i:?}"
-            );
-        }
-    }
+    common::load_and_reconcile(dir.path());
 });

@@ -5,11 +5,11 @@
 //! fuzzer mutates the XML itself). Never a panic; every input's rows reconcile.
 #![no_main]
 
-use clinic_kpi::config::LoadedConfig;
-use clinic_kpi::input::{load, LoadOptions};
 use libfuzzer_sys::fuzz_target;
+
+mod common;
+use common::dir;
 use std::io::Write;
-use std::sync::OnceLock;
 
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#;
@@ -20,10 +20,6 @@ const WORKBOOK: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?
 const WORKBOOK_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
 
-fn dir() -> &'static tempfile::TempDir {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir"))
-}
 
 fn pack(sheet: &[u8], sst: Option<&[u8]>) -> Vec<u8> {
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -58,22 +54,5 @@ fuzz_target!(|data: &[u8]| {
     };
     let dir = dir();
     std::fs::write(dir.path().join("消费.xlsx"), bytes).expect("write");
-    let config = LoadedConfig::builtin();
-    let opts = LoadOptions {
-        data_dir: dir.path(),
-        data_dir_given: true,
-        config: &config,
-        period: None,
-        encoding: None,
-        outputs: Vec::new(),
-    };
-    if let Ok(ds) = load(&opts) {
-        for i in &ds.inputs {
-            assert_eq!(
-                i.rows,
-                i.used + i.out_of_period + i.rejected + i.skipped,
-                "{i:?}"
-            );
-        }
-    }
+    common::load_and_reconcile(dir.path());
 });
