@@ -19,7 +19,6 @@ const NAMES: [&str; 8] = [
     "调整.csv",
 ];
 
-
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, body)) = data.split_first() else {
         return;

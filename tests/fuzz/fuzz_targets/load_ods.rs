@@ -10,11 +10,10 @@ mod common;
 use common::dir;
 use std::io::Write;
 
-
 fn pack(content: &[u8]) -> Vec<u8> {
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     z.start_file("mimetype", opts).expect("zip");
     z.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
         .expect("zip");

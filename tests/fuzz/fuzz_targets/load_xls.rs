@@ -9,7 +9,6 @@ use libfuzzer_sys::fuzz_target;
 mod common;
 use common::dir;
 
-
 fuzz_target!(|data: &[u8]| {
     let dir = dir();
     std::fs::write(dir.path().join("消费.xls"), data).expect("write");
