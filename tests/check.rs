@@ -1,21 +1,8 @@
 //! `clinic-kpi check` on the fixture clinic and on broken inputs. Expected numbers come from
 //! fixtures/clinic/LEDGER.md, which lists every row of every file.
 
-use crate::workdir::{fixtures, Workdir};
+use crate::workdir::{counts, fixtures, input, Workdir};
 use serde_json::Value;
-
-fn input<'a>(json: &'a Value, file: &str, sheet: Option<&str>) -> &'a Value {
-    json["inputs"]
-        .as_array()
-        .expect("inputs")
-        .iter()
-        .find(|i| i["file"] == file && i["sheet"].as_str() == sheet)
-        .unwrap_or_else(|| panic!("no input {file} {sheet:?} in {json:#}"))
-}
-
-fn counts(i: &Value) -> [u64; 5] {
-    ["rows", "used", "out_of_period", "rejected", "skipped"].map(|k| i[k].as_u64().expect(k))
-}
 
 fn check_clinic_json() -> Value {
     let w = Workdir::new();

@@ -5,7 +5,7 @@
 //! empty file, HTML as .xls, tab-separated text as .xls, random bytes as .xlsx, a truncated
 //! xlsx, a cell at XFD1048576, a forged string count, a zip bomb part.
 
-use crate::workdir::{fixtures, Run, Workdir};
+use crate::workdir::{counts, fixtures, input, Run, Workdir};
 use serde_json::Value;
 use std::io::Write;
 
@@ -25,20 +25,6 @@ fn checked(run: &Run) -> Value {
     assert_eq!(run.code, 0, "{run}");
     assert!(!run.stderr.contains("panicked"), "{run}");
     run.json()
-}
-
-fn input<'a>(json: &'a Value, file: &str, sheet: Option<&str>) -> &'a Value {
-    json["inputs"]
-        .as_array()
-        .expect("inputs")
-        .iter()
-        .find(|i| i["file"] == file && i["sheet"].as_str() == sheet)
-        .unwrap_or_else(|| panic!("no input {file} {sheet:?} in {json:#}"))
-}
-
-/// rows, used, out of period, rejected, skipped.
-fn counts(i: &Value) -> [u64; 5] {
-    ["rows", "used", "out_of_period", "rejected", "skipped"].map(|k| i[k].as_u64().expect(k))
 }
 
 fn errors(json: &Value) -> Vec<&Value> {

@@ -95,3 +95,22 @@ impl Workdir {
         }
     }
 }
+
+/// The JSON `inputs` entry of `file` (and `sheet`).
+pub fn input<'a>(
+    json: &'a serde_json::Value,
+    file: &str,
+    sheet: Option<&str>,
+) -> &'a serde_json::Value {
+    json["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .find(|i| i["file"] == file && i["sheet"].as_str() == sheet)
+        .unwrap_or_else(|| panic!("no input {file} {sheet:?} in {json:#}"))
+}
+
+/// An input's row accounting: rows, used, out of period, rejected, skipped.
+pub fn counts(i: &serde_json::Value) -> [u64; 5] {
+    ["rows", "used", "out_of_period", "rejected", "skipped"].map(|k| i[k].as_u64().expect(k))
+}
