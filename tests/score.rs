@@ -3,7 +3,7 @@
 //! fixtures/clinic/LEDGER.md; here the scores, totals, grades, ranks and bonuses built on them
 //! are worked out by hand from the built-in defaults (src/default_config.toml).
 
-use crate::workdir::{fixtures, Workdir};
+use crate::workdir::{close, fixtures, kpi, person, Workdir};
 use serde_json::Value;
 
 fn score_json(extra: &[&str]) -> Value {
@@ -22,28 +22,6 @@ fn score_json(extra: &[&str]) -> Value {
     let run = w.run(&args);
     assert_eq!(run.code, 0, "{run}");
     run.json()
-}
-
-fn person<'a>(j: &'a Value, name: &str) -> &'a Value {
-    j["people"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["staff"] == name)
-        .unwrap_or_else(|| panic!("{name} not scored"))
-}
-
-fn kpi<'a>(p: &'a Value, metric: &str, item: Option<&str>) -> &'a Value {
-    p["kpis"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["metric"] == metric && k["item"].as_str() == item)
-        .unwrap_or_else(|| panic!("no {metric} {item:?}"))
-}
-
-fn close(a: &Value, b: f64) -> bool {
-    (a.as_f64().unwrap_or(f64::NAN) - b).abs() < 1e-9
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! adjustments (申诉), bonus order, quarter scaling and vetoes. Every expected number is worked
 //! out by hand in a comment; none is recomputed with the code under test.
 
-use crate::workdir::{Run, Workdir};
+use crate::workdir::{close, kpi, person, Run, Workdir};
 use serde_json::{json, Value};
 
 const ROSTER_HEAD: &str = "姓名,工号,岗位,门店,月度业绩目标,入职日期,离职日期\n";
@@ -55,28 +55,6 @@ fn score_json(w: &Workdir, extra: &[&str]) -> Value {
     let run = score(w, &["--month", "2026-10"], extra);
     assert_eq!(run.code, 0, "{run}");
     run.json()
-}
-
-fn person<'a>(j: &'a Value, name: &str) -> &'a Value {
-    j["people"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["staff"] == name)
-        .unwrap_or_else(|| panic!("{name} not scored in {j}"))
-}
-
-fn kpi<'a>(p: &'a Value, metric: &str) -> &'a Value {
-    p["kpis"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["metric"] == metric)
-        .unwrap_or_else(|| panic!("no {metric} in {p}"))
-}
-
-fn close(a: &Value, b: f64) -> bool {
-    (a.as_f64().unwrap_or(f64::NAN) - b).abs() < 1e-9
 }
 
 #[track_caller]
@@ -230,13 +208,13 @@ fn missing_dir(policy: &str) -> Workdir {
 
 #[track_caller]
 fn assert_statuses(j: &Value) {
-    let a = kpi(person(j, "甲"), "conversion_rate");
+    let a = kpi(person(j, "甲"), "conversion_rate", None);
     assert_eq!(a["status"], "insufficient", "{a}");
     // The value is still reported when insufficient: 1 / 2.
     assert_close(&a["value"], 0.5);
     assert_close(&a["numerator"], 1.0);
     assert_close(&a["denominator"], 2.0);
-    let b = kpi(person(j, "乙"), "conversion_rate");
+    let b = kpi(person(j, "乙"), "conversion_rate", None);
     assert_eq!(b["status"], "no_data", "{b}");
     assert!(b["value"].is_null(), "{b}");
     assert_close(&b["numerator"], 0.0);
@@ -251,10 +229,13 @@ fn missing_zero_scores_0_at_full_weight() {
     let j = score_json(&missing_dir("zero"), &[]);
     assert_statuses(&j);
     for n in ["甲", "乙"] {
-        let c = kpi(person(&j, n), "conversion_rate");
+        let c = kpi(person(&j, n), "conversion_rate", None);
         assert_close(&c["score"], 0.0);
         assert_close(&c["effective_weight"], 40.0);
-        assert_close(&kpi(person(&j, n), "revenue")["effective_weight"], 60.0);
+        assert_close(
+            &kpi(person(&j, n), "revenue", None)["effective_weight"],
+            60.0,
+        );
     }
     // 甲: 80 × 60/100 + 0 × 40/100 = 48; 乙: 60 × 0.6 = 36.
     assert_close(&person(&j, "甲")["total"], 48.0);
@@ -266,7 +247,7 @@ fn missing_target_scores_100_at_full_weight() {
     let j = score_json(&missing_dir("target"), &[]);
     assert_statuses(&j);
     for n in ["甲", "乙"] {
-        let c = kpi(person(&j, n), "conversion_rate");
+        let c = kpi(person(&j, n), "conversion_rate", None);
         assert_close(&c["score"], 100.0);
         assert_close(&c["effective_weight"], 40.0);
     }
@@ -280,12 +261,15 @@ fn missing_reweight_drops_the_kpi_and_scales_the_rest() {
     let j = score_json(&missing_dir("reweight"), &[]);
     assert_statuses(&j);
     for n in ["甲", "乙"] {
-        let c = kpi(person(&j, n), "conversion_rate");
+        let c = kpi(person(&j, n), "conversion_rate", None);
         assert!(c["score"].is_null(), "{c}");
         assert_close(&c["effective_weight"], 0.0);
         // The only scored KPI: 60 × 100 / 60 = 100.
-        assert_close(&kpi(person(&j, n), "revenue")["effective_weight"], 100.0);
-        assert_close(&kpi(person(&j, n), "revenue")["weight"], 60.0);
+        assert_close(
+            &kpi(person(&j, n), "revenue", None)["effective_weight"],
+            100.0,
+        );
+        assert_close(&kpi(person(&j, n), "revenue", None)["weight"], 60.0);
     }
     // 甲: 80 × 100/100 = 80; 乙: 60.
     assert_close(&person(&j, "甲")["total"], 80.0);
@@ -326,7 +310,7 @@ fn adjustment_value_replaces_the_kpi_value() {
     let p = person(&j, "甲");
     // Without the adjustment: 1/4 = 0.25 → (0.25 − 0.2) / 0.3 × 100 = 16.67.
     // With value 0.35: (0.35 − 0.2) / 0.3 × 100 = 50; numerator and denominator null.
-    let c = kpi(p, "conversion_rate");
+    let c = kpi(p, "conversion_rate", None);
     assert_close(&c["value"], 0.35);
     assert_eq!(c["status"], "ok");
     assert!(
@@ -338,7 +322,10 @@ fn adjustment_value_replaces_the_kpi_value() {
     assert_close(&p["total"], 65.0);
     assert_eq!(p["flags"], json!(["adjusted"]));
     // Nobody else is touched: 乙 1/2 = 0.5 → 100, 丙 the same.
-    assert_close(&kpi(person(&j, "乙"), "conversion_rate")["score"], 100.0);
+    assert_close(
+        &kpi(person(&j, "乙"), "conversion_rate", None)["score"],
+        100.0,
+    );
     assert_eq!(person(&j, "乙")["flags"], json!([]));
 }
 
@@ -354,7 +341,7 @@ fn adjustment_value_turns_an_insufficient_kpi_ok() {
     );
     let j = score_json(&w, &[]);
     let p = person(&j, "乙");
-    let c = kpi(p, "conversion_rate");
+    let c = kpi(p, "conversion_rate", None);
     assert_eq!(c["status"], "ok", "{c}");
     assert_close(&c["score"], (0.4 - 0.2) / 0.3 * 100.0);
     // 乙 revenue 9,500 → 95; total = 95 × 0.5 + 66.67 × 0.5 = 80.83.
@@ -362,7 +349,7 @@ fn adjustment_value_turns_an_insufficient_kpi_ok() {
     assert_eq!(p["flags"], json!(["adjusted"]));
     // 甲 stays insufficient (1/4 < 5): reweighted away, total = revenue 80.
     assert_eq!(
-        kpi(person(&j, "甲"), "conversion_rate")["status"],
+        kpi(person(&j, "甲"), "conversion_rate", None)["status"],
         "insufficient"
     );
     assert_close(&person(&j, "甲")["total"], 80.0);
@@ -377,7 +364,7 @@ fn adjustment_score_delta_is_clamped_to_the_method_range() {
     let j = score_json(&w, &[]);
     // 乙: revenue 9,500 → 95, + 10 = 105, clamped to 100 (linear without stretch).
     let b = person(&j, "乙");
-    let r = kpi(b, "revenue");
+    let r = kpi(b, "revenue", None);
     assert_close(&r["value"], 9500.0);
     assert_close(&r["score"], 100.0);
     // conversion 1/2 = 0.5 → 100; total = 100 × 0.5 + 100 × 0.5 = 100.
@@ -385,7 +372,7 @@ fn adjustment_score_delta_is_clamped_to_the_method_range() {
     assert_eq!(b["flags"], json!(["adjusted"]));
     // 丙: revenue 300 → 3, − 10 = −7, kept at 0; total = 0 + 100 × 0.5 = 50.
     let c = person(&j, "丙");
-    assert_close(&kpi(c, "revenue")["score"], 0.0);
+    assert_close(&kpi(c, "revenue", None)["score"], 0.0);
     assert_close(&c["total"], 50.0);
     assert_eq!(c["flags"], json!(["adjusted"]));
 }
@@ -414,10 +401,10 @@ fn score_delta_maximum_is_stretch_score_or_the_top_band() {
     let j = score_json(&w, &[]);
     // 甲: 11,000 is halfway from target to stretch: 100 + 0.5 × 30 = 115; + 30 = 145, kept
     // within stretch_score 130.
-    assert_close(&kpi(person(&j, "甲"), "revenue")["score"], 130.0);
+    assert_close(&kpi(person(&j, "甲"), "revenue", None)["score"], 130.0);
     assert_close(&person(&j, "甲")["total"], 130.0);
     // 乙 (bands): 12,000 ≥ 10,000 → 90; + 20 = 110, kept within the top band's 90.
-    assert_close(&kpi(person(&j, "乙"), "revenue")["score"], 90.0);
+    assert_close(&kpi(person(&j, "乙"), "revenue", None)["score"], 90.0);
     assert_eq!(person(&j, "乙")["role"], "assistant");
 }
 
@@ -433,7 +420,7 @@ fn adjustment_for_nobody_is_an_error_and_other_months_are_ignored() {
     // Neither applies: 甲 keeps revenue 8,000 → 80 and conversion 0.25 → 16.67;
     // total = 80 × 0.5 + 16.67 × 0.5 = 48.33.
     let p = person(&j, "甲");
-    assert_close(&kpi(p, "revenue")["value"], 8000.0);
+    assert_close(&kpi(p, "revenue", None)["value"], 8000.0);
     assert_close(&p["total"], 80.0 * 0.5 + (0.25 - 0.2) / 0.3 * 100.0 * 0.5);
     assert_eq!(p["flags"], json!([]));
     // One error for 无名氏, and nothing about the September row.
@@ -570,8 +557,8 @@ fn quarter_scales_monthly_sum_targets_and_bonus_money() {
     assert_eq!(j["period"]["label"], "2026Q4");
     let p = person(&j, "甲");
     // Target 10,000 × 3 months = 30,000: 15,000 / 30,000 × 100 = 50.
-    assert_close(&kpi(p, "revenue")["value"], 15000.0);
-    assert_close(&kpi(p, "revenue")["score"], 50.0);
+    assert_close(&kpi(p, "revenue", None)["value"], 15000.0);
+    assert_close(&kpi(p, "revenue", None)["score"], 50.0);
     assert_close(&p["total"], 50.0);
     // Tier threshold 10,000 × 3 = 30,000 not reached → below −200 × 3 = −600; per_unit above
     // 2 × 3 = 6, 7 first visits → + 10 × (7 − 6) = 10 (the amount is not scaled): −590.
@@ -581,7 +568,7 @@ fn quarter_scales_monthly_sum_targets_and_bonus_money() {
     // + 10 × (7 − 2) = 50 → 1,050.
     let j = score_json(&w, &[]);
     let p = person(&j, "甲");
-    assert_close(&kpi(p, "revenue")["score"], 100.0);
+    assert_close(&kpi(p, "revenue", None)["score"], 100.0);
     assert_close(&p["bonus"], 1050.0);
 }
 
@@ -614,7 +601,7 @@ fn veto_caps_the_total_and_zeroes_a_positive_bonus() {
     // of the role): total capped at 59 → grade D (59 < C 60), ranked on 59; the capped total 59
     // reaches tier 50 → 1,000, but a vetoed person's positive bonus becomes 0.
     let a = person(&j, "甲");
-    assert_close(&kpi(a, "revenue")["score"], 120.0);
+    assert_close(&kpi(a, "revenue", None)["score"], 120.0);
     assert_close(&a["total"], 59.0);
     assert_eq!(a["vetoed"], true);
     assert_eq!(a["grade"], "D");

@@ -114,3 +114,32 @@ pub fn input<'a>(
 pub fn counts(i: &serde_json::Value) -> [u64; 5] {
     ["rows", "used", "out_of_period", "rejected", "skipped"].map(|k| i[k].as_u64().expect(k))
 }
+
+/// The JSON `people` entry of `name`.
+pub fn person<'a>(j: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    j["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["staff"] == name)
+        .unwrap_or_else(|| panic!("{name} not scored in {j}"))
+}
+
+/// A person's KPI entry by metric key and rating item.
+pub fn kpi<'a>(
+    p: &'a serde_json::Value,
+    metric: &str,
+    item: Option<&str>,
+) -> &'a serde_json::Value {
+    p["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["metric"] == metric && k["item"].as_str() == item)
+        .unwrap_or_else(|| panic!("no {metric} {item:?} in {p}"))
+}
+
+/// A JSON number within 1e-9 of `b`.
+pub fn close(a: &serde_json::Value, b: f64) -> bool {
+    (a.as_f64().unwrap_or(f64::NAN) - b).abs() < 1e-9
+}
