@@ -180,6 +180,18 @@ pub enum Scope {
     All,
 }
 
+impl Scope {
+    /// Whose rows a figure counts, for people.
+    pub fn label(self, l: crate::Lang) -> &'static str {
+        match self {
+            Scope::Own => l.pick("本人", "self"),
+            Scope::Department => l.pick("科室", "department"),
+            Scope::Store => l.pick("门店", "store"),
+            Scope::All => l.pick("全机构", "all stores"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {

@@ -230,7 +230,7 @@ pub struct JsonReport<'a> {
 }
 
 /// Results in display order: by role (config order), then rank, then name.
-fn ordered(run: &Run) -> Vec<&PersonResult> {
+pub(crate) fn ordered(run: &Run) -> Vec<&PersonResult> {
     let roles: Vec<&String> = run.plan.config.config.roles.keys().collect();
     let mut v: Vec<&PersonResult> = run.results.iter().collect();
     v.sort_by_key(|r| {

@@ -247,7 +247,7 @@ pub fn build(run: &Run, r: &PersonResult) -> Result<Vec<u8>, XlsxError> {
 /// Every person's workbook, named by [`file_name`], in display order.
 pub fn build_all(run: &Run) -> Result<Vec<(String, Vec<u8>)>, XlsxError> {
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
-    for r in super::xlsx::ordered(run) {
+    for r in crate::cmd::score::ordered(run) {
         let mut name = file_name(run, r);
         // Two people whose safe names coincide (only possible after cutting) get a number.
         let mut n = 2;

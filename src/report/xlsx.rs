@@ -5,7 +5,7 @@
 //! inputs give the same bytes. Writing the file atomically is `report::write`'s job.
 
 use crate::cmd::score::{flag_label, Run};
-use crate::config::{Config, GateEffect, Method, Missing, Role, Scope};
+use crate::config::{Config, GateEffect, Method, Missing, Role};
 use crate::metrics::compute::Status;
 use crate::metrics::defs::{self, Unit};
 use crate::scoring::engine::{self, KpiResult, PersonResult};
@@ -711,15 +711,6 @@ fn period_scale(metric: &str, months: f64) -> f64 {
     }
 }
 
-fn scope_label(s: Option<Scope>, l: Lang) -> &'static str {
-    match s.unwrap_or(Scope::Own) {
-        Scope::Own => l.pick("本人", "self"),
-        Scope::Department => l.pick("科室", "department"),
-        Scope::Store => l.pick("门店", "store"),
-        Scope::All => l.pick("全机构", "all stores"),
-    }
-}
-
 fn role_veto(role: &Role, l: Lang, months: f64) -> String {
     role.veto
         .iter()
@@ -789,7 +780,7 @@ fn role_bonus(role: &Role, l: Lang, months: f64) -> String {
         let above = defs::show_amount(&g.metric, g.above * period_scale(&g.metric, months));
         parts.push(format!(
             "{}{} > {above}：{effect}",
-            scope_label(g.scope, l),
+            g.scope.unwrap_or_default().label(l),
             defs::kpi_label(&g.metric, g.item.as_deref(), l),
         ));
     }
@@ -902,7 +893,7 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
                 ws.text(row, c as u16, t)?;
             }
             ws.write_number(row, 3, k.weight)?;
-            ws.text(row, 4, scope_label(k.scope, l))?;
+            ws.text(row, 4, k.scope.unwrap_or_default().label(l))?;
             ws.text_fmt(row, 5, &rule, &f.wrap)?;
             if let Some(m) = k.min_sample.or(def.min_sample) {
                 ws.write_number(row, 6, m)?;
@@ -1141,20 +1132,6 @@ pub(crate) fn properties(wb: &mut Workbook, run: &Run, title: &str) -> Result<()
     Ok(())
 }
 
-/// People in display order: role (config order), rank, name.
-pub(crate) fn ordered(run: &Run) -> Vec<&PersonResult> {
-    let roles: Vec<&String> = run.plan.config.config.roles.keys().collect();
-    let mut people: Vec<&PersonResult> = run.results.iter().collect();
-    people.sort_by_key(|r| {
-        (
-            roles.iter().position(|k| **k == r.person.role),
-            r.rank,
-            r.person.name.clone(),
-        )
-    });
-    people
-}
-
 fn kpi_key(k: &crate::config::Kpi) -> KpiKey {
     (
         defs::metric(&k.metric)
@@ -1190,7 +1167,7 @@ fn build_with_limits(run: &Run, people_rows: u32, issue_rows: u32) -> Result<Vec
         return Err(XlsxError::RowColumnLimitError);
     }
     let mut used = Vec::new();
-    let people = ordered(run);
+    let people = crate::cmd::score::ordered(run);
     // The union of KPIs in config role order.
     let mut keys: Vec<KpiKey> = Vec::new();
     for role in cfg.roles.values() {

@@ -737,16 +737,7 @@ fn bonus(
                     defs::show_amount(def.key, v),
                     defs::show_amount(def.key, above),
                 );
-                let scope = match (scope, lang) {
-                    (Scope::Own, Lang::Zh) => "本人",
-                    (Scope::Department, Lang::Zh) => "科室",
-                    (Scope::Store, Lang::Zh) => "门店",
-                    (Scope::All, Lang::Zh) => "全机构",
-                    (Scope::Own, Lang::En) => "own",
-                    (Scope::Department, Lang::En) => "department",
-                    (Scope::Store, Lang::En) => "store",
-                    (Scope::All, Lang::En) => "all stores",
-                };
+                let scope = scope.label(lang);
                 steps.push(match lang {
                     Lang::Zh => format!(
                         "门槛：{scope}{label} {v} > {above} → 奖金 {}",
