@@ -135,9 +135,9 @@ pub fn resolve(ds: &Dataset, cfg: &Config, period: Option<&Period>) -> (Vec<Pers
         // People named in the data but not in the roster: a warning, once per name.
         let in_roster: HashSet<Sym> = ds.roster.iter().map(|r| r.staff).collect();
         let mut seen: HashSet<Sym> = HashSet::new();
-        for (sym, at, col) in named_in_data(ds, period) {
+        for_each_named_in_data(ds, period, |sym, at, col| {
             if in_roster.contains(&sym) || !seen.insert(sym) {
-                continue;
+                return;
             }
             let input = &ds.inputs[at.input as usize];
             issues.push(
@@ -153,7 +153,7 @@ pub fn resolve(ds: &Dataset, cfg: &Config, period: Option<&Period>) -> (Vec<Pers
                 .column(col)
                 .value(ds.name(sym)),
             );
-        }
+        });
     } else {
         // No roster: consultants from visits/sales, doctors from sales (SPEC §2.4).
         let mut seen: HashMap<Sym, String> = HashMap::new();
@@ -201,13 +201,14 @@ pub fn resolve(ds: &Dataset, cfg: &Config, period: Option<&Period>) -> (Vec<Pers
     (people, issues)
 }
 
-/// Every (name, row, column) naming a staff member in the data.
-fn named_in_data(
+/// Calls `out` with every (name, row, column) naming a staff member in the data, in the data's
+/// order (a year of sales names millions: they are visited, never collected).
+fn for_each_named_in_data(
     ds: &Dataset,
     period: Option<&Period>,
-) -> Vec<(Sym, crate::input::RowRef, &'static str)> {
+    mut out: impl FnMut(Sym, crate::input::RowRef, &'static str),
+) {
     let in_p = |d: NaiveDate| period.is_none_or(|p| p.contains(d));
-    let mut out = Vec::new();
     for s in ds.sales.iter().filter(|s| in_p(s.date)) {
         for (n, col) in [
             (s.consultant, "consultant"),
@@ -215,24 +216,23 @@ fn named_in_data(
             (s.nurse, "nurse"),
         ] {
             if let Some(n) = n {
-                out.push((n, s.at, col));
+                out(n, s.at, col);
             }
         }
     }
     for v in ds.visits.iter().filter(|v| in_p(v.date)) {
-        out.push((v.consultant, v.at, "consultant"));
+        out(v.consultant, v.at, "consultant");
     }
     for c in ds.complaints.iter().filter(|c| in_p(c.when.date())) {
-        out.push((c.staff, c.at, "staff"));
+        out(c.staff, c.at, "staff");
     }
     for s in ds.surveys.iter().filter(|s| in_p(s.date)) {
-        out.push((s.staff, s.at, "staff"));
+        out(s.staff, s.at, "staff");
     }
     for r in &ds.ratings {
-        out.push((r.staff, r.at, "staff"));
+        out(r.staff, r.at, "staff");
     }
     for t in &ds.targets {
-        out.push((t.staff, t.at, "staff"));
+        out(t.staff, t.at, "staff");
     }
-    out
 }

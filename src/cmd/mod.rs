@@ -72,6 +72,7 @@ impl Plan {
             encoding: self.encoding,
             outputs,
             progress: self.progress,
+            workers: 0,
         })
     }
 }

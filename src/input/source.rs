@@ -699,9 +699,13 @@ impl RowGrouper {
 
     fn finish(&mut self, on_row: &mut dyn FnMut(SourceRow)) {
         if let Some(r) = self.current.take() {
-            let mut cells = std::mem::take(&mut self.cells);
+            // The next row likely has as many cells: one allocation per row, not one per doubling.
+            let next = Vec::with_capacity(self.cells.len());
+            let mut cells = std::mem::replace(&mut self.cells, next);
             // Stable: cells listed twice keep their order in the file.
-            cells.sort_by_key(|(c, _)| *c);
+            if !cells.is_sorted_by_key(|(c, _)| *c) {
+                cells.sort_by_key(|(c, _)| *c);
+            }
             cells.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1);
             // 0-based row index → the row number a spreadsheet shows.
             let row = r.saturating_add(1);

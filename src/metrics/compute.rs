@@ -84,7 +84,7 @@ pub struct Index {
     ratings_by_staff: SymMap<Vec<u32>>,
     /// (customer, date, consultant) of every positive sale — the consultant only when the
     /// sales name one — for deals told from sales (SPEC §3.1).
-    positive_sale_days: OnceCell<HashSet<(Sym, NaiveDate, Option<Sym>)>>,
+    positive_sale_days: std::sync::OnceLock<HashSet<(Sym, NaiveDate, Option<Sym>)>>,
 }
 
 fn group<T>(rows: &[T], key: impl Fn(&T) -> Option<Sym>) -> SymMap<Vec<u32>> {
@@ -107,7 +107,7 @@ impl Index {
             complaints_by_staff: group(&ds.complaints, |c| Some(c.staff)),
             surveys_by_staff: group(&ds.surveys, |s| Some(s.staff)),
             ratings_by_staff: group(&ds.ratings, |r| Some(r.staff)),
-            positive_sale_days: OnceCell::new(),
+            positive_sale_days: std::sync::OnceLock::new(),
         }
     }
 
@@ -153,7 +153,12 @@ pub struct Context<'a> {
     /// The last credited-sales aggregate, by (attribute, members): revenue, attainment,
     /// ticket price, 二开率 and 复购率 of one person (scored one after another) start from it.
     last_sales_agg: RefCell<Option<(SalesKey, Rc<SalesAgg>)>>,
+    /// The last consultations, by members: 成交率, 新客数 and 初诊数 of one person share them.
+    last_consultations: RefCell<Option<MembersConsultations>>,
 }
+
+/// Consultations of a set of members.
+type MembersConsultations = (Vec<Sym>, Rc<Vec<Consultation>>);
 
 /// What a sales aggregate depends on: the attribute column and the members.
 type SalesKey = (String, Vec<Sym>);
@@ -332,6 +337,7 @@ impl<'a> Context<'a> {
             secondary_rule: OnceCell::new(),
             group_figures: RefCell::new(HashMap::new()),
             last_sales_agg: RefCell::new(None),
+            last_consultations: RefCell::new(None),
         }
     }
 
@@ -460,7 +466,18 @@ impl<'a> Context<'a> {
         })
     }
 
-    fn consultations(&self, m: &[Sym]) -> Vec<Consultation> {
+    fn consultations(&self, m: &[Sym]) -> Rc<Vec<Consultation>> {
+        if let Some((key, cs)) = self.last_consultations.borrow().as_ref() {
+            if key == m {
+                return Rc::clone(cs);
+            }
+        }
+        let cs = Rc::new(self.consultations_uncached(m));
+        *self.last_consultations.borrow_mut() = Some((m.to_vec(), Rc::clone(&cs)));
+        cs
+    }
+
+    fn consultations_uncached(&self, m: &[Sym]) -> Vec<Consultation> {
         let has_deal = self.ds.has_field(Kind::Visits, Field::Deal);
         let sales_name_consultant = self.ds.has_field(Kind::Sales, Field::Consultant);
         let mut map: BTreeMap<(Sym, NaiveDate, Sym), (bool, bool)> = BTreeMap::new();
@@ -554,7 +571,7 @@ impl<'a> Context<'a> {
 
     /// Distinct order ids of credited positive sales in the period (rows without one count one each).
     fn treatments(&self, attribute: &str, m: &[Sym]) -> usize {
-        let mut orders: HashSet<Sym> = HashSet::new();
+        let mut orders: HashSet<Sym, FxBuild> = HashSet::default();
         let mut loose = 0;
         for s in self.credited_sales(attribute, m) {
             if s.amount > 0 {
@@ -1032,6 +1049,7 @@ mod tests {
             encoding: None,
             outputs: vec![],
             progress: false,
+            workers: 0,
         })
         .unwrap();
         let (people, _) = people::resolve(&ds, &loaded.config, Some(&period));

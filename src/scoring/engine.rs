@@ -266,6 +266,16 @@ fn covers(ds: &Dataset, p: &Period) -> bool {
         || ds.surveys.iter().any(|s| p.contains(s.date))
 }
 
+/// Threads scoring people at once, at most.
+const MAX_SCORING_THREADS: usize = 4;
+
+/// What scoring one run of people gave.
+struct ScoredRun {
+    results: Vec<PersonResult>,
+    issues: Vec<Issue>,
+    used_adjustments: Vec<bool>,
+}
+
 /// Scores everyone. Issues found here (adjustments that apply to nobody, a score_delta on an
 /// unscored KPI) are returned for the report.
 pub fn score_all(
@@ -275,32 +285,76 @@ pub fn score_all(
     period: &Period,
     opts: &Options,
 ) -> (Vec<PersonResult>, Vec<Issue>) {
-    let mut issues = Vec::new();
     // One index of the rows by person serves this period and the previous one.
     let index = Index::new(ds);
-    let ctx = Context::new(ds, cfg, people, period, &index);
     let prev_period = period.previous().ok().filter(|p| covers(ds, p));
-    let prev_ctx = prev_period
-        .as_ref()
-        .map(|p| Context::new(ds, cfg, people, p, &index));
-    let months = period.months();
-    let mut used_adjustments = vec![false; ds.adjustments.len()];
-    let mut results = Vec::new();
-    for person in people {
-        let Some(role) = cfg.roles.get(&person.role) else {
-            continue;
+    // People are scored in contiguous runs, one per core, and the runs put back in order: each
+    // person's figures depend only on the data, so the result is the same as one after another.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let runs = cores.clamp(1, MAX_SCORING_THREADS);
+    let run_len = people.len().div_ceil(runs).max(1);
+    let score_run = |run: &[Person]| {
+        let ctx = Context::new(ds, cfg, people, period, &index);
+        let prev_ctx = prev_period
+            .as_ref()
+            .map(|p| Context::new(ds, cfg, people, p, &index));
+        let mut out = ScoredRun {
+            results: Vec::new(),
+            issues: Vec::new(),
+            used_adjustments: vec![false; ds.adjustments.len()],
         };
-        let r = score_person(
-            &ctx,
-            prev_ctx.as_ref(),
-            person,
-            role,
-            months,
-            &mut used_adjustments,
-            &mut issues,
-            opts.lang,
-        );
-        results.push(r);
+        for person in run {
+            let Some(role) = cfg.roles.get(&person.role) else {
+                continue;
+            };
+            let r = score_person(
+                &ctx,
+                prev_ctx.as_ref(),
+                person,
+                role,
+                period.months(),
+                &mut out.used_adjustments,
+                &mut out.issues,
+                opts.lang,
+            );
+            out.results.push(r);
+        }
+        out
+    };
+    let mut chunks = people.chunks(run_len);
+    let first = chunks.next().unwrap_or(&[]);
+    let scored: Vec<ScoredRun> = std::thread::scope(|scope| {
+        let others: Vec<_> = chunks
+            .map(|run| {
+                let score_run = &score_run;
+                std::thread::Builder::new()
+                    .name("scoring".into())
+                    .spawn_scoped(scope, move || score_run(run))
+                    .map_err(|_| run)
+            })
+            .collect();
+        let mut scored = vec![score_run(first)];
+        for other in others {
+            scored.push(match other {
+                Ok(handle) => match handle.join() {
+                    Ok(run) => run,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                },
+                // No thread to be had: scored here instead.
+                Err(run) => score_run(run),
+            });
+        }
+        scored
+    });
+    let mut results = Vec::with_capacity(people.len());
+    let mut issues = Vec::new();
+    let mut used_adjustments = vec![false; ds.adjustments.len()];
+    for run in scored {
+        results.extend(run.results);
+        issues.extend(run.issues);
+        for (used, u) in used_adjustments.iter_mut().zip(run.used_adjustments) {
+            *used |= u;
+        }
     }
     // Adjustments for this period that applied to nobody are errors, never ignored (§5.4).
     for (i, a) in ds.adjustments.iter().enumerate() {

@@ -22,6 +22,7 @@ pub fn load_and_reconcile(dir: &std::path::Path) {
         encoding: None,
         outputs: Vec::new(),
         progress: false,
+        workers: 0,
     };
     if let Ok(ds) = load(&opts) {
         for i in &ds.inputs {
