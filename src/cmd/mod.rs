@@ -91,7 +91,7 @@ pub fn period_from_args(p: &PeriodArgs) -> Result<Option<Period>> {
     }
     if let (Some(from), Some(to)) = (&p.from, &p.to) {
         let parse = |flag: &str, s: &str| -> Result<NaiveDate> {
-            let cell = input::cell::RawCell::Text(s.to_string());
+            let cell = input::cell::RawCell::Text((*s).into());
             input::values::parse_date(&cell, false).map_err(|_| {
                 anyhow::Error::new(UsageError(format!(
                     "{flag} {s:?} is not a date: write it as 2026-10-01"

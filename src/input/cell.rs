@@ -1,13 +1,15 @@
 //! The one cell type every reader (CSV, xlsx, xls, ods) produces, before it is typed by column.
 
 use chrono::NaiveDateTime;
+use compact_str::CompactString;
 
 /// A cell as read from a file, before it is interpreted for its column.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RawCell {
     Empty,
-    /// Text as written (CSV fields are always text).
-    Text(String),
+    /// Text as written (CSV fields are always text). Up to 24 bytes (a name, an id, a date or
+    /// an amount as typed) are held inline: no allocation for nearly every cell of an export.
+    Text(CompactString),
     /// A numeric cell of a workbook. In a date column it is an Excel serial.
     Number(f64),
     Bool(bool),
@@ -33,7 +35,7 @@ impl RawCell {
     pub fn display(&self) -> String {
         match self {
             RawCell::Empty => String::new(),
-            RawCell::Text(s) => s.clone(),
+            RawCell::Text(s) => s.to_string(),
             RawCell::Number(n) => {
                 if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
                     format!("{}", *n as i64)

@@ -515,7 +515,7 @@ impl CsvRows {
             cells.push(if text.is_empty() {
                 RawCell::Empty
             } else {
-                RawCell::Text(text.to_string())
+                RawCell::Text(text.into())
             });
         }
         CsvRow::Row { row, cells }
@@ -627,7 +627,7 @@ mod tests {
     }
 
     fn t(s: &str) -> RawCell {
-        RawCell::Text(s.to_string())
+        RawCell::Text(s.into())
     }
 
     fn row(n: u32, cells: &[&str]) -> CsvRow {

@@ -1754,7 +1754,7 @@ mod tests {
             .iter()
             .enumerate()
             .filter(|(_, c)| !c.is_empty())
-            .map(|(i, c)| (i as u32, RawCell::Text(c.to_string())))
+            .map(|(i, c)| (i as u32, RawCell::Text((*c).into())))
             .collect()
     }
 
@@ -1918,14 +1918,14 @@ mod tests {
                 for r in 1..=n {
                     emit(SourceRow::Row {
                         row: r,
-                        cells: vec![(0, RawCell::Text(format!("v{r}")))],
+                        cells: vec![(0, RawCell::Text(format!("v{r}").into()))],
                     });
                 }
                 "done"
             },
             &mut |row| {
                 if let SourceRow::Row { row, cells } = row {
-                    assert_eq!(cells[0].1, RawCell::Text(format!("v{row}")));
+                    assert_eq!(cells[0].1, RawCell::Text(format!("v{row}").into()));
                     seen.push(*row);
                 }
             },
@@ -1947,7 +1947,11 @@ mod tests {
         memo.put(Field::Customer, &RawCell::Number(1.0), Some(sym));
         assert_eq!(memo.get(Field::Customer, &RawCell::Number(1.0)), None);
         for i in 0..=MEMO_CAP {
-            memo.put(Field::Customer, &RawCell::Text(format!("{i}")), Some(sym));
+            memo.put(
+                Field::Customer,
+                &RawCell::Text(format!("{i}").into()),
+                Some(sym),
+            );
         }
         assert_eq!(memo.get(Field::Customer, &RawCell::Text("0".into())), None);
         assert_eq!(memo.get(Field::Store, &store), Some(Some(sym)));

@@ -741,15 +741,15 @@ fn from_iso(s: &str) -> RawCell {
     if let Ok(d) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         return RawCell::Date(d.and_time(chrono::NaiveTime::MIN));
     }
-    RawCell::Text(s.to_string())
+    RawCell::Text(s.into())
 }
 
 fn from_data_ref(v: &DataRef<'_>, date1904: bool) -> RawCell {
     match v {
         DataRef::Int(i) => RawCell::Number(*i as f64),
         DataRef::Float(f) => RawCell::Number(*f),
-        DataRef::String(s) => RawCell::Text(s.clone()),
-        DataRef::SharedString(s) => RawCell::Text((*s).to_string()),
+        DataRef::String(s) => RawCell::Text(s.as_str().into()),
+        DataRef::SharedString(s) => RawCell::Text((*s).into()),
         DataRef::Bool(b) => RawCell::Bool(*b),
         DataRef::DateTime(dt) => {
             if dt.is_duration() {
@@ -759,7 +759,7 @@ fn from_data_ref(v: &DataRef<'_>, date1904: bool) -> RawCell {
             }
         }
         DataRef::DateTimeIso(s) => from_iso(s),
-        DataRef::DurationIso(s) => RawCell::Text(s.clone()),
+        DataRef::DurationIso(s) => RawCell::Text(s.as_str().into()),
         DataRef::Error(e) => RawCell::Error(e.to_string()),
         DataRef::Empty => RawCell::Empty,
     }
@@ -769,7 +769,7 @@ fn from_data(v: &Data, date1904: bool) -> RawCell {
     match v {
         Data::Int(i) => RawCell::Number(*i as f64),
         Data::Float(f) => RawCell::Number(*f),
-        Data::String(s) => RawCell::Text(s.clone()),
+        Data::String(s) => RawCell::Text(s.as_str().into()),
         Data::Bool(b) => RawCell::Bool(*b),
         Data::DateTime(dt) => {
             if dt.is_duration() {
@@ -779,7 +779,7 @@ fn from_data(v: &Data, date1904: bool) -> RawCell {
             }
         }
         Data::DateTimeIso(s) => from_iso(s),
-        Data::DurationIso(s) => RawCell::Text(s.clone()),
+        Data::DurationIso(s) => RawCell::Text(s.as_str().into()),
         Data::Error(e) => RawCell::Error(e.to_string()),
         Data::Empty => RawCell::Empty,
     }
