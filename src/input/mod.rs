@@ -117,14 +117,22 @@ pub struct Interner {
     text: String,
     /// Where each name ends in `text` (it starts where the one before ends).
     ends: Vec<usize>,
-    /// Positions in `ends`, found by the hash of their text.
-    table: hashbrown::HashTable<u32>,
+    /// Positions in `ends` with 32 bits of their text's hash, found by that hash: the table
+    /// grows without reading the texts again.
+    table: hashbrown::HashTable<(u32, u32)>,
 }
 
-fn name_hash(s: &str) -> u64 {
+/// 32 bits of a name's hash.
+fn name_hash(s: &str) -> u32 {
     let mut h = FxHasher::default();
     h.write(s.as_bytes());
-    h.finish()
+    (h.finish() >> 32) as u32
+}
+
+/// The table's hash of a name from its 32 bits, spread over 64 (the table takes its buckets
+/// from the low bits and a tag from the top seven).
+fn table_hash(h: u32) -> u64 {
+    u64::from(h).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 /// The text of name `i` (empty for a position that is not one).
@@ -141,7 +149,10 @@ impl Interner {
     pub fn intern(&mut self, s: &str) -> Sym {
         let h = name_hash(s);
         let Interner { text, ends, table } = self;
-        if let Some(&i) = table.find(h, |&i| name_at(text, ends, i as usize) == s) {
+        let found = table.find(table_hash(h), |&(i, hh)| {
+            hh == h && name_at(text, ends, i as usize) == s
+        });
+        if let Some(&(i, _)) = found {
             return Sym::from_index(i as usize);
         }
         let i = ends.len();
@@ -149,7 +160,7 @@ impl Interner {
         ends.push(text.len());
         // More than 4 billion names cannot come from files of at most a few GB.
         let at = u32::try_from(i).unwrap_or(u32::MAX);
-        table.insert_unique(h, at, |&j| name_hash(name_at(text, ends, j as usize)));
+        table.insert_unique(table_hash(h), (at, h), |&(_, hh)| table_hash(hh));
         Sym::from_index(i)
     }
 
@@ -159,11 +170,12 @@ impl Interner {
     }
 
     pub fn get(&self, s: &str) -> Option<Sym> {
+        let h = name_hash(s);
         self.table
-            .find(name_hash(s), |&i| {
-                name_at(&self.text, &self.ends, i as usize) == s
+            .find(table_hash(h), |&(i, hh)| {
+                hh == h && name_at(&self.text, &self.ends, i as usize) == s
             })
-            .map(|&i| Sym::from_index(i as usize))
+            .map(|&(i, _)| Sym::from_index(i as usize))
     }
 
     #[cfg(test)]
@@ -534,6 +546,11 @@ fn read_all(
                 }
                 merged += 1;
             }
+        }
+        // Every file was handed over unless a reading thread died, which the scope reports as
+        // the fault it is; never go on with a file silently missing.
+        if merged < planned.len() {
+            bail!("an input file could not be read: its reading thread stopped (a fault in clinic-kpi)");
         }
         Ok(())
     })
