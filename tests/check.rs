@@ -558,3 +558,30 @@ fn truncated_workbook_is_one_sentence() {
     );
     assert_eq!(run.stderr.lines().count(), 1, "{run}");
 }
+
+#[test]
+fn with_files_read_at_once_the_first_failing_file_in_name_order_is_reported() {
+    // `a_消费流水.csv` is long and fails only at its end (its header has no amount column, which
+    // is known once the file is read); `b_到院.csv` is empty and fails at once. Read one after
+    // another the run stops at the first; read at once (one file per core) it must too.
+    let w = Workdir::new();
+    let mut long = String::from("日期,客户,咨询师,项目\n");
+    for i in 0..30_000 {
+        long.push_str(&format!(
+            "2026-10-{:02},客户{i},林晓雯,水光针\n",
+            i % 28 + 1
+        ));
+    }
+    w.write("a_消费流水.csv", long);
+    w.write("b_到院.csv", "");
+    for _ in 0..3 {
+        let run = w.run(&["check", "--month", "2026-10"]);
+        assert_eq!(run.code, 1, "{run}");
+        assert!(
+            run.stderr.contains("a_消费流水.csv")
+                && run.stderr.contains("lacks required column(s) amount"),
+            "{run}"
+        );
+        assert!(!run.stderr.contains("b_到院.csv"), "{run}");
+    }
+}
