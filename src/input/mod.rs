@@ -1429,7 +1429,10 @@ impl RowCx<'_> {
         if let Some(hit) = self.reader.memo.borrow().get(f, raw) {
             return hit;
         }
-        let sym = values::normalize_name(raw).map(|n| names.intern(&n));
+        let sym = match values::plain_name(raw) {
+            Some(plain) => Some(names.intern(plain)),
+            None => values::normalize_name(raw).map(|n| names.intern(&n)),
+        };
         self.reader.memo.borrow_mut().put(f, raw, sym);
         sym
     }
@@ -1443,6 +1446,11 @@ impl RowCx<'_> {
     ) -> Option<Sym> {
         if let Some((raw, _)) = self.cell(f) {
             if let Some(Some(sym)) = self.reader.memo.borrow().get(f, raw) {
+                return Some(sym);
+            }
+            if let Some(plain) = values::plain_name(raw) {
+                let sym = names.intern(plain);
+                self.reader.memo.borrow_mut().put(f, raw, Some(sym));
                 return Some(sym);
             }
         }
