@@ -130,7 +130,8 @@ fn rows_of(map: &SymMap<Vec<u32>>, members: &[Sym]) -> Vec<u32> {
         }
     }
     if members.len() > 1 {
-        out.sort_unstable();
+        // One ascending run per member: the stable sort merges runs rather than re-sorting.
+        out.sort();
         out.dedup();
     }
     out
