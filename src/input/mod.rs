@@ -497,10 +497,11 @@ fn read_all(
     let mut merger = merge::Merger::default();
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Part>)>();
+        let mut handles = Vec::with_capacity(workers);
         for w in 0..workers {
             let tx = tx.clone();
             let (next, stop, order, sizes) = (&next, &stop, &order, &sizes);
-            std::thread::Builder::new()
+            let handle = std::thread::Builder::new()
                 .name(format!("file-{w}"))
                 .stack_size(READER_STACK_BYTES)
                 .spawn_scoped(scope, move || {
@@ -530,29 +531,37 @@ fn read_all(
                     }
                 })
                 .context("cannot start a thread to read the inputs")?;
+            handles.push(handle);
         }
         drop(tx);
-        let mut done: Vec<Option<Result<Part>>> = (0..planned.len()).map(|_| None).collect();
-        let mut merged = 0;
-        for (i, read) in rx {
-            done[i] = Some(read);
-            while let Some(read) = done.get_mut(merged).and_then(Option::take) {
-                match read {
-                    Ok(part) => merger.merge(ds, part, merged as u32 + 1, opts.period),
-                    Err(e) => {
-                        stop.store(true, Ordering::Relaxed);
-                        return Err(e);
-                    }
+        let read = (|| -> Result<()> {
+            let mut done: Vec<Option<Result<Part>>> = (0..planned.len()).map(|_| None).collect();
+            let mut merged = 0;
+            for (i, read) in rx {
+                done[i] = Some(read);
+                while let Some(read) = done.get_mut(merged).and_then(Option::take) {
+                    merger.merge(ds, read?, merged as u32 + 1, opts.period);
+                    merged += 1;
                 }
-                merged += 1;
+            }
+            // Every file was handed over unless a reading thread died (its panic is raised
+            // below); never go on with a file silently missing.
+            if merged < planned.len() {
+                bail!("an input file could not be read: its reading thread stopped (a fault in clinic-kpi)");
+            }
+            Ok(())
+        })();
+        // On an error the threads start no other file; each is joined, so it has ended
+        // entirely (thread-locals too) when the inputs are returned.
+        if read.is_err() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        for handle in handles {
+            if let Err(panic) = handle.join() {
+                std::panic::resume_unwind(panic);
             }
         }
-        // Every file was handed over unless a reading thread died, which the scope reports as
-        // the fault it is; never go on with a file silently missing.
-        if merged < planned.len() {
-            bail!("an input file could not be read: its reading thread stopped (a fault in clinic-kpi)");
-        }
-        Ok(())
+        read
     })
 }
 
