@@ -468,10 +468,12 @@ pub fn load(opts: &LoadOptions) -> Result<Dataset> {
 /// read holds its own rows until it is merged, so memory grows with it).
 const MAX_FILE_WORKERS: usize = 4;
 
-/// Reads the planned files, up to `opts.workers` at once (biggest first, so the last to start
-/// are small ones and the cores finish together), each typed into a [`Part`] of its own, and
-/// merges the parts into `ds` in file order: the dataset is the same as reading the files one
-/// after another, and so is the error reported when several files cannot be read (the first).
+/// Reads the planned files, up to `opts.workers` at once, each typed into a [`Part`] of its own,
+/// and merges the parts into `ds` in file order: the dataset is the same as reading the files
+/// one after another, and so is the error reported when several files cannot be read (the
+/// first). Files are started in file order too, so parts mostly arrive in the order they are
+/// merged and merging overlaps reading (biggest-first left the merges of every file read early
+/// waiting for a file started late).
 fn read_all(
     planned: &[Planned],
     aliases: &Aliases,
@@ -491,7 +493,6 @@ fn read_all(
         .iter()
         .map(|p| std::fs::metadata(&p.path).map_or(0, |m| m.len()))
         .collect();
-    let order: Vec<usize> = (0..planned.len()).collect();
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let mut merger = merge::Merger::default();
@@ -500,16 +501,14 @@ fn read_all(
         let mut handles = Vec::with_capacity(workers);
         for w in 0..workers {
             let tx = tx.clone();
-            let (next, stop, order, sizes) = (&next, &stop, &order, &sizes);
+            let (next, stop, sizes) = (&next, &stop, &sizes);
             let handle = std::thread::Builder::new()
                 .name(format!("file-{w}"))
                 .stack_size(READER_STACK_BYTES)
                 .spawn_scoped(scope, move || {
                     while !stop.load(Ordering::Relaxed) {
-                        let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                            break;
-                        };
-                        let p = &planned[i];
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(p) = planned.get(i) else { break };
                         let ctx = FileCtx {
                             display: &p.display,
                             path: &p.path,
