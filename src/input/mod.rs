@@ -1773,6 +1773,30 @@ impl Record {
     }
 }
 
+/// `fixtures/clinic/` read for `period` with `workers` files at once (unit tests).
+#[cfg(test)]
+pub(crate) fn load_fixture_clinic(
+    config: &LoadedConfig,
+    period: &Period,
+    workers: usize,
+) -> Dataset {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clinic");
+    let loaded = load(&LoadOptions {
+        data_dir: &dir,
+        data_dir_given: true,
+        config,
+        period: Some(period),
+        encoding: None,
+        outputs: vec![],
+        progress: false,
+        workers,
+    });
+    match loaded {
+        Ok(ds) => ds,
+        Err(e) => panic!("fixtures/clinic cannot be read: {e:#}"),
+    }
+}
+
 /// The month of a date, as the (year, month) pair used by targets and ratings.
 pub fn year_month(d: NaiveDate) -> (i32, u32) {
     (d.year(), d.month())
@@ -1891,21 +1915,9 @@ mod tests {
 
     /// The fixture folder read with `workers` files at once.
     fn load_clinic(workers: usize) -> Dataset {
-        use crate::config::LoadedConfig;
-        let loaded = LoadedConfig::builtin();
+        let loaded = crate::config::LoadedConfig::builtin();
         let period = Period::month(2026, 10).unwrap();
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clinic");
-        load(&LoadOptions {
-            data_dir: &dir,
-            data_dir_given: true,
-            config: &loaded,
-            period: Some(&period),
-            encoding: None,
-            outputs: vec![],
-            progress: false,
-            workers,
-        })
-        .unwrap()
+        load_fixture_clinic(&loaded, &period, workers)
     }
 
     #[test]

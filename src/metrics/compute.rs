@@ -1026,9 +1026,7 @@ mod tests {
     //! line, C = 投诉记录 row, S = 回访满意度 line, R/T/K = 人事考核资料 roster/targets/ratings row).
     use super::*;
     use crate::config::LoadedConfig;
-    use crate::input::{load, LoadOptions};
     use crate::people;
-    use std::path::Path;
 
     struct Fx {
         ds: Dataset,
@@ -1041,18 +1039,7 @@ mod tests {
     fn fixture() -> Fx {
         let loaded = LoadedConfig::builtin();
         let period = Period::month(2026, 10).unwrap();
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clinic");
-        let ds = load(&LoadOptions {
-            data_dir: &dir,
-            data_dir_given: true,
-            config: &loaded,
-            period: Some(&period),
-            encoding: None,
-            outputs: vec![],
-            progress: false,
-            workers: 0,
-        })
-        .unwrap();
+        let ds = crate::input::load_fixture_clinic(&loaded, &period, 0);
         let (people, _) = people::resolve(&ds, &loaded.config, Some(&period));
         Fx {
             index: Index::new(&ds),
