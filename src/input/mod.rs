@@ -489,10 +489,6 @@ fn read_all(
         n => n,
     }
     .clamp(1, planned.len().max(1));
-    let sizes: Vec<u64> = planned
-        .iter()
-        .map(|p| std::fs::metadata(&p.path).map_or(0, |m| m.len()))
-        .collect();
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let mut merger = merge::Merger::default();
@@ -501,7 +497,7 @@ fn read_all(
         let mut handles = Vec::with_capacity(workers);
         for w in 0..workers {
             let tx = tx.clone();
-            let (next, stop, sizes) = (&next, &stop, &sizes);
+            let (next, stop) = (&next, &stop);
             let handle = std::thread::Builder::new()
                 .name(format!("file-{w}"))
                 .stack_size(READER_STACK_BYTES)
@@ -522,7 +518,7 @@ fn read_all(
                         let mut part = Part::default();
                         let read = read_file(p, &ctx, &mut part).map(|()| part);
                         if let Some(bar) = bar {
-                            bar.inc(sizes[i]);
+                            bar.inc(std::fs::metadata(&p.path).map_or(0, |m| m.len()));
                         }
                         if tx.send((i, read)).is_err() {
                             break;
