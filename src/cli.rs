@@ -141,6 +141,9 @@ pub struct ScoreArgs {
     /// Exit with code 3 when any error-level data issue is found.
     #[arg(long)]
     pub strict: bool,
+    /// Print only: write no scorecard (for scripts in read-only folders).
+    #[arg(long, conflicts_with_all = ["output", "split_by"])]
+    pub no_scorecard: bool,
 }
 
 #[derive(Debug, Args)]

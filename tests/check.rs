@@ -36,10 +36,11 @@ fn row_accounting_of_every_input() {
     let c = input(&j, "消费流水_补充导出.csv", None);
     assert_eq!(counts(c), [18, 2, 12, 0, 4]);
     assert_eq!(c["amount_used"], 3480.0);
-    // Visits: lines 3–42 = 40; 11 September; line 34 rejected (是否成交 待定); 28 October.
+    // Visits: lines 3–43 = 41; 11 September + line 43 (August) out of period; line 34
+    // rejected (是否成交 待定); 28 October.
     assert_eq!(
         counts(input(&j, "到院咨询登记.csv", None)),
-        [40, 28, 11, 1, 0]
+        [41, 28, 12, 1, 0]
     );
     // Complaints: rows 2–8 = 7; row 2 is September.
     assert_eq!(

@@ -275,3 +275,43 @@ fn score_help_lists_every_metric() {
         "{run}"
     );
 }
+
+/// SPEC §4: `previous` only against a fully covered period. For 2026Q4 the previous quarter is
+/// 2026Q3 (07-01 … 09-30); the earliest sales or visits date in the fixtures is 2026-08-31
+/// (visits line 43), so Q3 is not covered and no KPI has a previous value — where counting
+/// September alone would show 林晓雯's 业绩 against a third of a quarter. For 2026-10 the previous
+/// month 2026-09 is covered (2026-08-31 ≤ 09-01 and the data reach 10-30 ≥ 09-30).
+#[test]
+fn previous_only_when_the_previous_period_is_fully_covered() {
+    let w = Workdir::new();
+    let data = fixtures().join("clinic");
+    let data = data.to_str().unwrap();
+    let run = w.run(&[
+        "score",
+        "--data",
+        data,
+        "--quarter",
+        "2026Q4",
+        "--format",
+        "json",
+        "--no-scorecard",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    let j = run.json();
+    for p in j["people"].as_array().unwrap() {
+        for k in p["kpis"].as_array().unwrap() {
+            assert!(
+                k["previous"].is_null(),
+                "{} {}: {k}",
+                p["staff"],
+                k["metric"]
+            );
+        }
+    }
+    // The month: September is covered, so 林晓雯's September 成交率 3/3 = 1.0 is shown.
+    let j = score_json(&[]);
+    assert!(close(
+        &kpi(person(&j, "林晓雯"), "conversion_rate", None)["previous"],
+        1.0
+    ));
+}

@@ -80,11 +80,13 @@ pub fn run(args: &ScoreArgs) -> Result<u8> {
         })
     });
     // A folder that is not there fails now, not after reading a year of data.
-    crate::report::write::check_target_folder(&output, split).map_err(UsageError)?;
+    if !args.no_scorecard {
+        crate::report::write::check_target_folder(&output, split).map_err(UsageError)?;
+    }
     let run = compute(
         plan,
         args.rank_by == crate::cli::RankBy::Store,
-        Some(&output),
+        (!args.no_scorecard).then_some(output.as_path()),
     )?;
     if !quiet {
         if let Some(note) = &run.plan.config_note {
@@ -99,7 +101,7 @@ pub fn run(args: &ScoreArgs) -> Result<u8> {
     }
     let errors = run.ds.error_count();
     // With --strict, data errors mean no scorecard at all (SPEC §1).
-    let written = if args.strict && errors > 0 {
+    let written = if args.no_scorecard || (args.strict && errors > 0) {
         None
     } else {
         Some(write_output(&run, &output, split)?)

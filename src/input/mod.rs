@@ -355,6 +355,31 @@ impl Dataset {
         self.names.name(sym)
     }
 
+    /// Whether the sales and visits inputs cover `p` (SPEC §4): their dated rows reach from its
+    /// first day to its last — the earliest date ≤ its start and the latest ≥ its end. A quarter
+    /// of which one month was exported is not covered, so no 环比 is shown against it.
+    pub fn covers(&self, p: &Period) -> bool {
+        let dates = self
+            .sales
+            .iter()
+            .map(|s| s.date)
+            .chain(self.visits.iter().map(|v| v.date));
+        let mut span: Option<(NaiveDate, NaiveDate)> = None;
+        for d in dates {
+            span = Some(match span {
+                None => (d, d),
+                Some((lo, hi)) => (lo.min(d), hi.max(d)),
+            });
+        }
+        span.is_some_and(|(lo, hi)| lo <= p.start && hi >= p.end)
+    }
+
+    /// Whether any sales or visits row falls in `p`.
+    pub fn has_activity_in(&self, p: &Period) -> bool {
+        self.sales.iter().any(|s| p.contains(s.date))
+            || self.visits.iter().any(|v| p.contains(v.date))
+    }
+
     pub fn error_count(&self) -> usize {
         self.issues
             .iter()

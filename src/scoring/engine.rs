@@ -258,14 +258,6 @@ fn metric_matches(text: &str, def: &MetricDef) -> bool {
     t == def.key || t == def.zh || t.eq_ignore_ascii_case(def.en)
 }
 
-/// Whether the inputs hold any dated row in `p` (then previous-period values are shown).
-fn covers(ds: &Dataset, p: &Period) -> bool {
-    ds.sales.iter().any(|s| p.contains(s.date))
-        || ds.visits.iter().any(|v| p.contains(v.date))
-        || ds.complaints.iter().any(|c| p.contains(c.when.date()))
-        || ds.surveys.iter().any(|s| p.contains(s.date))
-}
-
 /// Threads scoring people at once, at most.
 const MAX_SCORING_THREADS: usize = 4;
 
@@ -287,7 +279,7 @@ pub fn score_all(
 ) -> (Vec<PersonResult>, Vec<Issue>) {
     // One index of the rows by person serves this period and the previous one.
     let index = Index::new(ds);
-    let prev_period = period.previous().ok().filter(|p| covers(ds, p));
+    let prev_period = period.previous().ok().filter(|p| ds.covers(p));
     // People are scored in contiguous runs, one per core, and the runs put back in order: each
     // person's figures depend only on the data, so the result is the same as one after another.
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
