@@ -40,6 +40,34 @@ pub fn employed_in(hired: Option<NaiveDate>, left: Option<NaiveDate>, p: &Period
     hired.is_none_or(|h| h <= p.end) && left.is_none_or(|l| l >= p.start)
 }
 
+/// Settles whose rows are whose, finds the people to score and checks that the data can say
+/// what the config asks (SPEC §2.4): the one step `check`, `score` and `explain` share, so they
+/// report the same issues. Every issue goes to `ds.issues`.
+pub fn prepare(ds: &mut Dataset, cfg: &Config, period: Option<&Period>) -> Vec<Person> {
+    let mut issues = crate::credit::settle(ds, cfg, period);
+    let (people, found) = resolve(ds, cfg, period);
+    issues.extend(found);
+    issues.extend(crate::metrics::needs::missing_columns(ds, cfg, &people));
+    if let Some(p) = period {
+        if !ds.has_activity_in(p) {
+            issues.push(empty_period(p));
+        }
+    }
+    ds.issues.extend(issues);
+    people
+}
+
+/// No sales and no visits in the period: the exports are late, or of another month.
+pub fn empty_period(p: &Period) -> Issue {
+    Issue::new(
+        Severity::Error,
+        format!(
+            "{} has no sales or visits rows ({} ~ {}): are these the right exports? Every KPI would be scored on nothing",
+            p.label, p.start, p.end
+        ),
+    )
+}
+
 /// The people to score, in roster (or first-seen) order, and the issues found on the way.
 pub fn resolve(ds: &Dataset, cfg: &Config, period: Option<&Period>) -> (Vec<Person>, Vec<Issue>) {
     let mut issues = Vec::new();
@@ -84,14 +112,60 @@ pub fn resolve(ds: &Dataset, cfg: &Config, period: Option<&Period>) -> (Vec<Pers
                 .value(ds.name(*sym)),
             );
         }
+        // One 工号 given to two different names: neither is scored until the roster says who.
+        let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, r) in ds.roster.iter().enumerate() {
+            if let Some(id) = r.staff_id {
+                by_id.entry(ds.name(id)).or_default().push(i);
+            }
+        }
+        for (id, rows) in &by_id {
+            let mut names: Vec<&str> = rows.iter().map(|&i| ds.name(ds.roster[i].staff)).collect();
+            names.sort_unstable();
+            names.dedup();
+            if names.len() < 2 {
+                continue;
+            }
+            for &i in rows {
+                ambiguous.insert(ds.roster[i].staff);
+            }
+            let first = &ds.roster[rows[0]];
+            let input = &ds.inputs[first.at.input as usize];
+            let where_: Vec<String> = rows
+                .iter()
+                .map(|&i| {
+                    format!(
+                        "{} row {}",
+                        ds.name(ds.roster[i].staff),
+                        ds.roster[i].at.row
+                    )
+                })
+                .collect();
+            issues.push(
+                Issue::new(
+                    Severity::Error,
+                    format!(
+                        "工号 {id} is given to two different names ({}): a 工号 belongs to one person; neither is scored until the roster is corrected",
+                        where_.join(", ")
+                    ),
+                )
+                .at(&input.file, input.sheet.as_deref())
+                .row(first.at.row)
+                .column(&header_of(input, "staff_id"))
+                .value(*id),
+            );
+        }
         // Role text → (people, first row naming it).
         let mut unmatched_roles: BTreeMap<String, (usize, crate::input::RowRef)> = BTreeMap::new();
+        // Roster people of such a role: name → (role text, roster row).
+        let mut unscored: HashMap<Sym, (String, crate::input::RowRef)> = HashMap::new();
         for r in &ds.roster {
             if ambiguous.contains(&r.staff) {
                 continue;
             }
             let Some(role) = match_role(cfg, &r.role) else {
                 unmatched_roles.entry(r.role.clone()).or_insert((0, r.at)).0 += 1;
+                unscored.entry(r.staff).or_insert((r.role.clone(), r.at));
                 continue;
             };
             if let Some(p) = period {
@@ -113,12 +187,7 @@ pub fn resolve(ds: &Dataset, cfg: &Config, period: Option<&Period>) -> (Vec<Pers
         }
         for (role, (n, at)) in unmatched_roles {
             let input = &ds.inputs[at.input as usize];
-            let header = input
-                .columns
-                .iter()
-                .find(|(_, f)| *f == "role")
-                .map(|(h, _)| h.clone())
-                .unwrap_or_else(|| "role".to_string());
+            let header = header_of(input, "role");
             issues.push(
                 Issue::new(
                     Severity::Info,
@@ -136,7 +205,31 @@ pub fn resolve(ds: &Dataset, cfg: &Config, period: Option<&Period>) -> (Vec<Pers
         let in_roster: HashSet<Sym> = ds.roster.iter().map(|r| r.staff).collect();
         let mut seen: HashSet<Sym> = HashSet::new();
         for_each_named_in_data(ds, period, |sym, at, col| {
-            if in_roster.contains(&sym) || !seen.insert(sym) {
+            if ds.held.contains(&sym) || !seen.insert(sym) {
+                return;
+            }
+            // A roster person whose role the config does not score, but who has data in the
+            // period: a 现场咨询师 with ¥9,000 of sales must not vanish from payroll quietly.
+            if let Some((role, roster_at)) = unscored.get(&sym) {
+                let roster = &ds.inputs[roster_at.input as usize];
+                issues.push(
+                    Issue::new(
+                        Severity::Warning,
+                        format!(
+                            "{} has data in the period (first: {}, row {}) but their roster role {role} matches no role in the config, so they are not scored: add {role} to a role's label list (label = [\"…\", \"{role}\"]) or correct the roster",
+                            ds.name(sym),
+                            ds.inputs[at.input as usize].file,
+                            at.row
+                        ),
+                    )
+                    .at(&roster.file, roster.sheet.as_deref())
+                    .row(roster_at.row)
+                    .column(&header_of(roster, "role"))
+                    .value(role.clone()),
+                );
+                return;
+            }
+            if in_roster.contains(&sym) {
                 return;
             }
             let input = &ds.inputs[at.input as usize];
@@ -201,6 +294,15 @@ pub fn resolve(ds: &Dataset, cfg: &Config, period: Option<&Period>) -> (Vec<Pers
     (people, issues)
 }
 
+/// The header an input gave to canonical column `field`, or the field's key.
+fn header_of(input: &crate::input::InputReport, field: &str) -> String {
+    input
+        .columns
+        .iter()
+        .find(|(_, f)| *f == field)
+        .map_or_else(|| field.to_string(), |(h, _)| h.clone())
+}
+
 /// Calls `out` with every (name, row, column) naming a staff member in the data, in the data's
 /// order (a year of sales names millions: they are visited, never collected).
 fn for_each_named_in_data(
@@ -229,10 +331,12 @@ fn for_each_named_in_data(
     for s in ds.surveys.iter().filter(|s| in_p(s.date)) {
         out(s.staff, s.at, "staff");
     }
-    for r in &ds.ratings {
+    let months = period.map(|p| p.year_months());
+    let month_in = |m: &(i32, u32)| months.as_ref().is_none_or(|ms| ms.contains(m));
+    for r in ds.ratings.iter().filter(|r| month_in(&r.month)) {
         out(r.staff, r.at, "staff");
     }
-    for t in &ds.targets {
+    for t in ds.targets.iter().filter(|t| month_in(&t.month)) {
         out(t.staff, t.at, "staff");
     }
 }

@@ -19,8 +19,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     let period = period_from_args(&args.period)?;
     let plan = Plan::new(&args.common, period)?;
     let mut ds = plan.load(Vec::new())?;
-    let (people, people_issues) = people::resolve(&ds, &plan.config.config, plan.period.as_ref());
-    ds.issues.extend(people_issues);
+    let people = people::prepare(&mut ds, &plan.config.config, plan.period.as_ref());
     let mut out = std::io::stdout().lock();
     match args.format {
         CheckFormat::Json => {

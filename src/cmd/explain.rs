@@ -34,8 +34,13 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "{} · {} ({}) · {} · {} {} ({} ~ {})",
+        "{}{} · {} ({}) · {} · {} {} ({} ~ {})",
         r.person.name,
+        r.person
+            .staff_id
+            .as_deref()
+            .map(|id| format!(" ({} {id})", l.pick("工号", "staff id")))
+            .unwrap_or_default(),
         r.role_label,
         r.person.role,
         r.person.store.map(|s| ds.name(s)).unwrap_or("-"),

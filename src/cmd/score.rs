@@ -40,8 +40,7 @@ pub fn compute(plan: Plan, rank_by_store: bool, output: Option<&std::path::Path>
         .unwrap_or_default();
     let mut ds = plan.load(outputs)?;
     let cfg = &plan.config.config;
-    let (people, issues) = people::resolve(&ds, cfg, Some(&period));
-    ds.issues.extend(issues);
+    let people = people::prepare(&mut ds, cfg, Some(&period));
     let (results, issues) = engine::score_all(
         &ds,
         cfg,
@@ -395,6 +394,15 @@ fn write_tables(out: &mut impl Write, run: &Run) -> Result<()> {
         l.pick("二开口径", "二开 rule"),
         run.secondary_rule
     )?;
+    // Errors about the whole run (an empty period, a column a KPI needs) stand above the
+    // numbers they make untrustworthy, not only in the count of data issues below them.
+    for i in ds
+        .issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error && i.file.is_none())
+    {
+        writeln!(out, "!! {}: {}", Severity::Error.label(l), i.message)?;
+    }
     for (key, role) in &run.plan.config.config.roles {
         let rows: Vec<&PersonResult> = ordered(run)
             .into_iter()

@@ -20,7 +20,7 @@ use merge::{Part, Typed};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use source::{Book, Format, SourceRow};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
@@ -161,6 +161,16 @@ impl Interner {
         // More than 4 billion names cannot come from files of at most a few GB.
         let at = u32::try_from(i).unwrap_or(u32::MAX);
         table.insert_unique(table_hash(h), (at, h), |&(_, hh)| table_hash(hh));
+        Sym::from_index(i)
+    }
+
+    /// A new name shown as `display` that no text interns to: a person of their own among
+    /// namesakes (two roster people called 张三), or a row held back from crediting anyone. Its
+    /// text is added like any name, but not to the table, so `intern("张三")` never returns it.
+    pub fn fresh(&mut self, display: &str) -> Sym {
+        let i = self.ends.len();
+        self.text.push_str(display);
+        self.ends.push(self.text.len());
         Sym::from_index(i)
     }
 
@@ -338,6 +348,9 @@ pub struct Dataset {
     pub issues: Vec<Issue>,
     /// The canonical columns each kind's inputs had (union over its inputs).
     pub fields: HashMap<Kind, BTreeSet<Field>>,
+    /// Names under which rows credited to nobody are held (`credit::settle`): namesakes no
+    /// column decides between, a person named in another role's column.
+    pub held: HashSet<Sym>,
 }
 
 impl Dataset {

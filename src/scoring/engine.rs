@@ -350,7 +350,8 @@ pub fn score_all(
     }
     // Adjustments for this period that applied to nobody are errors, never ignored (§5.4).
     for (i, a) in ds.adjustments.iter().enumerate() {
-        if a.period != period.label || used_adjustments[i] {
+        // A row held back (namesakes nothing tells apart) already has its error.
+        if a.period != period.label || used_adjustments[i] || ds.held.contains(&a.staff) {
             continue;
         }
         let input = &ds.inputs[a.at.input as usize];

@@ -1,0 +1,128 @@
+//! Columns a KPI needs (SPEC §2.4): a configured KPI whose column no input of its kind maps
+//! would silently turn 0 or `no_data` for everyone. Each such gap is an error naming the role,
+//! the KPI, the column and the aliases to add under `[columns.KIND]`.
+
+use crate::config::{Config, Scope, SecondaryRule};
+use crate::input::kinds::{Field, Kind};
+use crate::input::Dataset;
+use crate::issues::{Issue, Severity};
+use crate::metrics::defs;
+use crate::people::Person;
+use std::collections::BTreeSet;
+
+/// A column one KPI of one role cannot do without.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Need {
+    role: String,
+    metric: &'static str,
+    kind: Kind,
+    field: Field,
+}
+
+/// One error per (role, KPI, column) that the data lacks, for roles with someone to score.
+pub fn missing_columns(ds: &Dataset, cfg: &Config, people: &[Person]) -> Vec<Issue> {
+    let mut needs: BTreeSet<Need> = BTreeSet::new();
+    for (key, role) in &cfg.roles {
+        if !people.iter().any(|p| &p.role == key) {
+            continue;
+        }
+        let attribute = match role.attribute.as_deref() {
+            Some("doctor") => Field::Doctor,
+            Some("nurse") => Field::Nurse,
+            _ => Field::Consultant,
+        };
+        // Every metric the role uses: KPIs (with their scope), vetoes, bonus basis, per_unit
+        // and gates (those with the scope they are computed at).
+        let mut used: Vec<(&str, Scope)> = Vec::new();
+        for k in &role.kpi {
+            let default = if k.metric == "turnover_rate" {
+                Scope::Store
+            } else {
+                Scope::Own
+            };
+            used.push((k.metric.as_str(), k.scope.unwrap_or(default)));
+        }
+        used.extend(role.veto.iter().map(|v| (v.metric.as_str(), Scope::Own)));
+        if let Some(b) = &role.bonus {
+            used.push((b.basis.as_str(), Scope::Own));
+            used.extend(b.per_unit.iter().map(|u| (u.metric.as_str(), Scope::Own)));
+            used.extend(
+                b.gate
+                    .iter()
+                    .map(|g| (g.metric.as_str(), g.scope.unwrap_or(Scope::Own))),
+            );
+        }
+        for (metric, scope) in used {
+            let Some(def) = defs::metric(metric) else {
+                continue; // "total", or an unknown key validation already refused
+            };
+            let mut need = |kind: Kind, field: Field| {
+                // Only a gap when inputs of the kind were given (no input at all is no_data,
+                // visible on every person) and none of them maps the column.
+                if ds.has(kind) && !ds.has_field(kind, field) {
+                    needs.insert(Need {
+                        role: key.clone(),
+                        metric: def.key,
+                        kind,
+                        field,
+                    });
+                }
+            };
+            match def.key {
+                "revenue" | "revenue_attainment" | "ticket_price" | "repurchase_rate"
+                | "treatments" => need(Kind::Sales, attribute),
+                "secondary_rate" => {
+                    need(Kind::Sales, attribute);
+                    if cfg.secondary.rule == SecondaryRule::Type {
+                        need(Kind::Sales, Field::Type);
+                    }
+                }
+                "conversion_rate" | "new_customers" => {
+                    // Deals come from the visits' deal column, else from sales that day.
+                    if !ds.has(Kind::Sales) {
+                        need(Kind::Visits, Field::Deal);
+                    }
+                    if def.key == "new_customers" {
+                        need(Kind::Visits, Field::VisitType);
+                    }
+                }
+                "first_visits" => need(Kind::Visits, Field::VisitType),
+                "complication_rate" => need(Kind::Complaints, Field::Category),
+                "complaint_hours" => need(Kind::Complaints, Field::ResolvedAt),
+                "turnover_rate" => need(Kind::Roster, Field::Left),
+                _ => {}
+            }
+            match scope {
+                Scope::Store => need(Kind::Roster, Field::Store),
+                Scope::Department => need(Kind::Roster, Field::Department),
+                Scope::Own | Scope::All => {}
+            }
+        }
+    }
+    needs.into_iter().map(|n| issue(cfg, &n)).collect()
+}
+
+fn issue(cfg: &Config, n: &Need) -> Issue {
+    let role = &cfg.roles[&n.role];
+    let label = role.label.clone().unwrap_or_else(|| n.role.clone());
+    let def = defs::metric(n.metric);
+    let kpi = def.map_or(n.metric.to_string(), |d| format!("{} ({})", d.zh, d.key));
+    let aliases: Vec<&str> = n
+        .kind
+        .columns()
+        .iter()
+        .find(|c| c.field == n.field)
+        .map(|c| c.aliases.to_vec())
+        .unwrap_or_default();
+    let field = n.field.key();
+    let kind = n.kind.key();
+    Issue::new(
+        Severity::Error,
+        format!(
+            "role {label} ({}), KPI {kpi}: needs the {kind} column {field}, which no {kind} input has (recognised names: {}); if your export calls it something else, add [columns.{kind}] {field} = [\"<its header>\"] to the config — until then this KPI cannot be computed for anyone",
+            n.role,
+            aliases.join(" "),
+        ),
+    )
+    .column(field)
+}

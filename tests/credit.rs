@@ -1,0 +1,372 @@
+//! Whose number is this row (SPEC §2.4, issue 12 items 1–4): namesakes, people with data who
+//! are not scored, a row crediting someone of another role, columns a KPI needs, an empty
+//! period. Each case is a few CSV lines written here, small enough to check by hand.
+
+use crate::workdir::{close, kpi, person, Workdir};
+use serde_json::Value;
+
+/// Consultants scored on revenue alone (target ¥10,000 → 100) and nurses on treatments.
+const CONFIG: &str = r#"
+[roles.consultant]
+label = "咨询师"
+attribute = "consultant"
+[[roles.consultant.kpi]]
+metric = "revenue"
+weight = 100
+target = 10000
+
+[roles.nurse]
+label = "护士"
+attribute = "nurse"
+[[roles.nurse.kpi]]
+metric = "treatments"
+weight = 100
+target = 10
+"#;
+
+fn clinic(files: &[(&str, &str)]) -> Workdir {
+    let w = Workdir::new();
+    w.write("clinic-kpi.toml", CONFIG);
+    std::fs::create_dir(w.path().join("data")).unwrap();
+    for (name, text) in files {
+        w.write(&format!("data/{name}"), text);
+    }
+    w
+}
+
+fn score(w: &Workdir, extra: &[&str]) -> (i32, Value, String) {
+    let mut args = vec![
+        "score",
+        "--data",
+        "data",
+        "--month",
+        "2026-10",
+        "--format",
+        "json",
+        "--no-scorecard",
+    ];
+    args.extend_from_slice(extra);
+    let run = w.run(&args);
+    assert!(run.code == 0 || run.code == 3, "{run}");
+    (run.code, run.json(), run.stderr)
+}
+
+fn issues_with<'a>(j: &'a Value, severity: &str, text: &str) -> Vec<&'a Value> {
+    j["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["severity"] == severity && i["message"].as_str().unwrap().contains(text))
+        .collect()
+}
+
+fn people_named<'a>(j: &'a Value, name: &str) -> Vec<&'a Value> {
+    j["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["staff"] == name)
+        .collect()
+}
+
+const NAMESAKE_ROSTER: &str = "姓名,工号,岗位,门店\n\
+张伟,C001,咨询师,一店\n\
+张伟,C002,咨询师,二店\n\
+李娜,C003,咨询师,一店\n";
+
+/// Item 1. Two 张伟 with distinct 工号, one per store.
+/// Sales lines: 2 (一店 ¥1,000) → C001; 3 (二店 ¥2,000) → C002; 4 (三店 ¥4,000): neither works
+/// there → credited to neither, error; 5 (李娜 ¥500).
+/// Before the fix each 张伟 was credited 1,000 + 2,000 + 4,000 = ¥7,000.
+#[test]
+fn namesakes_are_told_apart_by_store_or_credited_to_neither() {
+    let w = clinic(&[
+        ("员工花名册.csv", NAMESAKE_ROSTER),
+        (
+            "消费流水.csv",
+            "日期,手机号,实收金额,咨询师,门店\n\
+             2026-10-03,13800000001,1000,张伟,一店\n\
+             2026-10-04,13800000002,2000,张伟,二店\n\
+             2026-10-05,13800000003,4000,张伟,三店\n\
+             2026-10-06,13800000004,500,李娜,一店\n",
+        ),
+    ]);
+    let (code, j, _) = score(&w, &[]);
+    assert_eq!(code, 0);
+    let zhang = people_named(&j, "张伟");
+    assert_eq!(zhang.len(), 2, "{j:#}");
+    let by_id = |id: &str| {
+        *zhang
+            .iter()
+            .find(|p| p["staff_id"] == id)
+            .unwrap_or_else(|| panic!("no 张伟 {id}"))
+    };
+    // C001: line 2 only = 1,000. C002: line 3 only = 2,000. Line 4 counts for neither.
+    assert!(close(&kpi(by_id("C001"), "revenue", None)["value"], 1000.0));
+    assert!(close(&kpi(by_id("C002"), "revenue", None)["value"], 2000.0));
+    assert!(close(
+        &kpi(person(&j, "李娜"), "revenue", None)["value"],
+        500.0
+    ));
+    let errors = issues_with(&j, "error", "names two roster people");
+    assert_eq!(errors.len(), 1, "{j:#}");
+    let e = errors[0];
+    assert_eq!(e["file"], "消费流水.csv");
+    assert_eq!(e["row"], 4);
+    assert_eq!(e["column"], "咨询师");
+    let m = e["message"].as_str().unwrap();
+    assert!(m.contains("C001") && m.contains("C002"), "{m}");
+    // --strict: that error means exit 3 and nothing written.
+    let run = w.run(&[
+        "score", "--data", "data", "--month", "2026-10", "--strict", "-o", "out.xlsx",
+    ]);
+    assert_eq!(run.code, 3, "{run}");
+    assert!(!w.path().join("out.xlsx").exists());
+}
+
+/// Item 1. A row with no store or department column cannot tell the two 张伟 apart: visits
+/// line 2 is credited to neither (an error) — and `explain` takes a 工号 where a name is two
+/// people.
+#[test]
+fn namesakes_without_a_deciding_column_and_explain_by_staff_id() {
+    let w = clinic(&[
+        ("员工花名册.csv", NAMESAKE_ROSTER),
+        (
+            "消费流水.csv",
+            "日期,手机号,实收金额,咨询师,门店\n\
+             2026-10-04,13800000002,2000,张伟,二店\n",
+        ),
+        (
+            "到院咨询登记.csv",
+            "到院日期,手机号,咨询师,是否成交\n\
+             2026-10-03,13800000001,张伟,是\n\
+             2026-10-06,13800000004,李娜,是\n",
+        ),
+    ]);
+    let (_, j, _) = score(&w, &[]);
+    let errors = issues_with(&j, "error", "names two roster people");
+    assert_eq!(errors.len(), 1, "{j:#}");
+    assert_eq!(errors[0]["file"], "到院咨询登记.csv");
+    assert_eq!(errors[0]["row"], 2);
+    let m = errors[0]["message"].as_str().unwrap();
+    assert!(m.contains("no store"), "{m}");
+
+    let run = w.run(&[
+        "explain", "--data", "data", "--month", "2026-10", "--staff", "张伟",
+    ]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(run.stderr.contains("工号"), "{run}");
+    let run = w.run(&[
+        "explain", "--data", "data", "--month", "2026-10", "--staff", "C002",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    // C002's revenue: sales line 2 (二店) = ¥2,000.
+    assert!(
+        run.stdout.contains("C002") && run.stdout.contains("2000"),
+        "{run}"
+    );
+}
+
+/// Item 1. One 工号 given to two different names: an error, and neither is scored.
+#[test]
+fn one_staff_id_two_names_is_an_error() {
+    let w = clinic(&[
+        (
+            "员工花名册.csv",
+            "姓名,工号,岗位,门店\n王芳,C009,咨询师,一店\n王方,C009,咨询师,一店\n李娜,C003,咨询师,一店\n",
+        ),
+        (
+            "消费流水.csv",
+            "日期,手机号,实收金额,咨询师,门店\n2026-10-06,13800000004,500,李娜,一店\n",
+        ),
+    ]);
+    let (_, j, _) = score(&w, &[]);
+    let errors = issues_with(&j, "error", "工号 C009");
+    assert_eq!(errors.len(), 1, "{j:#}");
+    assert_eq!(errors[0]["row"], 2);
+    assert!(people_named(&j, "王芳").is_empty() && people_named(&j, "王方").is_empty());
+    assert_eq!(j["people"].as_array().unwrap().len(), 1);
+}
+
+/// Item 2. 赵强 is a 现场咨询师 — a title no role lists — with ¥9,000 of October sales: a
+/// warning naming him and the title (not an info line). 刘芳 is a nurse named in the 咨询师
+/// column of line 3: a warning naming the row, and the ¥3,000 is credited to nobody.
+#[test]
+fn people_with_data_who_are_not_scored_and_credit_to_another_role() {
+    let w = clinic(&[
+        (
+            "员工花名册.csv",
+            "姓名,工号,岗位,门店\n李娜,C003,咨询师,一店\n赵强,C004,现场咨询师,一店\n刘芳,N001,护士,一店\n",
+        ),
+        (
+            "消费流水.csv",
+            "日期,手机号,实收金额,咨询师,护士,门店,单号\n\
+             2026-10-03,13800000001,9000,赵强,刘芳,一店,A1\n\
+             2026-10-04,13800000002,3000,刘芳,,一店,A2\n\
+             2026-10-05,13800000003,500,李娜,刘芳,一店,A3\n",
+        ),
+    ]);
+    let (_, j, _) = score(&w, &[]);
+    let w1 = issues_with(&j, "warning", "赵强 has data in the period");
+    assert_eq!(w1.len(), 1, "{j:#}");
+    let m = w1[0]["message"].as_str().unwrap();
+    assert!(m.contains("现场咨询师"), "{m}");
+    assert_eq!(w1[0]["file"], "员工花名册.csv");
+    assert_eq!(w1[0]["row"], 3);
+    let w2 = issues_with(&j, "warning", "刘芳 is a 护士 (nurse)");
+    assert_eq!(w2.len(), 1, "{j:#}");
+    assert_eq!(w2[0]["file"], "消费流水.csv");
+    assert_eq!(w2[0]["row"], 3);
+    assert_eq!(w2[0]["column"], "咨询师");
+    // 李娜: line 4 only = ¥500 (line 3's ¥3,000 is nobody's). 刘芳 as nurse: orders A1, A3 = 2.
+    assert!(close(
+        &kpi(person(&j, "李娜"), "revenue", None)["value"],
+        500.0
+    ));
+    assert!(close(
+        &kpi(person(&j, "刘芳"), "treatments", None)["value"],
+        2.0
+    ));
+    assert!(people_named(&j, "赵强").is_empty());
+}
+
+/// Item 2 (SPEC §2.4): `label` may list every job title a role covers; 现场咨询师 then scores
+/// 赵强 as a consultant (¥9,000).
+#[test]
+fn a_label_list_covers_several_titles() {
+    let w = clinic(&[
+        (
+            "员工花名册.csv",
+            "姓名,工号,岗位,门店\n赵强,C004,现场咨询师,一店\n",
+        ),
+        (
+            "消费流水.csv",
+            "日期,手机号,实收金额,咨询师,门店\n2026-10-03,13800000001,9000,赵强,一店\n",
+        ),
+    ]);
+    w.write(
+        "clinic-kpi.toml",
+        CONFIG.replace(
+            "label = \"咨询师\"",
+            "label = [\"咨询师\", \"咨询顾问\", \"现场咨询师\"]",
+        ),
+    );
+    let (_, j, _) = score(&w, &[]);
+    let p = person(&j, "赵强");
+    assert_eq!(p["role"], "consultant");
+    assert_eq!(p["role_label"], "咨询师");
+    assert!(close(&kpi(p, "revenue", None)["value"], 9000.0));
+}
+
+/// Item 3. The sales name their consultant under 销售顾问, which is no built-in name: revenue
+/// would be 0 for everyone. An error names the role, the KPI, the column and what to add;
+/// `check` reports the same.
+#[test]
+fn a_column_a_kpi_needs_that_nobody_mapped_is_an_error() {
+    let w = clinic(&[
+        (
+            "员工花名册.csv",
+            "姓名,工号,岗位,门店\n李娜,C003,咨询师,一店\n",
+        ),
+        (
+            "消费流水.csv",
+            "日期,手机号,实收金额,销售顾问,门店\n2026-10-03,13800000001,9000,李娜,一店\n",
+        ),
+    ]);
+    let (_, j, _) = score(&w, &[]);
+    let e = issues_with(&j, "error", "KPI 业绩 (revenue)");
+    assert_eq!(e.len(), 1, "{j:#}");
+    let m = e[0]["message"].as_str().unwrap();
+    assert!(m.contains("role 咨询师 (consultant)"), "{m}");
+    assert!(m.contains("sales column consultant"), "{m}");
+    assert!(m.contains("[columns.sales] consultant = "), "{m}");
+    assert!(m.contains("现场咨询师"), "recognised names listed: {m}");
+    let check = w.run(&[
+        "check", "--data", "data", "--month", "2026-10", "--format", "json",
+    ]);
+    assert_eq!(check.code, 0, "{check}");
+    let cj = check.json();
+    assert_eq!(issues_with(&cj, "error", "KPI 业绩 (revenue)").len(), 1);
+    // With the alias added, the same data credits ¥9,000 and the error is gone.
+    w.write(
+        "clinic-kpi.toml",
+        format!("{CONFIG}\n[columns.sales]\nconsultant = [\"销售顾问\"]\n"),
+    );
+    let (_, j, _) = score(&w, &[]);
+    assert!(issues_with(&j, "error", "KPI").is_empty(), "{j:#}");
+    assert!(close(
+        &kpi(person(&j, "李娜"), "revenue", None)["value"],
+        9000.0
+    ));
+}
+
+/// Item 3. `rule = "type"` without a type column, and a store-scope KPI without a roster store.
+#[test]
+fn type_rule_without_type_column_and_store_scope_without_store() {
+    let w = clinic(&[
+        ("员工花名册.csv", "姓名,工号,岗位\n李娜,C003,咨询师\n"),
+        (
+            "消费流水.csv",
+            "日期,手机号,实收金额,咨询师\n2026-10-03,13800000001,9000,李娜\n",
+        ),
+    ]);
+    w.write(
+        "clinic-kpi.toml",
+        r#"
+[secondary]
+rule = "type"
+[roles.consultant]
+label = "咨询师"
+[[roles.consultant.kpi]]
+metric = "secondary_rate"
+weight = 50
+target = 0.3
+[[roles.consultant.kpi]]
+metric = "revenue"
+scope = "store"
+weight = 50
+target = 10000
+"#,
+    );
+    let (_, j, _) = score(&w, &[]);
+    let t = issues_with(&j, "error", "KPI 二开率 (secondary_rate)");
+    assert_eq!(t.len(), 1, "{j:#}");
+    assert!(t[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("sales column type"));
+    let s = issues_with(&j, "error", "roster column store");
+    assert_eq!(s.len(), 1, "{j:#}");
+}
+
+/// Item 4. The exports hold September and October; `--month 2026-11` (a cron job on
+/// 2026-12-01 before the November exports arrive) has no sales and no visits: an error, shown
+/// above the table; --strict exits 3 and writes nothing. Before the fix: a full payroll of D
+/// grades with exit 0.
+#[test]
+fn an_empty_period_is_an_error_above_the_numbers() {
+    let w = Workdir::new();
+    let data = crate::workdir::fixtures().join("clinic");
+    let data = data.to_str().unwrap();
+    let run = w.run(&[
+        "score", "--data", data, "--month", "2026-11", "--format", "json",
+    ]);
+    let j = run.json();
+    let e = issues_with(&j, "error", "2026-11 has no sales or visits rows");
+    assert_eq!(e.len(), 1, "{run}");
+    let run = w.run(&["score", "--data", data, "--month", "2026-11"]);
+    let first_lines: Vec<&str> = run.stdout.lines().take(3).collect();
+    assert!(
+        first_lines
+            .iter()
+            .any(|l| l.contains("2026-11 has no sales or visits rows")),
+        "{run}"
+    );
+    let run = w.run(&[
+        "score", "--data", data, "--month", "2026-11", "--strict", "-o", "s.xlsx",
+    ]);
+    assert_eq!(run.code, 3, "{run}");
+    assert!(!w.path().join("s.xlsx").exists());
+    let run = w.run(&["check", "--data", data, "--month", "2026-11", "--strict"]);
+    assert_eq!(run.code, 3, "{run}");
+}
