@@ -727,7 +727,7 @@ impl RowGrouper {
 }
 
 fn from_serial(serial: f64, date1904: bool) -> RawCell {
-    match values::parse_datetime(&RawCell::Number(serial), date1904) {
+    match values::serial_to_datetime(serial, date1904) {
         Ok(d) => RawCell::Date(d),
         Err(_) => RawCell::BadDate(serial),
     }
