@@ -96,10 +96,14 @@ pub fn sniff_format(path: &Path) -> std::io::Result<Format> {
 
 /// One row of a sheet: its row number as a spreadsheet shows it and its non-empty cells by
 /// 0-based column, or a row the reader could not decode.
+#[derive(Clone)]
 pub enum SourceRow {
     Row {
         row: u32,
         cells: Vec<(u32, RawCell)>,
+        /// A text file's number of fields in this record, empty ones included (a workbook's
+        /// rows have none: a cell is where it is, never shifted by a stray delimiter).
+        fields: Option<u32>,
     },
     Bad {
         row: u32,
@@ -452,6 +456,28 @@ pub fn precheck_ole(path: &Path) -> Result<(), String> {
     }
 }
 
+/// The merged regions of `sheet` as (first row, first column, last row, last column), 0-based:
+/// what calamine reads for xlsx/xlsm and xls files. The ods and xlsb readers give none, so
+/// their two-row headers are read by the blanks alone (SPEC §2.2). The workbook is opened anew,
+/// as its rows are being streamed from the one already open; a workbook whose merges cannot be
+/// read gives none (they only refine how a header is read).
+pub fn merged_regions(path: &Path, format: Format, sheet: &str) -> Vec<(u32, u32, u32, u32)> {
+    let read = || -> Option<Vec<calamine::Dimensions>> {
+        match Book::open(path, format).ok()? {
+            Book::Xlsx(mut b) => b.merge_cells_by_sheet_name(sheet).ok(),
+            Book::Xls(b) => b.merge_cells_by_sheet_name(sheet).ok(),
+            Book::Xlsb(_) | Book::Ods(_) => None,
+        }
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| (d.start.0, d.start.1, d.end.0, d.end.1))
+        .collect()
+}
+
 /// An open workbook of any calamine format.
 pub enum Book {
     Xlsx(Xlsx<BufReader<File>>),
@@ -721,7 +747,11 @@ impl RowGrouper {
                 });
                 return;
             }
-            on_row(SourceRow::Row { row, cells });
+            on_row(SourceRow::Row {
+                row,
+                cells,
+                fields: None,
+            });
         }
     }
 }
@@ -816,13 +846,14 @@ fn stream_csv_rows(
     for r in rows {
         match r {
             CsvRow::Row { row, cells } => {
+                let fields = Some(u32::try_from(cells.len()).unwrap_or(u32::MAX));
                 let cells = cells
                     .into_iter()
                     .enumerate()
                     .filter(|(_, c)| !c.is_blank())
                     .map(|(i, c)| (i as u32, c))
                     .collect();
-                on_row(SourceRow::Row { row, cells });
+                on_row(SourceRow::Row { row, cells, fields });
             }
             CsvRow::Bad { row, message } => on_row(SourceRow::Bad { row, message }),
         }
