@@ -168,12 +168,7 @@ fn upper_open(upper: ZoneRow, col: u32, merges: &Merges) -> bool {
 /// group), and one in the upper row over an empty lower cell (a column merged down) — and
 /// every cell of the lower row is text, so a title row above a header, or a header above
 /// its first data row, is never read as one.
-fn pair(
-    upper: ZoneRow,
-    lower: ZoneRow,
-    aliases: &KindAliases,
-    merges: &Merges,
-) -> Option<Header> {
+fn pair(upper: ZoneRow, lower: ZoneRow, aliases: &KindAliases, merges: &Merges) -> Option<Header> {
     if lower.row != upper.row + 1 {
         return None;
     }
@@ -340,7 +335,9 @@ fn hints(field: Field) -> &'static [&'static str] {
     match field {
         Field::Date => &["日期", "时间", "日", "date", "time"],
         Field::Customer => &["顾客", "客户", "会员", "手机", "电话", "卡号", "customer"],
-        Field::Amount => &["金额", "实收", "收款", "付款", "实付", "业绩", "额", "amount"],
+        Field::Amount => &[
+            "金额", "实收", "收款", "付款", "实付", "业绩", "额", "amount",
+        ],
         Field::Consultant => &["咨询", "顾问", "consultant"],
         Field::Staff => &["员工", "姓名", "人员", "责任", "被", "staff", "name"],
         Field::Role => &["岗位", "职", "角色", "role"],
@@ -483,7 +480,10 @@ pub fn likeliest_row<'a>(
         .map(|r| (*r, row_names(*r, merges)))
         .filter(|(_, n)| !n.is_empty())
         .max_by_key(|(r, n)| {
-            let known = n.iter().filter(|(_, x)| alias_of(x, aliases).is_some()).count();
+            let known = n
+                .iter()
+                .filter(|(_, x)| alias_of(x, aliases).is_some())
+                .count();
             // The earlier row on a tie.
             (known, n.len(), std::cmp::Reverse(r.row))
         })
@@ -620,16 +620,19 @@ mod tests {
             text_row(&["2026年10月收银报表"]),
             text_row(&["单号", "日期", "顾客信息", "", "金额信息", "", "服务人员"]),
             text_row(&["", "", "会员姓名", "手机号", "应收", "实收", "现场咨询师"]),
-            text_row(&["A1", "2026-10-03", "王女士", "13800001234", "100", "90", "林晓雯"]),
+            text_row(&[
+                "A1",
+                "2026-10-03",
+                "王女士",
+                "13800001234",
+                "100",
+                "90",
+                "林晓雯",
+            ]),
         ];
         let h = find(&zone(&rows), &a, &Merges::default()).unwrap();
         assert_eq!((h.top, h.row), (2, 3));
-        let cols: Vec<(u32, &str)> = h
-            .map
-            .cols
-            .iter()
-            .map(|(c, f, _)| (*c, f.key()))
-            .collect();
+        let cols: Vec<(u32, &str)> = h.map.cols.iter().map(|(c, f, _)| (*c, f.key())).collect();
         assert_eq!(
             cols,
             [

@@ -494,7 +494,14 @@ pub fn load(opts: &LoadOptions) -> Result<Dataset> {
                 })
                 .collect::<Result<HashMap<PathBuf, String>>>()
         });
-        let read = read_all(&planned, &aliases, &listed_kinds, opts, bar.as_ref(), &mut ds);
+        let read = read_all(
+            &planned,
+            &aliases,
+            &listed_kinds,
+            opts,
+            bar.as_ref(),
+            &mut ds,
+        );
         if let Some(bar) = &bar {
             bar.finish_and_clear();
         }
@@ -754,7 +761,9 @@ fn plan_inputs(opts: &LoadOptions, ds: &mut Dataset) -> Result<Vec<Planned>> {
         } else if name.starts_with('.') {
             Some("a hidden file")
         } else if source::is_clinic_kpi_workbook(&path) {
-            Some("a scorecard written by clinic-kpi (its document properties say so), not an export")
+            Some(
+                "a scorecard written by clinic-kpi (its document properties say so), not an export",
+            )
         } else if is_output(&path, &opts.outputs) {
             // Not our scorecard: writing there would overwrite an export.
             bail!(
@@ -1276,7 +1285,8 @@ impl<'a> SheetReader<'a> {
         let mut merges = Merges::default();
         if matches!(self.format, Format::Xlsx | Format::Xls) {
             let kinds = self.rule.kinds();
-            let a: Vec<&header::KindAliases> = kinds.iter().map(|k| aliases[k].as_slice()).collect();
+            let a: Vec<&header::KindAliases> =
+                kinds.iter().map(|k| aliases[k].as_slice()).collect();
             if header::merges_matter(&rows, &a) {
                 let sheet = self.sheet.as_deref().unwrap_or_default();
                 merges = Merges(source::merged_regions(self.ctx.path, self.format, sheet));
@@ -1310,7 +1320,9 @@ impl<'a> SheetReader<'a> {
         if let State::Reading = self.state {
             for row in &zone {
                 let after = match row {
-                    SourceRow::Row { row, .. } | SourceRow::Bad { row, .. } => *row > self.header_row,
+                    SourceRow::Row { row, .. } | SourceRow::Bad { row, .. } => {
+                        *row > self.header_row
+                    }
                 };
                 if after {
                     self.data_row(row, part);
@@ -1340,8 +1352,12 @@ impl<'a> SheetReader<'a> {
                 if let Some(stated) = header::stated_scale(name) {
                     if (stated - self.scale).abs() > 1e-9 {
                         part.ds.issues.push(
-                            self.issue(Severity::Warning, h.row, scale_mismatch_message(name, stated, self.scale))
-                                .column(name),
+                            self.issue(
+                                Severity::Warning,
+                                h.row,
+                                scale_mismatch_message(name, stated, self.scale),
+                            )
+                            .column(name),
                         );
                     }
                 }
@@ -1479,8 +1495,12 @@ impl<'a> SheetReader<'a> {
                 .collect();
             if !missing.is_empty() {
                 return Some(
-                    self.issue(Severity::Error, row, fewer_fields_message(fields, width, &missing))
-                        .column(missing[0]),
+                    self.issue(
+                        Severity::Error,
+                        row,
+                        fewer_fields_message(fields, width, &missing),
+                    )
+                    .column(missing[0]),
                 );
             }
         }

@@ -1202,7 +1202,10 @@ mod tests {
         );
         for bad in ["261003", "1003", "32873", "73416", "20261", "2026100"] {
             let err = parse_datetime(&text(bad), false).unwrap_err();
-            assert!(err.contains("a number is a date only as yyyymmdd"), "{bad}: {err}");
+            assert!(
+                err.contains("a number is a date only as yyyymmdd"),
+                "{bad}: {err}"
+            );
         }
         // 261003 as a serial is 1899-12-30 + 261003 days = 2614-08-07: named, never counted
         // out of the period.
@@ -1212,7 +1215,10 @@ mod tests {
         );
         assert!(parse_datetime(&RawCell::Number(1003.0), false).is_err());
         // In the 1904 system the range is of days too: 31412 is 1990-01-01 there.
-        assert_eq!(parse_date(&RawCell::Number(31412.0), true), Ok(day(1990, 1, 1)));
+        assert_eq!(
+            parse_date(&RawCell::Number(31412.0), true),
+            Ok(day(1990, 1, 1))
+        );
         assert!(parse_date(&RawCell::Number(31411.0), true).is_err());
         // Cells the workbook formats as dates are taken as they are.
         assert_eq!(
