@@ -3,6 +3,7 @@
 mod check;
 mod hostile;
 mod init;
+mod inputs;
 mod score;
 mod scoring;
 mod workdir;
