@@ -18,8 +18,11 @@ fn check_json(w: &Workdir, args: &[&str]) -> Value {
     run.json()
 }
 
-/// The issues of a run as (severity, file, sheet, row, message).
-fn issues(j: &Value) -> Vec<(String, String, Option<String>, Option<u64>, String)> {
+/// An issue as (severity, file, sheet, row, message).
+type IssueRow = (String, String, Option<String>, Option<u64>, String);
+
+/// The issues of a run.
+fn issues(j: &Value) -> Vec<IssueRow> {
     j["issues"]
         .as_array()
         .unwrap()
@@ -136,7 +139,7 @@ fn report_workbook(path: &std::path::Path, stale_under_merge: bool) {
     ];
     for (r, row) in (3u32..).zip(rows) {
         for (c, v) in (0u16..).zip(row) {
-            if c >= 4 && c <= 5 {
+            if (4..=5).contains(&c) {
                 ws.write_number(r, c, v.parse::<f64>().unwrap()).unwrap();
             } else {
                 ws.write_string(r, c, v).unwrap();

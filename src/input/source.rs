@@ -913,6 +913,42 @@ mod tests {
     }
 
     #[test]
+    fn merged_regions_of_xlsx_and_xls() {
+        // fixtures/clinic2/客诉登记.xls (LibreOffice, BIFF8): A1:A2 投诉日期, B1:C1 投诉对象,
+        // D1:D2 顾客, E1:F1 处理情况 — kept through the conversion from xlsx.
+        let clinic2 = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clinic2");
+        let mut xls = merged_regions(&clinic2.join("客诉登记.xls"), Format::Xls, "客诉");
+        xls.sort();
+        assert_eq!(
+            xls,
+            [(0, 0, 1, 0), (0, 1, 0, 2), (0, 3, 1, 3), (0, 4, 0, 5)]
+        );
+        // The report's merges: the title A1:I1 and the header rows 4–5.
+        let mut xlsx = merged_regions(
+            &clinic2.join("报表_20261201_093015.xlsx"),
+            Format::Xlsx,
+            "收银明细",
+        );
+        xlsx.sort();
+        assert_eq!(
+            xlsx,
+            [
+                (0, 0, 0, 8),
+                (3, 0, 4, 0),
+                (3, 1, 4, 1),
+                (3, 2, 3, 3),
+                (3, 4, 3, 5),
+                (3, 6, 3, 7),
+                (3, 8, 4, 8)
+            ]
+        );
+        // Formats calamine reads no merges from, and a sheet that is not there: none.
+        assert!(merged_regions(&clinic2.join("客诉登记.xls"), Format::Xls, "无").is_empty());
+        let ods = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hostile/sales.ods");
+        assert!(merged_regions(&ods, Format::Ods, "消费").is_empty());
+    }
+
+    #[test]
     fn column_names() {
         assert_eq!(column_letters(0), "A");
         assert_eq!(column_letters(25), "Z");
