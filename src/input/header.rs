@@ -279,6 +279,13 @@ pub fn footer(cells: &[(u32, RawCell)], map: &ColumnMap, kind: Kind) -> Option<S
     let RawCell::Text(t) = first else {
         return None;
     };
+    // Most rows' first cells fail on their first character, without folding the whole text.
+    let lead = t
+        .chars()
+        .find(|c| !c.is_whitespace() && !values::is_dropped(*c));
+    if !matches!(lead, Some('制' | '审' | '打' | '导' | '操' | '备' | '说')) {
+        return None;
+    }
     let folded: String = values::fold_text(t)
         .chars()
         .filter(|c| !c.is_whitespace())
