@@ -709,6 +709,38 @@ mod tests {
         assert_eq!(stated_scale("分数(客户)"), None);
     }
 
+    proptest::proptest! {
+        /// Any first rows, with any merges: finding a header, the messages and a stated scale
+        /// never panic, and a header found lies within the rows given.
+        #[test]
+        fn header_search_is_total(
+            rows in proptest::collection::vec(
+                proptest::collection::vec("[日期顾客实收金额咨询师合计(1-10分) ,]{0,6}", 0..6),
+                0..6,
+            ),
+            merges in proptest::collection::vec((0u32..6, 0u32..6, 0u32..6, 0u32..6), 0..4),
+        ) {
+            let a = aliases(Kind::Sales);
+            let cells: Vec<Vec<(u32, RawCell)>> = rows
+                .iter()
+                .map(|r| text_row(&r.iter().map(String::as_str).collect::<Vec<_>>()))
+                .collect();
+            let z = zone(&cells);
+            let m = Merges(merges);
+            if let Some(h) = find(&z, &a, &m) {
+                proptest::prop_assert!(h.top <= h.row && h.row as usize <= z.len());
+                let _ = missing_columns_message("x", Kind::Sales, &z, &h, &a, &m);
+                let _ = h.unmapped();
+            }
+            let _ = no_header_message("x", Kind::Sales, &z, &a, &m);
+            for r in &rows {
+                for t in r {
+                    let _ = stated_scale(t);
+                }
+            }
+        }
+    }
+
     #[test]
     fn config_lines_guess_the_column_when_one_fits() {
         let kind = Kind::Complaints;
