@@ -203,34 +203,33 @@ fn strict_exits_3_on_data_errors() {
 const SALES_HEADER: &str = "日期,顾客,实收金额,咨询师\n";
 
 #[test]
-fn unknown_kind_is_exit_1_with_how_to_name_it() {
+fn a_name_without_a_kind_is_told_by_its_header() {
+    // SPEC §2.1: the header decides (before issue 13 this was exit 1, "cannot tell what this
+    // file holds").
     let w = Workdir::new();
     w.write("export.csv", SALES_HEADER);
-    let run = w.run(&["check"]);
-    assert_eq!(run.code, 1, "{run}");
-    assert!(
-        run.stderr
-            .contains("export.csv: cannot tell what this file holds"),
-        "{run}"
-    );
-    assert!(run.stderr.contains("sales (消费)"), "{run}");
-    assert!(!run.stderr.contains("panicked"), "{run}");
+    let run = w.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run}");
+    let i = input(&run.json(), "export.csv", None).clone();
+    assert_eq!(i["kind"], "sales");
+    assert_eq!(counts(&i), [0, 0, 0, 0, 0]);
 }
 
 #[test]
-fn ambiguous_kind_is_exit_1() {
+fn a_name_of_two_kinds_is_told_by_its_header() {
+    // 员工业绩目标 names roster (员工) and targets (业绩目标; 业绩 inside it does not count for
+    // sales): the header 姓名, 考核月份, 业绩目标 holds the targets columns, not a roster's 岗位.
     let w = Workdir::new();
     w.write(
         "员工业绩目标.csv",
         "姓名,考核月份,业绩目标\n王丽,2026-10,100000\n",
     );
-    let run = w.run(&["check"]);
-    assert_eq!(run.code, 1, "{run}");
-    assert!(
-        run.stderr
-            .contains("names several kinds (sales, roster, targets)"),
-        "{run}"
-    );
+    let run = w.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run}");
+    let j = run.json();
+    let i = input(&j, "员工业绩目标.csv", None);
+    assert_eq!(i["kind"], "targets");
+    assert_eq!(counts(i), [1, 1, 0, 0, 0]);
 }
 
 #[test]

@@ -693,7 +693,8 @@ fn csv_errors(j: &Value, file: &str) -> Vec<(u64, String, String)> {
 
 #[test]
 fn ragged_csv_rows() {
-    // Row 2 short (no amount): rejected. Row 3 with two extra fields: the extra are ignored.
+    // Row 2 short (ends before 实收金额 and 咨询师): rejected. Row 3 with two extra fields: a
+    // shifted row (SPEC §2.2), rejected too (before issue 13 the extra fields were ignored).
     let w = Workdir::new();
     w.write(
         "消费.csv",
@@ -701,12 +702,24 @@ fn ragged_csv_rows() {
     );
     let j = checked(&w.run(&["check", "--format", "json"]));
     let i = input(&j, "消费.csv", None);
-    assert_eq!(counts(i), [2, 1, 0, 1, 0]);
-    assert_eq!(i["amount_used"], 500.0);
+    assert_eq!(counts(i), [2, 0, 0, 2, 0]);
+    assert_eq!(i["amount_used"], 0.0);
     let errs = csv_errors(&j, "消费.csv");
-    assert_eq!(errs.len(), 1);
+    assert_eq!(errs.len(), 2);
     assert_eq!((errs[0].0, errs[0].1.as_str()), (2, "实收金额"));
-    assert!(errs[0].2.contains("an amount is missing"), "{errs:?}");
+    assert!(
+        errs[0]
+            .2
+            .contains("this row has 2 fields but the header has 4"),
+        "{errs:?}"
+    );
+    assert_eq!(errs[1].0, 3);
+    assert!(
+        errs[1]
+            .2
+            .starts_with("this row has 6 fields but the header has 4"),
+        "{errs:?}"
+    );
 }
 
 #[test]

@@ -4,6 +4,7 @@ mod check;
 mod credit;
 mod hostile;
 mod init;
+mod inputs;
 mod score;
 mod scoring;
 mod workdir;

@@ -2,7 +2,7 @@
 
 use super::{period_from_args, Plan};
 use crate::cli::{CheckArgs, CheckFormat};
-use crate::input::{Dataset, InputReport, Kind};
+use crate::input::{Dataset, InputReport, Kind, NotRead};
 use crate::issues::{Issue, Severity};
 use crate::people::{self, Person};
 use crate::{exit, Lang};
@@ -28,6 +28,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
                 version: env!("CARGO_PKG_VERSION"),
                 period: plan.period.as_ref(),
                 inputs: &ds.inputs,
+                not_read: &ds.not_read,
                 issues: &ds.issues,
             };
             serde_json::to_writer_pretty(&mut out, &report)?;
@@ -60,6 +61,8 @@ struct JsonReport<'a> {
     version: &'static str,
     period: Option<&'a crate::period::Period>,
     inputs: &'a [InputReport],
+    /// Files and sheets found but not read, each with why (they contribute no rows).
+    not_read: &'a [NotRead],
     issues: &'a [Issue],
 }
 
@@ -125,7 +128,10 @@ fn write_table(
             i.file.clone(),
             i.sheet.clone().unwrap_or_else(|| "-".into()),
             fmt,
-            i.header_row.map(|r| r.to_string()).unwrap_or_default(),
+            match (i.header_top, i.header_row) {
+                (Some(top), Some(row)) if top != row => format!("{top}–{row}"),
+                (_, row) => row.map(|r| r.to_string()).unwrap_or_default(),
+            },
             i.rows.to_string(),
             i.used.to_string(),
             i.out_of_period.to_string(),
@@ -139,6 +145,17 @@ fn write_table(
         ]);
     }
     writeln!(out, "{t}")?;
+    if !ds.not_read.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", l.pick("未读取", "Not read"))?;
+        for n in &ds.not_read {
+            let name = match &n.sheet {
+                Some(s) => format!("{} [{s}]", n.file),
+                None => n.file.clone(),
+            };
+            writeln!(out, "  {name}: {}", n.reason)?;
+        }
+    }
     writeln!(out)?;
     writeln!(out, "{}", l.pick("列匹配", "Columns matched"))?;
     for i in &ds.inputs {
@@ -148,6 +165,14 @@ fn write_table(
             None => i.file.clone(),
         };
         writeln!(out, "  {name}: {}", cols.join(", "))?;
+        if !i.columns_not_used.is_empty() {
+            writeln!(
+                out,
+                "    {}: {}",
+                l.pick("未使用的列", "columns not used"),
+                i.columns_not_used.join(", ")
+            )?;
+        }
     }
     writeln!(out)?;
     write_issues(out, l, ds, all)?;

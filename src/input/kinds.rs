@@ -351,7 +351,7 @@ impl Kind {
             Kind::Visits => &["到院", "咨询", "接诊", "来访", "visit"],
             Kind::Complaints => &["投诉", "complaint"],
             Kind::Roster => &["员工", "花名册", "人员", "roster", "staff"],
-            Kind::Targets => &["目标", "target"],
+            Kind::Targets => &["目标", "业绩目标", "target"],
             Kind::Surveys => &["回访", "满意度", "survey"],
             Kind::Ratings => &["评分", "考评", "rating"],
             Kind::Adjustments => &["调整", "申诉", "adjustment"],
@@ -372,13 +372,29 @@ impl Kind {
     }
 }
 
-/// The kinds whose keywords occur in `name` (case-insensitive).
+/// The kinds whose keywords occur in `name` (case-insensitive). A keyword found only inside a
+/// longer keyword of another kind found at the same place does not count: `业绩目标` is targets,
+/// not sales (SPEC §2.1).
 pub fn kinds_named_by(name: &str) -> Vec<Kind> {
     let lower = name.to_lowercase();
+    // Every keyword occurrence as (start, end, kind), in bytes of `lower`.
+    let mut found: Vec<(usize, usize, Kind)> = Vec::new();
+    for k in ALL_KINDS {
+        for kw in k.keywords() {
+            for (at, _) in lower.match_indices(kw) {
+                found.push((at, at + kw.len(), k));
+            }
+        }
+    }
+    let inside_longer = |&(s, e, k): &(usize, usize, Kind)| {
+        found
+            .iter()
+            .any(|&(s2, e2, k2)| k2 != k && s2 <= s && e <= e2 && e2 - s2 > e - s)
+    };
     ALL_KINDS
         .iter()
         .copied()
-        .filter(|k| k.keywords().iter().any(|kw| lower.contains(kw)))
+        .filter(|k| found.iter().any(|f| f.2 == *k && !inside_longer(f)))
         .collect()
 }
 
@@ -404,10 +420,17 @@ mod tests {
         assert_eq!(kinds_named_by("到院咨询登记.csv"), vec![Kind::Visits]);
         assert_eq!(kinds_named_by("Complaints-Oct.CSV"), vec![Kind::Complaints]);
         assert_eq!(kinds_named_by("Sheet1"), Vec::<Kind>::new());
-        // 员工业绩目标: 员工 (roster), 业绩 (sales), 目标 (targets) — ambiguous.
+        // The longer keyword wins where one contains another: 业绩目标 is targets, not sales.
+        assert_eq!(kinds_named_by("业绩目标.xlsx"), vec![Kind::Targets]);
+        assert_eq!(kinds_named_by("10月业绩.xlsx"), vec![Kind::Sales]);
+        // 员工业绩目标: 员工 (roster) and 业绩目标 (targets) — two kinds: the header decides.
         assert_eq!(
             kinds_named_by("员工业绩目标.xlsx"),
-            vec![Kind::Sales, Kind::Roster, Kind::Targets]
+            vec![Kind::Roster, Kind::Targets]
+        );
+        assert_eq!(
+            kinds_named_by("咨询师业绩.xlsx"),
+            vec![Kind::Sales, Kind::Visits]
         );
     }
 

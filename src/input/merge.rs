@@ -337,6 +337,7 @@ impl Merger {
         self.input_file
             .extend(std::iter::repeat_n(file_no, p.inputs.len()));
         ds.inputs.extend(p.inputs);
+        ds.not_read.extend(p.not_read);
         for (kind, fields) in p.fields {
             ds.fields.entry(kind).or_default().extend(fields);
         }

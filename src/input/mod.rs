@@ -3,6 +3,8 @@
 
 pub mod cell;
 pub mod csv_source;
+mod header;
+mod identify;
 pub mod kinds;
 mod merge;
 pub mod source;
@@ -14,6 +16,8 @@ use crate::period::Period;
 use anyhow::{anyhow, bail, Context, Result};
 use cell::RawCell;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use header::{ColumnMap, Header, Merges, ZoneRow, HEADER_SEARCH_ROWS};
+use identify::{Aliases, Decision, KindRule};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 pub use kinds::{Field, Kind};
 use merge::{Part, Typed};
@@ -27,9 +31,6 @@ use std::path::{Path, PathBuf};
 
 /// File extensions read from `--data DIR`.
 pub const DATA_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "tsv", "txt"];
-
-/// The header row must be among the first this many rows.
-const HEADER_SEARCH_ROWS: u32 = 20;
 
 /// An interned name or identifier (staff, customer, store, item...): the position of the
 /// name in its interner, stored plus one so that an `Option<Sym>` (eight per sales row) takes
@@ -320,8 +321,15 @@ pub struct InputReport {
     pub format: &'static str,
     #[serde(skip)]
     pub encoding: Option<String>,
+    /// The header cells no column was taken from ("columns not used"), in column order: what
+    /// a user may have meant to map under `[columns.KIND]`.
+    pub columns_not_used: Vec<String>,
+    /// The (last) header row; data starts below it.
     #[serde(skip)]
     pub header_row: Option<u32>,
+    /// The first header row: above `header_row` for a two-row header.
+    #[serde(skip)]
+    pub header_top: Option<u32>,
     /// (column header as written, canonical field)
     #[serde(skip)]
     pub columns: Vec<(String, &'static str)>,
@@ -330,6 +338,18 @@ pub struct InputReport {
     /// The file on disk.
     #[serde(skip)]
     pub path: PathBuf,
+}
+
+/// A file or sheet that was not read, and why (SPEC §2.1): an Excel lock file, this tool's own
+/// scorecard, a file or sheet neither its name nor its header identifies, an empty sheet, one
+/// of a kind listed under `[inputs]`. It is no input and contributes no rows; an issue names it
+/// too.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotRead {
+    pub file: String,
+    pub sheet: Option<String>,
+    pub severity: Severity,
+    pub reason: String,
 }
 
 /// Everything read from the inputs.
@@ -345,6 +365,8 @@ pub struct Dataset {
     pub ratings: Vec<Rating>,
     pub adjustments: Vec<Adjustment>,
     pub inputs: Vec<InputReport>,
+    /// The files and sheets found but not read.
+    pub not_read: Vec<NotRead>,
     pub issues: Vec<Issue>,
     /// The canonical columns each kind's inputs had (union over its inputs).
     pub fields: HashMap<Kind, BTreeSet<Field>>,
@@ -451,12 +473,20 @@ struct Planned {
     sheet: Option<String>,
 }
 
+impl Planned {
+    /// Whether the config lists this file under `[inputs]`.
+    fn listed(&self) -> bool {
+        self.kind.is_some()
+    }
+}
+
 /// Reads every input. Fails (exit 1) only when an input cannot be read at all, its kind cannot
 /// be told, or a required column is missing; problems in rows become data issues.
 pub fn load(opts: &LoadOptions) -> Result<Dataset> {
     let mut ds = Dataset::default();
-    let planned = plan_inputs(opts, &mut ds.issues)?;
+    let planned = plan_inputs(opts, &mut ds)?;
     let aliases = build_aliases(opts.config)?;
+    let listed_kinds: Vec<Kind> = planned.iter().filter_map(|p| p.kind).collect();
     let bar = progress_bar(opts, &planned);
     // Each file's sha256 is worked out on the other core while the files are read (hashing
     // is a read of its own of every byte); a file planned twice is hashed once.
@@ -477,7 +507,14 @@ pub fn load(opts: &LoadOptions) -> Result<Dataset> {
                 })
                 .collect::<Result<HashMap<PathBuf, String>>>()
         });
-        let read = read_all(&planned, &aliases, opts, bar.as_ref(), &mut ds);
+        let read = read_all(
+            &planned,
+            &aliases,
+            &listed_kinds,
+            opts,
+            bar.as_ref(),
+            &mut ds,
+        );
         if let Some(bar) = &bar {
             bar.finish_and_clear();
         }
@@ -515,6 +552,7 @@ const MAX_FILE_WORKERS: usize = 4;
 fn read_all(
     planned: &[Planned],
     aliases: &Aliases,
+    listed_kinds: &[Kind],
     opts: &LoadOptions,
     bar: Option<&ProgressBar>,
     ds: &mut Dataset,
@@ -547,6 +585,8 @@ fn read_all(
                             display: &p.display,
                             path: &p.path,
                             aliases,
+                            listed_kinds,
+                            listed: p.listed(),
                             opts,
                             bar,
                         };
@@ -602,8 +642,42 @@ struct FileCtx<'a> {
     display: &'a str,
     path: &'a Path,
     aliases: &'a Aliases,
+    /// The kinds the config lists files for: found in `--data`, files of these kinds are not
+    /// read (the listed ones are).
+    listed_kinds: &'a [Kind],
+    /// Whether this file is listed under `[inputs]`.
+    listed: bool,
     opts: &'a LoadOptions<'a>,
     bar: Option<&'a ProgressBar>,
+}
+
+impl FileCtx<'_> {
+    /// Whether a file or sheet of `kind` found in `--data` (not listed) is left unread
+    /// because the config lists that kind's files.
+    fn kind_listed_elsewhere(&self, kind: Kind) -> bool {
+        !self.listed && self.listed_kinds.contains(&kind)
+    }
+}
+
+/// Notes a file or sheet that is not read: an issue naming it and why, and its `not_read` entry.
+fn not_read(ds: &mut Dataset, file: &str, sheet: Option<&str>, severity: Severity, reason: String) {
+    ds.issues
+        .push(Issue::new(severity, reason.clone()).at(file, sheet));
+    ds.not_read.push(NotRead {
+        file: file.to_string(),
+        sheet: sheet.map(str::to_string),
+        severity,
+        reason,
+    });
+}
+
+/// Why a file or sheet of a kind the config lists is not read from `--data`.
+fn listed_elsewhere_reason(kind: Kind) -> String {
+    format!(
+        "not read: it holds {} rows, and the config lists the {} inputs under [inputs]; add it there to have it read",
+        kind.key(),
+        kind.key()
+    )
 }
 
 fn sha256_file(path: &Path) -> std::io::Result<String> {
@@ -613,9 +687,13 @@ fn sha256_file(path: &Path) -> std::io::Result<String> {
     Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
-fn plan_inputs(opts: &LoadOptions, issues: &mut Vec<Issue>) -> Result<Vec<Planned>> {
+/// The files to read: those `[inputs]` lists, then every data file in `--data` that is not one
+/// of them (SPEC §2.1: listing files for some kinds does not switch off finding the others).
+fn plan_inputs(opts: &LoadOptions, ds: &mut Dataset) -> Result<Vec<Planned>> {
     let cfg = &opts.config.config;
     let mut out = Vec::new();
+    // The listed files by identity, so discovery does not read one a second time.
+    let mut listed: Vec<PathBuf> = Vec::new();
     if !cfg.inputs.is_empty() {
         let base: PathBuf = if opts.data_dir_given {
             opts.data_dir.to_path_buf()
@@ -645,6 +723,7 @@ fn plan_inputs(opts: &LoadOptions, issues: &mut Vec<Issue>) -> Result<Vec<Planne
                         path.display()
                     );
                 }
+                listed.push(std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone()));
                 out.push(Planned {
                     display: file.to_string(),
                     path,
@@ -653,11 +732,16 @@ fn plan_inputs(opts: &LoadOptions, issues: &mut Vec<Issue>) -> Result<Vec<Planne
                 });
             }
         }
-        return Ok(out);
     }
     let dir = opts.data_dir;
-    let entries = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read the data folder {}", dir.display()))?;
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        // With files listed, a data folder that is not there only means nothing to find.
+        Err(_) if !out.is_empty() && !opts.data_dir_given => return Ok(out),
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot read the data folder {}", dir.display()))
+        }
+    };
     let mut files: Vec<PathBuf> = Vec::new();
     for e in entries {
         let e = e.with_context(|| format!("cannot read the data folder {}", dir.display()))?;
@@ -675,18 +759,24 @@ fn plan_inputs(opts: &LoadOptions, issues: &mut Vec<Issue>) -> Result<Vec<Planne
     }
     files.sort();
     for path in files {
+        let canon = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if listed.contains(&canon) {
+            continue;
+        }
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
+        // Our own scorecard is told by its document properties, never by its name: an export
+        // named Scorecard消费流水.csv is data (SPEC §2.1).
         let skip_reason = if name.starts_with("~$") {
             Some("an Excel lock file (the workbook is open in Excel)")
         } else if name.starts_with('.') {
             Some("a hidden file")
-        } else if name.to_lowercase().starts_with("scorecard")
-            || source::is_clinic_kpi_workbook(&path)
-        {
-            Some("a scorecard written by clinic-kpi, not an export")
+        } else if source::is_clinic_kpi_workbook(&path) {
+            Some(
+                "a scorecard written by clinic-kpi (its document properties say so), not an export",
+            )
         } else if is_output(&path, &opts.outputs) {
             // Not our scorecard: writing there would overwrite an export.
             bail!(
@@ -696,7 +786,7 @@ fn plan_inputs(opts: &LoadOptions, issues: &mut Vec<Issue>) -> Result<Vec<Planne
             None
         };
         if let Some(why) = skip_reason {
-            issues.push(Issue::new(Severity::Info, format!("not read: {why}")).at(&name, None));
+            not_read(ds, &name, None, Severity::Info, format!("not read: {why}"));
             continue;
         }
         out.push(Planned {
@@ -716,10 +806,9 @@ fn is_output(path: &Path, outputs: &[PathBuf]) -> bool {
         .any(|o| o == path || (canon.is_some() && std::fs::canonicalize(o).ok() == canon))
 }
 
-/// Each kind's aliases, normalised: (alias, field, priority). Config additions come first.
-/// Normalised alias → (field, priority; lower wins), per kind.
-type Aliases = HashMap<Kind, Vec<(String, Field, usize)>>;
-
+/// Each kind's aliases, normalised: (alias, field, priority; lower wins). Config additions
+/// come first, with priority 0: where a header holds both a config alias and a built-in alias
+/// of one field, the config's column is taken.
 fn build_aliases(cfg: &LoadedConfig) -> Result<Aliases> {
     for (kind_key, fields) in &cfg.config.columns {
         let kind = Kind::from_key(kind_key).ok_or_else(|| {
@@ -758,11 +847,32 @@ fn build_aliases(cfg: &LoadedConfig) -> Result<Aliases> {
     Ok(map)
 }
 
+/// The file name without its extension.
+fn file_stem(file: &str) -> String {
+    Path::new(file)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| file.to_string())
+}
+
 /// Reads one planned file: every sheet (or the one named) of a workbook, or a delimited text file.
 fn read_file(p: &Planned, ctx: &FileCtx, part: &mut Part) -> Result<()> {
     let format =
         source::sniff_format(&p.path).with_context(|| format!("cannot read {}", ctx.display))?;
+    let named = kinds::kinds_named_by(&file_stem(ctx.display));
     match format {
+        Format::Empty if p.kind.is_none() && named.is_empty() => {
+            // An empty file no name claims: what `score --format csv > kpi.csv` creates in the
+            // data folder before the tool runs.
+            not_read(
+                &mut part.ds,
+                ctx.display,
+                None,
+                Severity::Warning,
+                "not read: it is empty (0 bytes) and its name names no kind".to_string(),
+            );
+            Ok(())
+        }
         Format::Empty => bail!(
             "{} is empty (0 bytes): export it again from the clinic system",
             ctx.display
@@ -772,11 +882,25 @@ fn read_file(p: &Planned, ctx: &FileCtx, part: &mut Part) -> Result<()> {
             ctx.display
         ),
         Format::Csv => {
-            let kind = match p.kind {
-                Some(k) => k,
-                None => kind_of_name(ctx.display, None)?,
+            let rule = match (p.kind, named.as_slice()) {
+                (Some(k), _) => KindRule::Fixed(k),
+                (None, [k]) => KindRule::Fixed(*k),
+                (None, _) => KindRule::by_header(named.clone(), None),
             };
-            let mut sheet = SheetReader::new(kind, ctx, None, false, part.ds.inputs.len() as u32);
+            if let KindRule::Fixed(k) = rule {
+                if ctx.kind_listed_elsewhere(k) {
+                    not_read(
+                        &mut part.ds,
+                        ctx.display,
+                        None,
+                        Severity::Info,
+                        listed_elsewhere_reason(k),
+                    );
+                    return Ok(());
+                }
+            }
+            let input_no = part.ds.inputs.len() as u32;
+            let mut sheet = SheetReader::new(rule, ctx, None, Format::Csv, false, input_no);
             let csv_opts = csv_source::CsvOptions {
                 forced_encoding: ctx.opts.encoding,
                 max_field_bytes: 1 << 20,
@@ -790,50 +914,11 @@ fn read_file(p: &Planned, ctx: &FileCtx, part: &mut Part) -> Result<()> {
             .with_context(|| format!("cannot read {}", ctx.display))?;
             sheet.report.format = "csv";
             sheet.report.encoding = Some(encoding);
-            sheet.finish(&mut part.ds)?;
+            sheet.finish(part)?;
             Ok(())
         }
-        _ => read_workbook(p, format, ctx, part),
+        _ => read_workbook(p, format, &named, ctx, part),
     }
-}
-
-/// The kind named by a sheet name, else by the file name; an error when neither tells or a name
-/// names two kinds.
-fn kind_of_name(file: &str, sheet: Option<&str>) -> Result<Kind> {
-    if let Some(s) = sheet {
-        let ks = kinds::kinds_named_by(s);
-        if ks.len() == 1 {
-            return Ok(ks[0]);
-        }
-        if ks.len() > 1 {
-            bail!(
-                "{file}, sheet {s}: the sheet name names several kinds ({}): {}",
-                kind_list(&ks),
-                kinds::naming_hint()
-            );
-        }
-    }
-    let stem = Path::new(file)
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_else(|| file.to_string());
-    let ks = kinds::kinds_named_by(&stem);
-    match ks.len() {
-        1 => Ok(ks[0]),
-        0 => bail!(
-            "{file}: cannot tell what this file holds from its name: {}",
-            kinds::naming_hint()
-        ),
-        _ => bail!(
-            "{file}: the file name names several kinds ({}): {}",
-            kind_list(&ks),
-            kinds::naming_hint()
-        ),
-    }
-}
-
-fn kind_list(ks: &[Kind]) -> String {
-    ks.iter().map(|k| k.key()).collect::<Vec<_>>().join(", ")
 }
 
 /// The stack of the reading thread: the main thread's usual 8 MiB.
@@ -913,7 +998,36 @@ fn guarded<T>(display: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T>
     }
 }
 
-fn read_workbook(p: &Planned, format: Format, ctx: &FileCtx, part: &mut Part) -> Result<()> {
+/// How each sheet of a workbook is identified (SPEC §2.1): a sheet named for one kind is that
+/// kind; a workbook of one sheet takes the kind its file name (or `[inputs]`) gives; any other
+/// sheet is identified by its header, the file's kind first.
+fn sheet_rule(
+    p: &Planned,
+    file_kind: Option<Kind>,
+    file_named: &[Kind],
+    sheet: &str,
+    single_sheet: bool,
+) -> KindRule {
+    if let (Some(k), Some(_)) = (p.kind, &p.sheet) {
+        return KindRule::Fixed(k);
+    }
+    let by_sheet = kinds::kinds_named_by(sheet);
+    match (by_sheet.as_slice(), file_kind) {
+        ([k], _) => KindRule::Fixed(*k),
+        ([_, _, ..], prefer) => KindRule::by_header(by_sheet, prefer),
+        ([], Some(k)) if single_sheet => KindRule::Fixed(k),
+        ([], Some(k)) => KindRule::by_header(Vec::new(), Some(k)),
+        ([], None) => KindRule::by_header(file_named.to_vec(), None),
+    }
+}
+
+fn read_workbook(
+    p: &Planned,
+    format: Format,
+    named: &[Kind],
+    ctx: &FileCtx,
+    part: &mut Part,
+) -> Result<()> {
     let mut book = guarded(ctx.display, || Book::open(&p.path, format))?;
     let names = book.sheet_names();
     let date1904 = book.date1904();
@@ -930,58 +1044,31 @@ fn read_workbook(p: &Planned, format: Format, ctx: &FileCtx, part: &mut Part) ->
         }
         None => names.clone(),
     };
-    // Decide each sheet's kind before reading any (an error names the sheet).
-    let mut plan: Vec<(String, Option<Kind>)> = Vec::new();
-    for s in &sheets {
-        let kind = match p.kind {
-            Some(k) => {
-                let named = kinds::kinds_named_by(s);
-                if !named.is_empty() && !named.contains(&k) && p.sheet.is_none() {
-                    None // a sheet of another kind in a workbook listed for `k`
-                } else {
-                    Some(k)
-                }
+    // The kind the file is for: the one it is listed under, or the one its name names.
+    let file_kind = match (p.kind, named) {
+        (Some(k), _) => Some(k),
+        (None, [k]) => Some(*k),
+        _ => None,
+    };
+    let single_sheet = sheets.len() == 1;
+    let inputs_before = part.ds.inputs.len();
+    // Why the first sheet that could have been of the file's kind was not: the error when no
+    // sheet of the workbook is read at all.
+    let mut first_failure: Option<String> = None;
+    for sheet_name in sheets {
+        let rule = sheet_rule(p, file_kind, named, &sheet_name, single_sheet);
+        if let KindRule::Fixed(k) = rule {
+            if ctx.kind_listed_elsewhere(k) {
+                not_read(
+                    &mut part.ds,
+                    ctx.display,
+                    Some(&sheet_name),
+                    Severity::Info,
+                    listed_elsewhere_reason(k),
+                );
+                continue;
             }
-            None => {
-                let by_sheet = kinds::kinds_named_by(s);
-                if by_sheet.len() > 1 {
-                    bail!(
-                        "{}, sheet {s}: the sheet name names several kinds ({}): {}",
-                        ctx.display,
-                        kind_list(&by_sheet),
-                        kinds::naming_hint()
-                    );
-                }
-                if by_sheet.len() == 1 {
-                    Some(by_sheet[0])
-                } else if sheets.len() == 1 {
-                    Some(kind_of_name(ctx.display, None)?)
-                } else {
-                    kind_of_name(ctx.display, None).ok()
-                }
-            }
-        };
-        plan.push((s.clone(), kind));
-    }
-    if plan.iter().all(|(_, k)| k.is_none()) {
-        bail!(
-            "{}: cannot tell what this workbook holds from its name or its sheet names ({}): {}",
-            ctx.display,
-            sheets.join(", "),
-            kinds::naming_hint()
-        );
-    }
-    for (sheet_name, kind) in plan {
-        let Some(kind) = kind else {
-            part.ds.issues.push(
-                Issue::new(
-                    Severity::Warning,
-                    "sheet not read: its name does not say what it holds; rename it (e.g. 消费, 到院, 投诉, 员工) to have it read",
-                )
-                .at(ctx.display, Some(&sheet_name)),
-            );
-            continue;
-        };
+        }
         // A sheet named in the workbook whose data is not in the file: that sheet is an error
         // issue, the workbook's other sheets are still read.
         if guarded(ctx.display, || Ok(book.sheet_is_missing(&sheet_name)))? {
@@ -994,12 +1081,14 @@ fn read_workbook(p: &Planned, format: Format, ctx: &FileCtx, part: &mut Part) ->
             );
             continue;
         }
+        let input_no = part.ds.inputs.len() as u32;
         let mut sheet = SheetReader::new(
-            kind,
+            rule,
             ctx,
             Some(sheet_name.clone()),
+            format,
             date1904,
-            part.ds.inputs.len() as u32,
+            input_no,
         );
         sheet.report.format = format.name();
         let book = &mut book;
@@ -1009,32 +1098,19 @@ fn read_workbook(p: &Planned, format: Format, ctx: &FileCtx, part: &mut Part) ->
             &mut |row| sheet.on_row(row, part),
         )
         .with_context(|| format!("{display} cannot be read"))??;
-        if sheet.header.is_none() && sheet.last_row == 0 {
-            // A sheet with no cells at all: nothing to read, nothing lost.
-            part.ds.issues.push(
-                Issue::new(Severity::Info, "sheet is empty; nothing read")
-                    .at(ctx.display, Some(&sheet_name)),
-            );
-            continue;
+        if let Some(why) = sheet.failure.take() {
+            first_failure.get_or_insert(why);
         }
-        sheet.finish(&mut part.ds)?;
+        sheet.finish(part)?;
+    }
+    if part.ds.inputs.len() == inputs_before {
+        if let Some(why) = first_failure {
+            // A workbook its name (or the config) says holds a kind, of which no sheet could be
+            // read as that kind: that is the file's error, not a sheet to skip.
+            bail!(why);
+        }
     }
     Ok(())
-}
-
-/// The columns found in a header row: for each canonical field, the column and its header text.
-#[derive(Debug, Default, Clone)]
-struct ColumnMap {
-    cols: Vec<(u32, Field, String)>,
-}
-
-impl ColumnMap {
-    fn col(&self, f: Field) -> Option<(u32, &str)> {
-        self.cols
-            .iter()
-            .find(|(_, g, _)| *g == f)
-            .map(|(c, _, h)| (*c, h.as_str()))
-    }
 }
 
 /// Distinct texts remembered per column before the column counts as one of ids (customers,
@@ -1080,32 +1156,56 @@ impl NameMemo {
     }
 }
 
+/// Where a sheet stands: its first rows are being collected to find its header (and, where
+/// its name does not say, its kind), or it is being read, or it is left unread.
+enum State {
+    Searching,
+    Reading,
+    Skipped(Severity, String),
+    Fatal(String),
+}
+
 /// Reads one sheet (or CSV file) as one input of one kind, row by row.
 struct SheetReader<'a> {
+    rule: KindRule,
+    /// The kind, once decided (until then the rule's first).
     kind: Kind,
     ctx: &'a FileCtx<'a>,
     sheet: Option<String>,
+    format: Format,
     date1904: bool,
     input_no: u32,
+    state: State,
+    /// The first rows, kept until the header is found among them.
+    zone: Vec<SourceRow>,
     /// Shared so each row can borrow it while the reader's counts change.
     header: Option<std::rc::Rc<ColumnMap>>,
     header_row: u32,
+    /// A text file's header field count: a row with more fields was shifted (SPEC §2.2).
+    width: Option<u32>,
+    /// The last row seen at all, and the last row read as data (to count blank rows between).
     last_row: u32,
+    data_last: u32,
     report: InputReport,
-    /// Set when no header row was found in the first rows.
-    no_header: bool,
+    /// `[surveys] scale`: a survey score lies between 0 and it.
+    scale: f64,
+    /// Why this sheet could not be read as the file's own kind, when it was skipped.
+    failure: Option<String>,
     memo: std::cell::RefCell<NameMemo>,
 }
 
 impl<'a> SheetReader<'a> {
     fn new(
-        kind: Kind,
+        rule: KindRule,
         ctx: &'a FileCtx<'a>,
         sheet: Option<String>,
+        format: Format,
         date1904: bool,
         input_no: u32,
     ) -> Self {
+        let kind = rule.kinds()[0];
         SheetReader {
+            rule,
             kind,
             ctx,
             report: InputReport {
@@ -1120,20 +1220,28 @@ impl<'a> SheetReader<'a> {
                 rejected: 0,
                 skipped: 0,
                 amount_used: None,
+                columns_not_used: Vec::new(),
                 format: "",
                 encoding: None,
                 header_row: None,
+                header_top: None,
                 columns: Vec::new(),
                 amount_used_fen: 0,
                 path: ctx.path.to_path_buf(),
             },
             sheet,
+            format,
             date1904,
             input_no,
+            state: State::Searching,
+            zone: Vec::new(),
             header: None,
             header_row: 0,
+            width: None,
             last_row: 0,
-            no_header: false,
+            data_last: 0,
+            scale: ctx.opts.config.config.surveys.scale,
+            failure: None,
             memo: std::cell::RefCell::new(NameMemo::default()),
         }
     }
@@ -1144,31 +1252,144 @@ impl<'a> SheetReader<'a> {
             .row(row)
     }
 
+    /// "消费.xlsx, sheet 明细" or "消费.csv", for messages.
+    fn where_(&self) -> String {
+        match &self.sheet {
+            Some(s) => format!("{}, sheet {s}", self.ctx.display),
+            None => self.ctx.display.to_string(),
+        }
+    }
+
     fn on_row(&mut self, row: &SourceRow, part: &mut Part) {
+        let row_no = match row {
+            SourceRow::Row { row, .. } | SourceRow::Bad { row, .. } => *row,
+        };
+        self.last_row = self.last_row.max(row_no);
+        if let State::Searching = self.state {
+            // The header search looks at the first rows and the one after them (the lower
+            // row of a two-row header).
+            if row_no <= HEADER_SEARCH_ROWS + 1 {
+                self.zone.push(row.clone());
+                return;
+            }
+            self.decide(part);
+        }
+        if let State::Reading = self.state {
+            self.data_row(row, part);
+        }
+    }
+
+    /// Finds the header (and the kind, where the name does not say) in the rows collected,
+    /// then reads the rows below it.
+    fn decide(&mut self, part: &mut Part) {
+        let zone = std::mem::take(&mut self.zone);
+        let rows: Vec<ZoneRow> = zone
+            .iter()
+            .filter_map(|r| match r {
+                SourceRow::Row { row, cells, fields } => Some(ZoneRow {
+                    row: *row,
+                    cells,
+                    fields: *fields,
+                }),
+                SourceRow::Bad { .. } => None,
+            })
+            .collect();
+        let aliases = self.ctx.aliases;
+        let mut merges = Merges::default();
+        if matches!(self.format, Format::Xlsx | Format::Xls) {
+            let kinds = self.rule.kinds();
+            let a: Vec<&header::KindAliases> =
+                kinds.iter().map(|k| aliases[k].as_slice()).collect();
+            if header::merges_matter(&rows, &a) {
+                let sheet = self.sheet.as_deref().unwrap_or_default();
+                merges = Merges(source::merged_regions(self.ctx.path, self.format, sheet));
+            }
+        }
+        let where_ = self.where_();
+        let decision = identify::decide(&self.rule, &rows, aliases, &merges, &where_);
+        match decision {
+            Decision::Read(kind, _) if self.ctx.kind_listed_elsewhere(kind) => {
+                self.state = State::Skipped(Severity::Info, listed_elsewhere_reason(kind));
+            }
+            Decision::Read(kind, h) => self.accept(kind, h, part),
+            Decision::Skip(reason) => {
+                if let KindRule::ByHeader {
+                    prefer: Some(k), ..
+                } = self.rule
+                {
+                    // Had this sheet been read as the file's kind, this is what was wrong.
+                    let fixed = KindRule::Fixed(k);
+                    if let Decision::Fatal(why) =
+                        identify::decide(&fixed, &rows, aliases, &merges, &where_)
+                    {
+                        self.failure = Some(why);
+                    }
+                }
+                self.state = State::Skipped(Severity::Warning, reason);
+            }
+            Decision::Fatal(why) => self.state = State::Fatal(why),
+        }
+        drop(rows);
+        if let State::Reading = self.state {
+            for row in &zone {
+                let after = match row {
+                    SourceRow::Row { row, .. } | SourceRow::Bad { row, .. } => {
+                        *row > self.header_row
+                    }
+                };
+                if after {
+                    self.data_row(row, part);
+                }
+            }
+        }
+    }
+
+    /// Takes `h` as the sheet's header and `kind` as its kind.
+    fn accept(&mut self, kind: Kind, h: Header, part: &mut Part) {
+        self.kind = kind;
+        self.report.kind = kind;
+        self.report.header_row = Some(h.row);
+        self.report.header_top = Some(h.top);
+        self.report.columns = h
+            .map
+            .cols
+            .iter()
+            .map(|(_, f, name)| (name.clone(), f.key()))
+            .collect();
+        self.report.columns_not_used = h.unmapped();
+        self.width = h.width;
+        self.header_row = h.row;
+        self.data_last = h.row;
+        if kind == Kind::Surveys {
+            if let Some((_, name)) = h.map.col(Field::Score) {
+                if let Some(stated) = header::stated_scale(name) {
+                    if (stated - self.scale).abs() > 1e-9 {
+                        part.ds.issues.push(
+                            self.issue(
+                                Severity::Warning,
+                                h.row,
+                                scale_mismatch_message(name, stated, self.scale),
+                            )
+                            .column(name),
+                        );
+                    }
+                }
+            }
+        }
+        self.header = Some(std::rc::Rc::new(h.map));
+        self.state = State::Reading;
+    }
+
+    /// One row below the header.
+    fn data_row(&mut self, row: &SourceRow, part: &mut Part) {
         let ds = &mut part.ds;
         let row_no = match row {
             SourceRow::Row { row, .. } | SourceRow::Bad { row, .. } => *row,
         };
-        let prev = self.last_row;
-        self.last_row = self.last_row.max(row_no);
-        if self.no_header {
-            return;
-        }
-        let Some(map) = self.header.as_ref() else {
-            if row_no > HEADER_SEARCH_ROWS {
-                self.no_header = true;
-                return;
-            }
-            if let SourceRow::Row { row, cells } = row {
-                if let Some(map) = detect_header(cells, &self.ctx.aliases[&self.kind]) {
-                    self.header = Some(std::rc::Rc::new(map));
-                    self.header_row = *row;
-                }
-            }
-            return;
-        };
+        let prev = self.data_last;
+        self.data_last = self.data_last.max(row_no);
         // Rows between the previous row and this one that had no cells are blank rows.
-        if row_no > prev + 1 && prev >= self.header_row {
+        if row_no > prev + 1 {
             let blanks = (row_no - prev - 1) as u64;
             self.report.rows += blanks;
             self.report.skipped += blanks;
@@ -1179,19 +1400,22 @@ impl<'a> SheetReader<'a> {
                 bar.set_message(format!("{} · {} rows", self.ctx.display, self.report.rows));
             }
         }
-        let cells = match row {
+        let (cells, fields) = match row {
             SourceRow::Bad { row, message } => {
                 self.report.rejected += 1;
                 ds.issues
                     .push(self.issue(Severity::Error, *row, message.as_str()));
                 return;
             }
-            SourceRow::Row { cells, .. } => cells,
+            SourceRow::Row { cells, fields, .. } => (cells, *fields),
         };
         if cells.iter().all(|(_, c)| c.is_blank()) {
             self.report.skipped += 1;
             return;
         }
+        let Some(map) = self.header.as_ref() else {
+            return;
+        };
         if let Some((_, first)) = cells.iter().find(|(_, c)| !c.is_blank()) {
             if is_totals_label(first) {
                 self.report.skipped += 1;
@@ -1202,6 +1426,20 @@ impl<'a> SheetReader<'a> {
                 ));
                 return;
             }
+        }
+        if let Some(label) = header::footer(cells, map, self.kind) {
+            self.report.skipped += 1;
+            ds.issues.push(self.issue(
+                Severity::Info,
+                row_no,
+                format!("footer row skipped ({label}): it is not data"),
+            ));
+            return;
+        }
+        if let Some(problem) = self.ragged(cells, fields, map, row_no) {
+            self.report.rejected += 1;
+            ds.issues.push(problem);
+            return;
         }
         let map = std::rc::Rc::clone(map);
         let cx = RowCx {
@@ -1244,63 +1482,111 @@ impl<'a> SheetReader<'a> {
         rec.store(&mut part.ds);
     }
 
-    fn finish(mut self, ds: &mut Dataset) -> Result<()> {
-        let where_ = match &self.sheet {
-            Some(s) => format!("{}, sheet {s}", self.ctx.display),
-            None => self.ctx.display.to_string(),
+    /// A text file's row whose fields do not line up with the header (SPEC §2.2): more fields
+    /// than the header (a delimiter inside a value shifted every later field), or fewer, where
+    /// a missing field is a column the tool uses.
+    fn ragged(
+        &self,
+        cells: &[(u32, RawCell)],
+        fields: Option<u32>,
+        map: &ColumnMap,
+        row: u32,
+    ) -> Option<Issue> {
+        let (Some(fields), Some(width)) = (fields, self.width) else {
+            return None;
         };
-        let Some(map) = self.header.take().map(|m| (*m).clone()) else {
-            let expected: Vec<&str> = self
-                .kind
-                .columns()
-                .iter()
-                .filter(|c| c.required)
-                .map(|c| c.aliases[0])
-                .collect();
-            bail!(
-                "{where_}: no header row in the first {HEADER_SEARCH_ROWS} rows: a {} header needs at least two known column names, such as {}",
-                self.kind.key(),
-                expected.join(", ")
-            );
-        };
-        let missing: Vec<String> = self
-            .kind
-            .columns()
-            .iter()
-            .filter(|c| c.required && map.col(c.field).is_none())
-            .map(|c| {
-                format!(
-                    "{} ({})",
-                    c.field.key(),
-                    c.aliases[..c.aliases.len().min(3)].join("/")
-                )
-            })
-            .collect();
-        if !missing.is_empty() {
-            bail!(
-                "{where_}, row {}: the {} header lacks required column(s) {}: rename the column or add its name under [columns.{}] in the config",
-                self.header_row,
-                self.kind.key(),
-                missing.join(", "),
-                self.kind.key()
-            );
+        // Empty fields past the header's end are padding, not a shift.
+        if cells.iter().any(|(c, v)| *c >= width && !v.is_blank()) {
+            return Some(self.issue(Severity::Error, row, more_fields_message(fields, width)));
         }
-        self.report.header_row = Some(self.header_row);
-        self.report.columns = map
-            .cols
-            .iter()
-            .map(|(_, f, h)| (h.clone(), f.key()))
-            .collect();
+        if fields < width {
+            let missing: Vec<&str> = map
+                .cols
+                .iter()
+                .filter(|(c, _, _)| *c >= fields)
+                .map(|(_, _, name)| name.as_str())
+                .collect();
+            if !missing.is_empty() {
+                return Some(
+                    self.issue(
+                        Severity::Error,
+                        row,
+                        fewer_fields_message(fields, width, &missing),
+                    )
+                    .column(missing[0]),
+                );
+            }
+        }
+        None
+    }
+
+    /// Ends the sheet: an input read, a sheet or file left unread (with its issue), or the
+    /// error that stops the run.
+    fn finish(mut self, part: &mut Part) -> Result<()> {
+        if let State::Searching = self.state {
+            if self.last_row == 0 && self.format.is_workbook() {
+                // A sheet with no cells at all: nothing to read, nothing lost.
+                not_read(
+                    &mut part.ds,
+                    self.ctx.display,
+                    self.sheet.as_deref(),
+                    Severity::Info,
+                    "sheet is empty; nothing read".to_string(),
+                );
+                return Ok(());
+            }
+            self.decide(part);
+        }
+        match std::mem::replace(&mut self.state, State::Searching) {
+            State::Reading => {}
+            State::Skipped(severity, reason) => {
+                not_read(
+                    &mut part.ds,
+                    self.ctx.display,
+                    self.sheet.as_deref(),
+                    severity,
+                    reason,
+                );
+                return Ok(());
+            }
+            State::Fatal(why) => bail!(why),
+            State::Searching => return Ok(()),
+        }
+        let ds = &mut part.ds;
         if self.kind == Kind::Sales {
             self.report.amount_used = Some(self.report.amount_used_fen as f64 / 100.0);
         }
-        let fields = ds.fields.entry(self.kind).or_default();
-        for (_, f, _) in &map.cols {
-            fields.insert(*f);
+        if let Some(map) = self.header.take() {
+            let fields = ds.fields.entry(self.kind).or_default();
+            for (_, f, _) in &map.cols {
+                fields.insert(*f);
+            }
         }
         ds.inputs.push(self.report);
         Ok(())
     }
+}
+
+/// The warning for a survey header that states another scale than the config's.
+fn scale_mismatch_message(header: &str, stated: f64, scale: f64) -> String {
+    format!(
+        "the header '{header}' states a 0–{stated} score scale, but [surveys] scale is {scale} in the config: scores are read against {scale}, and a score above {scale} is rejected; if the survey uses {stated}, set [surveys] scale = {stated}"
+    )
+}
+
+/// The error for a text row with more fields than its header.
+fn more_fields_message(fields: u32, width: u32) -> String {
+    format!(
+        "this row has {fields} fields but the header has {width}: a delimiter inside a value (e.g. an unquoted comma in an item name) shifted the fields after it, so which value belongs to which column cannot be told; the row is not used (quote that value, or export the file again)"
+    )
+}
+
+/// The error for a text row with fewer fields than its header, missing columns the tool uses.
+fn fewer_fields_message(fields: u32, width: u32, missing: &[&str]) -> String {
+    format!(
+        "this row has {fields} fields but the header has {width}: it ends before the column(s) {}, so the row is not used",
+        missing.join(", ")
+    )
 }
 
 fn is_totals_label(cell: &RawCell) -> bool {
@@ -1318,42 +1604,14 @@ fn is_totals_label(cell: &RawCell) -> bool {
     if !matches!(first, Some('合' | '总' | '小' | 't')) {
         return false;
     }
-    let t = values::fold_text(t).to_lowercase();
+    let t: String = values::fold_text(t)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
     ["合计", "总计", "小计", "total"]
         .iter()
         .any(|k| t.starts_with(k))
-}
-
-/// The header row: at least two cells that match a known column name of the kind.
-fn detect_header(
-    cells: &[(u32, RawCell)],
-    aliases: &[(String, Field, usize)],
-) -> Option<ColumnMap> {
-    let mut best: HashMap<Field, (usize, u32, String)> = HashMap::new();
-    for (col, cell) in cells {
-        let RawCell::Text(text) = cell else { continue };
-        let norm = values::normalize_header(text);
-        if norm.is_empty() {
-            continue;
-        }
-        let Some((_, field, prio)) = aliases.iter().find(|(a, _, _)| *a == norm) else {
-            continue;
-        };
-        let better = match best.get(field) {
-            None => true,
-            Some((p, _, _)) => prio < p,
-        };
-        if better {
-            best.insert(*field, (*prio, *col, text.trim().to_string()));
-        }
-    }
-    if best.len() < 2 {
-        return None;
-    }
-    let mut cols: Vec<(u32, Field, String)> =
-        best.into_iter().map(|(f, (_, c, h))| (c, f, h)).collect();
-    cols.sort_by_key(|(c, _, _)| *c);
-    Some(ColumnMap { cols })
 }
 
 /// One data row with its column map, for typing cells and locating issues.
@@ -1559,6 +1817,11 @@ pub fn parse_period_label(c: &RawCell, date1904: bool) -> Result<String, String>
     Ok(format!("{y:04}-{m:02}"))
 }
 
+/// Why a survey score outside 0..=scale is rejected.
+fn survey_range_message(scale: f64) -> String {
+    format!("a survey score lies between 0 and {scale} ([surveys] scale in the config)")
+}
+
 fn parse_score_0_100(c: &RawCell) -> Result<f64, String> {
     let v = values::parse_number(c)?;
     if (0.0..=100.0).contains(&v) {
@@ -1692,15 +1955,16 @@ fn parse_record(
         Kind::Surveys => {
             let date = cx.date(Field::Date, true, problems);
             let staff = cx.required_name(Field::Staff, "the staff member", names, problems);
+            let scale = cx.reader.scale;
             let score = cx.required(
                 Field::Score,
                 "a score",
                 |c| {
                     let v = values::parse_number(c)?;
-                    if v >= 0.0 {
+                    if (0.0..=scale).contains(&v) {
                         Ok(v)
                     } else {
-                        Err("a score is not negative".to_string())
+                        Err(survey_range_message(scale))
                     }
                 },
                 problems,
@@ -1840,60 +2104,6 @@ pub fn year_month(d: NaiveDate) -> (i32, u32) {
 mod tests {
     use super::*;
 
-    fn text_row(cells: &[&str]) -> Vec<(u32, RawCell)> {
-        cells
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !c.is_empty())
-            .map(|(i, c)| (i as u32, RawCell::Text((*c).into())))
-            .collect()
-    }
-
-    fn sales_aliases() -> Vec<(String, Field, usize)> {
-        build_aliases(&LoadedConfig::builtin()).unwrap()[&Kind::Sales].clone()
-    }
-
-    #[test]
-    fn title_rows_are_not_headers() {
-        let a = sales_aliases();
-        // A title naming one column word is not a header: two matches are needed.
-        assert!(detect_header(&text_row(&["2026年10月消费明细"]), &a).is_none());
-        assert!(detect_header(&text_row(&["导出时间：2026-11-01", "金额"]), &a).is_none());
-    }
-
-    #[test]
-    fn header_matches_loosely_and_maps_columns() {
-        let a = sales_aliases();
-        let row = text_row(&[
-            "收银单号",
-            " 结账 日期 ",
-            "手机号",
-            "实收金额（元）",
-            "",
-            "ＡＭＯＵＮＴ2",
-            "现场咨询",
-        ]);
-        let map = detect_header(&row, &a).unwrap();
-        assert_eq!(map.col(Field::OrderId).map(|c| c.0), Some(0));
-        // Spaces (also inside) are removed before matching.
-        assert_eq!(map.col(Field::Date).map(|c| c.0), Some(1));
-        assert_eq!(map.col(Field::Customer).map(|c| c.0), Some(2));
-        // A trailing unit in full-width brackets is ignored.
-        assert_eq!(map.col(Field::Amount).map(|c| c.0), Some(3));
-        assert_eq!(map.col(Field::Consultant).map(|c| c.0), Some(6));
-        assert_eq!(map.col(Field::Doctor), None);
-    }
-
-    #[test]
-    fn two_columns_for_one_field_keep_the_earlier_alias() {
-        let a = sales_aliases();
-        // 顾客 comes before 手机号 in the customer aliases; 实收金额 before 金额.
-        let row = text_row(&["日期", "手机号", "顾客", "金额", "实收金额"]);
-        let map = detect_header(&row, &a).unwrap();
-        assert_eq!(map.col(Field::Customer).map(|c| c.0), Some(2));
-        assert_eq!(map.col(Field::Amount).map(|c| c.0), Some(4));
-    }
-
     #[test]
     fn totals_labels() {
         for t in ["合计", "总计：", "小计", "Total", " TOTAL amount"] {
@@ -1906,7 +2116,11 @@ mod tests {
         for t in ["\u{3000}合计", "ＴＯＴＡＬ", "\u{200b}小计：", "  总计"] {
             assert!(is_totals_label(&RawCell::Text(t.into())), "{t}");
         }
-        for t in ["合 同", "tot", "Tal", "计合", "总 计"] {
+        // Spaces inside the label are ignored too, full-width or not (SPEC §2.2): `合　计`.
+        for t in ["合\u{3000}计", "合 计", "总 计：", "小　计", "TO TAL"] {
+            assert!(is_totals_label(&RawCell::Text(t.into())), "{t}");
+        }
+        for t in ["合 同", "tot", "Tal", "计合", "合作计划"] {
             assert!(!is_totals_label(&RawCell::Text(t.into())), "{t}");
         }
     }
@@ -1998,12 +2212,13 @@ mod tests {
                     emit(SourceRow::Row {
                         row: r,
                         cells: vec![(0, RawCell::Text(format!("v{r}").into()))],
+                        fields: None,
                     });
                 }
                 "done"
             },
             &mut |row| {
-                if let SourceRow::Row { row, cells } = row {
+                if let SourceRow::Row { row, cells, .. } = row {
                     assert_eq!(cells[0].1, RawCell::Text(format!("v{row}").into()));
                     seen.push(*row);
                 }

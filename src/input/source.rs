@@ -96,10 +96,14 @@ pub fn sniff_format(path: &Path) -> std::io::Result<Format> {
 
 /// One row of a sheet: its row number as a spreadsheet shows it and its non-empty cells by
 /// 0-based column, or a row the reader could not decode.
+#[derive(Clone)]
 pub enum SourceRow {
     Row {
         row: u32,
         cells: Vec<(u32, RawCell)>,
+        /// A text file's number of fields in this record, empty ones included (a workbook's
+        /// rows have none: a cell is where it is, never shifted by a stray delimiter).
+        fields: Option<u32>,
     },
     Bad {
         row: u32,
@@ -452,6 +456,28 @@ pub fn precheck_ole(path: &Path) -> Result<(), String> {
     }
 }
 
+/// The merged regions of `sheet` as (first row, first column, last row, last column), 0-based:
+/// what calamine reads for xlsx/xlsm and xls files. The ods and xlsb readers give none, so
+/// their two-row headers are read by the blanks alone (SPEC §2.2). The workbook is opened anew,
+/// as its rows are being streamed from the one already open; a workbook whose merges cannot be
+/// read gives none (they only refine how a header is read).
+pub fn merged_regions(path: &Path, format: Format, sheet: &str) -> Vec<(u32, u32, u32, u32)> {
+    let read = || -> Option<Vec<calamine::Dimensions>> {
+        match Book::open(path, format).ok()? {
+            Book::Xlsx(mut b) => b.merge_cells_by_sheet_name(sheet).ok(),
+            Book::Xls(b) => b.merge_cells_by_sheet_name(sheet).ok(),
+            Book::Xlsb(_) | Book::Ods(_) => None,
+        }
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| (d.start.0, d.start.1, d.end.0, d.end.1))
+        .collect()
+}
+
 /// An open workbook of any calamine format.
 pub enum Book {
     Xlsx(Xlsx<BufReader<File>>),
@@ -721,13 +747,17 @@ impl RowGrouper {
                 });
                 return;
             }
-            on_row(SourceRow::Row { row, cells });
+            on_row(SourceRow::Row {
+                row,
+                cells,
+                fields: None,
+            });
         }
     }
 }
 
 fn from_serial(serial: f64, date1904: bool) -> RawCell {
-    match values::parse_datetime(&RawCell::Number(serial), date1904) {
+    match values::serial_to_datetime(serial, date1904) {
         Ok(d) => RawCell::Date(d),
         Err(_) => RawCell::BadDate(serial),
     }
@@ -816,13 +846,14 @@ fn stream_csv_rows(
     for r in rows {
         match r {
             CsvRow::Row { row, cells } => {
+                let fields = Some(u32::try_from(cells.len()).unwrap_or(u32::MAX));
                 let cells = cells
                     .into_iter()
                     .enumerate()
                     .filter(|(_, c)| !c.is_blank())
                     .map(|(i, c)| (i as u32, c))
                     .collect();
-                on_row(SourceRow::Row { row, cells });
+                on_row(SourceRow::Row { row, cells, fields });
             }
             CsvRow::Bad { row, message } => on_row(SourceRow::Bad { row, message }),
         }
@@ -879,6 +910,42 @@ mod tests {
             err.contains("its sheet 消费 spans 3 rows × 4 columns (12 cells)"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn merged_regions_of_xlsx_and_xls() {
+        // fixtures/clinic2/客诉登记.xls (LibreOffice, BIFF8): A1:A2 投诉日期, B1:C1 投诉对象,
+        // D1:D2 顾客, E1:F1 处理情况 — kept through the conversion from xlsx.
+        let clinic2 = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clinic2");
+        let mut xls = merged_regions(&clinic2.join("客诉登记.xls"), Format::Xls, "客诉");
+        xls.sort();
+        assert_eq!(
+            xls,
+            [(0, 0, 1, 0), (0, 1, 0, 2), (0, 3, 1, 3), (0, 4, 0, 5)]
+        );
+        // The report's merges: the title A1:I1 and the header rows 4–5.
+        let mut xlsx = merged_regions(
+            &clinic2.join("报表_20261201_093015.xlsx"),
+            Format::Xlsx,
+            "收银明细",
+        );
+        xlsx.sort();
+        assert_eq!(
+            xlsx,
+            [
+                (0, 0, 0, 8),
+                (3, 0, 4, 0),
+                (3, 1, 4, 1),
+                (3, 2, 3, 3),
+                (3, 4, 3, 5),
+                (3, 6, 3, 7),
+                (3, 8, 4, 8)
+            ]
+        );
+        // Formats calamine reads no merges from, and a sheet that is not there: none.
+        assert!(merged_regions(&clinic2.join("客诉登记.xls"), Format::Xls, "无").is_empty());
+        let ods = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hostile/sales.ods");
+        assert!(merged_regions(&ods, Format::Ods, "消费").is_empty());
     }
 
     #[test]

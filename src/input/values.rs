@@ -191,8 +191,10 @@ struct DecimalBody<'a> {
 
 /// Splits and checks an unsigned decimal body. Rules:
 /// * at least one digit in all; `.5` and `5.` are accepted;
-/// * `,` separates digit groups: never first, last or doubled, but group sizes are not
-///   checked, so `3,20,0.0` (and Indian `1,00,000`) is accepted as 3200.0 / 100000;
+/// * `,` is a thousands separator only where it groups exactly three digits: the first group
+///   has one to three digits, every later group three (`1,234,567.89`). `12,50` (a comma
+///   decimal, ¥12.50 in much of Europe), `1 234,50` and `3,20,0` are rejected, never read as
+///   1250 / 123450 / 3200 (SPEC §2.2);
 /// * separators are not allowed in the fraction, and a second `.` is rejected (`12.3.4`).
 fn split_decimal(body: &str) -> Option<DecimalBody<'_>> {
     let (int_part, frac_digits) = match body.split_once('.') {
@@ -204,8 +206,17 @@ fn split_decimal(body: &str) -> Option<DecimalBody<'_>> {
     }
     let mut int_digits = String::with_capacity(int_part.len());
     if !int_part.is_empty() {
-        for group in int_part.split(',') {
+        let grouped = int_part.contains(',');
+        for (i, group) in int_part.split(',').enumerate() {
             if group.is_empty() || !group.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let size_ok = match (grouped, i) {
+                (false, _) => true,
+                (true, 0) => group.len() <= 3,
+                (true, _) => group.len() == 3,
+            };
+            if !size_ok {
                 return None;
             }
             int_digits.push_str(group);
@@ -427,7 +438,12 @@ fn number_from_text(s: &str) -> Result<f64, String> {
 /// A date and time.
 ///
 /// * Date cells are taken as they are; BadDate cells are rejected.
-/// * Number cells are Excel serials: in the 1900 system serial 1 is 1900-01-01, 60 is the
+/// * A number (a number cell, or a text of digits only) is a date only as an 8-digit
+///   `YYYYMMDD` or as an Excel serial of a day between 1990-01-01 and 2100-12-31 (SPEC §2.2):
+///   `261003` would be the year 2614 and `1003` the year 1902, so both are rejected rather
+///   than counted out of the period. (A cell the workbook formats as a date is a `Date` cell
+///   and taken as it is.)
+/// * Serials: in the 1900 system serial 1 is 1900-01-01, 60 is the
 ///   fictitious 1900-02-29 (rejected), 61 is 1900-03-01, serials below 1 or above 2958465
 ///   (9999-12-31) are rejected; in the 1904 system (`date1904`) serial 0 is 1904-01-01 and
 ///   negative serials or dates past 9999-12-31 are rejected. The fraction is the time of day,
@@ -441,7 +457,7 @@ fn number_from_text(s: &str) -> Result<f64, String> {
 pub fn parse_datetime(cell: &RawCell, date1904: bool) -> Result<NaiveDateTime, String> {
     match cell {
         RawCell::Date(d) => Ok(*d),
-        RawCell::Number(n) => serial_to_datetime(*n, date1904),
+        RawCell::Number(n) => number_as_date(*n, date1904),
         RawCell::Text(s) => datetime_from_text(s, date1904),
         RawCell::BadDate(_) => Err("not a real date".to_string()),
         RawCell::Empty => Err("empty".to_string()),
@@ -455,7 +471,37 @@ pub fn parse_date(cell: &RawCell, date1904: bool) -> Result<NaiveDate, String> {
     parse_datetime(cell, date1904).map(|d| d.date())
 }
 
-fn serial_to_datetime(serial: f64, date1904: bool) -> Result<NaiveDateTime, String> {
+/// The first and last day a number may stand for as a date serial.
+const FIRST_SERIAL_DAY: (i32, u32, u32) = (1990, 1, 1);
+const LAST_SERIAL_DAY: (i32, u32, u32) = (2100, 12, 31);
+
+/// A number read as a date: an 8-digit `YYYYMMDD`, else a serial of a plausible day.
+fn number_as_date(n: f64, date1904: bool) -> Result<NaiveDateTime, String> {
+    if n.is_finite() && n.fract() == 0.0 && (10_000_000.0..100_000_000.0).contains(&n) {
+        return datetime_from_text(&format!("{}", n as i64), date1904);
+    }
+    plausible_serial(serial_to_datetime(n, date1904)?)
+}
+
+/// A serial's date, kept only between 1990-01-01 and 2100-12-31.
+fn plausible_serial(d: NaiveDateTime) -> Result<NaiveDateTime, String> {
+    let day = |(y, m, dd): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, dd);
+    let (Some(first), Some(last)) = (day(FIRST_SERIAL_DAY), day(LAST_SERIAL_DAY)) else {
+        return Err("not a date".to_string());
+    };
+    if (first..=last).contains(&d.date()) {
+        Ok(d)
+    } else {
+        Err(format!(
+            "as a date serial it would be {}; a number is a date only as yyyymmdd (20261003) or a serial between {first} and {last}",
+            d.date()
+        ))
+    }
+}
+
+/// An Excel serial as a date and time in the workbook's date system, any day Excel can show
+/// (for cells the workbook formats as dates; numbers elsewhere go through [`number_as_date`]).
+pub(crate) fn serial_to_datetime(serial: f64, date1904: bool) -> Result<NaiveDateTime, String> {
     if !serial.is_finite() {
         return Err("not a date serial".to_string());
     }
@@ -509,7 +555,7 @@ fn datetime_from_text(s: &str, date1904: bool) -> Result<NaiveDateTime, String> 
     let compact_date = t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit());
     if is_plain_number(&t) && !compact_date {
         let serial: f64 = t.parse().map_err(|_| "not a date".to_string())?;
-        return serial_to_datetime(serial, date1904);
+        return plausible_serial(serial_to_datetime(serial, date1904)?);
     }
     let chars: Vec<char> = t.chars().collect();
     let mut scan = Scanner {
@@ -918,8 +964,9 @@ mod tests {
             (text("¥-300"), -30_000),
             (text("-¥300"), -30_000),
             (text("¥ 3,200"), 320_000),
-            (text("3,20,0.0"), 320_000),
-            (text("1,00,000"), 10_000_000),
+            (text("1,234,567.89"), 123_456_789),
+            (text("12,500"), 1_250_000),
+            (text("999,999.5"), 99_999_950),
             (text(".5"), 50),
             (text("5."), 500),
             (text("0"), 0),
@@ -967,6 +1014,15 @@ mod tests {
             text(",300"),
             text("300,"),
             text("3,,200"),
+            // A comma groups exactly three digits (SPEC §2.2): comma decimals and Indian
+            // grouping are not amounts.
+            text("12,50"),
+            text("1 234,50"),
+            text("1280,5"),
+            text("3,20,0.0"),
+            text("1,00,000"),
+            text("1234,567"),
+            text("1,2345"),
             text("3.200,5"),
             text("1.2,3"),
             text("."),
@@ -1068,17 +1124,17 @@ mod tests {
         ];
         for (serial, expected) in cases {
             assert_eq!(
-                parse_datetime(&RawCell::Number(serial), false),
+                serial_to_datetime(serial, false),
                 Ok(expected),
                 "serial {serial}"
             );
         }
         assert_eq!(
-            parse_datetime(&RawCell::Number(60.0), false),
+            serial_to_datetime(60.0, false),
             Err("1900-02-29 does not exist".to_string())
         );
         assert_eq!(
-            parse_date(&RawCell::Number(60.5), false),
+            serial_to_datetime(60.5, false).map(|d| d.date()),
             Err("1900-02-29 does not exist".to_string())
         );
         for bad in [
@@ -1093,7 +1149,7 @@ mod tests {
             f64::NEG_INFINITY,
         ] {
             assert!(
-                parse_datetime(&RawCell::Number(bad), false).is_err(),
+                serial_to_datetime(bad, false).is_err(),
                 "serial {bad} accepted"
             );
         }
@@ -1111,17 +1167,64 @@ mod tests {
         ];
         for (serial, expected) in cases {
             assert_eq!(
-                parse_date(&RawCell::Number(serial), true),
+                serial_to_datetime(serial, true).map(|d| d.date()),
                 Ok(expected),
                 "serial {serial}"
             );
         }
         for bad in [-1.0, -0.5, 2_957_004.0, 2_958_466.0, f64::NAN] {
             assert!(
-                parse_datetime(&RawCell::Number(bad), true).is_err(),
+                serial_to_datetime(bad, true).is_err(),
                 "serial {bad} accepted"
             );
         }
+    }
+
+    #[test]
+    fn numbers_are_dates_only_as_yyyymmdd_or_plausible_serials() {
+        // SPEC §2.2: 8 digits are yyyymmdd; other digits are a serial of a day in 1990–2100.
+        assert_eq!(
+            parse_datetime(&RawCell::Number(20261003.0), false),
+            Ok(dt(2026, 10, 3, 0, 0, 0))
+        );
+        assert_eq!(
+            parse_datetime(&RawCell::Number(46298.0), false),
+            Ok(dt(2026, 10, 3, 0, 0, 0))
+        );
+        // 32874 is 1990-01-01, 73415 is 2100-12-31 (1900 system).
+        assert_eq!(
+            parse_date(&RawCell::Number(32874.0), false),
+            Ok(day(1990, 1, 1))
+        );
+        assert_eq!(
+            parse_date(&RawCell::Number(73415.0), false),
+            Ok(day(2100, 12, 31))
+        );
+        for bad in ["261003", "1003", "32873", "73416", "20261", "2026100"] {
+            let err = parse_datetime(&text(bad), false).unwrap_err();
+            assert!(
+                err.contains("a number is a date only as yyyymmdd"),
+                "{bad}: {err}"
+            );
+        }
+        // 261003 as a serial is 1899-12-30 + 261003 days = 2614-08-07: named, never counted
+        // out of the period.
+        assert_eq!(
+            parse_datetime(&RawCell::Number(261003.0), false),
+            Err("as a date serial it would be 2614-08-07; a number is a date only as yyyymmdd (20261003) or a serial between 1990-01-01 and 2100-12-31".to_string())
+        );
+        assert!(parse_datetime(&RawCell::Number(1003.0), false).is_err());
+        // In the 1904 system the range is of days too: 31412 is 1990-01-01 there.
+        assert_eq!(
+            parse_date(&RawCell::Number(31412.0), true),
+            Ok(day(1990, 1, 1))
+        );
+        assert!(parse_date(&RawCell::Number(31411.0), true).is_err());
+        // Cells the workbook formats as dates are taken as they are.
+        assert_eq!(
+            parse_date(&RawCell::Date(dt(1985, 3, 1, 0, 0, 0)), false),
+            Ok(day(1985, 3, 1))
+        );
     }
 
     #[test]
@@ -1159,8 +1262,8 @@ mod tests {
                 "input {input:?}"
             );
         }
-        // A text serial follows the workbook's date system too.
-        assert_eq!(parse_date(&text("0"), true), Ok(day(1904, 1, 1)));
+        // A text serial follows the workbook's date system too: 44836 is 2026-10-03 there.
+        assert_eq!(parse_date(&text("44836"), true), Ok(day(2026, 10, 3)));
         assert_eq!(
             parse_date(&text("60"), false),
             Err("1900-02-29 does not exist".into())
