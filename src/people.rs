@@ -48,8 +48,10 @@ pub fn prepare(ds: &mut Dataset, cfg: &Config, period: Option<&Period>) -> Vec<P
     let (people, found) = resolve(ds, cfg, period);
     issues.extend(found);
     issues.extend(crate::metrics::needs::missing_columns(ds, cfg, &people));
+    // Sales or visits exported, but none of their rows in the period. (With neither input
+    // given at all, every KPI that needs them is `no_data`, which each person shows.)
     if let Some(p) = period {
-        if !ds.has_activity_in(p) {
+        if (ds.has(Kind::Sales) || ds.has(Kind::Visits)) && !ds.has_activity_in(p) {
             issues.push(empty_period(p));
         }
     }
