@@ -49,6 +49,7 @@ pub fn compute(plan: Plan, rank_by_store: bool, output: Option<&std::path::Path>
         &engine::Options {
             rank_by_store,
             lang: plan.lang,
+            threads: plan.jobs,
         },
     );
     ds.issues.extend(issues);

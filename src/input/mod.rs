@@ -436,8 +436,39 @@ pub struct LoadOptions<'a> {
     pub outputs: Vec<PathBuf>,
     /// Show a progress bar on stderr (the caller decides: a terminal, not `-q`).
     pub progress: bool,
-    /// Files read at once; 0: one per core (at most 4). The result does not depend on it.
+    /// Threads the reading may use (`--jobs`): at most this many files are read at once (and
+    /// at most 4), and with 1 everything — reading, typing, hashing — runs on the calling
+    /// thread; 0: one per core. The result does not depend on it.
     pub workers: usize,
+}
+
+impl LoadOptions<'_> {
+    /// `workers`, with 0 resolved to the cores available.
+    fn threads(&self) -> usize {
+        match self.workers {
+            0 => available_cores(),
+            n => n,
+        }
+    }
+}
+
+/// The cores this process may use (1 when that cannot be told).
+pub fn available_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Threads started by this thread's calls into the input layer (unit tests check that one
+    /// worker starts none).
+    static SPAWNED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Notes that a thread is about to be started (counted in unit tests only).
+#[inline]
+fn note_spawn() {
+    #[cfg(test)]
+    SPAWNED.with(|n| n.set(n.get() + 1));
 }
 
 /// Rows between two updates of the progress bar's message (drawing is rate-limited anyway).
@@ -489,24 +520,32 @@ pub fn load(opts: &LoadOptions) -> Result<Dataset> {
     let listed_kinds: Vec<Kind> = planned.iter().filter_map(|p| p.kind).collect();
     let bar = progress_bar(opts, &planned);
     // Each file's sha256 is worked out on the other core while the files are read (hashing
-    // is a read of its own of every byte); a file planned twice is hashed once.
+    // is a read of its own of every byte); a file planned twice is hashed once. With one
+    // thread, the files are hashed after they are read.
     let mut to_hash: Vec<(&Path, &str)> = Vec::new();
     for p in &planned {
         if !to_hash.iter().any(|(path, _)| *path == p.path) {
             to_hash.push((&p.path, &p.display));
         }
     }
+    let hash_all = || {
+        to_hash
+            .iter()
+            .map(|(path, display)| {
+                sha256_file(path)
+                    .map(|sha| (path.to_path_buf(), sha))
+                    .with_context(|| format!("cannot read {display}"))
+            })
+            .collect::<Result<HashMap<PathBuf, String>>>()
+    };
+    let workers = opts.threads();
     let (read, hashed) = std::thread::scope(|scope| {
-        let hasher = scope.spawn(|| {
-            to_hash
-                .iter()
-                .map(|(path, display)| {
-                    sha256_file(path)
-                        .map(|sha| (path.to_path_buf(), sha))
-                        .with_context(|| format!("cannot read {display}"))
-                })
-                .collect::<Result<HashMap<PathBuf, String>>>()
-        });
+        let hasher = if workers > 1 {
+            note_spawn();
+            Some(scope.spawn(hash_all))
+        } else {
+            None
+        };
         let read = read_all(
             &planned,
             &aliases,
@@ -518,9 +557,13 @@ pub fn load(opts: &LoadOptions) -> Result<Dataset> {
         if let Some(bar) = &bar {
             bar.finish_and_clear();
         }
-        let hashed = hasher
-            .join()
-            .unwrap_or_else(|_| Err(anyhow!("the sha256 of the inputs could not be worked out")));
+        let hashed = match hasher {
+            Some(hasher) => hasher.join().unwrap_or_else(|_| {
+                Err(anyhow!("the sha256 of the inputs could not be worked out"))
+            }),
+            None if read.is_ok() => hash_all(),
+            None => Ok(HashMap::new()),
+        };
         (read, hashed)
     });
     read?;
@@ -558,13 +601,23 @@ fn read_all(
     ds: &mut Dataset,
 ) -> Result<()> {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    let workers = match opts.workers {
-        0 => std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(MAX_FILE_WORKERS),
-        n => n,
+    let workers = opts
+        .threads()
+        .min(MAX_FILE_WORKERS)
+        .clamp(1, planned.len().max(1));
+    if workers == 1 {
+        // One after another on this thread: no thread is started.
+        let mut merger = merge::Merger::default();
+        for (i, p) in planned.iter().enumerate() {
+            let mut part = Part::default();
+            read_file(p, &file_ctx(p, aliases, listed_kinds, opts, bar), &mut part)?;
+            if let Some(bar) = bar {
+                bar.inc(std::fs::metadata(&p.path).map_or(0, |m| m.len()));
+            }
+            merger.merge(ds, part, i as u32 + 1, opts.period);
+        }
+        return Ok(());
     }
-    .clamp(1, planned.len().max(1));
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let mut merger = merge::Merger::default();
@@ -574,6 +627,7 @@ fn read_all(
         for w in 0..workers {
             let tx = tx.clone();
             let (next, stop) = (&next, &stop);
+            note_spawn();
             let handle = std::thread::Builder::new()
                 .name(format!("file-{w}"))
                 .stack_size(READER_STACK_BYTES)
@@ -581,15 +635,7 @@ fn read_all(
                     while !stop.load(Ordering::Relaxed) {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(p) = planned.get(i) else { break };
-                        let ctx = FileCtx {
-                            display: &p.display,
-                            path: &p.path,
-                            aliases,
-                            listed_kinds,
-                            listed: p.listed(),
-                            opts,
-                            bar,
-                        };
+                        let ctx = file_ctx(p, aliases, listed_kinds, opts, bar);
                         if let Some(bar) = bar {
                             bar.set_message(p.display.clone());
                         }
@@ -636,6 +682,24 @@ fn read_all(
         }
         read
     })
+}
+
+fn file_ctx<'a>(
+    p: &'a Planned,
+    aliases: &'a Aliases,
+    listed_kinds: &'a [Kind],
+    opts: &'a LoadOptions<'a>,
+    bar: Option<&'a ProgressBar>,
+) -> FileCtx<'a> {
+    FileCtx {
+        display: &p.display,
+        path: &p.path,
+        aliases,
+        listed_kinds,
+        listed: p.listed(),
+        opts,
+        bar,
+    }
 }
 
 struct FileCtx<'a> {
@@ -907,6 +971,7 @@ fn read_file(p: &Planned, ctx: &FileCtx, part: &mut Part) -> Result<()> {
             };
             let path = &p.path;
             let encoding = pipelined(
+                ctx.opts.threads() > 1,
                 |emit| source::for_each_csv_row(path, &csv_opts, emit),
                 &mut |row| sheet.on_row(row, part),
             )
@@ -939,13 +1004,21 @@ const PIPE_BATCH: usize = 1024;
 ///
 /// The reading thread gets the main thread's stack size, so a file that parses on the main
 /// thread parses there too. Fails only when the system cannot start a thread.
+///
+/// Without `threaded` (`--jobs 1`), `produce` runs on this thread and hands each row straight
+/// to `consume`: the same rows in the same order, and no thread started.
 fn pipelined<T: Send>(
+    threaded: bool,
     produce: impl FnOnce(&mut dyn FnMut(SourceRow)) -> T + Send,
     consume: &mut dyn FnMut(&SourceRow),
 ) -> std::io::Result<T> {
+    if !threaded {
+        return Ok(produce(&mut |row| consume(&row)));
+    }
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<SourceRow>>(8);
     let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<SourceRow>>();
     std::thread::scope(|scope| {
+        note_spawn();
         let producer = std::thread::Builder::new()
             .name("reader".into())
             .stack_size(READER_STACK_BYTES)
@@ -1094,6 +1167,7 @@ fn read_workbook(
         let book = &mut book;
         let display = format!("{}, sheet {sheet_name}", ctx.display);
         pipelined(
+            ctx.opts.threads() > 1,
             |emit| guarded(&display, || book.for_each_row(&sheet_name, emit)),
             &mut |row| sheet.on_row(row, part),
         )
@@ -2168,9 +2242,17 @@ mod tests {
         load_fixture_clinic(&loaded, &period, workers)
     }
 
+    /// Threads this thread has started through the input layer so far.
+    fn spawned() -> usize {
+        SPAWNED.with(std::cell::Cell::get)
+    }
+
     #[test]
     fn reading_files_at_once_gives_the_same_dataset_as_one_after_another() {
+        let before = spawned();
         let one = load_clinic(1);
+        // `--jobs 1`: every file read, typed and hashed on this thread.
+        assert_eq!(spawned(), before, "threads started with one worker");
         // The supplementary export repeats rows 14-17 of the October sales (LEDGER.md):
         // whichever file is read first, they are skipped in the later file, in its row order
         // among its other issues.
@@ -2199,34 +2281,45 @@ mod tests {
                 "{workers} at once"
             );
         }
+        // The count can fail: two workers do start threads (files, hashing).
+        let before = spawned();
+        load_clinic(2);
+        assert!(spawned() > before);
     }
 
     #[test]
     fn pipelined_hands_over_every_row_in_order() {
         // More rows than a few batches, ending in a partial one.
         let n = PIPE_BATCH as u32 * 3 + 17;
-        let mut seen = Vec::new();
-        let out = pipelined(
-            |emit| {
-                for r in 1..=n {
-                    emit(SourceRow::Row {
-                        row: r,
-                        cells: vec![(0, RawCell::Text(format!("v{r}").into()))],
-                        fields: None,
-                    });
-                }
-                "done"
-            },
-            &mut |row| {
-                if let SourceRow::Row { row, cells, .. } = row {
-                    assert_eq!(cells[0].1, RawCell::Text(format!("v{row}").into()));
-                    seen.push(*row);
-                }
-            },
-        )
-        .unwrap();
-        assert_eq!(out, "done");
-        assert_eq!(seen, (1..=n).collect::<Vec<_>>());
+        let here = std::thread::current().id();
+        for threaded in [true, false] {
+            let mut seen = Vec::new();
+            let before = spawned();
+            let out = pipelined(
+                threaded,
+                |emit| {
+                    for r in 1..=n {
+                        emit(SourceRow::Row {
+                            row: r,
+                            cells: vec![(0, RawCell::Text(format!("v{r}").into()))],
+                            fields: None,
+                        });
+                    }
+                    std::thread::current().id()
+                },
+                &mut |row| {
+                    if let SourceRow::Row { row, cells, .. } = row {
+                        assert_eq!(cells[0].1, RawCell::Text(format!("v{row}").into()));
+                        seen.push(*row);
+                    }
+                },
+            )
+            .unwrap();
+            assert_eq!(seen, (1..=n).collect::<Vec<_>>());
+            // Threaded, the rows are produced on a thread of their own; else on this one.
+            assert_eq!(out == here, !threaded, "threaded: {threaded}");
+            assert_eq!(spawned() - before, usize::from(threaded));
+        }
     }
 
     #[test]
