@@ -931,7 +931,8 @@ fn declare(path: &std::path::Path, name: &str, size: u32, compressed: Option<u32
     let name = name.as_bytes();
     let at = (0..bytes.len())
         .find(|&i| {
-            bytes[i..].starts_with(b"PK\x01\x02") && bytes.get(i + 46..i + 46 + name.len()) == Some(name)
+            bytes[i..].starts_with(b"PK\x01\x02")
+                && bytes.get(i + 46..i + 46 + name.len()) == Some(name)
         })
         .expect("central directory entry");
     if let Some(c) = compressed {

@@ -80,6 +80,7 @@ impl Plan {
             outputs,
             progress: self.progress,
             workers: self.jobs,
+            chunk_bytes: 0,
         })
     }
 }

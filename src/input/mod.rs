@@ -486,6 +486,9 @@ pub struct LoadOptions<'a> {
     /// at most 4), and with 1 everything — reading, typing, hashing — runs on the calling
     /// thread; 0: one per core. The result does not depend on it.
     pub workers: usize,
+    /// Bytes per chunk when a CSV file is cut to be typed on several threads; 0: 4 MiB
+    /// (tests cut small files). The result does not depend on it.
+    pub chunk_bytes: u64,
 }
 
 impl LoadOptions<'_> {
@@ -664,6 +667,7 @@ fn read_all(
         }
         return Ok(());
     }
+    let jobs = plan_jobs(planned, opts, opts.threads());
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let mut merger = merge::Merger::default();
@@ -672,23 +676,30 @@ fn read_all(
         let mut handles = Vec::with_capacity(workers);
         for w in 0..workers {
             let tx = tx.clone();
-            let (next, stop) = (&next, &stop);
+            let (next, stop, jobs) = (&next, &stop, &jobs);
             note_spawn();
             let handle = std::thread::Builder::new()
                 .name(format!("file-{w}"))
                 .stack_size(READER_STACK_BYTES)
                 .spawn_scoped(scope, move || {
+                    // Jobs are taken in order, so a file's first chunk is always taken (and
+                    // read to its end) before the chunks that wait for its header.
                     while !stop.load(Ordering::Relaxed) {
                         let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(p) = planned.get(i) else { break };
+                        let Some(job) = jobs.get(i) else { break };
+                        let p = &planned[job.file()];
                         let ctx = file_ctx(p, aliases, listed_kinds, opts, bar);
                         if let Some(bar) = bar {
                             bar.set_message(p.display.clone());
                         }
                         let mut part = Part::default();
-                        let read = read_file(p, &ctx, &mut part).map(|()| part);
+                        let read = match job {
+                            Job::Whole { .. } => read_file(p, &ctx, &mut part),
+                            Job::Chunk { k, cut, .. } => read_chunk(p, &ctx, cut, *k, &mut part),
+                        }
+                        .map(|()| part);
                         if let Some(bar) = bar {
-                            bar.inc(std::fs::metadata(&p.path).map_or(0, |m| m.len()));
+                            bar.inc(job.bytes(p));
                         }
                         if tx.send((i, read)).is_err() {
                             break;
@@ -700,18 +711,19 @@ fn read_all(
         }
         drop(tx);
         let read = (|| -> Result<()> {
-            let mut done: Vec<Option<Result<Part>>> = (0..planned.len()).map(|_| None).collect();
+            let mut done: Vec<Option<Result<Part>>> = (0..jobs.len()).map(|_| None).collect();
             let mut merged = 0;
             for (i, read) in rx {
                 done[i] = Some(read);
                 while let Some(read) = done.get_mut(merged).and_then(Option::take) {
-                    merger.merge(ds, read?, merged as u32 + 1, opts.period);
+                    let file_no = jobs[merged].file() as u32 + 1;
+                    merger.merge(ds, read?, file_no, opts.period);
                     merged += 1;
                 }
             }
             // Every file was handed over unless a reading thread died (its panic is raised
             // below); never go on with a file silently missing.
-            if merged < planned.len() {
+            if merged < jobs.len() {
                 bail!("an input file could not be read: its reading thread stopped (a fault in clinic-kpi)");
             }
             Ok(())
@@ -728,6 +740,201 @@ fn read_all(
         }
         read
     })
+}
+
+/// A CSV file holds at least this many bytes per chunk when it is cut: below twice this, it
+/// is read whole.
+const MIN_CHUNK_BYTES: u64 = 4 << 20;
+
+/// A piece of the reading, typed into a part of its own on any reading thread: a whole file,
+/// or one chunk of a CSV file cut at record boundaries so one file is typed on every core
+/// (SPEC §7). The parts are merged in the order of the jobs.
+enum Job {
+    Whole {
+        file: usize,
+    },
+    Chunk {
+        file: usize,
+        k: usize,
+        cut: std::sync::Arc<CsvCut>,
+    },
+}
+
+impl Job {
+    fn file(&self) -> usize {
+        match self {
+            Job::Whole { file } | Job::Chunk { file, .. } => *file,
+        }
+    }
+
+    /// The bytes of the file the job reads (for the progress bar).
+    fn bytes(&self, p: &Planned) -> u64 {
+        match self {
+            Job::Whole { .. } => std::fs::metadata(&p.path).map_or(0, |m| m.len()),
+            Job::Chunk { k, cut, .. } => {
+                let c = &cut.plan.chunks[*k];
+                c.end - c.start
+            }
+        }
+    }
+}
+
+/// A CSV file cut into chunks, and what its first chunk found out: how the rows of the other
+/// chunks are read (their header, kind and columns), or None when the file is not read as data
+/// (a kind listed elsewhere, no header, an error), so the others read nothing.
+struct CsvCut {
+    plan: csv_source::ChunkPlan,
+    head: std::sync::OnceLock<Option<Continuation>>,
+}
+
+/// The reader's state once a CSV file's header is decided: what the later chunks of the file
+/// start from.
+#[derive(Clone)]
+struct Continuation {
+    kind: Kind,
+    map: ColumnMap,
+    width: Option<u32>,
+    header_row: u32,
+    /// The input's report with nothing counted yet.
+    report: InputReport,
+}
+
+/// Sets a cut file's head when dropped without it (an error, a panic): the chunks waiting for
+/// it then read nothing, and the error of the first chunk is the file's.
+struct PublishHead<'a>(&'a std::sync::OnceLock<Option<Continuation>>);
+
+impl PublishHead<'_> {
+    fn set(&self, head: Option<Continuation>) {
+        let _ = self.0.set(head);
+    }
+}
+
+impl Drop for PublishHead<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.set(None);
+    }
+}
+
+/// The options CSV files are read with.
+fn csv_options(opts: &LoadOptions) -> csv_source::CsvOptions {
+    csv_source::CsvOptions {
+        forced_encoding: opts.encoding,
+        max_field_bytes: 1 << 20,
+    }
+}
+
+/// The jobs reading `planned` makes, in file order: a CSV file of at least twice
+/// `MIN_CHUNK_BYTES` that can be cut exactly (UTF-8; see `plan_chunks`) becomes up to
+/// `threads` chunks, every other file one job.
+fn plan_jobs(planned: &[Planned], opts: &LoadOptions, threads: usize) -> Vec<Job> {
+    let csv_opts = csv_options(opts);
+    let chunk_bytes = match opts.chunk_bytes {
+        0 => MIN_CHUNK_BYTES,
+        n => n,
+    };
+    let mut jobs = Vec::with_capacity(planned.len());
+    for (file, p) in planned.iter().enumerate() {
+        let big = std::fs::metadata(&p.path).is_ok_and(|m| m.len() >= 2 * chunk_bytes);
+        let plan = if big && matches!(source::sniff_format(&p.path), Ok(Format::Csv)) {
+            // A file that cannot be planned is read whole, which reports what is wrong.
+            csv_source::plan_chunks(
+                &p.path,
+                &csv_opts,
+                threads,
+                chunk_bytes,
+                HEADER_SEARCH_ROWS + 2,
+            )
+            .ok()
+            .flatten()
+        } else {
+            None
+        };
+        match plan {
+            Some(plan) => {
+                let cut = std::sync::Arc::new(CsvCut {
+                    plan,
+                    head: std::sync::OnceLock::new(),
+                });
+                for k in 0..cut.plan.chunks.len() {
+                    jobs.push(Job::Chunk {
+                        file,
+                        k,
+                        cut: std::sync::Arc::clone(&cut),
+                    });
+                }
+            }
+            None => jobs.push(Job::Whole { file }),
+        }
+    }
+    jobs
+}
+
+/// How a CSV file's kind is told (its listing, its name, else its header), or None when it is
+/// not read because the config lists that kind's files elsewhere (noted in `part`).
+fn csv_rule(p: &Planned, ctx: &FileCtx, part: &mut Part) -> Option<KindRule> {
+    let named = kinds::kinds_named_by(&file_stem(ctx.display));
+    let rule = match (p.kind, named.as_slice()) {
+        (Some(k), _) => KindRule::Fixed(k),
+        (None, [k]) => KindRule::Fixed(*k),
+        (None, _) => KindRule::by_header(named.clone(), None),
+    };
+    if let KindRule::Fixed(k) = rule {
+        if ctx.kind_listed_elsewhere(k) {
+            not_read(
+                &mut part.ds,
+                ctx.display,
+                None,
+                Severity::Info,
+                listed_elsewhere_reason(k),
+            );
+            return None;
+        }
+    }
+    Some(rule)
+}
+
+/// Reads chunk `k` of a CSV file cut into chunks, on this thread, into `part`: the first
+/// chunk as a whole file starts (finding the header, telling the kind), the others from where
+/// it left them, each its rows only. Merged in order, the parts are the file read whole.
+fn read_chunk(p: &Planned, ctx: &FileCtx, cut: &CsvCut, k: usize, part: &mut Part) -> Result<()> {
+    let chunk = &cut.plan.chunks[k];
+    let csv_opts = csv_options(ctx.opts);
+    let cannot = || format!("cannot read {}", ctx.display);
+    if k == 0 {
+        let publish = PublishHead(&cut.head);
+        let Some(rule) = csv_rule(p, ctx, part) else {
+            return Ok(());
+        };
+        let input_no = part.ds.inputs.len() as u32;
+        let mut sheet = SheetReader::new(rule, ctx, None, Format::Csv, false, input_no);
+        let mut published = false;
+        source::for_each_chunk_row(&p.path, &csv_opts, &cut.plan, chunk, &mut |row| {
+            sheet.on_row(row, part);
+            if !published && !matches!(sheet.state, State::Searching) {
+                publish.set(sheet.continuation());
+                published = true;
+            }
+        })
+        .with_context(cannot)?;
+        if matches!(sheet.state, State::Searching) {
+            sheet.decide(part);
+        }
+        publish.set(sheet.continuation());
+        sheet.report.format = "csv";
+        sheet.report.encoding = Some(cut.plan.info.encoding.to_string());
+        return sheet.finish(part);
+    }
+    let Some(head) = cut.head.wait() else {
+        return Ok(());
+    };
+    let mut sheet = SheetReader::continuing(ctx, head, chunk.row_before());
+    source::for_each_chunk_row(&p.path, &csv_opts, &cut.plan, chunk, &mut |row| {
+        sheet.on_row(row, part)
+    })
+    .with_context(cannot)?;
+    sheet.finish(part)?;
+    part.continues = true;
+    Ok(())
 }
 
 fn file_ctx<'a>(
@@ -992,29 +1199,12 @@ fn read_file(p: &Planned, ctx: &FileCtx, part: &mut Part) -> Result<()> {
             ctx.display
         ),
         Format::Csv => {
-            let rule = match (p.kind, named.as_slice()) {
-                (Some(k), _) => KindRule::Fixed(k),
-                (None, [k]) => KindRule::Fixed(*k),
-                (None, _) => KindRule::by_header(named.clone(), None),
+            let Some(rule) = csv_rule(p, ctx, part) else {
+                return Ok(());
             };
-            if let KindRule::Fixed(k) = rule {
-                if ctx.kind_listed_elsewhere(k) {
-                    not_read(
-                        &mut part.ds,
-                        ctx.display,
-                        None,
-                        Severity::Info,
-                        listed_elsewhere_reason(k),
-                    );
-                    return Ok(());
-                }
-            }
             let input_no = part.ds.inputs.len() as u32;
             let mut sheet = SheetReader::new(rule, ctx, None, Format::Csv, false, input_no);
-            let csv_opts = csv_source::CsvOptions {
-                forced_encoding: ctx.opts.encoding,
-                max_field_bytes: 1 << 20,
-            };
+            let csv_opts = csv_options(ctx.opts);
             let path = &p.path;
             let encoding = pipelined(
                 ctx.opts.threads() > 1,
@@ -1364,6 +1554,44 @@ impl<'a> SheetReader<'a> {
             failure: None,
             memo: std::cell::RefCell::new(NameMemo::default()),
         }
+    }
+
+    /// A reader of a later chunk of a CSV file, from the state its first chunk reached once
+    /// its header was decided; `row_before` is the row of the last record before the chunk.
+    fn continuing(ctx: &'a FileCtx<'a>, head: &Continuation, row_before: u32) -> Self {
+        let mut r = SheetReader::new(KindRule::Fixed(head.kind), ctx, None, Format::Csv, false, 0);
+        r.kind = head.kind;
+        r.report = head.report.clone();
+        r.header = Some(std::rc::Rc::new(head.map.clone()));
+        r.width = head.width;
+        r.header_row = head.header_row;
+        r.last_row = row_before;
+        r.data_last = row_before;
+        r.state = State::Reading;
+        r
+    }
+
+    /// What a later chunk of the file starts from, once the header is decided and the rows
+    /// are being read (None when the file is not read as data).
+    fn continuation(&self) -> Option<Continuation> {
+        let (State::Reading, Some(map)) = (&self.state, &self.header) else {
+            return None;
+        };
+        let mut report = self.report.clone();
+        report.rows = 0;
+        report.used = 0;
+        report.out_of_period = 0;
+        report.rejected = 0;
+        report.skipped = 0;
+        report.amount_used = None;
+        report.amount_used_fen = 0;
+        Some(Continuation {
+            kind: self.kind,
+            map: ColumnMap::clone(map),
+            width: self.width,
+            header_row: self.header_row,
+            report,
+        })
     }
 
     fn issue(&self, severity: Severity, row: u32, message: impl Into<String>) -> Issue {
@@ -2208,6 +2436,7 @@ pub(crate) fn load_fixture_clinic(
         outputs: vec![],
         progress: false,
         workers,
+        chunk_bytes: 0,
     });
     match loaded {
         Ok(ds) => ds,
@@ -2318,6 +2547,145 @@ mod tests {
         load_fixture_clinic(&loaded, &period, workers)
     }
 
+    /// `dir` read for October 2026 with `workers` threads, CSV files cut into chunks of at
+    /// least `chunk_bytes`.
+    fn load_dir(dir: &Path, workers: usize, chunk_bytes: u64) -> Dataset {
+        let config = crate::config::LoadedConfig::builtin();
+        let period = Period::month(2026, 10).unwrap();
+        load(&LoadOptions {
+            data_dir: dir,
+            data_dir_given: true,
+            config: &config,
+            period: Some(&period),
+            encoding: None,
+            outputs: vec![],
+            progress: false,
+            workers,
+            chunk_bytes,
+        })
+        .unwrap_or_else(|e| panic!("{} cannot be read: {e:#}", dir.display()))
+    }
+
+    /// Everything in a dataset but the columns per kind (a HashMap, whose order varies), and
+    /// those sorted.
+    fn comparable(mut ds: Dataset) -> String {
+        let fields: std::collections::BTreeMap<_, _> =
+            std::mem::take(&mut ds.fields).into_iter().collect();
+        format!("{ds:?} {fields:?}")
+    }
+
+    /// The chunks `plan_jobs` cuts each file of `dir` into with `threads` threads.
+    fn chunks_per_file(dir: &Path, threads: usize, chunk_bytes: u64) -> Vec<(String, usize)> {
+        let config = crate::config::LoadedConfig::builtin();
+        let opts = LoadOptions {
+            data_dir: dir,
+            data_dir_given: true,
+            config: &config,
+            period: None,
+            encoding: None,
+            outputs: vec![],
+            progress: false,
+            workers: threads,
+            chunk_bytes,
+        };
+        let planned = plan_inputs(&opts, &mut Dataset::default()).unwrap();
+        let jobs = plan_jobs(&planned, &opts, threads);
+        planned
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                (
+                    p.display.clone(),
+                    jobs.iter().filter(|j| j.file() == i).count(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_csv_file_typed_in_chunks_gives_the_dataset_of_reading_it_whole() {
+        // Two sales exports of a few hundred rows each and a visits export, with what makes
+        // cutting a file hard: item names holding a line break (quoted), `""` escapes, blank
+        // lines, rows rejected for their amount, a totals row, CRLF line ends; the second
+        // export repeats 20 rows of the first (counted once, with an issue in its row order).
+        let dir = tempfile::tempdir().unwrap();
+        let header = "收银单号,结账日期,手机号,项目名称,消费类型,实收金额(元),现场咨询,主诊医生,配台护士,门店\r\n";
+        let sale = |i: u32| -> String {
+            let item = match i % 7 {
+                0 => "\"玻尿酸\n填充\"".to_string(),
+                1 => "\"水光针 \"\"特惠\"\"\"".to_string(),
+                _ => "热玛吉".to_string(),
+            };
+            let amount = if i % 13 == 5 {
+                "abc".to_string()
+            } else {
+                format!("{}", 100 + i)
+            };
+            format!(
+                "SY{i:05},2026-10-{:02},138{:08},{item},新单,{amount},林晓雯,陈建国,刘芳,一店\r\n",
+                i % 28 + 1,
+                i % 97
+            )
+        };
+        let mut first = format!("\u{feff}{header}");
+        for i in 0..400 {
+            first.push_str(&sale(i));
+            if i % 11 == 3 {
+                first.push_str("\r\n");
+            }
+        }
+        first.push_str(",,,,,\"123,456\",,,,\r\n合计,,,,,99999,,,,\r\n");
+        let mut second = format!("\u{feff}{header}");
+        for i in 380..700 {
+            second.push_str(&sale(i));
+        }
+        let mut visits =
+            String::from("\u{feff}到院日期,手机号,现场咨询师,初复诊,来源渠道,是否成交,门店\n");
+        for i in 0..300 {
+            let note = if i % 9 == 0 {
+                "\"美团\n团购\""
+            } else {
+                "抖音"
+            };
+            visits.push_str(&format!(
+                "2026-10-{:02},138{:08},林晓雯,{},{note},{},一店\n",
+                i % 28 + 1,
+                i % 50,
+                if i % 2 == 0 { "初诊" } else { "复诊" },
+                if i % 3 == 0 { "是" } else { "否" }
+            ));
+        }
+        std::fs::write(dir.path().join("消费流水_10月.csv"), &first).unwrap();
+        std::fs::write(dir.path().join("消费流水_补充.csv"), &second).unwrap();
+        std::fs::write(dir.path().join("到院咨询登记.csv"), &visits).unwrap();
+        let whole = load_dir(dir.path(), 1, 0);
+        // What reading it whole gives (so the comparison is of something): the second export
+        // repeats sales 380..400 of the first, but 382 and 395 (i % 13 == 5) are rejected for
+        // their amount in both, so 20 - 2 = 18 rows are repeats. The first export has 400
+        // sales rows, 37 blank lines (i % 11 == 3 for i < 400: 3, 14, …, 399) and the two
+        // rows at its end below its header: 439 rows.
+        let repeats = whole
+            .issues
+            .iter()
+            .filter(|i| i.message.contains("repeats a row of another file"))
+            .count();
+        assert_eq!(repeats, 18);
+        assert_eq!(whole.inputs[1].file, "消费流水_10月.csv");
+        assert_eq!(whole.inputs[1].rows, 400 + 37 + 2);
+        for (threads, chunk_bytes) in [(2, 2_000), (3, 5_000), (6, 1_000), (4, 6_000)] {
+            let cut = chunks_per_file(dir.path(), threads, chunk_bytes);
+            assert!(
+                cut.iter().all(|(_, n)| *n > 1),
+                "{threads} threads, {chunk_bytes} bytes: every file is cut: {cut:?}"
+            );
+            assert_eq!(
+                comparable(load_dir(dir.path(), threads, chunk_bytes)),
+                comparable(load_dir(dir.path(), 1, 0)),
+                "{threads} threads, chunks of {chunk_bytes} bytes"
+            );
+        }
+    }
+
     /// Threads this thread has started through the input layer so far.
     fn spawned() -> usize {
         SPAWNED.with(std::cell::Cell::get)
@@ -2343,12 +2711,6 @@ mod tests {
             repeats,
             [14, 15, 16, 17].map(|r| (supplement.clone(), Some(r)))
         );
-        // Everything but the columns per kind (a HashMap, whose order varies), and those sorted.
-        let comparable = |mut ds: Dataset| {
-            let fields: std::collections::BTreeMap<_, _> =
-                std::mem::take(&mut ds.fields).into_iter().collect();
-            format!("{ds:?} {fields:?}")
-        };
         let reference = comparable(one);
         for workers in [2, 3, 6, 0] {
             assert_eq!(
@@ -2357,6 +2719,14 @@ mod tests {
                 "{workers} at once"
             );
         }
+        // The visits export (43 lines) cut into chunks of 256 bytes: the same dataset.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clinic");
+        let cut = chunks_per_file(&dir, 3, 256);
+        assert!(
+            cut.contains(&("到院咨询登记.csv".to_string(), 3)),
+            "{cut:?}"
+        );
+        assert_eq!(comparable(load_dir(&dir, 3, 256)), reference);
         // The count can fail: two workers do start threads (files, hashing).
         let before = spawned();
         load_clinic(2);

@@ -1,7 +1,7 @@
 //! Opening a file by what its content is, and streaming its rows as `RawCell`s.
 
 use super::cell::RawCell;
-use super::csv_source::{self, CsvOptions, CsvRow};
+use super::csv_source::{self, CsvOptions};
 use super::values;
 use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsb, Xlsx};
 use std::fs::File;
@@ -944,23 +944,71 @@ fn stream_csv_rows(
     opts: &CsvOptions,
     on_row: &mut dyn FnMut(SourceRow),
 ) -> std::io::Result<String> {
-    let (info, rows) = csv_source::open_csv(path, opts)?;
-    for r in rows {
-        match r {
-            CsvRow::Row { row, cells } => {
-                let fields = Some(u32::try_from(cells.len()).unwrap_or(u32::MAX));
-                let cells = cells
-                    .into_iter()
-                    .enumerate()
-                    .filter(|(_, c)| !c.is_blank())
-                    .map(|(i, c)| (i as u32, c))
-                    .collect();
-                on_row(SourceRow::Row { row, cells, fields });
+    let (info, mut rows) = csv_source::open_csv(path, opts)?;
+    let mut width = 0;
+    loop {
+        // Each row's cells go to the typing thread: a vector of its own, sized as the last.
+        let mut cells = Vec::with_capacity(width);
+        match rows.next_into(&mut cells) {
+            None => break,
+            Some(Ok((row, fields))) => {
+                width = cells.len();
+                on_row(SourceRow::Row {
+                    row,
+                    cells,
+                    fields: Some(fields),
+                });
             }
-            CsvRow::Bad { row, message } => on_row(SourceRow::Bad { row, message }),
+            Some(Err((row, message))) => on_row(SourceRow::Bad { row, message }),
         }
     }
     Ok(info.encoding.to_string())
+}
+
+/// Streams the rows of `chunk` of a CSV file cut by [`csv_source::plan_chunks`] to `on_row`,
+/// in order, on this thread, in one row buffer reused from row to row. A panic in the reader
+/// becomes an error, as for a whole file.
+pub fn for_each_chunk_row(
+    path: &Path,
+    opts: &CsvOptions,
+    plan: &csv_source::ChunkPlan,
+    chunk: &csv_source::Chunk,
+    on_row: &mut dyn FnMut(&SourceRow),
+) -> std::io::Result<()> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut rows = csv_source::open_chunk(path, opts, plan, chunk)?;
+        let mut current = SourceRow::Row {
+            row: 0,
+            cells: Vec::with_capacity(16),
+            fields: None,
+        };
+        loop {
+            let mut cells = match &mut current {
+                SourceRow::Row { cells, .. } => std::mem::take(cells),
+                SourceRow::Bad { .. } => Vec::with_capacity(16),
+            };
+            current = match rows.next_into(&mut cells) {
+                None => return Ok(()),
+                Some(Ok((row, fields))) => SourceRow::Row {
+                    row,
+                    cells,
+                    fields: Some(fields),
+                },
+                Some(Err((row, message))) => SourceRow::Bad { row, message },
+            };
+            on_row(&current);
+        }
+    }))
+    .unwrap_or_else(|p| {
+        let what = p
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        Err(std::io::Error::other(format!(
+            "the text reader failed on it ({what}); export it again"
+        )))
+    })
 }
 
 #[cfg(test)]
@@ -1105,7 +1153,10 @@ mod tests {
                 ("x".to_string(), "/xl/b.xml".to_string())
             ]
         );
-        assert_eq!(resolve_target("worksheets/a.xml").as_deref(), Some("xl/worksheets/a.xml"));
+        assert_eq!(
+            resolve_target("worksheets/a.xml").as_deref(),
+            Some("xl/worksheets/a.xml")
+        );
         assert_eq!(resolve_target("/xl/b.xml").as_deref(), Some("xl/b.xml"));
         assert_eq!(resolve_target("../x.xml"), None);
     }
