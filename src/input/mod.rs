@@ -5,6 +5,7 @@ pub mod cell;
 pub mod csv_source;
 mod header;
 mod identify;
+mod inflate;
 pub mod kinds;
 mod merge;
 pub mod source;
@@ -1338,7 +1339,8 @@ fn read_workbook(
     ctx: &FileCtx,
     part: &mut Part,
 ) -> Result<()> {
-    let mut book = guarded(ctx.display, || Book::open(&p.path, format))?;
+    let ahead = ctx.opts.threads() > 1;
+    let mut book = guarded(ctx.display, || Book::open(&p.path, format, ahead))?;
     let names = book.sheet_names();
     let date1904 = book.date1904();
     let sheets: Vec<String> = match &p.sheet {
