@@ -1603,6 +1603,8 @@ struct SheetReader<'a> {
     memo: std::cell::RefCell<NameMemo>,
     /// Dates, amounts and flags already typed in this sheet, by their text.
     values: std::cell::RefCell<ValueMemos>,
+    /// Rows read, for the progress bar.
+    rows_seen: u64,
 }
 
 impl<'a> SheetReader<'a> {
@@ -1655,6 +1657,7 @@ impl<'a> SheetReader<'a> {
             failure: None,
             memo: std::cell::RefCell::new(NameMemo::default()),
             values: std::cell::RefCell::new(ValueMemos::default()),
+            rows_seen: 0,
         }
     }
 
@@ -1879,8 +1882,10 @@ impl<'a> SheetReader<'a> {
         }
         self.report.rows += 1;
         if let Some(bar) = self.ctx.bar {
-            if self.report.rows.is_multiple_of(PROGRESS_EVERY_ROWS) {
-                bar.set_message(format!("{} · {} rows", self.ctx.display, self.report.rows));
+            // The rows of this reader (a part handed over takes its counts along).
+            self.rows_seen += 1;
+            if self.rows_seen.is_multiple_of(PROGRESS_EVERY_ROWS) {
+                bar.set_message(format!("{} · {} rows", self.ctx.display, self.rows_seen));
             }
         }
         let (cells, fields) = match row {
