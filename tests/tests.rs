@@ -1,6 +1,7 @@
 //! Integration tests: one binary (keeps link time down), one module per command.
 
 mod check;
+mod config;
 mod hostile;
 mod init;
 mod score;

@@ -160,7 +160,7 @@ fn write_table(
             .filter(|p| &p.role == key)
             .map(|p| p.name.as_str())
             .collect();
-        let label = role.label.as_deref().unwrap_or(key);
+        let label = role.shown_label(key);
         writeln!(
             out,
             "  {label} ({key}) {}: {}",

@@ -404,7 +404,7 @@ fn write_tables(out: &mut impl Write, run: &Run) -> Result<()> {
             continue;
         }
         writeln!(out)?;
-        writeln!(out, "{} ({key})", role.label.as_deref().unwrap_or(key))?;
+        writeln!(out, "{} ({key})", role.shown_label(key))?;
         let mut t = Table::new();
         t.load_style(UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Dynamic);

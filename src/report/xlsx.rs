@@ -874,7 +874,7 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
     header_cells(ws, f, row, &headers)?;
     row += 1;
     for (key, role) in &cfg.roles {
-        let label = format!("{} ({key})", role.label.as_deref().unwrap_or(key));
+        let label = format!("{} ({key})", role.shown_label(key));
         let veto = role_veto(role, l, months);
         let bonus = role_bonus(role, l, months);
         for k in &role.kpi {
@@ -1190,7 +1190,7 @@ fn build_with_limits(run: &Run, people_rows: u32, issue_rows: u32) -> Result<Vec
             .collect();
         let rkeys: Vec<KpiKey> = role.kpi.iter().map(kpi_key).collect();
         let weights: Vec<f64> = role.kpi.iter().map(|k| k.weight).collect();
-        let name = sheet_name(role.label.as_deref().unwrap_or(key), &mut used);
+        let name = sheet_name(role.shown_label(key), &mut used);
         let ws = wb.add_worksheet();
         ws.set_name(name)?;
         people_sheet(ws, &f, run, &rows, &rkeys, Some(&weights))?;
