@@ -4,6 +4,7 @@ mod check;
 mod config;
 mod hostile;
 mod init;
+mod privacy;
 mod score;
 mod scoring;
 mod workdir;

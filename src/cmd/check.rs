@@ -208,8 +208,8 @@ fn write_issues(out: &mut impl Write, l: Lang, ds: &Dataset, all: bool) -> Resul
                 list.len().min(FIRST_FEW)
             };
             for i in &list[..shown] {
-                let value = match &i.value {
-                    Some(v) if !v.is_empty() && !i.message.contains(v.as_str()) => {
+                let value = match i.shown_value() {
+                    Some(v) if !v.is_empty() && !i.message().contains(v) => {
                         format!(" [{v}]")
                     }
                     _ => String::new(),

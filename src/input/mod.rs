@@ -1950,7 +1950,7 @@ mod tests {
         let repeats: Vec<(String, Option<u32>)> = one
             .issues
             .iter()
-            .filter(|i| i.message.contains("repeats a row of another file"))
+            .filter(|i| i.message().contains("repeats a row of another file"))
             .map(|i| (i.file.clone().unwrap_or_default(), i.row))
             .collect();
         let supplement = "消费流水_补充导出.csv".to_string();

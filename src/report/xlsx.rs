@@ -1058,7 +1058,13 @@ fn issues_sheets(
         for (n, i) in chunk.iter().enumerate() {
             let row = n as u32 + 1;
             ws.text(row, 0, i.severity.label(l))?;
-            for (c, t) in [(1, &i.file), (2, &i.sheet), (4, &i.column), (5, &i.value)] {
+            let texts = [
+                (1, i.file.as_deref()),
+                (2, i.sheet.as_deref()),
+                (4, i.column.as_deref()),
+                (5, i.shown_value()),
+            ];
+            for (c, t) in texts {
                 if let Some(s) = t {
                     widths.see(c, s);
                     ws.text(row, c, s)?;
@@ -1067,7 +1073,7 @@ fn issues_sheets(
             if let Some(r) = i.row {
                 ws.write_number(row, 3, r)?;
             }
-            ws.text_fmt(row, 6, &i.message, &f.wrap)?;
+            ws.text_fmt(row, 6, i.message(), &f.wrap)?;
         }
         if chunk.is_empty() {
             ws.text(1, 6, l.pick("（无）", "(none)"))?;
@@ -1296,7 +1302,12 @@ mod tests {
                 messages.push(row[6].to_string());
             }
         }
-        let want: Vec<String> = run.ds.issues.iter().map(|i| i.message.clone()).collect();
+        let want: Vec<String> = run
+            .ds
+            .issues
+            .iter()
+            .map(|i| i.message().to_string())
+            .collect();
         assert_eq!(messages, want);
         // More people than a sheet holds is refused, not truncated.
         assert!(matches!(
