@@ -102,7 +102,7 @@ fn phone_numbers_in_any_column_are_masked_in_score_json_and_the_issues_sheet() {
         assert!(!cells.iter().any(|c| c.contains(raw)), "{raw}: {cells:?}");
         let row = rows
             .iter()
-            .find(|r| r[5].to_string() == masked)
+            .find(|r| r[5] == masked)
             .unwrap_or_else(|| panic!("no row with value {masked}: {cells:?}"));
         assert!(row[6].to_string().contains(masked), "{row:?}");
     }
