@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod file_id;
 pub mod input;
 pub mod issues;
 pub mod metrics;

@@ -151,8 +151,6 @@ pub fn run(args: &ScoreArgs) -> Result<u8> {
     Ok(exit::OK)
 }
 
-/// `-o PATH`: writes the Excel scorecard, `{period}` in PATH replaced by the period label;
-/// refuses to overwrite an input file.
 /// The output path with `{period}` replaced by the period label.
 fn output_path(template: &std::path::Path, period: &Period) -> std::path::PathBuf {
     std::path::PathBuf::from(
@@ -163,17 +161,28 @@ fn output_path(template: &std::path::Path, period: &Period) -> std::path::PathBu
 }
 
 /// Writes the scorecard (or, split by person, the folder of per-person workbooks) at the
-/// output path; refuses to overwrite an input file.
+/// output path; refuses to overwrite an input file, the config or the data folder (SPEC §6.3).
 fn write_output(run: &Run, output: &std::path::Path, split: bool) -> Result<std::path::PathBuf> {
     let path = output_path(output, &run.period);
-    if let Ok(target) = std::fs::canonicalize(&path) {
-        let clash = run.ds.inputs.iter().any(|i| {
-            std::fs::canonicalize(&i.path).is_ok_and(|p| p == target || p.starts_with(&target))
-        });
-        if clash {
-            anyhow::bail!(
-                "-o {} is (or holds) one of the input files; choose another output path",
-                path.display()
+    let inputs: Vec<&std::path::Path> = run.ds.inputs.iter().map(|i| i.path.as_path()).collect();
+    crate::report::write::refuse_inputs_as_output(
+        &path,
+        split,
+        &inputs,
+        run.plan.config.path.as_deref(),
+        &run.plan.data_dir,
+    )?;
+    // What an interrupted run left here goes first: its temp files, and for a folder the old
+    // folder it had moved aside, put back when the target is missing.
+    for restored in crate::report::write::clean_leftovers(&path) {
+        if !run.plan.quiet {
+            eprintln!(
+                "{} {}",
+                run.plan.lang.pick(
+                    "已恢复上次中断运行移开的文件夹",
+                    "restored the folder an interrupted run had moved aside:"
+                ),
+                restored.display()
             );
         }
     }

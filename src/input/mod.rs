@@ -696,11 +696,14 @@ fn plan_inputs(opts: &LoadOptions, issues: &mut Vec<Issue>) -> Result<Vec<Planne
     Ok(out)
 }
 
+/// Whether `path` is one of this run's outputs: the same file (device and inode), however
+/// either path is spelt.
 fn is_output(path: &Path, outputs: &[PathBuf]) -> bool {
-    let canon = std::fs::canonicalize(path).ok();
-    outputs
-        .iter()
-        .any(|o| o == path || (canon.is_some() && std::fs::canonicalize(o).ok() == canon))
+    use crate::file_id::FileId;
+    let Some(id) = FileId::of(path) else {
+        return false;
+    };
+    outputs.iter().any(|o| FileId::of(o).as_ref() == Some(&id))
 }
 
 /// Each kind's aliases, normalised: (alias, field, priority). Config additions come first.
