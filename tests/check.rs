@@ -335,6 +335,11 @@ fn customers_are_masked_in_issues() {
     assert_eq!(date["value"], "2026-02-30");
 }
 
+/// A config needs at least one role (SPEC §5.1): the smallest one, for configs that test
+/// other sections.
+const ONE_ROLE: &str = "[roles.consultant]\nlabel = \"咨询师\"\n\n[[roles.consultant.kpi]]\n\
+                        metric = \"revenue\"\nweight = 100\ntarget = 10000\n";
+
 #[test]
 fn config_aliases_and_explicit_inputs() {
     let w = Workdir::new();
@@ -346,7 +351,7 @@ fn config_aliases_and_explicit_inputs() {
     );
     w.write(
         "clinic-kpi.toml",
-        "[inputs]\nsales = [\"export1.csv\"]\n\n[columns.sales]\namount = [\"收款额\"]\n",
+        format!("[inputs]\nsales = [\"export1.csv\"]\n\n[columns.sales]\namount = [\"收款额\"]\n\n{ONE_ROLE}"),
     );
     let run = w.run(&["check", "--format", "json", "--month", "2026-10"]);
     assert_eq!(run.code, 0, "{run}");
@@ -370,7 +375,11 @@ fn config_errors_name_key_and_line() {
     assert!(run.stderr.contains("line 3"), "{run}");
     assert!(run.stderr.contains("misssing"), "{run}");
 
-    w.write("clinic-kpi.toml", "[columns.sales]\namout = [\"x\"]\n");
+    // (A config needs a role: without one it is refused before its columns are read.)
+    w.write(
+        "clinic-kpi.toml",
+        format!("[columns.sales]\namout = [\"x\"]\n\n{ONE_ROLE}"),
+    );
     let run = w.run(&["check"]);
     assert_eq!(run.code, 1, "{run}");
     assert!(

@@ -403,6 +403,56 @@ mod tests {
     }
 
     #[test]
+    fn leftover_names_give_their_process() {
+        let t = Path::new("out/scorecard-2026-10.xlsx");
+        let name = |s: &str| format!(".scorecard-2026-10.xlsx.{s}");
+        assert_eq!(
+            leftover_pid(t, &name("123-Ab9xYz.clinic-kpi-tmp"), TMP_FILE),
+            Some(123)
+        );
+        assert_eq!(
+            leftover_pid(t, &name("123-.clinic-kpi-tmp"), TMP_FILE),
+            None
+        );
+        assert_eq!(
+            leftover_pid(t, &name("x-Ab9.clinic-kpi-tmp"), TMP_FILE),
+            None
+        );
+        assert_eq!(
+            leftover_pid(t, &name("123-Ab9.clinic-kpi-new"), TMP_FILE),
+            None
+        );
+        assert_eq!(
+            leftover_pid(t, ".other.xlsx.123-Ab9.clinic-kpi-tmp", TMP_FILE),
+            None,
+            "another target's temp file is not this one's"
+        );
+        // The old pattern (`.name.tmp-PID`) is not ours to touch.
+        assert_eq!(leftover_pid(t, &name("tmp-123"), TMP_FILE), None);
+        assert!(tmp_prefix(t).starts_with(".scorecard-2026-10.xlsx."));
+    }
+
+    #[test]
+    fn a_missing_target_gets_its_old_folder_back_and_others_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("cards");
+        let dead = 99_999_999u32;
+        let old = dir.path().join(format!(".cards.{dead}-a.clinic-kpi-old"));
+        std::fs::create_dir(&old).unwrap();
+        std::fs::write(old.join("a.xlsx"), b"PK").unwrap();
+        let new = dir.path().join(format!(".cards.{dead}-a.clinic-kpi-new"));
+        std::fs::create_dir(&new).unwrap();
+        let mine = dir
+            .path()
+            .join(format!(".cards.{}-b.clinic-kpi-new", std::process::id()));
+        std::fs::create_dir(&mine).unwrap();
+        assert_eq!(clean_leftovers(&target), std::slice::from_ref(&target));
+        assert_eq!(std::fs::read(target.join("a.xlsx")).unwrap(), b"PK");
+        assert!(!old.exists() && !new.exists());
+        assert!(mine.exists(), "this process's own folder is not a leftover");
+    }
+
+    #[test]
     fn a_successful_write_replaces_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.xlsx");

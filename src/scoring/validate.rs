@@ -54,8 +54,9 @@ pub fn validate(cfg: &LoadedConfig) -> Result<()> {
         return Err(v.fail(
             None,
             "[roles]",
-            "the config defines no roles, so nobody would be scored; add at least one \
-             [roles.KEY] with its [[roles.KEY.kpi]] tables (`clinic-kpi init DIR` writes an example)",
+            "the config defines no roles, so nobody would be scored (a config file replaces the \
+             built-in roles); add at least one [roles.KEY] with its [[roles.KEY.kpi]] tables \
+             (`clinic-kpi init DIR` writes the defaults to start from)",
         ));
     }
     for (name, role) in &cfg.config.roles {
