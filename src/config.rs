@@ -159,7 +159,8 @@ impl Default for Grades {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Role {
-    pub label: Option<String>,
+    /// The job titles this role covers; the first is the one shown (SPEC §2.4).
+    pub label: Option<Labels>,
     pub attribute: Option<String>,
     pub bottom: Option<u32>,
     #[serde(default)]
@@ -167,6 +168,90 @@ pub struct Role {
     #[serde(default)]
     pub veto: Vec<Veto>,
     pub bonus: Option<Bonus>,
+}
+
+impl Role {
+    /// The role's name for people: its first label, else its key.
+    pub fn shown_label<'a>(&'a self, key: &'a str) -> &'a str {
+        self.label.as_ref().and_then(Labels::shown).unwrap_or(key)
+    }
+
+    /// Whether a roster 岗位 text names this role: its key or any of its labels, compared as
+    /// [`fold_title`] folds them.
+    pub fn is_named(&self, key: &str, text: &str) -> bool {
+        let t = fold_title(text);
+        fold_title(key) == t || self.label.as_ref().is_some_and(|l| l.matches_folded(&t))
+    }
+
+    /// Every name a roster 岗位 can give this role, folded: its key, then its labels.
+    pub fn folded_names(&self, key: &str) -> Vec<String> {
+        let mut names = vec![fold_title(key)];
+        if let Some(l) = &self.label {
+            names.extend(l.titles().iter().map(|t| fold_title(t)));
+        }
+        names
+    }
+}
+
+/// A role name or job title as roster 岗位 texts are compared: spaces trimmed and collapsed,
+/// full-width ASCII folded, lower case (`咨询师`, ` Consultant ` → `consultant`).
+pub fn fold_title(s: &str) -> String {
+    crate::input::values::fold_text(s).to_lowercase()
+}
+
+/// A role's `label`: one job title (`label = "咨询师"`) or a list of the titles the role
+/// covers (`label = ["咨询师", "咨询顾问", "现场咨询师"]`). The first is the one shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Labels(Vec<String>);
+
+impl Labels {
+    /// The title shown for the role (JSON `role_label`, tables, sheet names); `None` only for
+    /// an empty list, which validation refuses.
+    pub fn shown(&self) -> Option<&str> {
+        self.0.first().map(String::as_str)
+    }
+
+    /// Every title, in the order written.
+    pub fn titles(&self) -> &[String] {
+        &self.0
+    }
+
+    /// Whether a roster 岗位 text is one of the titles (compared folded, [`fold_title`]).
+    pub fn matches(&self, text: &str) -> bool {
+        self.matches_folded(&fold_title(text))
+    }
+
+    fn matches_folded(&self, folded: &str) -> bool {
+        self.0.iter().any(|t| fold_title(t) == folded)
+    }
+}
+
+impl<'de> Deserialize<'de> for Labels {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Labels, D::Error> {
+        struct Titles;
+        impl<'de> serde::de::Visitor<'de> for Titles {
+            type Value = Labels;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a job title (\"咨询师\") or a list of job titles ([\"咨询师\", \"咨询顾问\"])",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Labels, E> {
+                Ok(Labels(vec![v.to_string()]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Labels, A::Error> {
+                let mut titles = Vec::new();
+                while let Some(t) = seq.next_element::<String>()? {
+                    titles.push(t);
+                }
+                Ok(Labels(titles))
+            }
+        }
+        d.deserialize_any(Titles)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -400,6 +485,33 @@ mod tests {
             let sum: f64 = role.kpi.iter().map(|k| k.weight).sum();
             assert!((sum - 100.0).abs() < 1e-9, "{key} weights sum to {sum}");
         }
+    }
+
+    #[test]
+    fn label_is_a_title_or_a_list_of_titles() {
+        let role = |label: &str| {
+            let text = format!("[roles.c]\nlabel = {label}\n");
+            parse(&text, "k.toml").map(|c| c.roles["c"].clone())
+        };
+        let one = role("\"咨询师\"").unwrap();
+        assert_eq!(one.shown_label("c"), "咨询师");
+        let list = role("[\"咨询师\", \"咨询顾问\", \"现场咨询师\"]").unwrap();
+        assert_eq!(list.shown_label("c"), "咨询师");
+        let labels = list.label.as_ref().unwrap();
+        assert!(labels.matches(" 现场咨询师 "));
+        assert!(labels.matches("咨询顾问"));
+        assert!(!labels.matches("高级咨询师"));
+        assert!(list.is_named("c", "C"), "the key, folded");
+        assert_eq!(
+            list.folded_names("Consultant"),
+            ["consultant", "咨询师", "咨询顾问", "现场咨询师"]
+        );
+        let none = parse("[roles.c]\n", "k.toml").unwrap();
+        assert_eq!(none.roles["c"].shown_label("c"), "c");
+        let err = role("[\"咨询师\", 3]").unwrap_err().to_string();
+        assert!(err.contains("line 2"), "{err}");
+        let err = role("{ a = 1 }").unwrap_err().to_string();
+        assert!(err.contains("expected a job title"), "{err}");
     }
 
     #[test]

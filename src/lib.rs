@@ -7,6 +7,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod credit;
+pub mod file_id;
 pub mod input;
 pub mod issues;
 pub mod metrics;

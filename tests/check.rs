@@ -1,7 +1,7 @@
 //! `clinic-kpi check` on the fixture clinic and on broken inputs. Expected numbers come from
 //! fixtures/clinic/LEDGER.md, which lists every row of every file.
 
-use crate::workdir::{counts, fixtures, input, Workdir};
+use crate::workdir::{counts, fixtures, input, Workdir, ONE_ROLE};
 use serde_json::Value;
 
 fn check_clinic_json() -> Value {
@@ -345,7 +345,7 @@ fn config_aliases_and_explicit_inputs() {
     );
     w.write(
         "clinic-kpi.toml",
-        "[inputs]\nsales = [\"export1.csv\"]\n\n[columns.sales]\namount = [\"收款额\"]\n",
+        format!("[inputs]\nsales = [\"export1.csv\"]\n\n[columns.sales]\namount = [\"收款额\"]\n\n{ONE_ROLE}"),
     );
     let run = w.run(&["check", "--format", "json", "--month", "2026-10"]);
     assert_eq!(run.code, 0, "{run}");
@@ -369,7 +369,11 @@ fn config_errors_name_key_and_line() {
     assert!(run.stderr.contains("line 3"), "{run}");
     assert!(run.stderr.contains("misssing"), "{run}");
 
-    w.write("clinic-kpi.toml", "[columns.sales]\namout = [\"x\"]\n");
+    // (A config needs a role: without one it is refused before its columns are read.)
+    w.write(
+        "clinic-kpi.toml",
+        format!("[columns.sales]\namout = [\"x\"]\n\n{ONE_ROLE}"),
+    );
     let run = w.run(&["check"]);
     assert_eq!(run.code, 1, "{run}");
     assert!(

@@ -206,7 +206,9 @@ fn csv_and_output_refusal_and_explain() {
     assert_eq!(run.code, 0, "{run}");
     // One header line + one line per person × KPI: 4×8 + 2×4 + 3×4 + 2×5 = 62.
     assert_eq!(run.stdout.lines().count(), 63, "{run}");
-    assert!(run.stdout.starts_with("staff,staff_id,role,store,metric"));
+    assert!(run
+        .stdout
+        .starts_with("staff,staff_id,role,role_label,store,department,metric"));
 
     let run = w.run(&["score", "--data", d, "--month", "2026-10", "-o", "x.xlsx"]);
     assert_eq!(run.code, 0, "{run}");
@@ -314,4 +316,168 @@ fn previous_only_when_the_previous_period_is_fully_covered() {
         &kpi(person(&j, "林晓雯"), "conversion_rate", None)["previous"],
         1.0
     ));
+}
+
+/// `--format csv` is opened in Excel: a roster name like `=HYPERLINK(…)`, `+86林` or `@李`
+/// (or a store, 工号 or role label starting so) must not become a formula, while numbers —
+/// the −1,500 penalty too — stay numbers; and the CSV carries every field of the JSON person.
+#[test]
+fn csv_is_inert_in_excel_and_carries_every_json_field() {
+    let w = Workdir::new();
+    w.write(
+        "clinic-kpi.toml",
+        "[roles.consultant]\nlabel = \"=咨询师\"\n\n[[roles.consultant.kpi]]\nmetric = \"revenue\"\n\
+         weight = 100\ntarget = 10000\n\n[roles.consultant.bonus]\nbasis = \"total\"\n\
+         tiers = [[100, 3000]]\nbelow = -1500\n",
+    );
+    w.write(
+        "员工.csv",
+        "姓名,工号,岗位,门店,科室\n\
+         \"=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\",C101,consultant,一店,-科\n\
+         +86林,C102,consultant,=店,微整\n\
+         @李,-7,consultant,一店,微整\n\
+         王,C104,consultant,一店,\n",
+    );
+    w.write(
+        "消费.csv",
+        "日期,顾客,实收金额,咨询师\n\
+         2026-10-05,甲,12000,\"=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\"\n\
+         2026-10-06,乙,5000,+86林\n\
+         2026-10-07,丙,8000,@李\n",
+    );
+    let args = [
+        "score",
+        "--month",
+        "2026-10",
+        "--no-scorecard",
+        "-q",
+        "--format",
+    ];
+    let run = w.run(&[&args[..], &["csv"]].concat());
+    assert_eq!(run.code, 0, "{run}");
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "staff",
+            "staff_id",
+            "role",
+            "role_label",
+            "store",
+            "department",
+            "metric",
+            "item",
+            "label",
+            "value",
+            "numerator",
+            "denominator",
+            "previous",
+            "score",
+            "weight",
+            "effective_weight",
+            "status",
+            "total",
+            "grade",
+            "rank",
+            "rank_of",
+            "bonus",
+            "vetoed",
+            "flags"
+        ]
+    );
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    // One KPI each, by rank: revenue ÷ 10,000 × 100, capped at 100.
+    // =HYPERLINK 12,000 → 100, grade A (95 ≤ 100 < 110), tier 100 reached → 3,000;
+    // @李 8,000 → 80, B; +86林 5,000 → 50, D; 王 0 → 0, D; no tier → below −1,500.
+    let by_hand = [
+        [
+            "'=HYPERLINK(\"http://x\",\"点我\")",
+            "C101",
+            "'=咨询师",
+            "一店",
+            "'-科",
+            "100",
+            "A",
+            "1",
+            "3000",
+        ],
+        [
+            "'@李",
+            "'-7",
+            "'=咨询师",
+            "一店",
+            "微整",
+            "80",
+            "B",
+            "2",
+            "-1500",
+        ],
+        [
+            "'+86林",
+            "C102",
+            "'=咨询师",
+            "'=店",
+            "微整",
+            "50",
+            "D",
+            "3",
+            "-1500",
+        ],
+        ["王", "C104", "'=咨询师", "一店", "", "0", "D", "4", "-1500"],
+    ];
+    assert_eq!(rows.len(), 4, "{run}");
+    for (row, want) in rows.iter().zip(by_hand) {
+        let got = [
+            &row[0], &row[1], &row[3], &row[4], &row[5], &row[17], &row[18], &row[19], &row[21],
+        ];
+        assert_eq!(got, want, "{row:?}");
+        assert_eq!(row[2], "consultant");
+        assert_eq!(row[22], "false");
+        // No text field starts a formula.
+        assert!(
+            row.iter()
+                .all(|f| !f.starts_with(['=', '+', '@', '\t', '\r'])),
+            "{row:?}"
+        );
+    }
+    // Every field equals the JSON of the same run: text with the `'` taken off, numbers as
+    // numbers, null as empty.
+    let run = w.run(&[&args[..], &["json"]].concat());
+    assert_eq!(run.code, 0, "{run}");
+    let j = run.json();
+    let people = j["people"].as_array().unwrap();
+    for (row, p) in rows.iter().zip(people) {
+        let k = &p["kpis"][0];
+        for (i, name) in header.iter().enumerate() {
+            let v = if p.get(name.as_str()).is_some() {
+                &p[name.as_str()]
+            } else {
+                &k[name.as_str()]
+            };
+            let field = &row[i];
+            match v {
+                Value::Null => assert_eq!(field, "", "{name}"),
+                Value::Number(n) => {
+                    let x: f64 = field.parse().unwrap_or_else(|_| panic!("{name}: {field}"));
+                    assert!(
+                        (x - n.as_f64().unwrap()).abs() < 1e-9,
+                        "{name}: {field} vs {n}"
+                    );
+                }
+                Value::Bool(b) => assert_eq!(field, &b.to_string(), "{name}"),
+                Value::String(s) => {
+                    assert_eq!(field.strip_prefix('\'').unwrap_or(field), s, "{name}")
+                }
+                Value::Array(flags) => {
+                    let flags: Vec<&str> = flags.iter().map(|f| f.as_str().unwrap()).collect();
+                    assert_eq!(field, &flags.join(" "), "{name}");
+                }
+                Value::Object(_) => panic!("{name} is an object"),
+            }
+        }
+    }
 }

@@ -1,10 +1,12 @@
 //! Integration tests: one binary (keeps link time down), one module per command.
 
 mod check;
+mod config;
 mod credit;
 mod hostile;
 mod init;
 mod inputs;
+mod privacy;
 mod score;
 mod scoring;
 mod workdir;

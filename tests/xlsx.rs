@@ -896,3 +896,187 @@ fn libreoffice_recalculates_the_same_totals() {
     }
     assert_eq!(seen, 11);
 }
+
+/// `-o` may name neither the config file nor an input, however the path is spelt: the same
+/// file is told by device and inode, so `./clinic/../x`, a hard link and the plain name are
+/// refused alike, and the file is left byte for byte as it was.
+#[test]
+fn refuses_the_config_and_inputs_by_identity_not_spelling() {
+    let w = Workdir::new();
+    let data = copy_clinic(&w);
+    assert_eq!(w.run(&["init", "-q"]).code, 0);
+    let config = w.path().join("clinic-kpi.toml");
+    let config_before = std::fs::read(&config).unwrap();
+    let input = data.join("投诉记录.xlsx");
+    let input_before = std::fs::read(&input).unwrap();
+    std::fs::hard_link(&input, w.path().join("link.xlsx")).unwrap();
+    std::fs::hard_link(&config, w.path().join("config-link.xlsx")).unwrap();
+    // The config, named plainly, through a detour, and through a hard link; with --config and
+    // without (the default ./clinic-kpi.toml).
+    for (out, extra) in [
+        ("clinic-kpi.toml", &["--config", "clinic-kpi.toml"][..]),
+        ("clinic-kpi.toml", &[][..]),
+        ("./clinic/../clinic-kpi.toml", &[][..]),
+        ("config-link.xlsx", &["--config", "./clinic-kpi.toml"][..]),
+    ] {
+        let run = score_to(&w, &data, out, extra);
+        assert_eq!(run.code, 1, "{run}");
+        assert_eq!(
+            run.stderr,
+            format!(
+                "clinic-kpi: -o {out} is (or holds) the config file {}; choose another output path\n",
+                extra.get(1).unwrap_or(&"clinic-kpi.toml")
+            ),
+            "{run}"
+        );
+        assert_eq!(std::fs::read(&config).unwrap(), config_before, "{out}");
+    }
+    // An input through a hard link outside the data folder, and spelt with a detour.
+    let detour = format!("{}/../clinic/投诉记录.xlsx", data.display());
+    for out in ["link.xlsx", detour.as_str()] {
+        let run = score_to(&w, &data, out, &[]);
+        assert_eq!(run.code, 1, "{run}");
+        assert!(
+            run.stderr
+                .contains("is an input file and also this run's output")
+                || run.stderr.contains("is (or holds) one of the input files"),
+            "{run}"
+        );
+        assert_eq!(std::fs::read(&input).unwrap(), input_before, "{out}");
+    }
+    // --split-by person: the data folder, spelt with a detour, or a folder above it.
+    for out in [format!("{}/../clinic", data.display()), ".".to_string()] {
+        let run = score_to(&w, &data, &out, &["--split-by", "person"]);
+        assert_eq!(run.code, 1, "{run}");
+        assert!(
+            run.stderr.contains(&format!("-o {out} is (or holds)")),
+            "{run}"
+        );
+        assert_eq!(std::fs::read(&input).unwrap(), input_before);
+    }
+    // Nothing else was written anywhere.
+    let mut left: Vec<String> = std::fs::read_dir(w.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        ["clinic", "clinic-kpi.toml", "config-link.xlsx", "link.xlsx"]
+    );
+}
+
+/// The names an interrupted run leaves: `.<target>.<pid>-<random>.clinic-kpi-tmp` (file),
+/// `-new` / `-old` folders for --split-by person. Pid 99999999 is above Linux's highest
+/// (4,194,304), so no process has it: its leftovers are stale.
+const DEAD_PID: u32 = 99_999_999;
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_killed_runs_temp_files_are_removed_and_a_planted_symlink_is_not_followed() {
+    let w = Workdir::new();
+    let data = fixtures().join("clinic");
+    let stale = format!(".out.xlsx.{DEAD_PID}-a1B2c3.clinic-kpi-tmp");
+    w.write(&stale, b"PK half a scorecard");
+    // A symlink at a leftover's name, pointing at a file that must survive.
+    let victim = w.write("victim.txt", b"keep me");
+    let planted = format!(".out.xlsx.{}-zZ9yY8.clinic-kpi-tmp", DEAD_PID - 1);
+    std::os::unix::fs::symlink(&victim, w.path().join(&planted)).unwrap();
+    // A temp file of a process that is still running (this test) is not touched.
+    let live = format!(".out.xlsx.{}-Qq1Ww2.clinic-kpi-tmp", std::process::id());
+    w.write(&live, b"being written");
+    let run = score_to(&w, &data, "out.xlsx", &[]);
+    assert_eq!(run.code, 0, "{run}");
+    assert_eq!(
+        names_in(w.path()),
+        [live.as_str(), "out.xlsx", "victim.txt"]
+    );
+    assert_eq!(std::fs::read(&victim).unwrap(), b"keep me");
+    // The scorecard gets a plain new file's permissions (umask applied), not tempfile's 0600.
+    use std::os::unix::fs::PermissionsExt;
+    let plain = w.write("plain.txt", b"");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&w.path().join("out.xlsx")), mode(&plain));
+}
+
+#[test]
+fn split_by_person_puts_back_the_folder_a_killed_run_moved_aside() {
+    let w = Workdir::new();
+    let data = fixtures().join("clinic");
+    let split = |extra: &[&str]| {
+        score_to(
+            &w,
+            &data,
+            "cards",
+            &[&["--split-by", "person"], extra].concat(),
+        )
+    };
+    assert_eq!(split(&[]).code, 0);
+    let first = names_in(&w.path().join("cards"));
+    assert_eq!(first.len(), 11, "{first:?}");
+    // A run killed between its two renames: the old folder moved aside, the new one half built.
+    let old = format!(".cards.{DEAD_PID}-k1L2m3.clinic-kpi-old");
+    let new = format!(".cards.{DEAD_PID}-k1L2m3.clinic-kpi-new");
+    std::fs::rename(w.path().join("cards"), w.path().join(&old)).unwrap();
+    std::fs::create_dir(w.path().join(&new)).unwrap();
+    w.write(&format!("{new}/2026-10_一店_林晓雯_C001.xlsx"), b"PK half");
+    // The next run that writes there puts the old folder back first (and says so), then
+    // replaces it as usual; nothing of the killed run is left.
+    let run = w.run(&[
+        "score",
+        "--data",
+        data.to_str().unwrap(),
+        "--month",
+        "2026-10",
+        "--split-by",
+        "person",
+        "-o",
+        "cards",
+        "--format",
+        "none",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(
+        run.stderr
+            .contains("已恢复上次中断运行移开的文件夹 cards\n"),
+        "{run}"
+    );
+    assert_eq!(names_in(w.path()), ["cards"]);
+    assert_eq!(names_in(&w.path().join("cards")), first);
+    // The target there and an old folder aside: the swap had finished; the old one goes.
+    std::fs::create_dir(w.path().join(&old)).unwrap();
+    w.write(&format!("{old}/2026-09_一店_林晓雯_C001.xlsx"), b"PK old");
+    let run = split(&[]);
+    assert_eq!(run.code, 0, "{run}");
+    assert_eq!(names_in(w.path()), ["cards"]);
+    assert_eq!(names_in(&w.path().join("cards")), first);
+}
+
+/// A folder nobody may write to (sysfs refuses even root): the error names the target the
+/// user gave, never a temp name.
+#[test]
+fn an_unwritable_target_is_named_not_the_temp_path() {
+    let w = Workdir::new();
+    let data = fixtures().join("clinic");
+    for (out, extra) in [
+        ("/sys/scorecard.xlsx", &[][..]),
+        ("/sys/cards", &["--split-by", "person"][..]),
+    ] {
+        let run = score_to(&w, &data, out, extra);
+        assert_eq!(run.code, 1, "{run}");
+        assert!(
+            run.stderr
+                .starts_with(&format!("clinic-kpi: cannot write {out}: ")),
+            "{run}"
+        );
+        assert!(!run.stderr.contains("clinic-kpi-"), "{run}");
+    }
+}

@@ -184,7 +184,7 @@ fn write_table(
             .filter(|p| &p.role == key)
             .map(|p| p.name.as_str())
             .collect();
-        let label = role.label.as_deref().unwrap_or(key);
+        let label = role.shown_label(key);
         writeln!(
             out,
             "  {label} ({key}) {}: {}",
@@ -232,8 +232,8 @@ fn write_issues(out: &mut impl Write, l: Lang, ds: &Dataset, all: bool) -> Resul
                 list.len().min(FIRST_FEW)
             };
             for i in &list[..shown] {
-                let value = match &i.value {
-                    Some(v) if !v.is_empty() && !i.message.contains(v.as_str()) => {
+                let value = match i.shown_value() {
+                    Some(v) if !v.is_empty() && !i.message().contains(v) => {
                         format!(" [{v}]")
                     }
                     _ => String::new(),

@@ -150,8 +150,6 @@ pub fn run(args: &ScoreArgs) -> Result<u8> {
     Ok(exit::OK)
 }
 
-/// `-o PATH`: writes the Excel scorecard, `{period}` in PATH replaced by the period label;
-/// refuses to overwrite an input file.
 /// The output path with `{period}` replaced by the period label.
 fn output_path(template: &std::path::Path, period: &Period) -> std::path::PathBuf {
     std::path::PathBuf::from(
@@ -162,17 +160,28 @@ fn output_path(template: &std::path::Path, period: &Period) -> std::path::PathBu
 }
 
 /// Writes the scorecard (or, split by person, the folder of per-person workbooks) at the
-/// output path; refuses to overwrite an input file.
+/// output path; refuses to overwrite an input file, the config or the data folder (SPEC §6.3).
 fn write_output(run: &Run, output: &std::path::Path, split: bool) -> Result<std::path::PathBuf> {
     let path = output_path(output, &run.period);
-    if let Ok(target) = std::fs::canonicalize(&path) {
-        let clash = run.ds.inputs.iter().any(|i| {
-            std::fs::canonicalize(&i.path).is_ok_and(|p| p == target || p.starts_with(&target))
-        });
-        if clash {
-            anyhow::bail!(
-                "-o {} is (or holds) one of the input files; choose another output path",
-                path.display()
+    let inputs: Vec<&std::path::Path> = run.ds.inputs.iter().map(|i| i.path.as_path()).collect();
+    crate::report::write::refuse_inputs_as_output(
+        &path,
+        split,
+        &inputs,
+        run.plan.config.path.as_deref(),
+        &run.plan.data_dir,
+    )?;
+    // What an interrupted run left here goes first: its temp files, and for a folder the old
+    // folder it had moved aside, put back when the target is missing.
+    for restored in crate::report::write::clean_leftovers(&path) {
+        if !run.plan.quiet {
+            eprintln!(
+                "{} {}",
+                run.plan.lang.pick(
+                    "已恢复上次中断运行移开的文件夹",
+                    "restored the folder an interrupted run had moved aside:"
+                ),
+                restored.display()
             );
         }
     }
@@ -296,45 +305,64 @@ fn opt(x: Option<f64>) -> String {
     x.map(|v| v.to_string()).unwrap_or_default()
 }
 
+/// A text field for CSV, made inert for Excel (SPEC §6.2): text beginning with `= + - @`, a
+/// tab or a carriage return would be read as a formula (`=HYPERLINK(…)` from a roster name), so
+/// it gets a leading `'`. Numbers are never passed through here: −1500 stays a number.
+fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}").into()
+    } else {
+        s.into()
+    }
+}
+
+/// The CSV header: the JSON person's fields, its KPI's fields in their place (SPEC §6.2).
+const CSV_HEADER: [&str; 24] = [
+    "staff",
+    "staff_id",
+    "role",
+    "role_label",
+    "store",
+    "department",
+    "metric",
+    "item",
+    "label",
+    "value",
+    "numerator",
+    "denominator",
+    "previous",
+    "score",
+    "weight",
+    "effective_weight",
+    "status",
+    "total",
+    "grade",
+    "rank",
+    "rank_of",
+    "bonus",
+    "vetoed",
+    "flags",
+];
+
+/// `--format csv`: one row per person × KPI with every field of the JSON (SPEC §6.2), the
+/// text fields made inert for Excel.
 fn write_csv(out: &mut impl Write, run: &Run) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        "staff",
-        "staff_id",
-        "role",
-        "store",
-        "metric",
-        "item",
-        "label",
-        "value",
-        "numerator",
-        "denominator",
-        "previous",
-        "score",
-        "weight",
-        "effective_weight",
-        "status",
-        "total",
-        "grade",
-        "rank",
-        "rank_of",
-        "bonus",
-        "flags",
-    ])?;
-    let ds = &run.ds;
-    for r in ordered(run) {
-        for k in &r.kpis {
-            w.write_record([
-                r.person.name.clone(),
-                r.person.staff_id.clone().unwrap_or_default(),
-                r.person.role.clone(),
-                r.person
-                    .store
-                    .map(|s| ds.name(s).to_string())
-                    .unwrap_or_default(),
-                k.metric.to_string(),
-                k.item.clone().unwrap_or_default(),
-                k.label.clone(),
+    w.write_record(CSV_HEADER)?;
+    let report = json_report(run);
+    for p in &report.people {
+        for k in &p.kpis {
+            let text = |s: Option<&str>| csv_text(s.unwrap_or_default()).into_owned();
+            let record: [String; CSV_HEADER.len()] = [
+                text(Some(p.staff)),
+                text(p.staff_id),
+                text(Some(p.role)),
+                text(Some(p.role_label)),
+                text(p.store),
+                text(p.department),
+                text(Some(k.metric)),
+                text(k.item),
+                text(Some(k.label)),
                 opt(k.value),
                 opt(k.numerator),
                 opt(k.denominator),
@@ -342,14 +370,16 @@ fn write_csv(out: &mut impl Write, run: &Run) -> Result<()> {
                 opt(k.score),
                 k.weight.to_string(),
                 k.effective_weight.to_string(),
-                k.status.key().to_string(),
-                r.total.to_string(),
-                r.grade.clone(),
-                r.rank.to_string(),
-                r.rank_of.to_string(),
-                opt(r.bonus),
-                r.flags.join(" "),
-            ])?;
+                text(Some(k.status)),
+                p.total.to_string(),
+                text(Some(p.grade)),
+                p.rank.to_string(),
+                p.rank_of.to_string(),
+                opt(p.bonus),
+                p.vetoed.to_string(),
+                text(Some(&p.flags.join(" "))),
+            ];
+            w.write_record(&record)?;
         }
     }
     w.flush()?;
@@ -401,7 +431,7 @@ fn write_tables(out: &mut impl Write, run: &Run) -> Result<()> {
         .iter()
         .filter(|i| i.severity == Severity::Error && i.file.is_none())
     {
-        writeln!(out, "!! {}: {}", Severity::Error.label(l), i.message)?;
+        writeln!(out, "!! {}: {}", Severity::Error.label(l), i.message())?;
     }
     for (key, role) in &run.plan.config.config.roles {
         let rows: Vec<&PersonResult> = ordered(run)
@@ -412,7 +442,7 @@ fn write_tables(out: &mut impl Write, run: &Run) -> Result<()> {
             continue;
         }
         writeln!(out)?;
-        writeln!(out, "{} ({key})", role.label.as_deref().unwrap_or(key))?;
+        writeln!(out, "{} ({key})", role.shown_label(key))?;
         let mut t = Table::new();
         t.load_style(UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Dynamic);

@@ -874,7 +874,7 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
     header_cells(ws, f, row, &headers)?;
     row += 1;
     for (key, role) in &cfg.roles {
-        let label = format!("{} ({key})", role.label.as_deref().unwrap_or(key));
+        let label = format!("{} ({key})", role.shown_label(key));
         let veto = role_veto(role, l, months);
         let bonus = role_bonus(role, l, months);
         for k in &role.kpi {
@@ -1058,7 +1058,13 @@ fn issues_sheets(
         for (n, i) in chunk.iter().enumerate() {
             let row = n as u32 + 1;
             ws.text(row, 0, i.severity.label(l))?;
-            for (c, t) in [(1, &i.file), (2, &i.sheet), (4, &i.column), (5, &i.value)] {
+            let texts = [
+                (1, i.file.as_deref()),
+                (2, i.sheet.as_deref()),
+                (4, i.column.as_deref()),
+                (5, i.shown_value()),
+            ];
+            for (c, t) in texts {
                 if let Some(s) = t {
                     widths.see(c, s);
                     ws.text(row, c, s)?;
@@ -1067,7 +1073,7 @@ fn issues_sheets(
             if let Some(r) = i.row {
                 ws.write_number(row, 3, r)?;
             }
-            ws.text_fmt(row, 6, &i.message, &f.wrap)?;
+            ws.text_fmt(row, 6, i.message(), &f.wrap)?;
         }
         if chunk.is_empty() {
             ws.text(1, 6, l.pick("（无）", "(none)"))?;
@@ -1190,7 +1196,7 @@ fn build_with_limits(run: &Run, people_rows: u32, issue_rows: u32) -> Result<Vec
             .collect();
         let rkeys: Vec<KpiKey> = role.kpi.iter().map(kpi_key).collect();
         let weights: Vec<f64> = role.kpi.iter().map(|k| k.weight).collect();
-        let name = sheet_name(role.label.as_deref().unwrap_or(key), &mut used);
+        let name = sheet_name(role.shown_label(key), &mut used);
         let ws = wb.add_worksheet();
         ws.set_name(name)?;
         people_sheet(ws, &f, run, &rows, &rkeys, Some(&weights))?;
@@ -1296,7 +1302,12 @@ mod tests {
                 messages.push(row[6].to_string());
             }
         }
-        let want: Vec<String> = run.ds.issues.iter().map(|i| i.message.clone()).collect();
+        let want: Vec<String> = run
+            .ds
+            .issues
+            .iter()
+            .map(|i| i.message().to_string())
+            .collect();
         assert_eq!(messages, want);
         // More people than a sheet holds is refused, not truncated.
         assert!(matches!(

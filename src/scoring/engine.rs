@@ -478,6 +478,11 @@ fn score_person(
         }
         // JSON's `label` is Chinese whatever --lang (the scripting contract, SPEC §6.2).
         let label = defs::kpi_label(def.key, item, Lang::Zh);
+        // Never a score no sheet can hold (an adjustment value of 1e306 on a steps KPI).
+        if let Some(s) = score.filter(|s| !within_result_range(*s)) {
+            issues.push(unscorable_issue(&person.name, &label, "score", s));
+            score = None;
+        }
         kpis.push(KpiResult {
             metric: def.key,
             item: kpi.item.clone(),
@@ -549,6 +554,11 @@ fn score_person(
             }
         }
     }
+    let mut raw_total = raw_total;
+    if !within_result_range(total) {
+        issues.push(unscorable_issue(&person.name, "总分", "total", total));
+        (total, raw_total) = (0.0, 0.0);
+    }
     let grade = grade_of(total, cfg);
     let (bonus, bonus_steps, next_tier) = match &role.bonus {
         None => (None, Vec::new(), None),
@@ -556,7 +566,12 @@ fn score_person(
             let (amount, steps, next) = bonus(
                 ctx, person, b, total, vetoed, months, share, &own_value, lang,
             );
-            (Some(amount), steps, next)
+            if within_result_range(amount) {
+                (Some(amount), steps, next)
+            } else {
+                issues.push(unscorable_issue(&person.name, "奖金", "bonus", amount));
+                (None, steps, None)
+            }
         }
     };
     let next_grade = next_grade(total, ctx.config);
@@ -578,7 +593,7 @@ fn score_person(
     }
     PersonResult {
         person: person.clone(),
-        role_label: role.label.clone().unwrap_or_else(|| person.role.clone()),
+        role_label: role.shown_label(&person.role).to_string(),
         kpis,
         raw_total,
         total,
@@ -594,6 +609,27 @@ fn score_person(
         next_grade,
         next_tier,
     }
+}
+
+/// Scores, totals and bonuses lie within ±this (SPEC §5.1): config numbers are at most 1e12,
+/// so only an absurd data value (an adjustment of 1e306) can push a result beyond it, and a
+/// result beyond it — or not a number at all — must never reach a sheet, the JSON or payroll.
+pub const MAX_RESULT: f64 = 1e15;
+
+/// Whether a score, total or bonus is a number every output can hold.
+pub fn within_result_range(x: f64) -> bool {
+    x.is_finite() && x.abs() <= MAX_RESULT
+}
+
+/// The error issue for a score, total or bonus beyond [`MAX_RESULT`]; it is left out.
+fn unscorable_issue(person: &str, what: &str, key: &str, x: f64) -> Issue {
+    Issue::new(
+        Severity::Error,
+        format!(
+            "{person}: the {key} ({what}) came out as {x:e}, beyond what a scorecard can hold (±1e15); it is left empty — check the config's numbers for it and any adjustment value"
+        ),
+    )
+    .value(person)
 }
 
 /// The lowest grade above the one reached and the points missing to it (SPEC §6.3 距下一档).
