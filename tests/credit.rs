@@ -370,3 +370,36 @@ fn an_empty_period_is_an_error_above_the_numbers() {
     let run = w.run(&["check", "--data", data, "--month", "2026-11", "--strict"]);
     assert_eq!(run.code, 3, "{run}");
 }
+
+/// `check` and `score` report the same issues (issue 12 "Done when"), the scoring's own
+/// findings included: the example clinic plus an adjustments log whose one row names 孙俪, who
+/// is nobody in the roster (an error only scoring finds, SPEC §5.4).
+#[test]
+fn check_and_score_agree_on_every_issue() {
+    let w = Workdir::new();
+    std::fs::create_dir(w.path().join("data")).unwrap();
+    for e in std::fs::read_dir(crate::workdir::fixtures().join("clinic")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), w.path().join("data").join(e.file_name())).unwrap();
+    }
+    w.write(
+        "data/申诉调整.csv",
+        "员工,月份,指标,调整值,原因,审批人\n孙俪,2026-10,成交率,0.6,系统漏记,院长\n",
+    );
+    let args = |cmd: &'static str| {
+        vec![
+            cmd, "--data", "data", "--month", "2026-10", "--format", "json",
+        ]
+    };
+    let check = w.run(&args("check"));
+    let mut s = args("score");
+    s.push("--no-scorecard");
+    let score = w.run(&s);
+    let (c, s) = (check.json(), score.json());
+    assert_eq!(c["issues"], s["issues"], "{check}\n{score}");
+    assert_eq!(
+        issues_with(&c, "error", "adjustment for 孙俪").len(),
+        1,
+        "{check}"
+    );
+}

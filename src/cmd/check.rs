@@ -20,6 +20,21 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     let plan = Plan::new(&args.common, period)?;
     let mut ds = plan.load(Vec::new())?;
     let people = people::prepare(&mut ds, &plan.config.config, plan.period.as_ref());
+    // With a period, the scoring's own findings (adjustments that apply to nobody, a score no
+    // sheet can hold) are reported too, so `check` and `score` agree on every issue.
+    if let Some(period) = &plan.period {
+        let (_, issues) = crate::scoring::engine::score_all(
+            &ds,
+            &plan.config.config,
+            &people,
+            period,
+            &crate::scoring::engine::Options {
+                rank_by_store: false,
+                lang: plan.lang,
+            },
+        );
+        ds.issues.extend(issues);
+    }
     let mut out = std::io::stdout().lock();
     match args.format {
         CheckFormat::Json => {
