@@ -6,7 +6,7 @@ use std::path::PathBuf;
 /// KPI scores, grades, ranks and bonuses for medical-aesthetics clinic staff, from the clinic
 /// system's monthly exports (消费流水, 到院咨询, 投诉, 员工花名册...).
 #[derive(Debug, Parser)]
-#[command(name = "clinic-kpi", version, about, long_about = None)]
+#[command(name = "clinic-kpi", version, about, long_about = None, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -37,6 +37,32 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Write a commented clinic-kpi.toml with the built-in default roles and weights.
     Init(InitArgs),
+    /// Print shell completions (bash, zsh, fish, powershell, elvish) to stdout.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout: `clinic-kpi man > clinic-kpi.1`.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write one page per command into this folder instead (clinic-kpi.1, clinic-kpi-score.1 …).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// The exit codes (SPEC §1), shown under every `--help`.
+pub const EXIT_CODES: &str = "Exit codes:
+  0  success
+  1  failure: an input or the config cannot be read, or the output cannot be written
+  2  usage error
+  3  --strict and the data has error-level issues (nothing written)
+  4  alerts: an alert at or above --fail-on holds";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

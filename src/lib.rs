@@ -72,5 +72,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<u8> {
         cli::Command::Init(args) => cmd::init::run(&args),
         cli::Command::Score(args) => cmd::score::run(&args),
         cli::Command::Explain(args) => cmd::explain::run(&args),
+        cli::Command::Completions(args) => cmd::shell::completions(args.shell),
+        cli::Command::Man(args) => cmd::shell::man(args.dir.as_deref()),
     }
 }

@@ -9,5 +9,6 @@ mod inputs;
 mod privacy;
 mod score;
 mod scoring;
+mod shell;
 mod workdir;
 mod xlsx;

@@ -5,6 +5,7 @@ pub mod check;
 pub mod explain;
 pub mod init;
 pub mod score;
+pub mod shell;
 
 use crate::cli::{CommonArgs, PeriodArgs};
 use crate::config::{self, LoadedConfig};
