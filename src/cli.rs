@@ -37,6 +37,13 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Write a commented clinic-kpi.toml with the built-in default roles and weights.
     Init(InitArgs),
+    /// The clinic's own indicators for the period: revenue against base and sprint, 初复诊 vs
+    /// 再消费, each store and 科室, 初诊上门量, each channel's conversion, complaint and
+    /// complication rates — with the previous period beside them.
+    Overview(OverviewArgs),
+    /// The daily early warning (三级预警) for a cron job: yellow slump, red conversion drop and
+    /// complaint/complication rates, blue pace. Exits 4 when an alert at or above --fail-on holds.
+    Alerts(AlertsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -186,6 +193,52 @@ pub struct CheckArgs {
     /// Exit with code 3 when any error-level data issue is found.
     #[arg(long)]
     pub strict: bool,
+}
+
+/// Output format of `overview` and `alerts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableOrJson {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct OverviewArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The period (default: the previous calendar month).
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+    pub format: TableOrJson,
+}
+
+/// The lowest alert level that makes `alerts` exit with code 4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Blue (关注) and above: any alert.
+    Blue,
+    /// Yellow (资源调配) and red.
+    Yellow,
+    /// Red (策略调整) only.
+    Red,
+}
+
+#[derive(Debug, Args)]
+pub struct AlertsArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The day to judge, with the data up to and including it (default: yesterday). A day past
+    /// the last day of the exports is an error, never a slump.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Exit with code 4 when an alert at this level or above holds (blue < yellow < red).
+    #[arg(long, value_enum, default_value_t = FailOn::Red)]
+    pub fail_on: FailOn,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+    pub format: TableOrJson,
 }
 
 #[cfg(test)]
