@@ -213,14 +213,9 @@ pub fn check(ds: &Dataset, config: &Config, people: &[Person], date: NaiveDate) 
         rates(ds, config, people, &index, &mtd, &mut found);
         pace(ds, config, &mtd, &mut found);
     }
-    // Most severe first; then by rule, and the clinic before its stores and channels.
-    found.sort_by(|a, b| {
-        let key = |x: &Alert| (std::cmp::Reverse(x.level), x.rule, x.scope);
-        key(a)
-            .cmp(&key(b))
-            .then_with(|| a.store.cmp(&b.store))
-            .then_with(|| a.channel.cmp(&b.channel))
-    });
+    // Most severe first; then by rule, the clinic before its stores and channels, and these
+    // in the order the data first names them (the order the rules found them in).
+    found.sort_by_key(|a| (std::cmp::Reverse(a.level), a.rule, a.scope));
     let (undecided, alerts): (Vec<Alert>, Vec<Alert>) =
         found.into_iter().partition(|a| a.reason.is_some());
     Report {

@@ -1307,11 +1307,13 @@ mod tests {
         }
         let want: Vec<String> = run.ds.issues.iter().map(|i| i.message.clone()).collect();
         assert_eq!(messages, want);
-        // More people than a sheet holds is refused, not truncated.
+        // More people than a sheet holds is refused, not truncated: 12 people and a header
+        // row need 13 rows.
+        assert_eq!(run.results.len(), 12);
         assert!(matches!(
-            build_with_limits(&run, &overview, 11, MAX_ROWS),
+            build_with_limits(&run, &overview, 12, MAX_ROWS),
             Err(XlsxError::RowColumnLimitError)
         ));
-        assert!(build_with_limits(&run, &overview, 12, MAX_ROWS).is_ok());
+        assert!(build_with_limits(&run, &overview, 13, MAX_ROWS).is_ok());
     }
 }
