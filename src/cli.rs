@@ -50,7 +50,7 @@ pub enum Command {
 pub struct InitArgs {
     /// The folder to write into (default: the current folder; created if missing).
     pub dir: Option<PathBuf>,
-    /// Also write a small realistic set of exports (two stores, September–October 2026).
+    /// Also write a small realistic set of exports (three stores, September–October 2026).
     #[arg(long)]
     pub sample_data: bool,
     /// Overwrite files that already exist.

@@ -10,7 +10,8 @@ fn init_writes_a_config_that_check_reads_and_refuses_to_overwrite() {
     let demo = w.path().join("demo");
     assert!(demo.join("clinic-kpi.toml").is_file());
     // The sample data is the fixture clinic: checking it in the new folder, with the written
-    // config (not the built-in defaults), gives the same 24 + 2 October sales rows.
+    // config (not the built-in defaults), gives the same October sales rows: 24 of the xlsx,
+    // 5 of the supplementary CSV and 13 of 三店's.
     let run = w.run(&[
         "check",
         "--data",
@@ -31,7 +32,7 @@ fn init_writes_a_config_that_check_reads_and_refuses_to_overwrite() {
         .filter(|i| i["kind"] == "sales")
         .map(|i| i["used"].as_u64().unwrap())
         .sum();
-    assert_eq!(used, 26);
+    assert_eq!(used, 42);
 
     // A second init refuses and leaves the edited config alone.
     std::fs::write(demo.join("clinic-kpi.toml"), "# mine\n").unwrap();
