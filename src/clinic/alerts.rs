@@ -144,7 +144,8 @@ pub enum Undecided {
     NotCovered,
     /// Complaints (or complications) but no customers served (or treatments) to divide by.
     NothingToDivide,
-    /// The input the rule needs (complaints) was not given.
+    /// The input the rule needs was not given: no sales (slump, pace), no complaints (both
+    /// rates), no channel column while `[clinic.channels]` sets targets (conversion).
     NoInput,
 }
 
@@ -225,6 +226,22 @@ pub fn check(ds: &Dataset, config: &Config, people: &[Person], date: NaiveDate) 
     }
 }
 
+/// A rule whose input was not given: one entry for the clinic, so that a cron job's mail says
+/// it was not judged rather than leaving it out.
+fn no_input(rule: Rule, from: NaiveDate, to: NaiveDate) -> Alert {
+    Alert {
+        level: rule.level(),
+        rule,
+        scope: Scope::Clinic,
+        store: None,
+        channel: None,
+        from,
+        to,
+        figures: Figures::None {},
+        reason: Some(Undecided::NoInput),
+    }
+}
+
 /// A store's alert fields from its interned name (None: the clinic).
 fn store_scope(ds: &Dataset, store: Option<Sym>) -> (Scope, Option<String>) {
     match store {
@@ -256,6 +273,10 @@ fn slump(ds: &Dataset, config: &Config, date: NaiveDate, out: &mut Vec<Alert>) {
     let a = &config.alerts;
     let days = i64::from(a.slump_days);
     let from = date - Duration::days(days - 1);
+    if !ds.has(Kind::Sales) {
+        out.push(no_input(Rule::Slump, from, date));
+        return;
+    }
     let base_to = from - Duration::days(1);
     let base_from = from - Duration::days(SLUMP_BASE_DAYS);
     let covered = Period::range(base_from, base_to).is_ok_and(|p| ds.covers(&p));
@@ -320,14 +341,18 @@ fn conversion_drop(
     date: NaiveDate,
     out: &mut Vec<Alert>,
 ) {
-    if !ds.has(Kind::Visits) || !ds.has_field(Kind::Visits, Field::Channel) {
-        return;
-    }
     let a = &config.alerts;
     let w = i64::from(a.window_days);
     let from = date - Duration::days(w - 1);
     let previous_to = from - Duration::days(1);
     let previous_from = from - Duration::days(w);
+    if !ds.has_field(Kind::Visits, Field::Channel) {
+        // Channels with targets and no channel column to judge them by: say so.
+        if !config.clinic.channels.is_empty() {
+            out.push(no_input(Rule::ConversionDrop, from, date));
+        }
+        return;
+    }
     let covered = Period::range(previous_from, date).is_ok_and(|p| ds.covers(&p))
         && end.visits.is_some_and(|v| v >= date);
     let cs = compute::consultations(
@@ -337,20 +362,30 @@ fn conversion_drop(
             .iter()
             .filter(|v| previous_from <= v.date && v.date <= date),
     );
-    // (consultations, deals) of the last window and of the one before, per channel.
-    let mut by_channel: BTreeMap<Sym, [(u64, u64); 2]> = BTreeMap::new();
-    for name in config.clinic.channels.keys() {
-        if let Some(sym) = sym_of_config_name(ds, name) {
-            by_channel.entry(sym).or_default();
-        }
-    }
+    // (consultations, deals) of the last window and of the one before, per channel: the
+    // configured channels first (in config order), then the others the data names.
+    let mut order: Vec<Sym> = config
+        .clinic
+        .channels
+        .keys()
+        .filter_map(|name| sym_of_config_name(ds, name))
+        .collect();
+    let mut by_channel: HashMap<Sym, [(u64, u64); 2]> = HashMap::new();
     for c in &cs {
         let Some(channel) = c.channel else { continue };
         let n = &mut by_channel.entry(channel).or_default()[usize::from(c.date < from)];
         n.0 += 1;
         n.1 += u64::from(c.deal);
     }
-    for (channel, [(n, d), (pn, pd)]) in by_channel {
+    let mut seen: Vec<Sym> = by_channel.keys().copied().collect();
+    seen.sort_unstable();
+    for sym in seen {
+        if !order.contains(&sym) {
+            order.push(sym);
+        }
+    }
+    for channel in order {
+        let [(n, d), (pn, pd)] = by_channel.get(&channel).copied().unwrap_or_default();
         let conversion = ratio(d as f64, n as f64);
         let previous_conversion = ratio(pd as f64, pn as f64);
         let drop = match (conversion, previous_conversion) {
@@ -403,17 +438,7 @@ fn rates(
     out: &mut Vec<Alert>,
 ) {
     if !ds.has(Kind::Complaints) {
-        out.push(Alert {
-            level: Rule::ComplaintRate.level(),
-            rule: Rule::ComplaintRate,
-            scope: Scope::Clinic,
-            store: None,
-            channel: None,
-            from: mtd.start,
-            to: mtd.end,
-            figures: Figures::None {},
-            reason: Some(Undecided::NoInput),
-        });
+        out.push(no_input(Rule::ComplaintRate, mtd.start, mtd.end));
         return;
     }
     let cx = Context::new(ds, config, people, mtd, index);
@@ -507,6 +532,10 @@ fn pace(ds: &Dataset, config: &Config, mtd: &Period, out: &mut Vec<Alert>) {
         }
     }
     if targets.is_empty() {
+        return;
+    }
+    if !ds.has(Kind::Sales) {
+        out.push(no_input(Rule::Pace, mtd.start, mtd.end));
         return;
     }
     let covered = ds.covers(mtd);

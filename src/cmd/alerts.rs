@@ -78,14 +78,24 @@ pub fn run(args: &AlertsArgs) -> Result<u8> {
     })
 }
 
-/// `--date`: a day, written as the exports write days.
+/// `--date`: a day, written as the exports write days (`2026-10-20`, `2026/10/20`,
+/// `20261020`, `2026年10月20日`) — not a bare serial number, and between 1990 and 2100.
 fn parse_day(s: &str) -> Result<NaiveDate> {
-    let cell = crate::input::cell::RawCell::Text(s.into());
-    crate::input::values::parse_date(&cell, false).map_err(|_| {
+    let usage = || {
         anyhow::Error::new(UsageError(format!(
             "--date {s:?} is not a date: write it as 2026-10-20"
         )))
-    })
+    };
+    let t = s.trim();
+    if t.chars().all(|c| c.is_ascii_digit()) && t.len() != 8 {
+        return Err(usage());
+    }
+    let cell = crate::input::cell::RawCell::Text(t.into());
+    let date = crate::input::values::parse_date(&cell, false).map_err(|_| usage())?;
+    if !(1990..=2100).contains(&date.year()) {
+        return Err(usage());
+    }
+    Ok(date)
 }
 
 /// The error for a day past the exports: judged, it would read as a slump.
@@ -372,14 +382,29 @@ pub(crate) fn message(a: &Alert, window: u32, l: Lang) -> String {
                 )
             }
         }
-        (Figures::None {}, _) => {
-            if zh {
-                "没有投诉记录导出，无法判断投诉率和并发症发生率".to_string()
-            } else {
-                "no complaints input was given: complaint and complication rates cannot be judged"
-                    .to_string()
-            }
-        }
+        (Figures::None {}, _) => no_input(a.rule, l).to_string(),
+    }
+}
+
+/// Why a rule whose input was not given is not judged.
+fn no_input(rule: Rule, l: Lang) -> &'static str {
+    match rule {
+        Rule::Slump => l.pick(
+            "没有消费流水导出，无法判断业绩是否骤降",
+            "no sales input was given: a slump cannot be judged",
+        ),
+        Rule::Pace => l.pick(
+            "没有消费流水导出，无法判断目标进度",
+            "no sales input was given: the pace cannot be judged",
+        ),
+        Rule::ConversionDrop => l.pick(
+            "到院咨询登记没有“来源渠道”列，无法判断 [clinic.channels] 各渠道的转化率",
+            "the visits have no channel column: the conversion of the channels in [clinic.channels] cannot be judged",
+        ),
+        Rule::ComplaintRate | Rule::ComplicationRate => l.pick(
+            "没有投诉记录导出，无法判断投诉率和并发症发生率",
+            "no complaints input was given: complaint and complication rates cannot be judged",
+        ),
     }
 }
 
