@@ -421,7 +421,13 @@ impl LoadedConfig {
 /// Parses config text; the error names the file, key and line (toml reports them).
 pub fn parse(text: &str, name: &str) -> Result<Config> {
     let config: Config = toml::from_str(text).map_err(|e| {
-        let msg = e.message().to_string();
+        let mut msg = e.message().to_string();
+        if msg.starts_with("invalid unquoted key") {
+            // `整形外科 = …` as §8 writes it: TOML keys beyond A-Z a-z 0-9 - _ need quotes.
+            msg.push_str(
+                "; a key that is not plain letters and digits (a 科室, 渠道 or 门店 name) is written in quotes: \"整形外科\" = { share = 0.4 }",
+            );
+        }
         let line = e
             .span()
             .map(|s| line_of_offset(text, s.start))

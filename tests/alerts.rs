@@ -9,8 +9,11 @@ use serde_json::{json, Value};
 /// no complaints (without one, the rates say they cannot be judged).
 fn config(w: &Workdir, extra: &str) {
     if !w.path().join("投诉.csv").exists() {
-        w.write("投诉.csv", "投诉日期,被投诉人,投诉类型,是否有效
-");
+        w.write(
+            "投诉.csv",
+            "投诉日期,被投诉人,投诉类型,是否有效
+",
+        );
     }
     w.write(
         "clinic-kpi.toml",
@@ -85,7 +88,11 @@ fn of_rule(list: &Value, rule: &str) -> Value {
     )
 }
 
-fn entry(rule: &str, store: Option<&str>, channel: Option<&str>) -> (String, Option<String>, Option<String>) {
+fn entry(
+    rule: &str,
+    store: Option<&str>,
+    channel: Option<&str>,
+) -> (String, Option<String>, Option<String>) {
     (
         rule.to_string(),
         store.map(str::to_string),
@@ -99,7 +106,11 @@ fn slump_data(w: &Workdir, last: [i64; 3]) {
     let mut rows = Vec::new();
     let mut n = 0;
     for d in 26..=58 {
-        let a = if d >= 56 { last[(d - 56) as usize] } else { 1000 };
+        let a = if d >= 56 {
+            last[(d - 56) as usize]
+        } else {
+            1000
+        };
         rows.push((day(d), customer(n), a, "一店"));
         rows.push((day(d), customer(n + 1), 1000, "二店"));
         n += 2;
@@ -120,7 +131,10 @@ fn slump_fires_for_the_store_below_half_its_average_three_days_running() {
     let a = &j["alerts"][0];
     assert_eq!(a["level"], "yellow");
     assert_eq!(a["scope"], "store");
-    assert_eq!((a["from"].as_str(), a["to"].as_str()), (Some("2026-03-29"), Some("2026-03-31")));
+    assert_eq!(
+        (a["from"].as_str(), a["to"].as_str()),
+        (Some("2026-03-29"), Some("2026-03-31"))
+    );
     assert_eq!(
         a["figures"],
         json!({
@@ -184,7 +198,12 @@ fn conversion_data(w: &Workdir, before: usize, after: usize, planned_after: usiz
         (52, 10, planned_after, "企划"),
     ] {
         for i in 0..count {
-            rows.push((day(first_day + (i % 7) as i64), customer(n), channel, i < deals));
+            rows.push((
+                day(first_day + (i % 7) as i64),
+                customer(n),
+                channel,
+                i < deals,
+            ));
             n += 1;
         }
     }
@@ -199,9 +218,15 @@ fn conversion_drop_fires_at_twenty_percent_and_needs_ten_consultations_each_wind
     // least 20%": red. 企划: 10 before, only 9 after: cannot be judged.
     conversion_data(&w, 10, 8, 9);
     let (run, j) = alerts(&w, "2026-03-31", &[]);
-    assert_eq!(which(&j["alerts"]), [entry("conversion_drop", None, Some("网络"))]);
+    assert_eq!(
+        which(&j["alerts"]),
+        [entry("conversion_drop", None, Some("网络"))]
+    );
     let a = &j["alerts"][0];
-    assert_eq!((a["level"].as_str(), a["scope"].as_str()), (Some("red"), Some("channel")));
+    assert_eq!(
+        (a["level"].as_str(), a["scope"].as_str()),
+        (Some("red"), Some("channel"))
+    );
     assert_eq!(
         a["figures"],
         json!({
@@ -236,7 +261,11 @@ fn conversion_drop_stays_quiet_below_twenty_percent() {
     conversion_data(&w, 10, 9, 10);
     let (run, j) = alerts(&w, "2026-03-31", &[]);
     assert_eq!(j["alerts"], json!([]), "{run}");
-    assert_eq!(of_rule(&j["undecided"], "conversion_drop"), json!([]), "{run}");
+    assert_eq!(
+        of_rule(&j["undecided"], "conversion_drop"),
+        json!([]),
+        "{run}"
+    );
     assert_eq!(run.code, 0);
 }
 
@@ -304,7 +333,10 @@ fn complaint_rate_fires_above_two_percent_month_to_date() {
         json!({"complaints": 1, "customers_served": 40, "rate": 0.025, "limit": 0.02})
     );
     assert_eq!(
-        (j["alerts"][0]["from"].as_str(), j["alerts"][0]["to"].as_str()),
+        (
+            j["alerts"][0]["from"].as_str(),
+            j["alerts"][0]["to"].as_str()
+        ),
         (Some("2026-03-01"), Some("2026-03-20"))
     );
     assert_eq!(
@@ -332,7 +364,10 @@ fn complication_rate_fires_on_one_complication_in_ten_treatments() {
     rate_data(
         &w,
         40,
-        &["2026-03-07,李四,并发症,有效", "2026-03-08,李四,不良反应,无效"],
+        &[
+            "2026-03-07,李四,并发症,有效",
+            "2026-03-08,李四,不良反应,无效",
+        ],
     );
     let (_, j) = alerts(&w, "2026-03-20", &[]);
     assert!(which(&j["alerts"]).contains(&entry("complication_rate", None, None)));
@@ -369,7 +404,11 @@ fn complaints_with_nobody_served_cannot_be_judged() {
     );
     let (run, j) = alerts(&w, "2026-03-20", &[]);
     // The clinic: 1 / 40 = 2.5% (everyone's complaints over everyone's customers): red.
-    assert_eq!(which(&j["alerts"]), [entry("complaint_rate", None, None)], "{run}");
+    assert_eq!(
+        which(&j["alerts"]),
+        [entry("complaint_rate", None, None)],
+        "{run}"
+    );
     let u = of_rule(&j["undecided"], "complaint_rate");
     assert_eq!(which(&u), [entry("complaint_rate", Some("二店"), None)]);
     assert_eq!(u[0]["reason"], "nothing_to_divide");
@@ -382,7 +421,14 @@ fn complaints_with_nobody_served_cannot_be_judged() {
 /// Sales of 1,000 a day from 03-01 to 03-10 (10,000), 一店 and 二店 alternating.
 fn pace_data(w: &Workdir, clinic: &str) {
     let rows: Vec<_> = (28..38)
-        .map(|d| (day(d), customer(d as usize), 1000, if d % 2 == 0 { "一店" } else { "二店" }))
+        .map(|d| {
+            (
+                day(d),
+                customer(d as usize),
+                1000,
+                if d % 2 == 0 { "一店" } else { "二店" },
+            )
+        })
         .collect();
     w.write("消费.csv", sales(&rows));
     config(w, clinic);

@@ -144,7 +144,11 @@ fn every_number_of_the_example_clinic_by_hand() {
     let stores = &j["stores"];
     assert_eq!(
         names(stores, "store"),
-        [Some("一店".into()), Some("二店".into()), Some("三店".into())]
+        [
+            Some("一店".into()),
+            Some("二店".into()),
+            Some("三店".into())
+        ]
     );
     // 一店: X4 X5 X7 X8 X10 X11 X12 X13 X15 X17 X19 X21 X24 X26 X30 = 46,280 + G20 4,800 + G22
     // 380 = 51,460; 再消费 680 − 2,980 − 800 + 880 + 4,800 + 380 = 2,960. 12 consultations,
@@ -180,7 +184,10 @@ fn every_number_of_the_example_clinic_by_hand() {
     expect(
         &row(stores, "store", Some("一店"))["previous"],
         "一店.previous",
-        &[("revenue", Some(29_320.0)), ("repeat_revenue", Some(1_200.0))],
+        &[
+            ("revenue", Some(29_320.0)),
+            ("repeat_revenue", Some(1_200.0)),
+        ],
     );
     // 二店: X6 X9 X14 X16 X20 X22 X23 X27 X29 G18 G19 = 43,980 + G21 5,400 = 49,380 (再消费
     // 5,400). 15 consultations, 12 deals; 初诊 V16 22 24 25 28 30 31 33 40 41 = 10. Served 13,
@@ -658,7 +665,9 @@ fn without_store_department_or_channel_columns_the_sections_are_empty() {
     let run = w.run(&["overview", "--month", "2026-03"]);
     assert_eq!(run.code, 0, "{run}");
     assert_eq!(
-        run.stdout.matches("（导出数据没有这一列，无法分列）").count(),
+        run.stdout
+            .matches("（导出数据没有这一列，无法分列）")
+            .count(),
         3,
         "{run}"
     );
@@ -679,17 +688,33 @@ fn tables_in_chinese_and_english() {
             "上期 2026-09 (2026-09-01 ~ 2026-09-30)"
         ]
     );
-    for label in ["整体", "初复诊业绩", "¥118,800", "基础达成率", "108.0%", "门店", "科室", "渠道"] {
+    for label in [
+        "整体",
+        "初复诊业绩",
+        "¥118,800",
+        "基础达成率",
+        "108.0%",
+        "门店",
+        "科室",
+        "渠道",
+    ] {
         assert!(run.stdout.contains(label), "{label}: {run}");
     }
-    let run = w.run(&["overview", "--data", d, "--month", "2026-10", "--lang", "en"]);
+    let run = w.run(&[
+        "overview", "--data", d, "--month", "2026-10", "--lang", "en",
+    ]);
     assert_eq!(run.code, 0, "{run}");
     assert!(
         run.stdout
             .starts_with("Clinic overview 2026-10 (2026-10-01 ~ 2026-10-31)\nPrevious 2026-09"),
         "{run}"
     );
-    for label in ["Attainment of base", "Ticket price", "Target conversion", "Stores"] {
+    for label in [
+        "Attainment of base",
+        "Ticket price",
+        "Target conversion",
+        "Stores",
+    ] {
         assert!(run.stdout.contains(label), "{label}: {run}");
     }
     for label in ["整体", "基础达成率", "门店"] {

@@ -91,18 +91,27 @@ fn third_store_consultant_ranks_last_so_no_other_rank_moves() {
     let p = person(&j, "郭佳");
     // 三店's exports (LEDGER files 7 and 8): 13 sales credited to 郭佳, 17,960; roster target
     // 40,000 → attainment 0.449 → 44.9 points.
-    assert!(close(&kpi(p, "revenue_attainment", None)["value"], 17960.0 / 40000.0));
+    assert!(close(
+        &kpi(p, "revenue_attainment", None)["value"],
+        17960.0 / 40000.0
+    ));
     // 23 consultations (lines 2–24, each a distinct customer and day), 13 deals (lines 2, 3,
     // 5, 6, 7, 9, 10, 11, 13, 17, 20, 22, 24): 0.5652 → 100 + 0.652 × 20 = 113.04.
     let c = kpi(p, "conversion_rate", None);
-    assert_eq!((c["numerator"].as_f64(), c["denominator"].as_f64()), (Some(13.0), Some(23.0)));
+    assert_eq!(
+        (c["numerator"].as_f64(), c["denominator"].as_f64()),
+        (Some(13.0), Some(23.0))
+    );
     // 12 paying customers (17355550001 twice): 17,960 / 12 = 1,496.67 < floor 2,000 → 0.
     assert!(close(&kpi(p, "ticket_price", None)["score"], 0.0));
     // No sale of type 二开 → 0 / 12 → 0; complaint row 9: 1 valid / 22 customers served
     // (17355550001..22) = 4.5% > 2% → 0. Satisfaction and ratings: no rows, not scored.
     assert!(close(&kpi(p, "secondary_rate", None)["score"], 0.0));
     let cr = kpi(p, "complaint_rate", None);
-    assert_eq!((cr["numerator"].as_f64(), cr["denominator"].as_f64()), (Some(1.0), Some(22.0)));
+    assert_eq!(
+        (cr["numerator"].as_f64(), cr["denominator"].as_f64()),
+        (Some(1.0), Some(22.0))
+    );
     // Scored weights 20 + 10 + 10 + 10 + 10 = 60:
     // total = (44.9 × 20 + 113.04 × 10) / 60 = 33.81 → D, below 王思琪's 38.4: rank 5 of 5.
     let expected = (17960.0 / 40000.0 * 100.0 * 20.0
@@ -110,7 +119,10 @@ fn third_store_consultant_ranks_last_so_no_other_rank_moves() {
         / 60.0;
     assert!(close(&p["total"], expected), "{}", p["total"]);
     assert_eq!(p["grade"], "D");
-    assert_eq!((p["rank"].as_u64(), p["rank_of"].as_u64()), (Some(5), Some(5)));
+    assert_eq!(
+        (p["rank"].as_u64(), p["rank_of"].as_u64()),
+        (Some(5), Some(5))
+    );
     // No tier reached → −1,500 (三店's complaint rate 1/22 > 2% only zeroes a positive bonus).
     assert!(close(&p["bonus"], -1500.0));
 }

@@ -1048,7 +1048,11 @@ fn the_overview_sheet_equals_overview_json() {
                 } else {
                     &entry[key]
                 };
-                assert_num(&r[i], want, &format!("{title} {name} {key} (previous: {previous})"));
+                assert_num(
+                    &r[i],
+                    want,
+                    &format!("{title} {name} {key} (previous: {previous})"),
+                );
             }
         }
     }
@@ -1066,9 +1070,15 @@ fn the_overview_sheet_equals_overview_json() {
             })
             .collect()
     };
-    let stores = charts.iter().find(|x| x.contains("门店业绩与基础、冲刺目标")).unwrap();
+    let stores = charts
+        .iter()
+        .find(|x| x.contains("门店业绩与基础、冲刺目标"))
+        .unwrap();
     assert_eq!(series(stores), ["业绩", "基础目标", "冲刺目标"]);
     assert!(stores.contains("<c:f>经营概览!$A$"), "{stores}");
-    let departments = charts.iter().find(|x| x.contains("科室业绩占比与计划占比")).unwrap();
+    let departments = charts
+        .iter()
+        .find(|x| x.contains("科室业绩占比与计划占比"))
+        .unwrap();
     assert_eq!(series(departments), ["占比", "计划占比"]);
 }

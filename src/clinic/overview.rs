@@ -389,7 +389,10 @@ fn section<'c>(
             || crate::input::values::fold_text(name),
             |s| ds.name(s).to_string(),
         );
-        if !out.iter().any(|k| k.name.as_deref() == Some(shown.as_str())) {
+        if !out
+            .iter()
+            .any(|k| k.name.as_deref() == Some(shown.as_str()))
+        {
             out.push(Key {
                 name: Some(shown),
                 sym,

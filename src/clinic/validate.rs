@@ -58,7 +58,12 @@ pub fn validate(cfg: &LoadedConfig) -> Result<()> {
         let what = format!("[clinic.departments] {name}");
         v.name(&["clinic", "departments", name], &what)?;
         if let Some(share) = plan.share {
-            v.share(&["clinic", "departments", name, "share"], &what, "share", share)?;
+            v.share(
+                &["clinic", "departments", name, "share"],
+                &what,
+                "share",
+                share,
+            )?;
             shares += share;
         }
         let levels = Levels {
@@ -283,7 +288,12 @@ mod tests {
         assert!(c.clinic.revenue.is_none() && c.clinic.channels.is_empty());
         let a = &c.alerts;
         assert_eq!(
-            (a.slump_share, a.slump_days, a.conversion_drop, a.window_days),
+            (
+                a.slump_share,
+                a.slump_days,
+                a.conversion_drop,
+                a.window_days
+            ),
             (0.5, 3, 0.2, 7)
         );
         assert_eq!((a.complaint_rate, a.complication_rate), (0.02, 0.003));
@@ -299,37 +309,89 @@ mod tests {
         );
         // The same as a table of its own: the line of `sprint`.
         let e = error("[clinic.revenue]\nbase = 200\n\nsprint = 100\n");
-        assert!(e.starts_with("config k.toml, line 4: [clinic] revenue: `sprint`"), "{e}");
+        assert!(
+            e.starts_with("config k.toml, line 4: [clinic] revenue: `sprint`"),
+            "{e}"
+        );
         let e = error("[clinic]\nsplit = { first_and_return = 0.6, repeat = 0.5 }\n");
         assert_eq!(
             e,
             "config k.toml, line 2: [clinic] split: `first_and_return` and `repeat` must sum to 1, got 1.1"
         );
         // A quoted Chinese key in [clinic.departments].
-        let e = error("[clinic.departments]\n\"整形外科\" = { share = 0.4 }\n\"皮肤科\" = { share = 1.4 }\n");
+        let e = error(
+            "[clinic.departments]\n\"整形外科\" = { share = 0.4 }\n\"皮肤科\" = { share = 1.4 }\n",
+        );
         assert_eq!(
             e,
             "config k.toml, line 3: [clinic.departments] 皮肤科: `share` must lie between 0 and 1 (0.45 for 45%), got 1.4"
         );
-        let e = error("[clinic.departments]\n\"整形外科\" = { share = 0.7 }\n\"皮肤科\" = { share = 0.4 }\n");
+        let e = error(
+            "[clinic.departments]\n\"整形外科\" = { share = 0.7 }\n\"皮肤科\" = { share = 0.4 }\n",
+        );
         assert!(e.starts_with("config k.toml, line 1: [clinic.departments]: the departments' `share` values sum to 1."), "{e}");
         let e = error("[clinic.departments]\n\"整形外科\" = {}\n");
-        assert!(e.starts_with("config k.toml, line 2: [clinic.departments] 整形外科: give a"), "{e}");
+        assert!(
+            e.starts_with("config k.toml, line 2: [clinic.departments] 整形外科: give a"),
+            "{e}"
+        );
         let e = error("[clinic.channels]\n\"企划\" = 28\n");
-        assert!(e.starts_with("config k.toml, line 2: [clinic.channels] 企划: the target conversion rate"), "{e}");
+        assert!(
+            e.starts_with(
+                "config k.toml, line 2: [clinic.channels] 企划: the target conversion rate"
+            ),
+            "{e}"
+        );
         let e = error("[clinic.stores]\n\"一店\" = { base = 0 }\n");
-        assert!(e.starts_with("config k.toml, line 2: [clinic.stores] 一店: `base` must be a number above 0"), "{e}");
+        assert!(
+            e.starts_with(
+                "config k.toml, line 2: [clinic.stores] 一店: `base` must be a number above 0"
+            ),
+            "{e}"
+        );
         let e = error("[clinic]\nfirst_visits = {}\n");
-        assert!(e.starts_with("config k.toml, line 2: [clinic] first_visits: give a `base`"), "{e}");
+        assert!(
+            e.starts_with("config k.toml, line 2: [clinic] first_visits: give a `base`"),
+            "{e}"
+        );
         let e = error("[alerts]\nslump_share = 0.5\nwindow_days = 0\n");
         assert_eq!(
             e,
             "config k.toml, line 3: [alerts]: `window_days` must be between 1 and 366 days, got 0"
         );
         let e = error("[alerts]\nconversion_drop = 20\n");
-        assert!(e.starts_with("config k.toml, line 2: [alerts]: `conversion_drop` must lie above 0 and below 1"), "{e}");
+        assert!(
+            e.starts_with(
+                "config k.toml, line 2: [alerts]: `conversion_drop` must lie above 0 and below 1"
+            ),
+            "{e}"
+        );
         let e = error("[alerts]\ncomplication_rate = nan\n");
-        assert!(e.starts_with("config k.toml, line 2: [alerts]: `complication_rate` must lie between 0 and 1"), "{e}");
+        assert!(
+            e.starts_with(
+                "config k.toml, line 2: [alerts]: `complication_rate` must lie between 0 and 1"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_unquoted_chinese_key_says_to_quote_it() {
+        // SPEC §8 writes `整形外科 = { … }`; TOML needs the quotes.
+        let e = parse(
+            "[clinic.departments]\n整形外科 = { share = 0.4 }\n",
+            "k.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("config k.toml, line 2: invalid unquoted key"),
+            "{e}"
+        );
+        assert!(
+            e.ends_with("is written in quotes: \"整形外科\" = { share = 0.4 }"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -45,10 +45,7 @@ pub fn run(args: &AlertsArgs) -> Result<u8> {
             eprintln!("{note}");
         }
         if args.date.is_none() {
-            eprintln!(
-                "{} {date}",
-                l.pick("日期：昨天", "date: yesterday,"),
-            );
+            eprintln!("{} {date}", l.pick("日期：昨天", "date: yesterday,"),);
         }
     }
     let mut out = std::io::stdout().lock();
@@ -359,7 +356,10 @@ pub(crate) fn message(a: &Alert, window: u32, l: Lang) -> String {
         ) => {
             if reason.is_some() {
                 return if zh {
-                    format!("{who}：导出数据没有覆盖本月（{} 起），无法判断目标进度", a.from)
+                    format!(
+                        "{who}：导出数据没有覆盖本月（{} 起），无法判断目标进度",
+                        a.from
+                    )
                 } else {
                     format!("{who}: the exports do not cover the month from {}; the pace cannot be judged", a.from)
                 };
@@ -432,12 +432,7 @@ fn write_tables(out: &mut impl Write, report: &Report, window: u32, l: Lang) -> 
             message(a, window, l),
         ]
     };
-    writeln!(
-        out,
-        "{} {}",
-        l.pick("预警日期", "Alerts for"),
-        report.date
-    )?;
+    writeln!(out, "{} {}", l.pick("预警日期", "Alerts for"), report.date)?;
     if report.alerts.is_empty() {
         writeln!(out, "{}", l.pick("无预警", "no alerts"))?;
     } else {

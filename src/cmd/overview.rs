@@ -66,10 +66,7 @@ pub fn run(args: &OverviewArgs) -> Result<u8> {
 /// The period holds no sales and no visits: the wrong exports, or late ones.
 fn empty_period(p: &Period, l: Lang) -> String {
     match l {
-        Lang::Zh => format!(
-            "{} 没有消费或到院数据：导出的月份对吗？",
-            p.label
-        ),
+        Lang::Zh => format!("{} 没有消费或到院数据：导出的月份对吗？", p.label),
         Lang::En => format!(
             "{} has no sales or visits: are these the right exports?",
             p.label
@@ -118,7 +115,11 @@ fn write_tables(out: &mut impl Write, ov: &Overview, l: Lang) -> Result<()> {
     writeln!(out)?;
     writeln!(out, "{}", Words::clinic(l))?;
     let mut t = table();
-    t.set_header(vec![Words::figure(l), Words::current(l), Words::previous(l)]);
+    t.set_header(vec![
+        Words::figure(l),
+        Words::current(l),
+        Words::previous(l),
+    ]);
     let c = &ov.clinic;
     for fd in CLINIC_ACTUALS {
         t.add_row(vec![
@@ -177,7 +178,12 @@ fn write_tables(out: &mut impl Write, ov: &Overview, l: Lang) -> Result<()> {
         Words::channels(l),
         Words::channel(l),
         &ov.channels,
-        |c| c.channel.as_deref().unwrap_or(Words::no_channel(l)).to_string(),
+        |c| {
+            c.channel
+                .as_deref()
+                .unwrap_or(Words::no_channel(l))
+                .to_string()
+        },
         CHANNEL_ACTUALS,
         CHANNEL_TARGETS,
         |c| &c.actual,

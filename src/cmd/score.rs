@@ -182,8 +182,7 @@ fn write_output(run: &Run, output: &std::path::Path, split: bool) -> Result<std:
         crate::report::write::replace_folder(&path, &files)?;
     } else {
         let overview = overview_of(run);
-        let bytes =
-            crate::report::xlsx::build(run, &overview).context("building the scorecard")?;
+        let bytes = crate::report::xlsx::build(run, &overview).context("building the scorecard")?;
         crate::report::write::write_atomic(&path, &bytes)?;
     }
     Ok(path)
