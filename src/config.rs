@@ -393,10 +393,14 @@ pub struct LoadedConfig {
 }
 
 impl LoadedConfig {
-    /// The built-in defaults (SPEC §5.5), parsed from the `init` template.
+    /// The built-in defaults (SPEC §5.5), parsed from the `init` template — without its
+    /// `[clinic]` targets, which are the example clinic's plan for `init` to write and the user
+    /// to replace: a clinic that has written no config has set no targets (SPEC §8), and is
+    /// never measured or warned against another clinic's.
     pub fn builtin() -> LoadedConfig {
-        let config = parse(DEFAULT_CONFIG, "built-in defaults")
+        let mut config = parse(DEFAULT_CONFIG, "built-in defaults")
             .expect("the built-in config template parses (tested)");
+        config.clinic = Clinic::default();
         LoadedConfig {
             config,
             source: DEFAULT_CONFIG.to_string(),

@@ -533,6 +533,39 @@ target = 0.5
 }
 
 #[test]
+fn a_configured_store_or_channel_no_export_names_is_not_judged() {
+    let w = Workdir::new();
+    // 一店 and 二店 sold; [clinic.stores] names C店 (as misspelt as can be) and [clinic.channels]
+    // 企划, which no visits row names.
+    pace_data(
+        &w,
+        "[clinic.stores]\n\"C店\" = { base = 1000 }\n[clinic.channels]\n\"企划\" = 0.28\n",
+    );
+    w.write("到院.csv", visits(&[(day(37), customer(1), "网络", true)]));
+    let (run, j) = alerts(&w, "2026-03-10", &[]);
+    assert_eq!(j["alerts"], json!([]), "{run}");
+    let conversion = of_rule(&j["undecided"], "conversion_drop");
+    assert_eq!(
+        which(&conversion),
+        [
+            entry("conversion_drop", None, Some("企划")),
+            entry("conversion_drop", None, Some("网络"))
+        ]
+    );
+    assert_eq!(conversion[0]["reason"], "not_in_data");
+    assert_eq!(
+        conversion[0]["message"],
+        "[clinic.channels] 中的渠道 企划 在到院咨询登记中从未出现（名称写错了，还是导出数据不对？），无法判断其转化率"
+    );
+    // 网络 is in the data, but its windows (02-25..03-10) go back before the exports (03-01).
+    assert_eq!(conversion[1]["reason"], "not_covered");
+    let pace = of_rule(&j["undecided"], "pace");
+    assert_eq!(which(&pace), [entry("pace", Some("C店"), None)]);
+    assert_eq!(pace[0]["reason"], "not_in_data");
+    assert_eq!(pace[0]["scope"], "store");
+}
+
+#[test]
 fn fail_on_sets_the_level_that_exits_4() {
     let w = Workdir::new();
     // One yellow alert (一店's slump), nothing else.
@@ -571,7 +604,9 @@ fn a_day_past_the_exports_is_an_error_not_a_slump() {
 
 #[test]
 fn the_example_clinic_on_2026_10_20() {
+    // With the config `init` writes (the example clinic's plan: 一店's base 65,000).
     let w = Workdir::new();
+    assert_eq!(w.run(&["init", "-q"]).code, 0);
     let data = fixtures().join("clinic");
     let run = w.run(&[
         "alerts",

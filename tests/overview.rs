@@ -1,8 +1,8 @@
 //! `clinic-kpi overview` (SPEC §8.1). On the example clinic every number is counted by hand
 //! from fixtures/clinic/LEDGER.md (X = 消费明细 xlsx row, G = 补充导出 csv line, H = 消费流水_三店
 //! line, V = 到院咨询登记 line, W = 到院咨询登记_三店 line, C = 投诉记录 row), against the
-//! targets of the init template (src/default_config.toml, the built-in defaults); the smaller
-//! rules on CSV files the tests write.
+//! example clinic's targets that `init` writes (src/default_config.toml); the smaller rules on
+//! CSV files the tests write.
 
 use crate::workdir::{fixtures, Workdir};
 use serde_json::Value;
@@ -15,8 +15,11 @@ fn overview_json(w: &Workdir, args: &[&str]) -> Value {
     run.json()
 }
 
+/// `overview` of the example clinic, with the config `init` writes (the example clinic's plan).
 fn example(month: &str) -> Value {
     let w = Workdir::new();
+    let run = w.run(&["init", "-q"]);
+    assert_eq!(run.code, 0, "{run}");
     let data = fixtures().join("clinic");
     overview_json(&w, &["--data", data.to_str().unwrap(), "--month", month])
 }
@@ -674,8 +677,58 @@ fn without_store_department_or_channel_columns_the_sections_are_empty() {
 }
 
 #[test]
+fn without_a_config_no_clinic_targets_apply() {
+    // The built-in defaults keep the template's roles and [alerts] lines but not its [clinic]
+    // targets, which are the example clinic's: nothing measures a clinic against another's plan.
+    let w = Workdir::new();
+    let data = fixtures().join("clinic");
+    let run = w.run(&[
+        "overview",
+        "--data",
+        data.to_str().unwrap(),
+        "--month",
+        "2026-10",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(run.stderr.contains("using the built-in defaults"), "{run}");
+    let j = run.json();
+    expect(
+        &j["clinic"],
+        "clinic",
+        &[
+            ("revenue", Some(118_800.0)),
+            ("base", None),
+            ("attainment_base", None),
+            ("plan_initial_share", None),
+            ("first_visits_base", None),
+            ("complaint_rate_limit", Some(0.02)),
+        ],
+    );
+    // No configured store, department or channel: the data's own, in the order it names them.
+    assert_eq!(
+        names(&j["stores"], "store"),
+        [
+            Some("一店".into()),
+            Some("二店".into()),
+            Some("三店".into())
+        ]
+    );
+    assert!(j["stores"][0]["base"].is_null());
+    assert_eq!(
+        names(&j["channels"], "channel"),
+        ["小红书", "美团", "抖音", "自然到店", "老带新"]
+            .map(|s| Some(s.to_string()))
+            .to_vec()
+    );
+    assert!(j["channels"][0]["target"].is_null());
+}
+
+#[test]
 fn tables_in_chinese_and_english() {
     let w = Workdir::new();
+    assert_eq!(w.run(&["init", "-q"]).code, 0);
     let data = fixtures().join("clinic");
     let d = data.to_str().unwrap();
     let run = w.run(&["overview", "--data", d, "--month", "2026-10"]);

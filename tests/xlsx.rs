@@ -956,7 +956,9 @@ fn number_keys(o: &Value) -> Vec<String> {
 
 #[test]
 fn the_overview_sheet_equals_overview_json() {
+    // With the config `init` writes, so that the targets and the charts' target series are there.
     let w = Workdir::new();
+    assert_eq!(w.run(&["init", "-q"]).code, 0);
     let (_, path) = fixture_run(&w, &[]);
     let data = fixtures().join("clinic");
     let run = w.run(&[

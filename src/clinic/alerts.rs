@@ -147,6 +147,9 @@ pub enum Undecided {
     /// The input the rule needs was not given: no sales (slump, pace), no complaints (both
     /// rates), no channel column while `[clinic.channels]` sets targets (conversion).
     NoInput,
+    /// A store of `[clinic.stores]` (pace) or a channel of `[clinic.channels]` (conversion)
+    /// that no export names: a misspelt name, or the wrong exports.
+    NotInData,
 }
 
 /// One alert, or one rule that could not be judged.
@@ -239,6 +242,14 @@ fn no_input(rule: Rule, from: NaiveDate, to: NaiveDate) -> Alert {
         to,
         figures: Figures::None {},
         reason: Some(Undecided::NoInput),
+    }
+}
+
+/// A configured store or channel that no export names.
+fn not_in_data(rule: Rule, from: NaiveDate, to: NaiveDate) -> Alert {
+    Alert {
+        reason: Some(Undecided::NotInData),
+        ..no_input(rule, from, to)
     }
 }
 
@@ -364,12 +375,17 @@ fn conversion_drop(
     );
     // (consultations, deals) of the last window and of the one before, per channel: the
     // configured channels first (in config order), then the others the data names.
-    let mut order: Vec<Sym> = config
-        .clinic
-        .channels
-        .keys()
-        .filter_map(|name| sym_of_config_name(ds, name))
-        .collect();
+    let mut order: Vec<Sym> = Vec::new();
+    for name in config.clinic.channels.keys() {
+        match sym_of_config_name(ds, name) {
+            Some(sym) => order.push(sym),
+            None => out.push(Alert {
+                channel: Some(name.clone()),
+                scope: Scope::Channel,
+                ..not_in_data(Rule::ConversionDrop, from, date)
+            }),
+        }
+    }
     let mut by_channel: HashMap<Sym, [(u64, u64); 2]> = HashMap::new();
     for c in &cs {
         let Some(channel) = c.channel else { continue };
@@ -526,9 +542,14 @@ fn pace(ds: &Dataset, config: &Config, mtd: &Period, out: &mut Vec<Alert>) {
     }
     for (name, levels) in &c.stores {
         if let Some(base) = levels.base {
-            let sym = sym_of_config_name(ds, name);
-            let shown = sym.map_or_else(|| name.clone(), |s| ds.name(s).to_string());
-            targets.push((sym, Some(shown), base));
+            match sym_of_config_name(ds, name) {
+                Some(sym) => targets.push((Some(sym), Some(ds.name(sym).to_string()), base)),
+                None => out.push(Alert {
+                    store: Some(name.clone()),
+                    scope: Scope::Store,
+                    ..not_in_data(Rule::Pace, mtd.start, mtd.end)
+                }),
+            }
         }
     }
     if targets.is_empty() {
@@ -546,7 +567,7 @@ fn pace(ds: &Dataset, config: &Config, mtd: &Period, out: &mut Vec<Alert>) {
             .sales
             .iter()
             .filter(|s| mtd.contains(s.date))
-            .filter(|s| store.is_none() || (sym.is_some() && s.store == sym))
+            .filter(|s| sym.is_none() || s.store == sym)
             .map(|s| s.amount)
             .sum();
         let revenue = yuan(fen);

@@ -271,13 +271,18 @@ mod tests {
 
     #[test]
     fn the_init_template_validates_and_holds_both_sections() {
-        let cfg = LoadedConfig::builtin();
+        let cfg = load(DEFAULT_CONFIG);
         validate(&cfg).unwrap();
         crate::scoring::validate::validate(&cfg).unwrap();
         let c = &cfg.config.clinic;
         assert!(c.revenue.is_some() && c.split.is_some() && c.first_visits.is_some());
         assert!(!c.departments.is_empty() && !c.channels.is_empty() && !c.stores.is_empty());
         assert!(DEFAULT_CONFIG.contains("[alerts]"));
+        // Without a config file no clinic targets apply (they are the example clinic's).
+        let builtin = LoadedConfig::builtin();
+        validate(&builtin).unwrap();
+        assert!(builtin.config.clinic.revenue.is_none() && builtin.config.clinic.stores.is_empty());
+        assert_eq!(builtin.config.alerts, cfg.config.alerts);
     }
 
     #[test]

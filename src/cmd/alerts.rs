@@ -382,7 +382,33 @@ pub(crate) fn message(a: &Alert, window: u32, l: Lang) -> String {
                 )
             }
         }
+        (Figures::None {}, Some(Undecided::NotInData)) => not_in_data(a, l),
         (Figures::None {}, _) => no_input(a.rule, l).to_string(),
+    }
+}
+
+/// A configured store or channel that no export names.
+fn not_in_data(a: &Alert, l: Lang) -> String {
+    match (a.rule, a.store.as_deref(), a.channel.as_deref()) {
+        (Rule::ConversionDrop, _, Some(c)) => match l {
+            Lang::Zh => format!(
+                "[clinic.channels] 中的渠道 {c} 在到院咨询登记中从未出现（名称写错了，还是导出数据不对？），无法判断其转化率"
+            ),
+            Lang::En => format!(
+                "[clinic.channels] names the channel {c}, which no visits row names (a misspelt name, or the wrong exports?): its conversion cannot be judged"
+            ),
+        },
+        (_, store, _) => {
+            let store = store.unwrap_or_default();
+            match l {
+                Lang::Zh => format!(
+                    "[clinic.stores] 中的门店 {store} 在导出数据中从未出现（名称写错了，还是导出数据不对？），无法判断目标进度"
+                ),
+                Lang::En => format!(
+                    "[clinic.stores] names the store {store}, which no export names (a misspelt name, or the wrong exports?): its pace cannot be judged"
+                ),
+            }
+        }
     }
 }
 
