@@ -83,480 +83,97 @@ macro_rules! field {
 }
 
 /// The clinic's measured figures (shown for both periods).
+#[rustfmt::skip]
 pub const CLINIC_ACTUALS: &[Field<ClinicActuals>] = &[
-    field!(ClinicActuals, "revenue", "业绩", "Revenue", Money, |a| {
-        Some(a.revenue)
-    }),
-    field!(
-        ClinicActuals,
-        "initial_revenue",
-        "初复诊业绩",
-        "初复诊 revenue",
-        Money,
-        |a| Some(a.initial_revenue)
-    ),
-    field!(
-        ClinicActuals,
-        "repeat_revenue",
-        "再消费业绩",
-        "再消费 revenue",
-        Money,
-        |a| Some(a.repeat_revenue)
-    ),
-    field!(
-        ClinicActuals,
-        "initial_share",
-        "初复诊占比",
-        "初复诊 share",
-        Rate,
-        |a| a.initial_share
-    ),
-    field!(
-        ClinicActuals,
-        "repeat_share",
-        "再消费占比",
-        "再消费 share",
-        Rate,
-        |a| a.repeat_share
-    ),
-    field!(
-        ClinicActuals,
-        "first_visits",
-        "初诊上门量",
-        "First visits (初诊上门量)",
-        Count,
-        |a| n(a.first_visits)
-    ),
-    field!(
-        ClinicActuals,
-        "consultations",
-        "咨询数",
-        "Consultations",
-        Count,
-        |a| n(a.consultations)
-    ),
-    field!(ClinicActuals, "deals", "成交数", "Deals", Count, |a| n(
-        a.deals
-    )),
-    field!(
-        ClinicActuals,
-        "conversion",
-        "转化率",
-        "Conversion",
-        Rate,
-        |a| a.conversion
-    ),
-    field!(
-        ClinicActuals,
-        "customers_served",
-        "服务顾客数",
-        "Customers served",
-        Count,
-        |a| on(a.quality.customers_served)
-    ),
-    field!(
-        ClinicActuals,
-        "complaints",
-        "有效投诉",
-        "Valid complaints",
-        Count,
-        |a| on(a.quality.complaints)
-    ),
-    field!(
-        ClinicActuals,
-        "complaint_rate",
-        "投诉率",
-        "Complaint rate",
-        Rate,
-        |a| a.quality.complaint_rate
-    ),
-    field!(
-        ClinicActuals,
-        "complications",
-        "并发症",
-        "Complications",
-        Count,
-        |a| on(a.quality.complications)
-    ),
-    field!(
-        ClinicActuals,
-        "treatments",
-        "操作例数",
-        "Treatments",
-        Count,
-        |a| on(a.quality.treatments)
-    ),
-    field!(
-        ClinicActuals,
-        "complication_rate",
-        "并发症发生率",
-        "Complication rate",
-        Rate,
-        |a| a.quality.complication_rate
-    ),
+    field!(ClinicActuals, "revenue", "业绩", "Revenue", Money, |a| Some(a.revenue)),
+    field!(ClinicActuals, "initial_revenue", "初复诊业绩", "初复诊 revenue", Money, |a| Some(a.initial_revenue)),
+    field!(ClinicActuals, "repeat_revenue", "再消费业绩", "再消费 revenue", Money, |a| Some(a.repeat_revenue)),
+    field!(ClinicActuals, "initial_share", "初复诊占比", "初复诊 share", Rate, |a| a.initial_share),
+    field!(ClinicActuals, "repeat_share", "再消费占比", "再消费 share", Rate, |a| a.repeat_share),
+    field!(ClinicActuals, "first_visits", "初诊上门量", "First visits (初诊上门量)", Count, |a| n(a.first_visits)),
+    field!(ClinicActuals, "consultations", "咨询数", "Consultations", Count, |a| n(a.consultations)),
+    field!(ClinicActuals, "deals", "成交数", "Deals", Count, |a| n(a.deals)),
+    field!(ClinicActuals, "conversion", "转化率", "Conversion", Rate, |a| a.conversion),
+    field!(ClinicActuals, "customers_served", "服务顾客数", "Customers served", Count, |a| on(a.quality.customers_served)),
+    field!(ClinicActuals, "complaints", "有效投诉", "Valid complaints", Count, |a| on(a.quality.complaints)),
+    field!(ClinicActuals, "complaint_rate", "投诉率", "Complaint rate", Rate, |a| a.quality.complaint_rate),
+    field!(ClinicActuals, "complications", "并发症", "Complications", Count, |a| on(a.quality.complications)),
+    field!(ClinicActuals, "treatments", "操作例数", "Treatments", Count, |a| on(a.quality.treatments)),
+    field!(ClinicActuals, "complication_rate", "并发症发生率", "Complication rate", Rate, |a| a.quality.complication_rate),
 ];
 
 /// The clinic's targets and what follows from them (this period only).
+#[rustfmt::skip]
 pub const CLINIC_TARGETS: &[Field<ClinicFigures>] = &[
-    field!(
-        ClinicFigures,
-        "base",
-        "基础目标",
-        "Base target",
-        Money,
-        |c| c.base
-    ),
-    field!(
-        ClinicFigures,
-        "sprint",
-        "冲刺目标",
-        "Sprint target",
-        Money,
-        |c| c.sprint
-    ),
-    field!(
-        ClinicFigures,
-        "attainment_base",
-        "基础达成率",
-        "Attainment of base",
-        Rate,
-        |c| c.attainment_base
-    ),
-    field!(
-        ClinicFigures,
-        "attainment_sprint",
-        "冲刺达成率",
-        "Attainment of sprint",
-        Rate,
-        |c| c.attainment_sprint
-    ),
-    field!(
-        ClinicFigures,
-        "gap_base",
-        "距基础目标",
-        "Short of base",
-        Money,
-        |c| c.gap_base
-    ),
-    field!(
-        ClinicFigures,
-        "gap_sprint",
-        "距冲刺目标",
-        "Short of sprint",
-        Money,
-        |c| c.gap_sprint
-    ),
-    field!(
-        ClinicFigures,
-        "plan_initial_share",
-        "计划初复诊占比",
-        "Planned 初复诊 share",
-        Rate,
-        |c| c.plan_initial_share
-    ),
-    field!(
-        ClinicFigures,
-        "plan_repeat_share",
-        "计划再消费占比",
-        "Planned 再消费 share",
-        Rate,
-        |c| c.plan_repeat_share
-    ),
-    field!(
-        ClinicFigures,
-        "first_visits_base",
-        "初诊基础目标",
-        "First visits base",
-        Count,
-        |c| c.first_visits_base
-    ),
-    field!(
-        ClinicFigures,
-        "first_visits_sprint",
-        "初诊冲刺目标",
-        "First visits sprint",
-        Count,
-        |c| c.first_visits_sprint
-    ),
-    field!(
-        ClinicFigures,
-        "first_visits_surplus",
-        "初诊超基础人数",
-        "First visits above base",
-        Count,
-        |c| c.first_visits_surplus
-    ),
-    field!(
-        ClinicFigures,
-        "complaint_rate_limit",
-        "投诉率预警线",
-        "Complaint rate limit",
-        Rate,
-        |c| Some(c.complaint_rate_limit)
-    ),
-    field!(
-        ClinicFigures,
-        "complication_rate_limit",
-        "并发症预警线",
-        "Complication rate limit",
-        Rate,
-        |c| Some(c.complication_rate_limit)
-    ),
+    field!(ClinicFigures, "base", "基础目标", "Base target", Money, |c| c.base),
+    field!(ClinicFigures, "sprint", "冲刺目标", "Sprint target", Money, |c| c.sprint),
+    field!(ClinicFigures, "attainment_base", "基础达成率", "Attainment of base", Rate, |c| c.attainment_base),
+    field!(ClinicFigures, "attainment_sprint", "冲刺达成率", "Attainment of sprint", Rate, |c| c.attainment_sprint),
+    field!(ClinicFigures, "gap_base", "距基础目标", "Short of base", Money, |c| c.gap_base),
+    field!(ClinicFigures, "gap_sprint", "距冲刺目标", "Short of sprint", Money, |c| c.gap_sprint),
+    field!(ClinicFigures, "plan_initial_share", "计划初复诊占比", "Planned 初复诊 share", Rate, |c| c.plan_initial_share),
+    field!(ClinicFigures, "plan_repeat_share", "计划再消费占比", "Planned 再消费 share", Rate, |c| c.plan_repeat_share),
+    field!(ClinicFigures, "first_visits_base", "初诊基础目标", "First visits base", Count, |c| c.first_visits_base),
+    field!(ClinicFigures, "first_visits_sprint", "初诊冲刺目标", "First visits sprint", Count, |c| c.first_visits_sprint),
+    field!(ClinicFigures, "first_visits_surplus", "初诊超基础人数", "First visits above base", Count, |c| c.first_visits_surplus),
+    field!(ClinicFigures, "complaint_rate_limit", "投诉率预警线", "Complaint rate limit", Rate, |c| Some(c.complaint_rate_limit)),
+    field!(ClinicFigures, "complication_rate_limit", "并发症预警线", "Complication rate limit", Rate, |c| Some(c.complication_rate_limit)),
 ];
 
+#[rustfmt::skip]
 pub const STORE_ACTUALS: &[Field<StoreActuals>] = &[
-    field!(StoreActuals, "revenue", "业绩", "Revenue", Money, |a| {
-        Some(a.revenue)
-    }),
-    field!(
-        StoreActuals,
-        "initial_revenue",
-        "初复诊业绩",
-        "初复诊 revenue",
-        Money,
-        |a| Some(a.initial_revenue)
-    ),
-    field!(
-        StoreActuals,
-        "repeat_revenue",
-        "再消费业绩",
-        "再消费 revenue",
-        Money,
-        |a| Some(a.repeat_revenue)
-    ),
-    field!(
-        StoreActuals,
-        "first_visits",
-        "初诊上门量",
-        "First visits",
-        Count,
-        |a| n(a.first_visits)
-    ),
-    field!(
-        StoreActuals,
-        "consultations",
-        "咨询数",
-        "Consultations",
-        Count,
-        |a| n(a.consultations)
-    ),
-    field!(StoreActuals, "deals", "成交数", "Deals", Count, |a| n(
-        a.deals
-    )),
-    field!(
-        StoreActuals,
-        "conversion",
-        "转化率",
-        "Conversion",
-        Rate,
-        |a| a.conversion
-    ),
-    field!(
-        StoreActuals,
-        "customers_served",
-        "服务顾客数",
-        "Customers served",
-        Count,
-        |a| on(a.quality.customers_served)
-    ),
-    field!(
-        StoreActuals,
-        "complaints",
-        "有效投诉",
-        "Valid complaints",
-        Count,
-        |a| on(a.quality.complaints)
-    ),
-    field!(
-        StoreActuals,
-        "complaint_rate",
-        "投诉率",
-        "Complaint rate",
-        Rate,
-        |a| a.quality.complaint_rate
-    ),
-    field!(
-        StoreActuals,
-        "complications",
-        "并发症",
-        "Complications",
-        Count,
-        |a| on(a.quality.complications)
-    ),
-    field!(
-        StoreActuals,
-        "treatments",
-        "操作例数",
-        "Treatments",
-        Count,
-        |a| on(a.quality.treatments)
-    ),
-    field!(
-        StoreActuals,
-        "complication_rate",
-        "并发症发生率",
-        "Complication rate",
-        Rate,
-        |a| a.quality.complication_rate
-    ),
+    field!(StoreActuals, "revenue", "业绩", "Revenue", Money, |a| Some(a.revenue)),
+    field!(StoreActuals, "initial_revenue", "初复诊业绩", "初复诊 revenue", Money, |a| Some(a.initial_revenue)),
+    field!(StoreActuals, "repeat_revenue", "再消费业绩", "再消费 revenue", Money, |a| Some(a.repeat_revenue)),
+    field!(StoreActuals, "first_visits", "初诊上门量", "First visits", Count, |a| n(a.first_visits)),
+    field!(StoreActuals, "consultations", "咨询数", "Consultations", Count, |a| n(a.consultations)),
+    field!(StoreActuals, "deals", "成交数", "Deals", Count, |a| n(a.deals)),
+    field!(StoreActuals, "conversion", "转化率", "Conversion", Rate, |a| a.conversion),
+    field!(StoreActuals, "customers_served", "服务顾客数", "Customers served", Count, |a| on(a.quality.customers_served)),
+    field!(StoreActuals, "complaints", "有效投诉", "Valid complaints", Count, |a| on(a.quality.complaints)),
+    field!(StoreActuals, "complaint_rate", "投诉率", "Complaint rate", Rate, |a| a.quality.complaint_rate),
+    field!(StoreActuals, "complications", "并发症", "Complications", Count, |a| on(a.quality.complications)),
+    field!(StoreActuals, "treatments", "操作例数", "Treatments", Count, |a| on(a.quality.treatments)),
+    field!(StoreActuals, "complication_rate", "并发症发生率", "Complication rate", Rate, |a| a.quality.complication_rate),
 ];
 
+#[rustfmt::skip]
 pub const STORE_TARGETS: &[Field<StoreFigures>] = &[
-    field!(
-        StoreFigures,
-        "base",
-        "基础目标",
-        "Base target",
-        Money,
-        |s| s.base
-    ),
-    field!(
-        StoreFigures,
-        "sprint",
-        "冲刺目标",
-        "Sprint target",
-        Money,
-        |s| s.sprint
-    ),
-    field!(
-        StoreFigures,
-        "attainment_base",
-        "基础达成率",
-        "Attainment of base",
-        Rate,
-        |s| s.attainment_base
-    ),
-    field!(
-        StoreFigures,
-        "attainment_sprint",
-        "冲刺达成率",
-        "Attainment of sprint",
-        Rate,
-        |s| s.attainment_sprint
-    ),
-    field!(
-        StoreFigures,
-        "gap_base",
-        "距基础目标",
-        "Short of base",
-        Money,
-        |s| s.gap_base
-    ),
-    field!(
-        StoreFigures,
-        "gap_sprint",
-        "距冲刺目标",
-        "Short of sprint",
-        Money,
-        |s| s.gap_sprint
-    ),
+    field!(StoreFigures, "base", "基础目标", "Base target", Money, |s| s.base),
+    field!(StoreFigures, "sprint", "冲刺目标", "Sprint target", Money, |s| s.sprint),
+    field!(StoreFigures, "attainment_base", "基础达成率", "Attainment of base", Rate, |s| s.attainment_base),
+    field!(StoreFigures, "attainment_sprint", "冲刺达成率", "Attainment of sprint", Rate, |s| s.attainment_sprint),
+    field!(StoreFigures, "gap_base", "距基础目标", "Short of base", Money, |s| s.gap_base),
+    field!(StoreFigures, "gap_sprint", "距冲刺目标", "Short of sprint", Money, |s| s.gap_sprint),
 ];
 
+#[rustfmt::skip]
 pub const DEPARTMENT_ACTUALS: &[Field<DepartmentActuals>] = &[
-    field!(
-        DepartmentActuals,
-        "revenue",
-        "业绩",
-        "Revenue",
-        Money,
-        |a| Some(a.revenue)
-    ),
-    field!(DepartmentActuals, "share", "占比", "Share", Rate, |a| a
-        .share),
-    field!(
-        DepartmentActuals,
-        "paying_customers",
-        "付费顾客数",
-        "Paying customers",
-        Count,
-        |a| n(a.paying_customers)
-    ),
-    field!(
-        DepartmentActuals,
-        "ticket_price",
-        "客单价",
-        "Ticket price",
-        Money,
-        |a| a.ticket_price
-    ),
+    field!(DepartmentActuals, "revenue", "业绩", "Revenue", Money, |a| Some(a.revenue)),
+    field!(DepartmentActuals, "share", "占比", "Share", Rate, |a| a .share),
+    field!(DepartmentActuals, "paying_customers", "付费顾客数", "Paying customers", Count, |a| n(a.paying_customers)),
+    field!(DepartmentActuals, "ticket_price", "客单价", "Ticket price", Money, |a| a.ticket_price),
 ];
 
+#[rustfmt::skip]
 pub const DEPARTMENT_TARGETS: &[Field<DepartmentFigures>] = &[
-    field!(
-        DepartmentFigures,
-        "plan_share",
-        "计划占比",
-        "Planned share",
-        Rate,
-        |d| d.plan_share
-    ),
-    field!(
-        DepartmentFigures,
-        "base",
-        "基础目标",
-        "Base target",
-        Money,
-        |d| d.base
-    ),
-    field!(
-        DepartmentFigures,
-        "sprint",
-        "冲刺目标",
-        "Sprint target",
-        Money,
-        |d| d.sprint
-    ),
-    field!(
-        DepartmentFigures,
-        "attainment_base",
-        "基础达成率",
-        "Attainment of base",
-        Rate,
-        |d| d.attainment_base
-    ),
-    field!(
-        DepartmentFigures,
-        "attainment_sprint",
-        "冲刺达成率",
-        "Attainment of sprint",
-        Rate,
-        |d| d.attainment_sprint
-    ),
+    field!(DepartmentFigures, "plan_share", "计划占比", "Planned share", Rate, |d| d.plan_share),
+    field!(DepartmentFigures, "base", "基础目标", "Base target", Money, |d| d.base),
+    field!(DepartmentFigures, "sprint", "冲刺目标", "Sprint target", Money, |d| d.sprint),
+    field!(DepartmentFigures, "attainment_base", "基础达成率", "Attainment of base", Rate, |d| d.attainment_base),
+    field!(DepartmentFigures, "attainment_sprint", "冲刺达成率", "Attainment of sprint", Rate, |d| d.attainment_sprint),
 ];
 
+#[rustfmt::skip]
 pub const CHANNEL_ACTUALS: &[Field<ChannelActuals>] = &[
-    field!(
-        ChannelActuals,
-        "consultations",
-        "咨询数",
-        "Consultations",
-        Count,
-        |a| n(a.consultations)
-    ),
-    field!(ChannelActuals, "deals", "成交数", "Deals", Count, |a| n(
-        a.deals
-    )),
-    field!(
-        ChannelActuals,
-        "conversion",
-        "转化率",
-        "Conversion",
-        Rate,
-        |a| a.conversion
-    ),
-    field!(ChannelActuals, "revenue", "业绩", "Revenue", Money, |a| {
-        Some(a.revenue)
-    }),
+    field!(ChannelActuals, "consultations", "咨询数", "Consultations", Count, |a| n(a.consultations)),
+    field!(ChannelActuals, "deals", "成交数", "Deals", Count, |a| n(a.deals)),
+    field!(ChannelActuals, "conversion", "转化率", "Conversion", Rate, |a| a.conversion),
+    field!(ChannelActuals, "revenue", "业绩", "Revenue", Money, |a| Some(a.revenue)),
 ];
 
-pub const CHANNEL_TARGETS: &[Field<ChannelFigures>] = &[field!(
-    ChannelFigures,
-    "target",
-    "目标转化率",
-    "Target conversion",
-    Rate,
-    |c| c.target
-)];
+#[rustfmt::skip]
+pub const CHANNEL_TARGETS: &[Field<ChannelFigures>] = &[field!(ChannelFigures, "target", "目标转化率", "Target conversion", Rate, |c| c.target)];
 
 /// The words of the overview's headings.
 pub struct Words;
