@@ -131,7 +131,8 @@ fn write_tables(out: &mut impl Write, ov: &Overview, l: Lang) -> Result<()> {
                 .unwrap_or_default(),
         ]);
     }
-    for fd in CLINIC_TARGETS {
+    // Targets not configured are left out here (the JSON and the sheet keep them as nulls).
+    for fd in CLINIC_TARGETS.iter().filter(|fd| (fd.get)(c).is_some()) {
         t.add_row(vec![
             fd.label(l).to_string(),
             fd.kind.show((fd.get)(c)),
