@@ -37,12 +37,17 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Write a commented clinic-kpi.toml with the built-in default roles and weights.
     Init(InitArgs),
-    /// The clinic's own indicators for the period: revenue against base and sprint, 初复诊 vs
-    /// 再消费, each store and 科室, 初诊上门量, each channel's conversion, complaint and
-    /// complication rates — with the previous period beside them.
+    /// The clinic's own indicators for the period (经营概览).
+    ///
+    /// Revenue against base and sprint, 初复诊 vs 再消费, each store and 科室, 初诊上门量, each
+    /// channel's conversion, complaint and complication rates — with the previous period beside
+    /// them when the exports cover it. Targets come from [clinic] in the config.
     Overview(OverviewArgs),
-    /// The daily early warning (三级预警) for a cron job: yellow slump, red conversion drop and
-    /// complaint/complication rates, blue pace. Exits 4 when an alert at or above --fail-on holds.
+    /// The daily early warning (三级预警) for cron: exit 4 on an alert at or above --fail-on.
+    ///
+    /// Yellow: a store's or the clinic's revenue slumps. Red: a channel's conversion drops, the
+    /// month-to-date complaint or complication rate passes its line. Blue: month-to-date revenue
+    /// behind the base target's pace. Thresholds come from [alerts] in the config.
     Alerts(AlertsArgs),
 }
 
