@@ -37,6 +37,18 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Write a commented clinic-kpi.toml with the built-in default roles and weights.
     Init(InitArgs),
+    /// The clinic's own indicators for the period (经营概览).
+    ///
+    /// Revenue against base and sprint, 初复诊 vs 再消费, each store and 科室, 初诊上门量, each
+    /// channel's conversion, complaint and complication rates — with the previous period beside
+    /// them when the exports cover it. Targets come from [clinic] in the config.
+    Overview(OverviewArgs),
+    /// The daily early warning (三级预警) for cron: exit 4 on an alert at or above --fail-on.
+    ///
+    /// Yellow: a store's or the clinic's revenue slumps. Red: a channel's conversion drops, the
+    /// month-to-date complaint or complication rate passes its line. Blue: month-to-date revenue
+    /// behind the base target's pace. Thresholds come from [alerts] in the config.
+    Alerts(AlertsArgs),
     /// Print shell completions (bash, zsh, fish, powershell, elvish) to stdout.
     Completions(CompletionsArgs),
     /// Print the man page (roff) to stdout: `clinic-kpi man > clinic-kpi.1`.
@@ -69,7 +81,7 @@ pub struct CompletionsArgs {
 pub struct InitArgs {
     /// The folder to write into (default: the current folder; created if missing).
     pub dir: Option<PathBuf>,
-    /// Also write a small realistic set of exports (two stores, September–October 2026).
+    /// Also write a small realistic set of exports (three stores, September–October 2026).
     #[arg(long)]
     pub sample_data: bool,
     /// Overwrite files that already exist.
@@ -212,6 +224,52 @@ pub struct CheckArgs {
     /// Exit with code 3 when any error-level data issue is found.
     #[arg(long)]
     pub strict: bool,
+}
+
+/// Output format of `overview` and `alerts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableOrJson {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct OverviewArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The period (default: the previous calendar month).
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+    pub format: TableOrJson,
+}
+
+/// The lowest alert level that makes `alerts` exit with code 4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Blue (关注) and above: any alert.
+    Blue,
+    /// Yellow (资源调配) and red.
+    Yellow,
+    /// Red (策略调整) only.
+    Red,
+}
+
+#[derive(Debug, Args)]
+pub struct AlertsArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The day to judge, with the data up to and including it (default: yesterday). A day past
+    /// the last day of the exports is an error, never a slump.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Exit with code 4 when an alert at this level or above holds (blue < yellow < red).
+    #[arg(long, value_enum, default_value_t = FailOn::Red)]
+    pub fail_on: FailOn,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+    pub format: TableOrJson,
 }
 
 #[cfg(test)]

@@ -31,6 +31,10 @@ pub struct Config {
     pub grades: Grades,
     #[serde(default)]
     pub roles: IndexMap<String, Role>,
+    #[serde(default)]
+    pub clinic: Clinic,
+    #[serde(default)]
+    pub alerts: Alerts,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -362,6 +366,108 @@ pub struct Gate {
     pub effect: GateEffect,
 }
 
+// ---------------------------------------------------------------------------------------------
+// [clinic] and [alerts] (SPEC §8): the clinic's own targets and the early-warning thresholds.
+// Checked by `crate::clinic::validate`.
+
+/// A base (基础目标) and a sprint (冲刺目标) level, for one month.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Levels {
+    pub base: Option<f64>,
+    pub sprint: Option<f64>,
+}
+
+/// The planned split of revenue between 初复诊 and 再消费 (shares of 1).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Split {
+    pub first_and_return: f64,
+    pub repeat: f64,
+}
+
+/// A department's planned share of revenue and its own monthly levels.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentPlan {
+    pub share: Option<f64>,
+    pub base: Option<f64>,
+    pub sprint: Option<f64>,
+}
+
+/// `[clinic]`: targets for the clinic as a whole (monthly; every key optional).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clinic {
+    /// Revenue of all stores together.
+    pub revenue: Option<Levels>,
+    pub split: Option<Split>,
+    /// 初诊上门量: distinct customers with a 初诊 consultation.
+    pub first_visits: Option<Levels>,
+    #[serde(default)]
+    pub departments: IndexMap<String, DepartmentPlan>,
+    /// Target visit-to-deal conversion rate per channel value of the visits.
+    #[serde(default)]
+    pub channels: IndexMap<String, f64>,
+    #[serde(default)]
+    pub stores: IndexMap<String, Levels>,
+}
+
+/// `[alerts]`: the thresholds of the daily early warning (SPEC §8.2).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alerts {
+    /// Yellow: a day's revenue below this share of the daily average …
+    #[serde(default = "default_slump_share")]
+    pub slump_share: f64,
+    /// … on each of this many consecutive days.
+    #[serde(default = "default_slump_days")]
+    pub slump_days: u32,
+    /// Red: a channel's conversion this much (relative) below the window before.
+    #[serde(default = "default_conversion_drop")]
+    pub conversion_drop: f64,
+    #[serde(default = "default_alert_window_days")]
+    pub window_days: u32,
+    /// Red: month-to-date complaint rate above this.
+    #[serde(default = "default_alert_complaint_rate")]
+    pub complaint_rate: f64,
+    /// Red: month-to-date complication rate above this.
+    #[serde(default = "default_alert_complication_rate")]
+    pub complication_rate: f64,
+}
+
+impl Default for Alerts {
+    fn default() -> Self {
+        Alerts {
+            slump_share: default_slump_share(),
+            slump_days: default_slump_days(),
+            conversion_drop: default_conversion_drop(),
+            window_days: default_alert_window_days(),
+            complaint_rate: default_alert_complaint_rate(),
+            complication_rate: default_alert_complication_rate(),
+        }
+    }
+}
+
+fn default_slump_share() -> f64 {
+    0.5
+}
+fn default_slump_days() -> u32 {
+    3
+}
+fn default_conversion_drop() -> f64 {
+    0.2
+}
+fn default_alert_window_days() -> u32 {
+    7
+}
+fn default_alert_complaint_rate() -> f64 {
+    0.02
+}
+fn default_alert_complication_rate() -> f64 {
+    0.003
+}
+
 /// A config as loaded: the parsed values, the text they came from (for line numbers) and where.
 #[derive(Debug, Clone)]
 pub struct LoadedConfig {
@@ -372,10 +478,14 @@ pub struct LoadedConfig {
 }
 
 impl LoadedConfig {
-    /// The built-in defaults (SPEC §5.5), parsed from the `init` template.
+    /// The built-in defaults (SPEC §5.5), parsed from the `init` template — without its
+    /// `[clinic]` targets, which are the example clinic's plan for `init` to write and the user
+    /// to replace: a clinic that has written no config has set no targets (SPEC §8), and is
+    /// never measured or warned against another clinic's.
     pub fn builtin() -> LoadedConfig {
-        let config = parse(DEFAULT_CONFIG, "built-in defaults")
+        let mut config = parse(DEFAULT_CONFIG, "built-in defaults")
             .expect("the built-in config template parses (tested)");
+        config.clinic = Clinic::default();
         LoadedConfig {
             config,
             source: DEFAULT_CONFIG.to_string(),
@@ -400,7 +510,13 @@ impl LoadedConfig {
 /// Parses config text; the error names the file, key and line (toml reports them).
 pub fn parse(text: &str, name: &str) -> Result<Config> {
     let config: Config = toml::from_str(text).map_err(|e| {
-        let msg = e.message().to_string();
+        let mut msg = e.message().to_string();
+        if msg.starts_with("invalid unquoted key") {
+            // `整形外科 = …` as §8 writes it: TOML keys beyond A-Z a-z 0-9 - _ need quotes.
+            msg.push_str(
+                "; a key that is not plain letters and digits (a 科室, 渠道 or 门店 name) is written in quotes: \"整形外科\" = { share = 0.4 }",
+            );
+        }
         let line = e
             .span()
             .map(|s| line_of_offset(text, s.start))

@@ -75,13 +75,56 @@ fn consultant_lin_xiaowen_total_grade_rank_bonus() {
         / 90.0;
     assert!(close(&p["total"], expected), "{}", p["total"]);
     assert_eq!(p["grade"], "B");
-    // Consultant totals: 周婷 100.6, 林晓雯 85.0, 吴雨桐 48.2, 王思琪 38.4 → rank 2 of 4.
+    // Consultant totals: 周婷 100.6, 林晓雯 85.0, 吴雨桐 48.2, 王思琪 38.4, 郭佳 33.8 → rank 2
+    // of 5.
     assert_eq!(p["rank"], 2);
-    assert_eq!(p["rank_of"], 4);
+    assert_eq!(p["rank_of"], 5);
     // Attainment 0.59 reaches no tier → below −1,500 (the store gate only zeroes a positive bonus).
     assert!(close(&p["bonus"], -1500.0));
     assert_eq!(p["flags"], serde_json::json!(["incomplete"]));
     assert_eq!(p["vetoed"], false);
+}
+
+#[test]
+fn third_store_consultant_ranks_last_so_no_other_rank_moves() {
+    let j = score_json(&[]);
+    let p = person(&j, "郭佳");
+    // 三店's exports (LEDGER files 7 and 8): 13 sales credited to 郭佳, 17,960; roster target
+    // 40,000 → attainment 0.449 → 44.9 points.
+    assert!(close(
+        &kpi(p, "revenue_attainment", None)["value"],
+        17960.0 / 40000.0
+    ));
+    // 23 consultations (lines 2–24, each a distinct customer and day), 13 deals (lines 2, 3,
+    // 5, 6, 7, 9, 10, 11, 13, 17, 20, 22, 24): 0.5652 → 100 + 0.652 × 20 = 113.04.
+    let c = kpi(p, "conversion_rate", None);
+    assert_eq!(
+        (c["numerator"].as_f64(), c["denominator"].as_f64()),
+        (Some(13.0), Some(23.0))
+    );
+    // 12 paying customers (17355550001 twice): 17,960 / 12 = 1,496.67 < floor 2,000 → 0.
+    assert!(close(&kpi(p, "ticket_price", None)["score"], 0.0));
+    // No sale of type 二开 → 0 / 12 → 0; complaint row 9: 1 valid / 22 customers served
+    // (17355550001..22) = 4.5% > 2% → 0. Satisfaction and ratings: no rows, not scored.
+    assert!(close(&kpi(p, "secondary_rate", None)["score"], 0.0));
+    let cr = kpi(p, "complaint_rate", None);
+    assert_eq!(
+        (cr["numerator"].as_f64(), cr["denominator"].as_f64()),
+        (Some(1.0), Some(22.0))
+    );
+    // Scored weights 20 + 10 + 10 + 10 + 10 = 60:
+    // total = (44.9 × 20 + 113.04 × 10) / 60 = 33.81 → D, below 王思琪's 38.4: rank 5 of 5.
+    let expected = (17960.0 / 40000.0 * 100.0 * 20.0
+        + (100.0 + (13.0 / 23.0 - 0.5) / 0.1 * 20.0) * 10.0)
+        / 60.0;
+    assert!(close(&p["total"], expected), "{}", p["total"]);
+    assert_eq!(p["grade"], "D");
+    assert_eq!(
+        (p["rank"].as_u64(), p["rank_of"].as_u64()),
+        (Some(5), Some(5))
+    );
+    // No tier reached → −1,500 (三店's complaint rate 1/22 > 2% only zeroes a positive bonus).
+    assert!(close(&p["bonus"], -1500.0));
 }
 
 #[test]
@@ -175,8 +218,8 @@ fn json_keys_are_the_contract() {
             "weight"
         ]
     );
-    // 11 scored people: 4 consultants, 2 doctors, 3 nurses, 2 supervisors.
-    assert_eq!(j["people"].as_array().unwrap().len(), 11);
+    // 12 scored people: 5 consultants, 2 doctors, 3 nurses, 2 supervisors.
+    assert_eq!(j["people"].as_array().unwrap().len(), 12);
     // For every person: total = Σ score × effective weight ÷ 100, unless vetoed (capped).
     for p in j["people"].as_array().unwrap() {
         let sum: f64 = p["kpis"]
@@ -204,8 +247,8 @@ fn csv_and_output_refusal_and_explain() {
         "score", "--data", d, "--month", "2026-10", "--format", "csv", "-q",
     ]);
     assert_eq!(run.code, 0, "{run}");
-    // One header line + one line per person × KPI: 4×8 + 2×4 + 3×4 + 2×5 = 62.
-    assert_eq!(run.stdout.lines().count(), 63, "{run}");
+    // One header line + one line per person × KPI: 5×8 + 2×4 + 3×4 + 2×5 = 70.
+    assert_eq!(run.stdout.lines().count(), 71, "{run}");
     assert!(run
         .stdout
         .starts_with("staff,staff_id,role,role_label,store,department,metric"));
@@ -238,7 +281,7 @@ fn csv_and_output_refusal_and_explain() {
         "{run}"
     );
     assert!(
-        run.stdout.contains("total 85.0 → grade B · rank 2/4"),
+        run.stdout.contains("total 85.0 → grade B · rank 2/5"),
         "{run}"
     );
     assert!(run.stdout.contains("bonus: ¥-1500"), "{run}");

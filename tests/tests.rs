@@ -1,11 +1,13 @@
 //! Integration tests: one binary (keeps link time down), one module per command.
 
+mod alerts;
 mod check;
 mod config;
 mod credit;
 mod hostile;
 mod init;
 mod inputs;
+mod overview;
 mod privacy;
 mod score;
 mod scoring;

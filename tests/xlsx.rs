@@ -195,7 +195,7 @@ fn every_value_on_every_sheet_equals_the_json_of_the_same_run() {
     let w = Workdir::new();
     let (j, path) = fixture_run(&w, &[]);
     let people: Vec<&Value> = j["people"].as_array().unwrap().iter().collect();
-    assert_eq!(people.len(), 11);
+    assert_eq!(people.len(), 12);
 
     // 汇总: everyone, in the JSON's order (role in config order, rank, name).
     check_people_sheet(&sheet(&path, "汇总"), &people, false);
@@ -273,7 +273,7 @@ fn every_value_on_every_sheet_equals_the_json_of_the_same_run() {
 
 #[test]
 fn lin_xiaowen_row_by_hand() {
-    // The README's worked example: 林晓雯 total 85.03 → B (A needs 95: 9.97 short), rank 2 of 4,
+    // The README's worked example: 林晓雯 total 85.03 → B (A needs 95: 9.97 short), rank 2 of 5,
     // bonus −1,500 (revenue attainment 59.29% < 100%: 40.71% short of the ¥3,000 tier).
     let w = Workdir::new();
     let (_, path) = fixture_run(&w, &[]);
@@ -307,7 +307,7 @@ fn notes_formulas_print_settings_and_properties_in_the_xml() {
 
     // Every total is a live formula whose cached value is the JSON total.
     let formulas: Vec<&str> = summary.split("<f>").skip(1).collect();
-    assert_eq!(formulas.len(), 11, "one total formula per person");
+    assert_eq!(formulas.len(), 12, "one total formula per person");
     for p in j["people"].as_array().unwrap() {
         let total = p["total"].as_f64().unwrap();
         let cached = format!("<v>{total}</v>");
@@ -894,7 +894,195 @@ fn libreoffice_recalculates_the_same_totals() {
         );
         seen += 1;
     }
-    assert_eq!(seen, 11);
+    assert_eq!(seen, 12);
+}
+
+/// The JSON key a 经营概览 label stands for (written out here, so a renamed label or key fails).
+fn overview_key(label: &str) -> &'static str {
+    match label {
+        "业绩" => "revenue",
+        "初复诊业绩" => "initial_revenue",
+        "再消费业绩" => "repeat_revenue",
+        "初复诊占比" => "initial_share",
+        "再消费占比" => "repeat_share",
+        "初诊上门量" => "first_visits",
+        "咨询数" => "consultations",
+        "成交数" => "deals",
+        "转化率" => "conversion",
+        "服务顾客数" => "customers_served",
+        "有效投诉" => "complaints",
+        "投诉率" => "complaint_rate",
+        "并发症" => "complications",
+        "操作例数" => "treatments",
+        "并发症发生率" => "complication_rate",
+        "基础目标" => "base",
+        "冲刺目标" => "sprint",
+        "基础达成率" => "attainment_base",
+        "冲刺达成率" => "attainment_sprint",
+        "距基础目标" => "gap_base",
+        "距冲刺目标" => "gap_sprint",
+        "计划初复诊占比" => "plan_initial_share",
+        "计划再消费占比" => "plan_repeat_share",
+        "初诊基础目标" => "first_visits_base",
+        "初诊冲刺目标" => "first_visits_sprint",
+        "初诊超基础人数" => "first_visits_surplus",
+        "投诉率预警线" => "complaint_rate_limit",
+        "并发症预警线" => "complication_rate_limit",
+        "占比" => "share",
+        "计划占比" => "plan_share",
+        "付费顾客数" => "paying_customers",
+        "客单价" => "ticket_price",
+        "目标转化率" => "target",
+        "门店" => "store",
+        "科室" => "department",
+        "渠道" => "channel",
+        other => panic!("unknown label {other:?}"),
+    }
+}
+
+/// The number keys of a JSON object (what the sheet must show), besides `previous` and names.
+fn number_keys(o: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = o
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, v)| *k != "previous" && (v.is_number() || v.is_null()))
+        .filter(|(k, _)| !["store", "department", "channel"].contains(&k.as_str()))
+        .map(|(k, _)| k.clone())
+        .collect();
+    keys.sort();
+    keys
+}
+
+#[test]
+fn the_overview_sheet_equals_overview_json() {
+    // With the config `init` writes, so that the targets and the charts' target series are there.
+    let w = Workdir::new();
+    assert_eq!(w.run(&["init", "-q"]).code, 0);
+    let (_, path) = fixture_run(&w, &[]);
+    let data = fixtures().join("clinic");
+    let run = w.run(&[
+        "overview",
+        "--data",
+        data.to_str().unwrap(),
+        "--month",
+        "2026-10",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    let j = run.json();
+    let rows = sheet(&path, "经营概览");
+    let blank = |r: &[Data]| r.iter().all(|c| matches!(c, Data::Empty));
+    // A section: its title alone in column A, its header below, its rows until a blank row.
+    let section = |title: &str| -> (Vec<Data>, Vec<Vec<Data>>) {
+        let at = rows
+            .iter()
+            .position(|r| text(&r[0]) == title && r.iter().skip(1).all(|c| c == &Data::Empty))
+            .unwrap_or_else(|| panic!("no section {title}"));
+        let body = rows[at + 2..]
+            .iter()
+            .take_while(|r| !blank(r))
+            .cloned()
+            .collect();
+        (rows[at + 1].clone(), body)
+    };
+    assert_eq!(
+        text(&rows[0][0]),
+        "经营概览 2026-10 (2026-10-01 ~ 2026-10-31)"
+    );
+    assert_eq!(text(&rows[1][0]), "上期 2026-09 (2026-09-01 ~ 2026-09-30)");
+
+    // 整体: one row per figure — this period, and the previous where the JSON has one.
+    let (header, body) = section("整体");
+    assert_eq!(
+        header[..3].iter().map(text).collect::<Vec<_>>(),
+        ["指标", "本期", "上期"]
+    );
+    let c = &j["clinic"];
+    let mut seen: Vec<String> = Vec::new();
+    for r in &body {
+        let key = overview_key(&text(&r[0]));
+        assert_num(&r[1], &c[key], key);
+        let previous = c["previous"].get(key).unwrap_or(&Value::Null);
+        assert_num(&r[2], previous, &format!("previous {key}"));
+        seen.push(key.to_string());
+    }
+    seen.sort();
+    assert_eq!(seen, number_keys(c), "every clinic figure, once");
+
+    // 门店, 科室, 渠道: one row per entry in the JSON's order; `上期·X` is previous.X.
+    for (title, list, name_key, none) in [
+        ("门店", &j["stores"], "store", "（未标门店）"),
+        ("科室", &j["departments"], "department", "（未标科室）"),
+        ("渠道", &j["channels"], "channel", "（未标渠道）"),
+    ] {
+        let (header, body) = section(title);
+        let list = list.as_array().unwrap();
+        assert_eq!(body.len(), list.len(), "{title}: one row per entry");
+        assert_eq!(overview_key(&text(&header[0])), name_key);
+        let columns: Vec<(usize, bool, &str)> = header
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(_, h)| **h != Data::Empty)
+            .map(|(i, h)| {
+                let h = text(h);
+                match h.strip_prefix("上期·") {
+                    Some(rest) => (i, true, overview_key(rest)),
+                    None => (i, false, overview_key(&h)),
+                }
+            })
+            .collect();
+        let mut current: Vec<String> = columns
+            .iter()
+            .filter(|c| !c.1)
+            .map(|c| c.2.to_string())
+            .collect();
+        current.sort();
+        assert_eq!(current, number_keys(&list[0]), "{title}: every figure");
+        for (r, entry) in body.iter().zip(list) {
+            let name = entry[name_key].as_str().unwrap_or(none);
+            assert_eq!(text(&r[0]), name, "{title}");
+            for &(i, previous, key) in &columns {
+                let want = if previous {
+                    &entry["previous"][key]
+                } else {
+                    &entry[key]
+                };
+                assert_num(
+                    &r[i],
+                    want,
+                    &format!("{title} {name} {key} (previous: {previous})"),
+                );
+            }
+        }
+    }
+
+    // Two charts on the sheet: store revenue against base and sprint, and department shares
+    // against the plan, each reading the sheet's own cells.
+    let charts = parts_named(&path, "xl/charts/chart");
+    assert_eq!(charts.len(), 2);
+    let series = |xml: &str| -> Vec<String> {
+        xml.split("<c:tx><c:strRef>")
+            .skip(1)
+            .map(|s| {
+                let v = s.split("<c:v>").nth(1).unwrap();
+                v[..v.find("</c:v>").unwrap()].to_string()
+            })
+            .collect()
+    };
+    let stores = charts
+        .iter()
+        .find(|x| x.contains("门店业绩与基础、冲刺目标"))
+        .unwrap();
+    assert_eq!(series(stores), ["业绩", "基础目标", "冲刺目标"]);
+    assert!(stores.contains("<c:f>经营概览!$A$"), "{stores}");
+    let departments = charts
+        .iter()
+        .find(|x| x.contains("科室业绩占比与计划占比"))
+        .unwrap();
+    assert_eq!(series(departments), ["占比", "计划占比"]);
 }
 
 /// `-o` may name neither the config file nor an input, however the path is spelt: the same
@@ -1021,7 +1209,8 @@ fn split_by_person_puts_back_the_folder_a_killed_run_moved_aside() {
     };
     assert_eq!(split(&[]).code, 0);
     let first = names_in(&w.path().join("cards"));
-    assert_eq!(first.len(), 11, "{first:?}");
+    // One workbook per scored person: 12 (5 consultants, 2 doctors, 3 nurses, 2 supervisors).
+    assert_eq!(first.len(), 12, "{first:?}");
     // A run killed between its two renames: the old folder moved aside, the new one half built.
     let old = format!(".cards.{DEAD_PID}-k1L2m3.clinic-kpi-old");
     let new = format!(".cards.{DEAD_PID}-k1L2m3.clinic-kpi-new");

@@ -33,6 +33,14 @@ const SAMPLE_DATA: &[(&str, &[u8])] = &[
         "回访满意度.csv",
         include_bytes!("../../fixtures/clinic/回访满意度.csv"),
     ),
+    (
+        "消费流水_三店.csv",
+        include_bytes!("../../fixtures/clinic/消费流水_三店.csv"),
+    ),
+    (
+        "到院咨询登记_三店.csv",
+        include_bytes!("../../fixtures/clinic/到院咨询登记_三店.csv"),
+    ),
 ];
 
 pub fn run(args: &InitArgs) -> Result<u8> {
@@ -70,6 +78,8 @@ pub fn run(args: &InitArgs) -> Result<u8> {
             "try: cd {} && clinic-kpi score --month 2026-10",
             dir.display()
         );
+        println!("     clinic-kpi overview --month 2026-10");
+        println!("     clinic-kpi alerts --date 2026-10-20");
     }
     Ok(exit::OK)
 }

@@ -1,9 +1,11 @@
 //! One module per subcommand; this one holds what they share: turning typed arguments into the
 //! resolved plan (config loaded, period and encoding resolved) and loading the inputs.
 
+pub mod alerts;
 pub mod check;
 pub mod explain;
 pub mod init;
+pub mod overview;
 pub mod score;
 pub mod shell;
 

@@ -189,10 +189,18 @@ fn write_output(run: &Run, output: &std::path::Path, split: bool) -> Result<std:
         let files = crate::report::person::build_all(run).context("building the scorecards")?;
         crate::report::write::replace_folder(&path, &files)?;
     } else {
-        let bytes = crate::report::xlsx::build(run).context("building the scorecard")?;
+        let overview = overview_of(run);
+        let bytes = crate::report::xlsx::build(run, &overview).context("building the scorecard")?;
         crate::report::write::write_atomic(&path, &bytes)?;
     }
     Ok(path)
+}
+
+/// The clinic's indicators for the run's period (the scorecard's 经营概览 sheet), counted as
+/// `overview` counts them.
+pub fn overview_of(run: &Run) -> crate::clinic::overview::Overview {
+    let people: Vec<people::Person> = run.results.iter().map(|r| r.person.clone()).collect();
+    crate::clinic::overview::compute(&run.ds, &run.plan.config.config, &people, &run.period)
 }
 
 #[derive(Serialize)]

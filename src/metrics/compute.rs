@@ -9,7 +9,7 @@ use crate::people::Person;
 use crate::period::{Period, PeriodKind};
 use chrono::{Duration, NaiveDate};
 use std::cell::{OnceCell, RefCell};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
 /// The status of a figure (SPEC §3.3).
@@ -109,6 +109,22 @@ impl Index {
             ratings_by_staff: group(&ds.ratings, |r| Some(r.staff)),
             positive_sale_days: std::sync::OnceLock::new(),
         }
+    }
+
+    /// (customer, date, consultant) of every positive sale — the consultant only when the
+    /// sales name one — built on first use.
+    fn positive_sale_days(&self, ds: &Dataset) -> &HashSet<(Sym, NaiveDate, Option<Sym>)> {
+        self.positive_sale_days.get_or_init(|| {
+            let by_consultant = ds.has_field(Kind::Sales, Field::Consultant);
+            ds.sales
+                .iter()
+                .filter(|s| s.amount > 0)
+                .map(|s| {
+                    let who = if by_consultant { s.consultant } else { None };
+                    (s.customer, s.date, who)
+                })
+                .collect()
+        })
     }
 
     fn sales_by(&self, attribute: &str) -> &SymMap<Vec<u32>> {
@@ -296,11 +312,63 @@ fn employed_days(hired: Option<NaiveDate>, left: Option<NaiveDate>, p: &Period) 
 /// A member for targets: name, roster target (fen), hired, left.
 type Member = (Sym, Option<i64>, Option<NaiveDate>, Option<NaiveDate>);
 
-/// One consultation: a distinct (customer, date, consultant) among the visits.
-struct Consultation {
-    customer: Sym,
-    deal: bool,
-    first: bool,
+/// One consultation (SPEC §3.1): a distinct (customer, date, consultant) among the visits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Consultation {
+    pub customer: Sym,
+    pub date: NaiveDate,
+    pub consultant: Sym,
+    /// A deal when any of its rows says so (or, without a deal column, from the sales).
+    pub deal: bool,
+    /// 初诊 when any of its rows says 初诊.
+    pub first: bool,
+    /// The channel and store of its first row.
+    pub channel: Option<Sym>,
+    pub store: Option<Sym>,
+}
+
+/// The consultations among `visits` (SPEC §3.1), in the order of their first rows: a distinct
+/// (customer, date, consultant); a deal when any of its rows says deal = yes — or, when the
+/// visits input has no deal column, when the customer has a positive sale that day credited to
+/// that consultant (to anyone when the sales name no consultant); 初诊 when any row says so;
+/// its channel and store are those of its first row.
+pub fn consultations<'v>(
+    ds: &Dataset,
+    index: &Index,
+    visits: impl Iterator<Item = &'v crate::input::Visit>,
+) -> Vec<Consultation> {
+    let has_deal = ds.has_field(Kind::Visits, Field::Deal);
+    let sales_name_consultant = ds.has_field(Kind::Sales, Field::Consultant);
+    let mut at: HashMap<(Sym, NaiveDate, Sym), usize, FxBuild> = HashMap::default();
+    let mut out: Vec<Consultation> = Vec::new();
+    for v in visits {
+        let key = (v.customer, v.date, v.consultant);
+        let i = *at.entry(key).or_insert_with(|| {
+            out.push(Consultation {
+                customer: v.customer,
+                date: v.date,
+                consultant: v.consultant,
+                deal: false,
+                first: false,
+                channel: v.channel,
+                store: v.store,
+            });
+            out.len() - 1
+        });
+        let c = &mut out[i];
+        c.deal |= v.deal == Some(true);
+        c.first |= v.first_visit == Some(true);
+    }
+    if !has_deal {
+        let days = index.positive_sale_days(ds);
+        for c in &mut out {
+            // A positive sale to the customer that day, by this consultant when the sales
+            // name consultants.
+            let who = sales_name_consultant.then_some(c.consultant);
+            c.deal = days.contains(&(c.customer, c.date, who));
+        }
+    }
+    out
 }
 
 /// The person's credited sales in the period, per customer.
@@ -382,14 +450,10 @@ impl<'a> Context<'a> {
                     .collect(),
                 None => Vec::new(),
             },
-            Scope::Store => match person.store {
-                Some(s) => roster
-                    .iter()
-                    .filter(|r| r.2 == Some(s))
-                    .map(|r| r.0)
-                    .collect(),
-                None => Vec::new(),
-            },
+            Scope::Store => person
+                .store
+                .map(|s| self.store_members(s))
+                .unwrap_or_default(),
             Scope::All => roster.iter().map(|r| r.0).collect(),
         };
         out.push(person.sym);
@@ -452,21 +516,6 @@ impl<'a> Context<'a> {
             .filter(move |c| period.contains(c.when.date()))
     }
 
-    fn positive_sale_days(&self) -> &HashSet<(Sym, NaiveDate, Option<Sym>)> {
-        self.index.positive_sale_days.get_or_init(|| {
-            let by_consultant = self.ds.has_field(Kind::Sales, Field::Consultant);
-            self.ds
-                .sales
-                .iter()
-                .filter(|s| s.amount > 0)
-                .map(|s| {
-                    let who = if by_consultant { s.consultant } else { None };
-                    (s.customer, s.date, who)
-                })
-                .collect()
-        })
-    }
-
     fn consultations(&self, m: &[Sym]) -> Rc<Vec<Consultation>> {
         if let Some((key, cs)) = self.last_consultations.borrow().as_ref() {
             if key == m {
@@ -479,33 +528,7 @@ impl<'a> Context<'a> {
     }
 
     fn consultations_uncached(&self, m: &[Sym]) -> Vec<Consultation> {
-        let has_deal = self.ds.has_field(Kind::Visits, Field::Deal);
-        let sales_name_consultant = self.ds.has_field(Kind::Sales, Field::Consultant);
-        let mut map: BTreeMap<(Sym, NaiveDate, Sym), (bool, bool)> = BTreeMap::new();
-        for v in self.member_visits(m) {
-            let e = map
-                .entry((v.customer, v.date, v.consultant))
-                .or_insert((false, false));
-            e.0 |= v.deal == Some(true);
-            e.1 |= v.first_visit == Some(true);
-        }
-        map.into_iter()
-            .map(|((customer, date, consultant), (deal_said, first))| {
-                let deal = if has_deal {
-                    deal_said
-                } else {
-                    // A positive sale to the customer that day, by this consultant when the
-                    // sales name consultants.
-                    let who = sales_name_consultant.then_some(consultant);
-                    self.positive_sale_days().contains(&(customer, date, who))
-                };
-                Consultation {
-                    customer,
-                    deal,
-                    first,
-                }
-            })
-            .collect()
+        consultations(self.ds, self.index, self.member_visits(m))
     }
 
     /// The customers with a 二开 sale among `sales` (credited by `attribute` to members, in
@@ -662,7 +685,7 @@ impl<'a> Context<'a> {
         let min = min_sample.or(def.min_sample);
         let m = self.members(person, scope);
         if scope == Scope::Own {
-            return self.compute(person, def, item, scope, attribute, min, &m);
+            return self.compute(Some(person), def, item, scope, attribute, min, &m);
         }
         let key: GroupKey = (
             def.key,
@@ -674,16 +697,79 @@ impl<'a> Context<'a> {
         if let Some(f) = self.group_figures.borrow().get(&key) {
             return f.clone();
         }
-        let f = self.compute(person, def, item, scope, attribute, min, &key.4);
+        let f = self.compute(Some(person), def, item, scope, attribute, min, &key.4);
         self.group_figures.borrow_mut().insert(key, f.clone());
         f
     }
 
-    /// The figure, computed from the rows of `m` (the members `scope` gives `person`).
+    /// The figure of `metric` over every row naming any of `members` (sorted, each once) — a
+    /// store's roster people ([`Context::store_members`]) or everyone the data names
+    /// ([`Context::everyone`]) — counted as a `scope = "store"` or `"all"` KPI counts them
+    /// (SPEC §8.1 takes the clinic's and each store's rates "as §3"). `revenue_attainment`
+    /// has no target here: targets belong to people.
+    pub fn members_figure(&self, members: &[Sym], metric: &str, attribute: &str) -> Figure {
+        let Some(def) = defs::metric(metric) else {
+            return Figure {
+                rows: vec![format!("unknown metric {metric}")],
+                ..Figure::no_input("matching")
+            };
+        };
+        self.compute(
+            None,
+            def,
+            None,
+            Scope::All,
+            attribute,
+            def.min_sample,
+            members,
+        )
+    }
+
+    /// The roster people of `store` (without a roster, the people found whose store it is —
+    /// none), sorted, each once: whose rows a store's figures count (SPEC §3 `scope = "store"`).
+    pub fn store_members(&self, store: Sym) -> Vec<Sym> {
+        let mut out: Vec<Sym> = if self.ds.has(Kind::Roster) {
+            self.ds
+                .roster
+                .iter()
+                .filter(|r| r.store == Some(store))
+                .map(|r| r.staff)
+                .collect()
+        } else {
+            self.people
+                .iter()
+                .filter(|p| p.store == Some(store))
+                .map(|p| p.sym)
+                .collect()
+        };
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Everyone the data names as staff (sales consultant, doctor or nurse, visits consultant,
+    /// complaints), sorted, each once: the clinic's figures count every row naming anyone.
+    pub fn everyone(&self) -> Vec<Sym> {
+        let ds = self.ds;
+        let mut out: Vec<Sym> = ds
+            .sales
+            .iter()
+            .flat_map(|s| [s.consultant, s.doctor, s.nurse])
+            .flatten()
+            .chain(ds.visits.iter().map(|v| v.consultant))
+            .chain(ds.complaints.iter().map(|c| c.staff))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The figure, computed from the rows of `m` (the members `scope` gives `person`; for a
+    /// group without a person, [`Context::members_figure`], every member's rows).
     #[allow(clippy::too_many_arguments)]
     fn compute(
         &self,
-        person: &Person,
+        person: Option<&Person>,
         def: &defs::MetricDef,
         item: Option<&str>,
         scope: Scope,
@@ -713,7 +799,7 @@ impl<'a> Context<'a> {
                 }
             }
             "revenue_attainment" => {
-                let target = self.target(person, scope, m);
+                let target = person.and_then(|p| self.target(p, scope, m));
                 let agg = has_sales.then(|| self.sales_agg(attribute, m));
                 let Some((tn, td)) = target else {
                     return Figure {

@@ -4,6 +4,7 @@
 //! the computed total as their cached result; the creation time is the period start so the same
 //! inputs give the same bytes. Writing the file atomically is `report::write`'s job.
 
+use crate::clinic::overview::Overview;
 use crate::cmd::score::{flag_label, Run};
 use crate::config::{Config, GateEffect, Method, Missing, Role};
 use crate::metrics::compute::Status;
@@ -1147,15 +1148,21 @@ fn kpi_key(k: &crate::config::Kpi) -> KpiKey {
     )
 }
 
-/// Builds the workbook in memory.
-pub fn build(run: &Run) -> Result<Vec<u8>, XlsxError> {
-    build_with_limits(run, MAX_ROWS, MAX_ROWS)
+/// Builds the workbook in memory, with `overview` (the clinic's indicators for the same
+/// period) as its 经营概览 sheet.
+pub fn build(run: &Run, overview: &Overview) -> Result<Vec<u8>, XlsxError> {
+    build_with_limits(run, overview, MAX_ROWS, MAX_ROWS)
 }
 
 /// [`build`] with lower rows-per-sheet limits (tests use them): more people than one sheet
 /// holds is refused (one row per person is the point of 汇总); issues go on as many sheets as
 /// they need.
-fn build_with_limits(run: &Run, people_rows: u32, issue_rows: u32) -> Result<Vec<u8>, XlsxError> {
+fn build_with_limits(
+    run: &Run,
+    overview: &Overview,
+    people_rows: u32,
+    issue_rows: u32,
+) -> Result<Vec<u8>, XlsxError> {
     let l = run.plan.lang;
     let f = Fmts::new();
     let cfg = &run.plan.config.config;
@@ -1201,6 +1208,7 @@ fn build_with_limits(run: &Run, people_rows: u32, issue_rows: u32) -> Result<Vec
         ws.set_name(name)?;
         people_sheet(ws, &f, run, &rows, &rkeys, Some(&weights))?;
     }
+    super::overview::add_sheet(&mut wb, &mut used, &f, overview, l)?;
     let name = sheet_name(l.pick("口径", "Config"), &mut used);
     let ws = wb.add_worksheet();
     ws.set_name(name)?;
@@ -1286,7 +1294,8 @@ mod tests {
         let n = run.ds.issues.len();
         assert!(n >= 5, "the fixture has at least its five errors: {n}");
         // 3 rows a sheet = a header and 2 issues: ⌈n / 2⌉ issue sheets, nothing lost.
-        let bytes = build_with_limits(&run, MAX_ROWS, 3).unwrap();
+        let overview = crate::cmd::score::overview_of(&run);
+        let bytes = build_with_limits(&run, &overview, MAX_ROWS, 3).unwrap();
         let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         let names: Vec<String> = wb
             .sheet_names()
@@ -1309,11 +1318,13 @@ mod tests {
             .map(|i| i.message().to_string())
             .collect();
         assert_eq!(messages, want);
-        // More people than a sheet holds is refused, not truncated.
+        // More people than a sheet holds is refused, not truncated: 12 people and a header
+        // row need 13 rows.
+        assert_eq!(run.results.len(), 12);
         assert!(matches!(
-            build_with_limits(&run, 11, MAX_ROWS),
+            build_with_limits(&run, &overview, 12, MAX_ROWS),
             Err(XlsxError::RowColumnLimitError)
         ));
-        assert!(build_with_limits(&run, 12, MAX_ROWS).is_ok());
+        assert!(build_with_limits(&run, &overview, 13, MAX_ROWS).is_ok());
     }
 }

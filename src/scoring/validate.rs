@@ -72,7 +72,7 @@ pub fn validate(cfg: &LoadedConfig) -> Result<()> {
 /// Parses a TOML table header line (`[a.b]`, `[[a.b]]`, with quoted keys, spaces around dots
 /// and a trailing comment); `None` when the line is not one (e.g. `[90, 100],` inside a
 /// multi-line array). Returns whether it is an array-of-tables header, and its key segments.
-fn parse_header(line: &str) -> Option<(bool, Vec<String>)> {
+pub(crate) fn parse_header(line: &str) -> Option<(bool, Vec<String>)> {
     let t = line.trim_start();
     let (array, mut rest) = if let Some(r) = t.strip_prefix("[[") {
         (true, r)
@@ -152,7 +152,7 @@ fn header(segments: &[&str], array: bool) -> String {
 }
 
 /// Whether `line` assigns `key` (`key = …`, `"key" = …`).
-fn assigns(line: &str, key: &str) -> bool {
+pub(crate) fn assigns(line: &str, key: &str) -> bool {
     let t = line.trim_start();
     let quoted = format!("\"{key}\"");
     [key, quoted.as_str()].iter().any(|k| {
