@@ -1,6 +1,8 @@
 //! Reports written to files: the Excel scorecard (SPEC §6.3), one workbook per person
 //! (`--split-by person`), and how they are written safely.
 
+pub mod charts;
+pub mod payroll;
 pub mod person;
 pub mod write;
 pub mod xlsx;
