@@ -75,13 +75,13 @@ type SymMap<V> = HashMap<Sym, V, FxBuild>;
 /// indices into the dataset's vectors, ascending.
 #[derive(Default)]
 pub struct Index {
-    sales_by_consultant: SymMap<Vec<u32>>,
+    pub(super) sales_by_consultant: SymMap<Vec<u32>>,
     sales_by_doctor: SymMap<Vec<u32>>,
     sales_by_nurse: SymMap<Vec<u32>>,
     visits_by_consultant: SymMap<Vec<u32>>,
     complaints_by_staff: SymMap<Vec<u32>>,
-    surveys_by_staff: SymMap<Vec<u32>>,
-    ratings_by_staff: SymMap<Vec<u32>>,
+    pub(super) surveys_by_staff: SymMap<Vec<u32>>,
+    pub(super) ratings_by_staff: SymMap<Vec<u32>>,
     /// (customer, date, consultant) of every positive sale — the consultant only when the
     /// sales name one — for deals told from sales (SPEC §3.1).
     positive_sale_days: std::sync::OnceLock<HashSet<(Sym, NaiveDate, Option<Sym>)>>,
@@ -111,7 +111,7 @@ impl Index {
         }
     }
 
-    fn sales_by(&self, attribute: &str) -> &SymMap<Vec<u32>> {
+    pub(super) fn sales_by(&self, attribute: &str) -> &SymMap<Vec<u32>> {
         match attribute {
             "doctor" => &self.sales_by_doctor,
             "nurse" => &self.sales_by_nurse,
@@ -122,7 +122,7 @@ impl Index {
 
 /// The rows of `map` naming any of `members`, ascending (so sums and means add up in the
 /// same order as a scan of every row would). A row naming two members is listed once.
-fn rows_of(map: &SymMap<Vec<u32>>, members: &[Sym]) -> Vec<u32> {
+pub(super) fn rows_of(map: &SymMap<Vec<u32>>, members: &[Sym]) -> Vec<u32> {
     let mut out: Vec<u32> = Vec::new();
     for m in members {
         if let Some(rows) = map.get(m) {
@@ -143,7 +143,7 @@ pub struct Context<'a> {
     pub config: &'a Config,
     pub people: &'a [Person],
     pub period: &'a Period,
-    index: &'a Index,
+    pub(super) index: &'a Index,
     /// Customers with a positive sale in the 365 days before the period (复购率), found once.
     bought_before: OnceCell<HashSet<Sym>>,
     /// The 二开 rule in force (`auto` resolved), found once.
@@ -184,7 +184,7 @@ pub fn secondary_rule_used(ds: &Dataset, config: &Config) -> SecondaryRule {
     }
 }
 
-fn is_type_secondary(ds: &Dataset, config: &Config, s: &Sale) -> bool {
+pub(super) fn is_type_secondary(ds: &Dataset, config: &Config, s: &Sale) -> bool {
     s.sale_type.is_some_and(|t| {
         let t = ds.name(t).trim();
         config.secondary.types.iter().any(|x| x.trim() == t)
@@ -195,7 +195,7 @@ fn yuan(fen: i64) -> f64 {
     fen as f64 / 100.0
 }
 
-fn attr_col(s: &Sale, attribute: &str) -> Option<Sym> {
+pub(super) fn attr_col(s: &Sale, attribute: &str) -> Option<Sym> {
     match attribute {
         "doctor" => s.doctor,
         "nurse" => s.nurse,
@@ -287,7 +287,7 @@ fn months_frac(p: &Period) -> (i128, i128) {
 }
 
 /// Days of the period someone was employed.
-fn employed_days(hired: Option<NaiveDate>, left: Option<NaiveDate>, p: &Period) -> i64 {
+pub(super) fn employed_days(hired: Option<NaiveDate>, left: Option<NaiveDate>, p: &Period) -> i64 {
     let from = hired.map_or(p.start, |h| h.max(p.start));
     let to = left.map_or(p.end, |l| l.min(p.end));
     ((to - from).num_days() + 1).max(0)
@@ -342,14 +342,14 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn secondary_rule(&self) -> SecondaryRule {
+    pub(super) fn secondary_rule(&self) -> SecondaryRule {
         *self
             .secondary_rule
             .get_or_init(|| secondary_rule_used(self.ds, self.config))
     }
 
     /// The names whose rows count for `person` under `scope`, sorted, each once.
-    fn members(&self, person: &Person, scope: Scope) -> Vec<Sym> {
+    pub(super) fn members(&self, person: &Person, scope: Scope) -> Vec<Sym> {
         let mut out = self.member_set(person, scope);
         out.sort_unstable();
         out.dedup();
@@ -397,7 +397,11 @@ impl<'a> Context<'a> {
     }
 
     /// The sales credited (by `attribute`) to any of `m` and dated in the period.
-    fn credited_sales(&self, attribute: &str, m: &[Sym]) -> impl Iterator<Item = &'a Sale> {
+    pub(super) fn credited_sales(
+        &self,
+        attribute: &str,
+        m: &[Sym],
+    ) -> impl Iterator<Item = &'a Sale> {
         let ds = self.ds;
         let period = self.period;
         rows_of(self.index.sales_by(attribute), m)
@@ -433,7 +437,7 @@ impl<'a> Context<'a> {
     }
 
     /// The visits naming any of `m` as consultant, dated in the period.
-    fn member_visits(&self, m: &[Sym]) -> impl Iterator<Item = &'a crate::input::Visit> {
+    pub(super) fn member_visits(&self, m: &[Sym]) -> impl Iterator<Item = &'a crate::input::Visit> {
         let ds = self.ds;
         let period = self.period;
         rows_of(&self.index.visits_by_consultant, m)
@@ -443,7 +447,10 @@ impl<'a> Context<'a> {
     }
 
     /// The complaints naming any of `m`, dated in the period.
-    fn member_complaints(&self, m: &[Sym]) -> impl Iterator<Item = &'a crate::input::Complaint> {
+    pub(super) fn member_complaints(
+        &self,
+        m: &[Sym],
+    ) -> impl Iterator<Item = &'a crate::input::Complaint> {
         let ds = self.ds;
         let period = self.period;
         rows_of(&self.index.complaints_by_staff, m)
@@ -452,7 +459,7 @@ impl<'a> Context<'a> {
             .filter(move |c| period.contains(c.when.date()))
     }
 
-    fn positive_sale_days(&self) -> &HashSet<(Sym, NaiveDate, Option<Sym>)> {
+    pub(super) fn positive_sale_days(&self) -> &HashSet<(Sym, NaiveDate, Option<Sym>)> {
         self.index.positive_sale_days.get_or_init(|| {
             let by_consultant = self.ds.has_field(Kind::Sales, Field::Consultant);
             self.ds

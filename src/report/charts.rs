@@ -9,8 +9,8 @@ use super::xlsx::{header_cells, print_setup, sheet_ref, Fmts, Num, Widths, Write
 use crate::cmd::score::Run;
 use crate::scoring::engine::{MonthScores, PersonResult};
 use rust_xlsxwriter::{
-    utility::row_col_to_cell, Chart, ChartFormat, ChartLine, ChartLineDashType, ChartType,
-    Formula, Worksheet, XlsxError,
+    utility::row_col_to_cell, Chart, ChartFormat, ChartLine, ChartLineDashType, ChartType, Formula,
+    Worksheet, XlsxError,
 };
 
 /// Where a role sheet keeps its people's names and totals.
@@ -50,7 +50,11 @@ pub(crate) fn charts_sheet(
         ws.text_fmt(
             row,
             0,
-            &format!("{} · {}", role.label, l.pick("总分与等级线", "totals and grade lines")),
+            &format!(
+                "{} · {}",
+                role.label,
+                l.pick("总分与等级线", "totals and grade lines")
+            ),
             &f.bold,
         )?;
         row += 1;

@@ -2,6 +2,7 @@
 //! (`--split-by person`), and how they are written safely.
 
 pub mod charts;
+pub mod evidence;
 pub mod payroll;
 pub mod person;
 pub mod write;

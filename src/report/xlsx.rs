@@ -334,10 +334,13 @@ impl Widths {
     /// Sets every seen (or fixed) column's width, text between `min` and `max` characters;
     /// returns the widths set, by column.
     pub fn apply(&self, ws: &mut Worksheet, min: usize, max: usize) -> Result<Vec<f64>, XlsxError> {
-        let cols = self
-            .0
-            .len()
-            .max(self.1.iter().map(|(c, _)| *c as usize + 1).max().unwrap_or(0));
+        let cols = self.0.len().max(
+            self.1
+                .iter()
+                .map(|(c, _)| *c as usize + 1)
+                .max()
+                .unwrap_or(0),
+        );
         let mut out = Vec::with_capacity(cols);
         for c in 0..cols {
             let w = self.width(c as u16, min, max);
@@ -723,8 +726,11 @@ pub(crate) fn bonus_note(r: &PersonResult, l: Lang) -> String {
         .to_string()];
     if r.bonus.is_none() {
         lines.push(
-            l.pick("本岗位未设奖金规则，奖金为 0", "this role has no bonus rule: 0")
-                .to_string(),
+            l.pick(
+                "本岗位未设奖金规则，奖金为 0",
+                "this role has no bonus rule: 0",
+            )
+            .to_string(),
         );
     }
     lines.extend(r.bonus_steps.iter().cloned());
@@ -765,12 +771,18 @@ fn legend(ws: &mut Worksheet, f: &Fmts, mut row: u32, l: Lang) -> Result<(), Xls
         (
             FILL_ADJUSTED,
             l.pick("调整", "adjusted"),
-            l.pick("本期值底色紫：经申诉调整", "lilac value: adjusted after an appeal"),
+            l.pick(
+                "本期值底色紫：经申诉调整",
+                "lilac value: adjusted after an appeal",
+            ),
         ),
         (
             FILL_VETO,
             l.pick("否决", "veto"),
-            l.pick("总分底色红：一票否决，总分封顶", "red total: vetoed, the total is capped"),
+            l.pick(
+                "总分底色红：一票否决，总分封顶",
+                "red total: vetoed, the total is capped",
+            ),
         ),
         (
             FILL_BOTTOM,
@@ -869,8 +881,7 @@ fn write_person(
     ws.write_formula(
         row,
         ov::GRADE,
-        Formula::new(grade_formula(&row_col_to_cell(row, ov::TOTAL), grades))
-            .set_result(&r.grade),
+        Formula::new(grade_formula(&row_col_to_cell(row, ov::TOTAL), grades)).set_result(&r.grade),
     )?;
     widths.see(ov::GRADE, &r.grade);
     widths.num(ov::RANK, Num::Int, r.rank as f64);
@@ -953,7 +964,10 @@ fn people_sheet(
     for (c, h) in overview_headers(l).iter().enumerate() {
         ws.merge_range(0, c as u16, 1, c as u16, h, &f.header)?;
         // Headers wrap over their two rows: count about half of a long one.
-        let chars: String = h.chars().take(4.max(h.chars().count().div_ceil(2))).collect();
+        let chars: String = h
+            .chars()
+            .take(4.max(h.chars().count().div_ceil(2)))
+            .collect();
         widths.see(c as u16, &chars);
     }
     widths.fixed(ov::NEXT_TIER, NEXT_TIER_WIDTH);
