@@ -122,19 +122,25 @@ fn flag_zh(f: &str) -> &'static str {
 /// then 本期值 / 得分 / 权重% / 环比 under each label.
 fn check_people_sheet(rows: &[Vec<Data>], people: &[&Value], role_sheet: bool) {
     let header = &rows[0];
-    assert_eq!(rows.len() - 2, people.len(), "one row per person");
+    // One row per person, then (on 汇总) a blank row and the legend.
+    let people_rows = rows[2..]
+        .iter()
+        .take_while(|r| !text(&r[0]).is_empty())
+        .count();
+    assert_eq!(people_rows, people.len(), "one row per person");
     for (c, sub) in rows[1].iter().enumerate() {
-        if c >= 12 {
-            assert_eq!(text(sub), ["本期值", "得分", "权重%", "环比"][(c - 12) % 4]);
+        if c >= 13 {
+            assert_eq!(text(sub), ["本期值", "得分", "权重%", "环比"][(c - 13) % 4]);
         }
     }
     for (row, p) in rows[2..].iter().zip(people) {
         let who = p["staff"].as_str().unwrap();
         assert_eq!(text(&row[0]), who);
-        assert_eq!(text(&row[1]), p["role_label"].as_str().unwrap(), "{who}");
-        assert_eq!(text(&row[2]), p["store"].as_str().unwrap_or(""), "{who}");
+        assert_eq!(text(&row[1]), p["staff_id"].as_str().unwrap(), "{who} 工号");
+        assert_eq!(text(&row[2]), p["role_label"].as_str().unwrap(), "{who}");
+        assert_eq!(text(&row[3]), p["store"].as_str().unwrap_or(""), "{who}");
         assert_eq!(
-            text(&row[3]),
+            text(&row[4]),
             p["department"].as_str().unwrap_or(""),
             "{who}"
         );
@@ -174,11 +180,13 @@ fn check_people_sheet(rows: &[Vec<Data>], people: &[&Value], role_sheet: bool) {
         );
         assert_num(&row[col(header, "排名")], &p["rank"], who);
         assert_num(&row[col(header, "排名人数")], &p["rank_of"], who);
-        assert_num(
-            &row[col(header, "奖金")],
-            &p["bonus"],
-            &format!("{who} bonus"),
-        );
+        // A role without a bonus rule (JSON null) pays 0, written as 0.
+        let bonus = if p["bonus"].is_null() {
+            Value::from(0.0)
+        } else {
+            p["bonus"].clone()
+        };
+        assert_num(&row[col(header, "奖金")], &bonus, &format!("{who} bonus"));
         let flags = text(&row[col(header, "标记")]);
         for f in p["flags"].as_array().unwrap() {
             assert!(
@@ -305,8 +313,13 @@ fn notes_formulas_print_settings_and_properties_in_the_xml() {
     let (j, path) = fixture_run(&w, &[]);
     let summary = part(&path, "xl/worksheets/sheet1.xml");
 
-    // Every total is a live formula whose cached value is the JSON total.
-    let formulas: Vec<&str> = summary.split("<f>").skip(1).collect();
+    // Every total is a live formula whose cached value is the JSON total (the grade beside it
+    // is a formula too: see grades_follow_the_total_on_the_thresholds_of_config).
+    let formulas: Vec<&str> = summary
+        .split("<f>")
+        .skip(1)
+        .filter(|f| !f.starts_with("IF("))
+        .collect();
     assert_eq!(formulas.len(), 11, "one total formula per person");
     for p in j["people"].as_array().unwrap() {
         let total = p["total"].as_f64().unwrap();
@@ -402,8 +415,10 @@ fn sheet_list_and_headers_snapshot() {
     for name in sheet_names(&path) {
         let rows = sheet(&path, &name);
         out.push_str(&format!("## {name}\n"));
-        // People sheets have two header rows; the others one (口径's first line is the period).
-        let header_rows = if ["口径", "数据", "数据问题"].contains(&name.as_str()) {
+        // People sheets have two header rows (图表 a title and a header); the others one (口径's
+        // first line is the period).
+        let header_rows = if ["奖金", "口径", "数据", "数据问题"].contains(&name.as_str())
+        {
             1
         } else {
             2
@@ -436,7 +451,7 @@ fn english_labels_with_lang_en() {
         assert!(header.iter().any(|x| x == h), "{h} in {header:?}");
     }
     let sub: Vec<String> = rows[1].iter().map(text).collect();
-    assert_eq!(&sub[12..16], ["Value", "Score", "Weight %", "Change"]);
+    assert_eq!(&sub[13..17], ["Value", "Score", "Weight %", "Change"]);
     let lin = rows.iter().find(|r| text(&r[0]) == "林晓雯").unwrap();
     assert_eq!(
         text(&lin[col(&rows[0], "To next grade")]),
@@ -605,7 +620,11 @@ fn split_by_person_gives_each_person_only_their_own() {
             .unwrap_or_else(|| panic!("no file for {me}"));
         let path = folder.join(file);
         let sheets = sheet_names(&path);
-        assert_eq!(sheets, [me], "one sheet named after the person");
+        assert_eq!(
+            sheets,
+            [me, "明细"],
+            "a sheet named after the person, then the rows behind the numbers"
+        );
         let rows = sheet(&path, me);
         let all: Vec<String> = rows.iter().flatten().map(text).collect();
         // Nobody else's name anywhere in the workbook (cells or notes).
@@ -639,10 +658,14 @@ fn split_by_person_gives_each_person_only_their_own() {
         assert_num(&total[1], &p["total"], &format!("{me} total"));
         let grade = rows.iter().find(|r| text(&r[0]) == "等级").unwrap();
         assert_eq!(text(&grade[1]), p["grade"].as_str().unwrap());
-        let bonus = rows.iter().find(|r| text(&r[0]) == "奖金");
-        if let Some(b) = bonus {
-            assert_num(&b[1], &p["bonus"], &format!("{me} bonus"));
-        }
+        // Every person's sheet shows a bonus: 0 where the role has no bonus rule (JSON null).
+        let bonus = rows.iter().find(|r| text(&r[0]) == "奖金").unwrap();
+        let want = if p["bonus"].is_null() {
+            Value::from(0.0)
+        } else {
+            p["bonus"].clone()
+        };
+        assert_num(&bonus[1], &want, &format!("{me} bonus"));
         // The sign-off block.
         for s in ["员工签字", "主管签字", "日期"] {
             assert!(all.iter().any(|c| c == s), "{me}: no {s}");
@@ -726,12 +749,18 @@ fn formula_like_text_stays_text_and_long_names_fit() {
             "{s} not written as text: {col0:?}"
         );
     }
-    // Only the five totals are formulas, on 汇总 and 咨询师.
+    // The only formulas are the tool's own: totals and grades (汇总, 咨询师) and the 图表
+    // sheet's references to them and to 口径's grade lines.
     for sheet_xml in parts_named(&path, "xl/worksheets/sheet") {
         for f in sheet_xml.split("<f>").skip(1) {
             let f = f.split("</f>").next().unwrap();
             assert!(
-                f.starts_with('(') || f.starts_with("MIN(") || f == "0",
+                f.starts_with('(')
+                    || f.starts_with("MIN(")
+                    || f == "0"
+                    || f.starts_with("IF(")
+                    || f.starts_with("'咨询师'!F")
+                    || f.starts_with("'口径'!$B$"),
                 "formula {f}"
             );
         }
@@ -798,8 +827,9 @@ fn a_name_longer_than_a_cell_is_cut_not_fatal() {
     );
 }
 
-/// LibreOffice recalculates every total to the same number: the cached values are replaced by 0
-/// before converting, so what comes out was computed by LibreOffice from the formulas. Runs
+/// LibreOffice recalculates every total and grade to the same number and letter: the cached
+/// values are replaced by 0 before converting, so what comes out was computed by LibreOffice
+/// from the formulas (the grade from the recalculated total and 口径's thresholds). Runs
 /// where `soffice` is installed (CI installs it); elsewhere it says so and passes.
 #[test]
 fn libreoffice_recalculates_the_same_totals() {
@@ -842,49 +872,29 @@ fn libreoffice_recalculates_the_same_totals() {
         }
         zout.finish().unwrap();
     }
-    let profile = w.path().join("lo-profile/user");
-    std::fs::create_dir_all(&profile).unwrap();
-    std::fs::write(
-        profile.join("registrymodifications.xcu"),
-        r#"<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>"#,
-    )
-    .unwrap();
-    let status = std::process::Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            w.path().join("lo-profile").display()
-        ))
-        .args([
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-            "--outdir",
-        ])
-        .arg(w.path().join("lo"))
-        .arg(&poisoned)
-        .output()
-        .expect("run soffice");
-    assert!(status.status.success(), "{status:?}");
+    lo_to_csv(&w, &poisoned, false);
     let csv_text = std::fs::read_to_string(w.path().join("lo/poisoned-汇总.csv"))
         .expect("LibreOffice wrote the 汇总 sheet");
     let mut lines = csv::Reader::from_reader(csv_text.as_bytes());
     let header = lines.headers().unwrap().clone();
     let t = header.iter().position(|h| h == "总分").unwrap();
+    let g = header.iter().position(|h| h == "等级").unwrap();
     let mut seen = 0;
     for rec in lines.records() {
         let rec = rec.unwrap();
         if rec[0].is_empty() {
-            continue; // the second header row
+            continue; // the second header row, the blank row above the legend
         }
-        let p = j["people"]
+        let Some(p) = j["people"]
             .as_array()
             .unwrap()
             .iter()
             .find(|p| p["staff"] == rec[0])
-            .unwrap();
+        else {
+            break; // the legend
+        };
+        // The grade formula, recalculated on the recalculated total, gives the tool's grade.
+        assert_eq!(&rec[g], p["grade"].as_str().unwrap(), "{}: grade", &rec[0]);
         let lo: f64 = rec[t].parse().unwrap();
         let want = p["total"].as_f64().unwrap();
         assert!(
@@ -895,4 +905,42 @@ fn libreoffice_recalculates_the_same_totals() {
         seen += 1;
     }
     assert_eq!(seen, 11);
+}
+
+/// Converts every sheet of `xlsx` to CSV with LibreOffice into `<workdir>/lo/<stem>-<sheet>.csv`
+/// (UTF-8, comma-separated), recalculating formulas when loaded; `as_shown` writes each cell as
+/// it is displayed (number formats applied) instead of its raw value.
+fn lo_to_csv(w: &Workdir, xlsx: &Path, as_shown: bool) {
+    let profile = w.path().join("lo-profile/user");
+    std::fs::create_dir_all(&profile).unwrap();
+    std::fs::write(
+        profile.join("registrymodifications.xcu"),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>"#,
+    )
+    .unwrap();
+    let filter = format!(
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,{as_shown},false,false,-1"
+    );
+    let status = std::process::Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            w.path().join("lo-profile").display()
+        ))
+        .args(["--headless", "--convert-to", &filter, "--outdir"])
+        .arg(w.path().join("lo"))
+        .arg(xlsx)
+        .output()
+        .expect("run soffice");
+    assert!(status.status.success(), "{status:?}");
+}
+
+/// Whether LibreOffice is installed (CI installs it); elsewhere the caller says so and skips.
+fn have_soffice() -> bool {
+    std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
