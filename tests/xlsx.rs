@@ -944,3 +944,533 @@ fn have_soffice() -> bool {
         .output()
         .is_ok_and(|o| o.status.success())
 }
+
+/// `<col>` widths of a sheet's XML, by 0-based column (8.43, Excel's default, where none is set).
+fn col_widths(xml: &str) -> Vec<f64> {
+    let mut out: Vec<f64> = Vec::new();
+    for c in xml.split("<col ").skip(1) {
+        let attr = |name: &str| -> f64 {
+            let at = c.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            c[at..at + c[at..].find('"').unwrap()].parse().unwrap()
+        };
+        let (min, max, width) = (attr("min") as usize, attr("max") as usize, attr("width"));
+        if out.len() < max {
+            out.resize(max, 8.43);
+        }
+        for w in &mut out[min - 1..max] {
+            *w = width;
+        }
+    }
+    out
+}
+
+fn width_of(widths: &[f64], c: usize) -> f64 {
+    widths.get(c).copied().unwrap_or(8.43)
+}
+
+/// Characters a text takes in a column: CJK and other wide characters count double.
+fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
+        .sum()
+}
+
+/// The XML part of a sheet by its name (workbook order: sheetN.xml is the Nth sheet).
+fn sheet_xml(path: &Path, name: &str) -> String {
+    let n = sheet_names(path).iter().position(|s| s == name).unwrap() + 1;
+    part(path, &format!("xl/worksheets/sheet{n}.xml"))
+}
+
+#[test]
+fn payroll_sheet_is_the_json_bonuses_row_for_row() {
+    let w = Workdir::new();
+    let (j, path) = fixture_run(&w, &[]);
+    let rows = sheet(&path, "奖金");
+    let header: Vec<String> = rows[0].iter().map(text).collect();
+    assert_eq!(
+        header,
+        ["工号", "姓名", "岗位", "门店", "科室", "等级", "奖金"]
+    );
+    let people = j["people"].as_array().unwrap();
+    assert_eq!(rows.len() - 1, people.len(), "one row per scored person");
+    for (row, p) in rows[1..].iter().zip(people) {
+        let who = p["staff"].as_str().unwrap();
+        assert_eq!(row.len(), 7, "nothing else on the payroll sheet");
+        assert_eq!(text(&row[0]), p["staff_id"].as_str().unwrap(), "{who}");
+        assert_eq!(text(&row[1]), who);
+        assert_eq!(text(&row[2]), p["role_label"].as_str().unwrap(), "{who}");
+        assert_eq!(text(&row[3]), p["store"].as_str().unwrap_or(""), "{who}");
+        assert_eq!(
+            text(&row[4]),
+            p["department"].as_str().unwrap_or(""),
+            "{who}"
+        );
+        assert_eq!(text(&row[5]), p["grade"].as_str().unwrap(), "{who}");
+        // Whole yuan; 0 where the role has no bonus rule (JSON null).
+        let want = p["bonus"].as_f64().unwrap_or(0.0);
+        assert_eq!(row[6], Data::Float(want), "{who} bonus");
+        assert_eq!(want.fract(), 0.0, "{who}: whole yuan");
+    }
+    // By hand (README worked example): 林晓雯 C001, total 85.03 → B; attainment 38,540 ÷
+    // 65,000 = 59.29% reaches no tier → below −1,500. 陈建国 D001 is a doctor: the built-in
+    // doctor role has no bonus rule → 0, not a blank.
+    let lin = rows.iter().find(|r| text(&r[1]) == "林晓雯").unwrap();
+    assert_eq!((text(&lin[0]), text(&lin[5])), ("C001".into(), "B".into()));
+    assert_eq!(lin[6], Data::Float(-1500.0));
+    let chen = rows.iter().find(|r| text(&r[1]) == "陈建国").unwrap();
+    assert_eq!(
+        (text(&chen[0]), &chen[6]),
+        ("D001".into(), &Data::Float(0.0))
+    );
+}
+
+/// Columns are as wide as the numbers they show, so nothing shows `###`: by hand for the
+/// values the issue names, and (with LibreOffice) for every number on every sheet as
+/// LibreOffice displays it.
+#[test]
+fn every_column_is_as_wide_as_what_it_shows() {
+    let w = Workdir::new();
+    let (_, month) = fixture_run(&w, &[]);
+    let year_run = w.run(&[
+        "score",
+        "--data",
+        fixtures().join("clinic").to_str().unwrap(),
+        "--year",
+        "2026",
+        "-o",
+        "year.xlsx",
+        "-q",
+    ]);
+    assert_eq!(year_run.code, 0, "{year_run}");
+    let year = w.path().join("year.xlsx");
+    // A column of width w shows about w digits; one more keeps a margin.
+    let fits = |widths: &[f64], c: usize, shown: &str| {
+        let need = display_width(shown) as f64 + 1.0;
+        assert!(
+            width_of(widths, c) >= need,
+            "column {c} is {} wide for {shown:?}",
+            width_of(widths, c)
+        );
+    };
+    // Year run: 林晓雯's below −1,500 × 12 months = −¥18,000 on 汇总 (奖金, column J) and on
+    // 奖金 (column G).
+    fits(&col_widths(&sheet_xml(&year, "汇总")), 9, "-¥18,000");
+    fits(&col_widths(&sheet_xml(&year, "奖金")), 6, "-¥18,000");
+    // Month run: 周婷's total 100.64 (汇总 总分, column F, bold); 数据's 采用金额 of the
+    // October workbook: ¥86,780.00 (LEDGER.md) in column J.
+    fits(&col_widths(&sheet_xml(&month, "汇总")), 5, "100.64");
+    fits(&col_widths(&sheet_xml(&month, "数据")), 9, "¥86,780.00");
+    // A ¥10,000 bonus fits where −¥18,000 does: the 奖金 column of the year's 咨询师 sheet.
+    fits(&col_widths(&sheet_xml(&year, "咨询师")), 9, "-¥18,000");
+    fits(&col_widths(&sheet_xml(&year, "咨询师")), 9, "¥10,000");
+
+    if !have_soffice() {
+        eprintln!("soffice not installed: widths of every number not checked here");
+        return;
+    }
+    for path in [&month, &year] {
+        lo_to_csv(&w, path, true);
+        let stem = path.file_stem().unwrap().to_str().unwrap();
+        let mut checked = 0;
+        for name in sheet_names(path) {
+            let csv_path = w.path().join(format!("lo/{stem}-{name}.csv"));
+            let shown: Vec<Vec<String>> = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_path(&csv_path)
+                .unwrap_or_else(|e| panic!("{}: {e}", csv_path.display()))
+                .records()
+                .map(|r| r.unwrap().iter().map(str::to_string).collect())
+                .collect();
+            let widths = col_widths(&sheet_xml(path, &name));
+            let mut wb = open_workbook_auto(path).unwrap();
+            let range = wb.worksheet_range(&name).unwrap();
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            for (r, c, v) in range.cells() {
+                if !matches!(v, Data::Float(_) | Data::Int(_)) {
+                    continue; // text never shows ###: it is cut or runs into the next cell
+                }
+                let (r, c) = (r + r0 as usize, c + c0 as usize);
+                let s = &shown[r][c];
+                let need = display_width(s) as f64 + 1.0;
+                assert!(
+                    width_of(&widths, c) >= need,
+                    "{stem} {name} row {} column {}: {s:?} in width {}",
+                    r + 1,
+                    c + 1,
+                    width_of(&widths, c)
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 300, "{stem}: {checked} numbers checked");
+    }
+}
+
+#[test]
+fn score_colours_are_fixed_numbers_and_the_legend_says_what_they_mean() {
+    let w = Workdir::new();
+    let (_, path) = fixture_run(&w, &[]);
+    // 0 red → 60 amber → 100 green, as fixed numbers (not min/max/percentiles), on every
+    // people sheet: the same score has the same colour everywhere.
+    let scale = r#"<colorScale><cfvo type="num" val="0"/><cfvo type="num" val="60"/><cfvo type="num" val="100"/><color rgb="FFF8696B"/><color rgb="FFFFEB84"/><color rgb="FF63BE7B"/></colorScale>"#;
+    for name in ["汇总", "咨询师", "医生", "护士", "客服主管"] {
+        let xml = sheet_xml(&path, name);
+        let scales = xml.matches("<colorScale>").count();
+        assert!(scales > 0, "{name}: no colour scale");
+        assert_eq!(xml.matches(scale).count(), scales, "{name}: {xml}");
+        for relative in [
+            r#"type="min""#,
+            r#"type="max""#,
+            r#"type="percentile""#,
+            r#"type="percent""#,
+        ] {
+            assert!(!xml.contains(relative), "{name}: {relative}");
+        }
+    }
+    // The legend below 汇总's table: a swatch and its meaning per colour and highlight.
+    let rows = sheet(&path, "汇总");
+    let at = rows
+        .iter()
+        .position(|r| text(&r[0]) == "图例")
+        .expect("legend");
+    let swatches: Vec<String> = rows[at + 1..].iter().map(|r| text(&r[0])).collect();
+    assert_eq!(
+        swatches,
+        [
+            "得分 0",
+            "得分 60",
+            "得分 ≥100",
+            "数据不足",
+            "调整",
+            "否决",
+            "末位"
+        ]
+    );
+    assert!(
+        text(&rows[at + 1][1]).contains("各表相同"),
+        "{:?}",
+        rows[at + 1]
+    );
+    // The per-person workbook uses the same scale on its score column.
+    let run = w.run(&[
+        "score",
+        "--data",
+        fixtures().join("clinic").to_str().unwrap(),
+        "--month",
+        "2026-10",
+        "--split-by",
+        "person",
+        "-q",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    let lin = w
+        .path()
+        .join("scorecard-2026-10/2026-10_一店_林晓雯_C001.xlsx");
+    assert!(part(&lin, "xl/worksheets/sheet1.xml").contains(scale));
+}
+
+/// The grade is a formula on the live total, looked up on 口径's thresholds, caching the
+/// tool's grade (LibreOffice recalculates it: libreoffice_recalculates_the_same_totals).
+#[test]
+fn grades_follow_the_total_on_the_thresholds_of_config() {
+    let w = Workdir::new();
+    let (j, path) = fixture_run(&w, &[]);
+    // 口径 rows 8–12: the grade table; B9..B12 hold S 110, A 95, B 80, C 60 (built-in grades).
+    let config = sheet(&path, "口径");
+    assert_eq!(text(&config[7][0]), "等级");
+    for (r, (g, t)) in [("S", 110.0), ("A", 95.0), ("B", 80.0), ("C", 60.0)]
+        .iter()
+        .enumerate()
+    {
+        assert_eq!(text(&config[8 + r][0]), *g);
+        assert_eq!(config[8 + r][1], Data::Float(*t));
+    }
+    let xml = sheet_xml(&path, "汇总");
+    let rows = sheet(&path, "汇总");
+    for p in j["people"].as_array().unwrap() {
+        let n = rows.iter().position(|r| text(&r[0]) == p["staff"]).unwrap() + 1;
+        let grade = p["grade"].as_str().unwrap();
+        let cell = format!(
+            r#"<c r="G{n}" t="str"><f>IF(F{n}&gt;='口径'!$B$9,"S",IF(F{n}&gt;='口径'!$B$10,"A",IF(F{n}&gt;='口径'!$B$11,"B",IF(F{n}&gt;='口径'!$B$12,"C","D"))))</f><v>{grade}</v></c>"#
+        );
+        assert!(xml.contains(&cell), "{}: {cell}", p["staff"]);
+    }
+    // The bonus cannot follow an edit: its note says the tool computed it from the saved total.
+    let notes = parts_named(&path, "xl/comments").join("\n");
+    assert!(notes.contains("奖金由 clinic-kpi 按保存时的总分与指标值计算，不随表内修改重算"));
+    assert!(notes.contains("本岗位未设奖金规则，奖金为 0"));
+}
+
+/// Role sheets print legibly: A4 landscape at 85% (11-point text at 9.35 points), not fit to
+/// one page wide; pages break between whole KPI blocks, the name and 工号 columns and the two
+/// header rows repeated on each. 汇总 stays one page wide.
+#[test]
+fn role_sheets_print_in_kpi_blocks_with_names_repeated() {
+    let w = Workdir::new();
+    let (_, path) = fixture_run(&w, &[]);
+    let workbook = part(&path, "xl/workbook.xml");
+    for (i, name) in ["咨询师", "医生", "护士", "客服主管"].iter().enumerate() {
+        let xml = sheet_xml(&path, name);
+        assert!(
+            xml.contains(r#"<pageSetup paperSize="9" scale="85" orientation="landscape""#),
+            "{name}"
+        );
+        assert!(!xml.contains("fitToPage"), "{name}: fit to page");
+        let titles = format!(
+            r#"<definedName name="_xlnm.Print_Titles" localSheetId="{}">{name}!$A:$B,{name}!$1:$2</definedName>"#,
+            i + 2
+        );
+        assert!(workbook.contains(&titles), "{name}: {workbook}");
+        // Breaks fall before an overview column after 工号 (C..M) or before a KPI block: the
+        // blocks start at column N (13) and are 4 wide.
+        for brk in xml.split(r#"<brk id=""#).skip(1) {
+            let id: usize = brk[..brk.find('"').unwrap()].parse().unwrap();
+            assert!(
+                (2..13).contains(&id) || (id >= 13 && (id - 13) % 4 == 0),
+                "{name}: break before column {id}"
+            );
+        }
+    }
+    // 咨询师: 8 KPI blocks (32 columns) do not fit one page at 85%: at least one break.
+    assert!(sheet_xml(&path, "咨询师").contains("<colBreaks"));
+    let summary = sheet_xml(&path, "汇总");
+    assert!(summary.contains(r#"<pageSetUpPr fitToPage="1"/>"#));
+}
+
+/// The 明细 sheet of 林晓雯's workbook lists exactly the rows counted by hand in
+/// fixtures/clinic/LEDGER.md for her 成交率 and 客单价.
+#[test]
+fn evidence_sheet_lists_the_rows_counted_by_hand() {
+    let w = Workdir::new();
+    let run = w.run(&[
+        "score",
+        "--data",
+        fixtures().join("clinic").to_str().unwrap(),
+        "--month",
+        "2026-10",
+        "--split-by",
+        "person",
+        "-q",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    let path = w
+        .path()
+        .join("scorecard-2026-10/2026-10_一店_林晓雯_C001.xlsx");
+    let rows = sheet(&path, "明细");
+    assert_eq!(
+        rows[0].iter().map(text).collect::<Vec<_>>(),
+        [
+            "指标",
+            "计入",
+            "原因",
+            "文件",
+            "工作表",
+            "行",
+            "日期",
+            "顾客",
+            "项目",
+            "金额/成交/分数"
+        ]
+    );
+    let of = |kpi: &str| -> Vec<(String, f64, String, String, String)> {
+        rows.iter()
+            .filter(|r| text(&r[0]) == kpi && !text(&r[3]).is_empty())
+            .map(|r| {
+                let n = match r[5] {
+                    Data::Float(f) => f,
+                    ref o => panic!("row number {o:?}"),
+                };
+                (text(&r[3]), n, text(&r[1]), text(&r[2]), text(&r[7]))
+            })
+            .collect()
+    };
+    // 成交率 (LEDGER "Consultations (October)"): 9 consultations, 7 deals. V19 and V20 are one
+    // consultation (13700003456, 2026-10-08); V20 says 是, so it carries the deal and V19 is
+    // listed as the same consultation.
+    let visits = "到院咨询登记.csv";
+    let deal = ("成交 + 咨询", "成交咨询");
+    let no_deal = ("咨询", "咨询（未成交）");
+    let want: Vec<(f64, (&str, &str), &str)> = vec![
+        (15.0, deal, "138****1234"),
+        (17.0, deal, "139****2345"),
+        (
+            19.0,
+            ("不计", "同一次咨询（同顾客、同日），不重复计"),
+            "137****3456",
+        ),
+        (20.0, deal, "137****3456"),
+        (21.0, deal, "136****4567"),
+        (23.0, deal, "135****5678"),
+        (26.0, no_deal, "130****6666"),
+        (29.0, deal, "138****1234"),
+        (35.0, deal, "186****6789"),
+        (39.0, no_deal, "131****7777"),
+    ];
+    let got = of("成交率");
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for (g, (n, (counts, why), customer)) in got.iter().zip(&want) {
+        assert_eq!(
+            (g.0.as_str(), g.1, g.2.as_str(), g.3.as_str(), g.4.as_str()),
+            (visits, *n, *counts, *why, *customer)
+        );
+    }
+    // Counted by hand: numerator 7 rows (成交), denominator 9 (咨询).
+    assert_eq!(got.iter().filter(|g| g.2.contains("成交")).count(), 7);
+    assert_eq!(got.iter().filter(|g| g.2.contains("咨询")).count(), 9);
+    // 客单价 (LEDGER "Sales credited by consultant"): X5, X7, X8, X10, X11, X13, X15, X17, X21,
+    // X24, X26 make revenue 38,540; paying customers (first positive sale of each customer
+    // whose October net is > 0): X5 13800001234, X7 13900002345, X10 13700003456, X13
+    // 13600004567, X26 18600006789 = 5. 13500005678 bought (X15 2,980) and was refunded in
+    // full (X17): not paying.
+    let sales = "2026年10月消费流水.xlsx";
+    let ticket: Vec<_> = rows
+        .iter()
+        .filter(|r| text(&r[0]) == "客单价" && !text(&r[3]).is_empty())
+        .collect();
+    let numbers: Vec<f64> = ticket
+        .iter()
+        .map(|r| match r[5] {
+            Data::Float(f) => f,
+            ref o => panic!("{o:?}"),
+        })
+        .collect();
+    assert_eq!(
+        numbers,
+        [5.0, 7.0, 8.0, 10.0, 11.0, 13.0, 15.0, 17.0, 21.0, 24.0, 26.0]
+    );
+    assert!(ticket
+        .iter()
+        .all(|r| text(&r[3]) == sales && text(&r[4]) == "消费明细"));
+    let revenue: f64 = ticket
+        .iter()
+        .map(|r| match r[9] {
+            Data::Float(f) => f,
+            ref o => panic!("{o:?}"),
+        })
+        .sum();
+    assert_eq!(revenue, 38540.0);
+    let paying: Vec<f64> = ticket
+        .iter()
+        .zip(&numbers)
+        .filter(|(r, _)| text(&r[1]) == "业绩 + 付费顾客")
+        .map(|(_, n)| *n)
+        .collect();
+    assert_eq!(paying, [5.0, 7.0, 10.0, 13.0, 26.0]);
+    let why = |n: f64| text(&ticket[numbers.iter().position(|x| *x == n).unwrap()][2]);
+    assert_eq!(why(15.0), "该顾客本期消费净额 ≤ 0，不是付费顾客");
+    assert_eq!(why(17.0), "退款");
+    assert_eq!(why(24.0), "退款");
+    // Each KPI starts with a line giving its derivation.
+    assert!(rows
+        .iter()
+        .any(|r| text(&r[0]) == "成交率：成交 7 / 咨询 9 = 77.78%（10 行）"));
+    // No phone number in full anywhere on the sheet.
+    for r in &rows {
+        for c in r {
+            let t = text(c);
+            let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+            assert!(!(t.len() == 11 && digits.len() == 11), "unmasked {t}");
+        }
+    }
+}
+
+/// The charts draw from the right ranges: on 图表, per role, the totals as bars and S/A/B/C
+/// as lines; on 月度 (quarter or year), a line per person over the months.
+#[test]
+fn charts_exist_with_the_right_series() {
+    let w = Workdir::new();
+    let (_, path) = fixture_run(&w, &[]);
+    // 图表: title row 1, header row 2 (姓名 总分 S A B C), the 4 consultants in rows 3–6.
+    let chart = part(&path, "xl/charts/chart1.xml");
+    assert!(chart.contains("<c:barChart>") && chart.contains("<c:lineChart>"));
+    let refs: Vec<&str> = chart
+        .split("<c:f>")
+        .skip(1)
+        .map(|s| &s[..s.find("</c:f>").unwrap()])
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            "图表!$B$2",
+            "图表!$A$3:$A$6",
+            "图表!$B$3:$B$6", // 总分
+            "图表!$C$2",
+            "图表!$A$3:$A$6",
+            "图表!$C$3:$C$6", // S
+            "图表!$D$2",
+            "图表!$A$3:$A$6",
+            "图表!$D$3:$D$6", // A
+            "图表!$E$2",
+            "图表!$A$3:$A$6",
+            "图表!$E$3:$E$6", // B
+            "图表!$F$2",
+            "图表!$A$3:$A$6",
+            "图表!$F$3:$F$6", // C
+        ]
+    );
+    // The bars are the role sheet's live totals, the lines 口径's thresholds.
+    let rows = sheet(&path, "图表");
+    assert_eq!(text(&rows[2][0]), "周婷");
+    let xml = sheet_xml(&path, "图表");
+    assert!(xml.contains("<f>'咨询师'!F3</f>"), "{xml}");
+    assert!(xml.contains("<f>'口径'!$B$9</f>"), "{xml}");
+    // No 月度 sheet for a month.
+    assert!(!sheet_names(&path).contains(&"月度".to_string()));
+
+    // A year: 月度 (row 1 the title, row 3 咨询师, row 4 姓名 工号 2026-01 … 2026-12 in C..N,
+    // the consultants in rows 5–8).
+    let run = w.run(&[
+        "score",
+        "--data",
+        fixtures().join("clinic").to_str().unwrap(),
+        "--year",
+        "2026",
+        "-o",
+        "year.xlsx",
+        "-q",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    let year = w.path().join("year.xlsx");
+    let names = sheet_names(&year);
+    assert_eq!(
+        names[names.iter().position(|n| n == "图表").unwrap() + 1],
+        "月度"
+    );
+    let chart = part(&year, "xl/charts/chart5.xml");
+    assert!(chart.contains("<c:lineChart>"));
+    let refs: Vec<&str> = chart
+        .split("<c:f>")
+        .skip(1)
+        .map(|s| &s[..s.find("</c:f>").unwrap()])
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            "月度!$A$5",
+            "月度!$C$4:$N$4",
+            "月度!$C$5:$N$5",
+            "月度!$A$6",
+            "月度!$C$4:$N$4",
+            "月度!$C$6:$N$6",
+            "月度!$A$7",
+            "月度!$C$4:$N$4",
+            "月度!$C$7:$N$7",
+            "月度!$A$8",
+            "月度!$C$4:$N$4",
+            "月度!$C$8:$N$8",
+        ]
+    );
+    // Each month is scored on its own: October's column (L) holds the totals and grades of a
+    // run for 2026-10 (周婷 100.64 A, 林晓雯 85.03 B: lin_xiaowen_row_by_hand), the grades in
+    // the block after the gap column (P.. : October is Y).
+    let (month_json, _) = fixture_run(&w, &[]);
+    let rows = sheet(&year, "月度");
+    assert_eq!(text(&rows[3][11]), "2026-10");
+    for r in &rows[4..8] {
+        let who = text(&r[0]);
+        let p = crate::workdir::person(&month_json, &who);
+        assert_eq!(r[11], Data::Float(p["total"].as_f64().unwrap()), "{who}");
+        assert_eq!(text(&r[24]), p["grade"].as_str().unwrap(), "{who}");
+    }
+}
