@@ -2,6 +2,7 @@
 
 mod check;
 mod credit;
+mod explain;
 mod hostile;
 mod init;
 mod score;
