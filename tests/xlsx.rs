@@ -1227,7 +1227,7 @@ fn role_sheets_print_in_kpi_blocks_with_names_repeated() {
         for brk in xml.split(r#"<brk id=""#).skip(1) {
             let id: usize = brk[..brk.find('"').unwrap()].parse().unwrap();
             assert!(
-                (2..13).contains(&id) || (id >= 13 && (id - 13) % 4 == 0),
+                (2..13).contains(&id) || (id >= 13 && (id - 13).is_multiple_of(4)),
                 "{name}: break before column {id}"
             );
         }
