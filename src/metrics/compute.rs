@@ -85,6 +85,8 @@ pub struct Index {
     /// (customer, date, consultant) of every positive sale — the consultant only when the
     /// sales name one — for deals told from sales (SPEC §3.1).
     positive_sale_days: std::sync::OnceLock<HashSet<(Sym, NaiveDate, Option<Sym>)>>,
+    /// The dates the dated rows were kept for (all when None).
+    span: Option<(NaiveDate, NaiveDate)>,
 }
 
 fn group<T>(rows: &[T], key: impl Fn(&T) -> Option<Sym>) -> SymMap<Vec<u32>> {
@@ -99,15 +101,30 @@ fn group<T>(rows: &[T], key: impl Fn(&T) -> Option<Sym>) -> SymMap<Vec<u32>> {
 
 impl Index {
     pub fn new(ds: &Dataset) -> Index {
+        Index::build(ds, None)
+    }
+
+    /// Only the rows dated from `from` to `to` — sales from `sales_from`, for the 二开 derive
+    /// look-back — and every rating (they carry a month): enough for the figures of a period
+    /// inside that span. Each month of a year is scored from such an index (月度), so it reads
+    /// its own rows, not the whole year's twelve times.
+    pub fn within(ds: &Dataset, sales_from: NaiveDate, from: NaiveDate, to: NaiveDate) -> Index {
+        Index::build(ds, Some((sales_from, from, to)))
+    }
+
+    fn build(ds: &Dataset, span: Option<(NaiveDate, NaiveDate, NaiveDate)>) -> Index {
+        let kept = |d: NaiveDate| span.is_none_or(|(_, from, to)| from <= d && d <= to);
+        let sale_kept = |d: NaiveDate| span.is_none_or(|(from, _, to)| from <= d && d <= to);
         Index {
-            sales_by_consultant: group(&ds.sales, |s| s.consultant),
-            sales_by_doctor: group(&ds.sales, |s| s.doctor),
-            sales_by_nurse: group(&ds.sales, |s| s.nurse),
-            visits_by_consultant: group(&ds.visits, |v| Some(v.consultant)),
-            complaints_by_staff: group(&ds.complaints, |c| Some(c.staff)),
-            surveys_by_staff: group(&ds.surveys, |s| Some(s.staff)),
+            sales_by_consultant: group(&ds.sales, |s| s.consultant.filter(|_| sale_kept(s.date))),
+            sales_by_doctor: group(&ds.sales, |s| s.doctor.filter(|_| sale_kept(s.date))),
+            sales_by_nurse: group(&ds.sales, |s| s.nurse.filter(|_| sale_kept(s.date))),
+            visits_by_consultant: group(&ds.visits, |v| kept(v.date).then_some(v.consultant)),
+            complaints_by_staff: group(&ds.complaints, |c| kept(c.when.date()).then_some(c.staff)),
+            surveys_by_staff: group(&ds.surveys, |s| kept(s.date).then_some(s.staff)),
             ratings_by_staff: group(&ds.ratings, |r| Some(r.staff)),
             positive_sale_days: std::sync::OnceLock::new(),
+            span: span.map(|(_, from, to)| (from, to)),
         }
     }
 
@@ -462,10 +479,13 @@ impl<'a> Context<'a> {
     pub(super) fn positive_sale_days(&self) -> &HashSet<(Sym, NaiveDate, Option<Sym>)> {
         self.index.positive_sale_days.get_or_init(|| {
             let by_consultant = self.ds.has_field(Kind::Sales, Field::Consultant);
+            let span = self.index.span;
             self.ds
                 .sales
                 .iter()
-                .filter(|s| s.amount > 0)
+                .filter(|s| {
+                    s.amount > 0 && span.is_none_or(|(from, to)| from <= s.date && s.date <= to)
+                })
                 .map(|s| {
                     let who = if by_consultant { s.consultant } else { None };
                     (s.customer, s.date, who)
@@ -1490,6 +1510,44 @@ mod tests {
             Some(10.0),
             Status::Ok,
         );
+    }
+
+    #[test]
+    fn an_index_of_the_month_and_its_look_back_gives_the_same_figures() {
+        // 月度 scores each month from Index::within (the month's rows, sales from window_days
+        // earlier): every figure of every October person equals the one from the full index,
+        // under the derive rule too (周婷's 二开 reach back to September: secondary_by_derive_rule).
+        let mut fx = fixture();
+        for rule in [SecondaryRule::Type, SecondaryRule::Derive] {
+            fx.config.secondary.rule = rule;
+            let start = fx.period.start;
+            let within = Index::within(&fx.ds, start - Duration::days(90), start, fx.period.end);
+            let month = Context::new(&fx.ds, &fx.config, &fx.people, &fx.period, &within);
+            let full = fx.cx();
+            for p in &fx.people {
+                for metric in defs::metric_keys() {
+                    let item = (metric == "rating").then_some("专业知识");
+                    for scope in [Scope::Own, Scope::Store] {
+                        let a = full.figure(p, metric, item, scope, "consultant", None);
+                        let b = month.figure(p, metric, item, scope, "consultant", None);
+                        assert_eq!(a, b, "{} {metric} {scope:?} {rule:?}", p.name);
+                    }
+                }
+            }
+        }
+        // Without the look-back, 周婷's derived 二开 (X9 ← G4 2026-09-08, …) would be lost.
+        fx.config.secondary.rule = SecondaryRule::Derive;
+        let short = Index::within(&fx.ds, fx.period.start, fx.period.start, fx.period.end);
+        let cx = Context::new(&fx.ds, &fx.config, &fx.people, &fx.period, &short);
+        let f = cx.figure(
+            fx.person("周婷"),
+            "secondary_rate",
+            None,
+            Scope::Own,
+            "consultant",
+            None,
+        );
+        assert_ne!(f.numerator, Some(4.0));
     }
 
     #[test]

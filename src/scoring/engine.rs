@@ -300,12 +300,19 @@ pub fn score_months(
     period: &Period,
     opts: &Options,
 ) -> Vec<MonthScores> {
-    let index = Index::new(ds);
+    // Only the derive rule looks back (at the person's sales up to window_days earlier).
+    let look_back = match crate::metrics::compute::secondary_rule_used(ds, cfg) {
+        crate::config::SecondaryRule::Derive => cfg.secondary.window_days as i64,
+        _ => 0,
+    };
+    let look_back = chrono::Duration::days(look_back);
     period
         .year_months()
         .into_iter()
         .filter_map(|(y, m)| Period::month(y, m).ok())
         .map(|month| {
+            // The month's rows, and the sales the 二开 look-back reaches.
+            let index = Index::within(ds, month.start - look_back, month.start, month.end);
             let employed: Vec<Person> = people
                 .iter()
                 .filter(|p| crate::people::employed_in(p.hired, p.left, &month))
