@@ -196,6 +196,19 @@ pub struct ExplainArgs {
     /// Rank within role (default), or within role and store.
     #[arg(long, value_enum, default_value_t = RankBy::Role)]
     pub rank_by: RankBy,
+    /// Also list, per KPI, every source row behind its numerator and denominator (file, sheet,
+    /// row, date, masked customer, amount, deal or score, and why it counts).
+    #[arg(long)]
+    pub rows: bool,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Table)]
+    pub format: ExplainFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

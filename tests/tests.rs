@@ -4,6 +4,7 @@ mod alerts;
 mod check;
 mod config;
 mod credit;
+mod explain;
 mod hostile;
 mod init;
 mod inputs;

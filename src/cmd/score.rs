@@ -6,7 +6,7 @@ use crate::cli::{ScoreArgs, ScoreFormat};
 use crate::input::Dataset;
 use crate::issues::{Issue, Severity};
 use crate::metrics::defs::{self, Unit};
-use crate::period::Period;
+use crate::period::{Period, PeriodKind};
 use crate::scoring::engine::{self, PersonResult};
 use crate::{exit, people, Lang, UsageError};
 use anyhow::{Context, Result};
@@ -21,6 +21,8 @@ pub struct Run {
     pub ds: Dataset,
     pub results: Vec<PersonResult>,
     pub secondary_rule: &'static str,
+    /// For a quarter or year with a scorecard to write: each month scored on its own (月度).
+    pub monthly: Vec<engine::MonthScores>,
 }
 
 /// Loads, resolves people and scores: shared by `score` and `explain`.
@@ -41,17 +43,18 @@ pub fn compute(plan: Plan, rank_by_store: bool, output: Option<&std::path::Path>
     let mut ds = plan.load(outputs)?;
     let cfg = &plan.config.config;
     let people = people::prepare(&mut ds, cfg, Some(&period));
-    let (results, issues) = engine::score_all(
-        &ds,
-        cfg,
-        &people,
-        &period,
-        &engine::Options {
-            rank_by_store,
-            lang: plan.lang,
-        },
-    );
+    let opts = engine::Options {
+        rank_by_store,
+        lang: plan.lang,
+    };
+    let (results, issues) = engine::score_all(&ds, cfg, &people, &period, &opts);
     ds.issues.extend(issues);
+    let monthly = match period.kind {
+        PeriodKind::Quarter | PeriodKind::Year if output.is_some() => {
+            engine::score_months(&ds, cfg, &people, &period, &opts)
+        }
+        _ => Vec::new(),
+    };
     let secondary_rule = match crate::metrics::compute::secondary_rule_used(&ds, cfg) {
         crate::config::SecondaryRule::Type => "type",
         _ => "derive",
@@ -62,6 +65,7 @@ pub fn compute(plan: Plan, rank_by_store: bool, output: Option<&std::path::Path>
         ds,
         results,
         secondary_rule,
+        monthly,
     })
 }
 

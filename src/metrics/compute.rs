@@ -75,16 +75,18 @@ type SymMap<V> = HashMap<Sym, V, FxBuild>;
 /// indices into the dataset's vectors, ascending.
 #[derive(Default)]
 pub struct Index {
-    sales_by_consultant: SymMap<Vec<u32>>,
+    pub(super) sales_by_consultant: SymMap<Vec<u32>>,
     sales_by_doctor: SymMap<Vec<u32>>,
     sales_by_nurse: SymMap<Vec<u32>>,
     visits_by_consultant: SymMap<Vec<u32>>,
     complaints_by_staff: SymMap<Vec<u32>>,
-    surveys_by_staff: SymMap<Vec<u32>>,
-    ratings_by_staff: SymMap<Vec<u32>>,
+    pub(super) surveys_by_staff: SymMap<Vec<u32>>,
+    pub(super) ratings_by_staff: SymMap<Vec<u32>>,
     /// (customer, date, consultant) of every positive sale — the consultant only when the
     /// sales name one — for deals told from sales (SPEC §3.1).
     positive_sale_days: std::sync::OnceLock<HashSet<(Sym, NaiveDate, Option<Sym>)>>,
+    /// The dates the dated rows were kept for (all when None).
+    span: Option<(NaiveDate, NaiveDate)>,
 }
 
 fn group<T>(rows: &[T], key: impl Fn(&T) -> Option<Sym>) -> SymMap<Vec<u32>> {
@@ -99,26 +101,47 @@ fn group<T>(rows: &[T], key: impl Fn(&T) -> Option<Sym>) -> SymMap<Vec<u32>> {
 
 impl Index {
     pub fn new(ds: &Dataset) -> Index {
+        Index::build(ds, None)
+    }
+
+    /// Only the rows dated from `from` to `to` — sales from `sales_from`, for the 二开 derive
+    /// look-back — and every rating (they carry a month): enough for the figures of a period
+    /// inside that span. Each month of a year is scored from such an index (月度), so it reads
+    /// its own rows, not the whole year's twelve times.
+    pub fn within(ds: &Dataset, sales_from: NaiveDate, from: NaiveDate, to: NaiveDate) -> Index {
+        Index::build(ds, Some((sales_from, from, to)))
+    }
+
+    fn build(ds: &Dataset, span: Option<(NaiveDate, NaiveDate, NaiveDate)>) -> Index {
+        let kept = |d: NaiveDate| span.is_none_or(|(_, from, to)| from <= d && d <= to);
+        let sale_kept = |d: NaiveDate| span.is_none_or(|(from, _, to)| from <= d && d <= to);
         Index {
-            sales_by_consultant: group(&ds.sales, |s| s.consultant),
-            sales_by_doctor: group(&ds.sales, |s| s.doctor),
-            sales_by_nurse: group(&ds.sales, |s| s.nurse),
-            visits_by_consultant: group(&ds.visits, |v| Some(v.consultant)),
-            complaints_by_staff: group(&ds.complaints, |c| Some(c.staff)),
-            surveys_by_staff: group(&ds.surveys, |s| Some(s.staff)),
+            sales_by_consultant: group(&ds.sales, |s| s.consultant.filter(|_| sale_kept(s.date))),
+            sales_by_doctor: group(&ds.sales, |s| s.doctor.filter(|_| sale_kept(s.date))),
+            sales_by_nurse: group(&ds.sales, |s| s.nurse.filter(|_| sale_kept(s.date))),
+            visits_by_consultant: group(&ds.visits, |v| kept(v.date).then_some(v.consultant)),
+            complaints_by_staff: group(&ds.complaints, |c| kept(c.when.date()).then_some(c.staff)),
+            surveys_by_staff: group(&ds.surveys, |s| kept(s.date).then_some(s.staff)),
             ratings_by_staff: group(&ds.ratings, |r| Some(r.staff)),
             positive_sale_days: std::sync::OnceLock::new(),
+            span: span.map(|(_, from, to)| (from, to)),
         }
     }
 
-    /// (customer, date, consultant) of every positive sale — the consultant only when the
-    /// sales name one — built on first use.
-    fn positive_sale_days(&self, ds: &Dataset) -> &HashSet<(Sym, NaiveDate, Option<Sym>)> {
+    /// (customer, date, consultant) of every positive sale (within the index's span, if any)
+    /// — the consultant only when the sales name one — built on first use.
+    pub(super) fn positive_sale_days(
+        &self,
+        ds: &Dataset,
+    ) -> &HashSet<(Sym, NaiveDate, Option<Sym>)> {
         self.positive_sale_days.get_or_init(|| {
             let by_consultant = ds.has_field(Kind::Sales, Field::Consultant);
+            let span = self.span;
             ds.sales
                 .iter()
-                .filter(|s| s.amount > 0)
+                .filter(|s| {
+                    s.amount > 0 && span.is_none_or(|(from, to)| from <= s.date && s.date <= to)
+                })
                 .map(|s| {
                     let who = if by_consultant { s.consultant } else { None };
                     (s.customer, s.date, who)
@@ -127,7 +150,7 @@ impl Index {
         })
     }
 
-    fn sales_by(&self, attribute: &str) -> &SymMap<Vec<u32>> {
+    pub(super) fn sales_by(&self, attribute: &str) -> &SymMap<Vec<u32>> {
         match attribute {
             "doctor" => &self.sales_by_doctor,
             "nurse" => &self.sales_by_nurse,
@@ -138,7 +161,7 @@ impl Index {
 
 /// The rows of `map` naming any of `members`, ascending (so sums and means add up in the
 /// same order as a scan of every row would). A row naming two members is listed once.
-fn rows_of(map: &SymMap<Vec<u32>>, members: &[Sym]) -> Vec<u32> {
+pub(super) fn rows_of(map: &SymMap<Vec<u32>>, members: &[Sym]) -> Vec<u32> {
     let mut out: Vec<u32> = Vec::new();
     for m in members {
         if let Some(rows) = map.get(m) {
@@ -159,7 +182,7 @@ pub struct Context<'a> {
     pub config: &'a Config,
     pub people: &'a [Person],
     pub period: &'a Period,
-    index: &'a Index,
+    pub(super) index: &'a Index,
     /// Customers with a positive sale in the 365 days before the period (复购率), found once.
     bought_before: OnceCell<HashSet<Sym>>,
     /// The 二开 rule in force (`auto` resolved), found once.
@@ -200,7 +223,7 @@ pub fn secondary_rule_used(ds: &Dataset, config: &Config) -> SecondaryRule {
     }
 }
 
-fn is_type_secondary(ds: &Dataset, config: &Config, s: &Sale) -> bool {
+pub(super) fn is_type_secondary(ds: &Dataset, config: &Config, s: &Sale) -> bool {
     s.sale_type.is_some_and(|t| {
         let t = ds.name(t).trim();
         config.secondary.types.iter().any(|x| x.trim() == t)
@@ -211,7 +234,7 @@ fn yuan(fen: i64) -> f64 {
     fen as f64 / 100.0
 }
 
-fn attr_col(s: &Sale, attribute: &str) -> Option<Sym> {
+pub(super) fn attr_col(s: &Sale, attribute: &str) -> Option<Sym> {
     match attribute {
         "doctor" => s.doctor,
         "nurse" => s.nurse,
@@ -303,7 +326,7 @@ fn months_frac(p: &Period) -> (i128, i128) {
 }
 
 /// Days of the period someone was employed.
-fn employed_days(hired: Option<NaiveDate>, left: Option<NaiveDate>, p: &Period) -> i64 {
+pub(super) fn employed_days(hired: Option<NaiveDate>, left: Option<NaiveDate>, p: &Period) -> i64 {
     let from = hired.map_or(p.start, |h| h.max(p.start));
     let to = left.map_or(p.end, |l| l.min(p.end));
     ((to - from).num_days() + 1).max(0)
@@ -410,14 +433,14 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn secondary_rule(&self) -> SecondaryRule {
+    pub(super) fn secondary_rule(&self) -> SecondaryRule {
         *self
             .secondary_rule
             .get_or_init(|| secondary_rule_used(self.ds, self.config))
     }
 
     /// The names whose rows count for `person` under `scope`, sorted, each once.
-    fn members(&self, person: &Person, scope: Scope) -> Vec<Sym> {
+    pub(super) fn members(&self, person: &Person, scope: Scope) -> Vec<Sym> {
         let mut out = self.member_set(person, scope);
         out.sort_unstable();
         out.dedup();
@@ -461,7 +484,11 @@ impl<'a> Context<'a> {
     }
 
     /// The sales credited (by `attribute`) to any of `m` and dated in the period.
-    fn credited_sales(&self, attribute: &str, m: &[Sym]) -> impl Iterator<Item = &'a Sale> {
+    pub(super) fn credited_sales(
+        &self,
+        attribute: &str,
+        m: &[Sym],
+    ) -> impl Iterator<Item = &'a Sale> {
         let ds = self.ds;
         let period = self.period;
         rows_of(self.index.sales_by(attribute), m)
@@ -497,7 +524,7 @@ impl<'a> Context<'a> {
     }
 
     /// The visits naming any of `m` as consultant, dated in the period.
-    fn member_visits(&self, m: &[Sym]) -> impl Iterator<Item = &'a crate::input::Visit> {
+    pub(super) fn member_visits(&self, m: &[Sym]) -> impl Iterator<Item = &'a crate::input::Visit> {
         let ds = self.ds;
         let period = self.period;
         rows_of(&self.index.visits_by_consultant, m)
@@ -507,13 +534,20 @@ impl<'a> Context<'a> {
     }
 
     /// The complaints naming any of `m`, dated in the period.
-    fn member_complaints(&self, m: &[Sym]) -> impl Iterator<Item = &'a crate::input::Complaint> {
+    pub(super) fn member_complaints(
+        &self,
+        m: &[Sym],
+    ) -> impl Iterator<Item = &'a crate::input::Complaint> {
         let ds = self.ds;
         let period = self.period;
         rows_of(&self.index.complaints_by_staff, m)
             .into_iter()
             .map(move |i| &ds.complaints[i as usize])
             .filter(move |c| period.contains(c.when.date()))
+    }
+
+    pub(super) fn positive_sale_days(&self) -> &HashSet<(Sym, NaiveDate, Option<Sym>)> {
+        self.index.positive_sale_days(self.ds)
     }
 
     fn consultations(&self, m: &[Sym]) -> Rc<Vec<Consultation>> {
@@ -1569,6 +1603,44 @@ mod tests {
             Some(10.0),
             Status::Ok,
         );
+    }
+
+    #[test]
+    fn an_index_of_the_month_and_its_look_back_gives_the_same_figures() {
+        // 月度 scores each month from Index::within (the month's rows, sales from window_days
+        // earlier): every figure of every October person equals the one from the full index,
+        // under the derive rule too (周婷's 二开 reach back to September: secondary_by_derive_rule).
+        let mut fx = fixture();
+        for rule in [SecondaryRule::Type, SecondaryRule::Derive] {
+            fx.config.secondary.rule = rule;
+            let start = fx.period.start;
+            let within = Index::within(&fx.ds, start - Duration::days(90), start, fx.period.end);
+            let month = Context::new(&fx.ds, &fx.config, &fx.people, &fx.period, &within);
+            let full = fx.cx();
+            for p in &fx.people {
+                for metric in defs::metric_keys() {
+                    let item = (metric == "rating").then_some("专业知识");
+                    for scope in [Scope::Own, Scope::Store] {
+                        let a = full.figure(p, metric, item, scope, "consultant", None);
+                        let b = month.figure(p, metric, item, scope, "consultant", None);
+                        assert_eq!(a, b, "{} {metric} {scope:?} {rule:?}", p.name);
+                    }
+                }
+            }
+        }
+        // Without the look-back, 周婷's derived 二开 (X9 ← G4 2026-09-08, …) would be lost.
+        fx.config.secondary.rule = SecondaryRule::Derive;
+        let short = Index::within(&fx.ds, fx.period.start, fx.period.start, fx.period.end);
+        let cx = Context::new(&fx.ds, &fx.config, &fx.people, &fx.period, &short);
+        let f = cx.figure(
+            fx.person("周婷"),
+            "secondary_rate",
+            None,
+            Scope::Own,
+            "consultant",
+            None,
+        );
+        assert_ne!(f.numerator, Some(4.0));
     }
 
     #[test]

@@ -280,16 +280,73 @@ pub fn score_all(
     // One index of the rows by person serves this period and the previous one.
     let index = Index::new(ds);
     let prev_period = period.previous().ok().filter(|p| ds.covers(p));
+    score_with(ds, cfg, people, period, &index, prev_period, opts)
+}
+
+/// One month of a longer period, scored on its own.
+pub struct MonthScores {
+    pub period: Period,
+    pub results: Vec<PersonResult>,
+}
+
+/// Each month of `period` scored on its own with the same config (SPEC §6.3 月度: the view
+/// an annual review starts from): the people employed in that month, the month's thresholds,
+/// targets and adjustments, ranked within the month; no 环比. Issues found are those of a
+/// run for that month and are left to it.
+pub fn score_months(
+    ds: &Dataset,
+    cfg: &Config,
+    people: &[Person],
+    period: &Period,
+    opts: &Options,
+) -> Vec<MonthScores> {
+    // Only the derive rule looks back (at the person's sales up to window_days earlier).
+    let look_back = match crate::metrics::compute::secondary_rule_used(ds, cfg) {
+        crate::config::SecondaryRule::Derive => cfg.secondary.window_days as i64,
+        _ => 0,
+    };
+    let look_back = chrono::Duration::days(look_back);
+    period
+        .year_months()
+        .into_iter()
+        .filter_map(|(y, m)| Period::month(y, m).ok())
+        .map(|month| {
+            // The month's rows, and the sales the 二开 look-back reaches.
+            let index = Index::within(ds, month.start - look_back, month.start, month.end);
+            let employed: Vec<Person> = people
+                .iter()
+                .filter(|p| crate::people::employed_in(p.hired, p.left, &month))
+                .cloned()
+                .collect();
+            let (results, _) = score_with(ds, cfg, &employed, &month, &index, None, opts);
+            MonthScores {
+                period: month,
+                results,
+            }
+        })
+        .collect()
+}
+
+/// Scores `people` for `period` from the rows `index` finds, with 环比 against `prev_period`.
+fn score_with(
+    ds: &Dataset,
+    cfg: &Config,
+    people: &[Person],
+    period: &Period,
+    index: &Index,
+    prev_period: Option<Period>,
+    opts: &Options,
+) -> (Vec<PersonResult>, Vec<Issue>) {
     // People are scored in contiguous runs, one per core, and the runs put back in order: each
     // person's figures depend only on the data, so the result is the same as one after another.
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let runs = cores.clamp(1, MAX_SCORING_THREADS);
     let run_len = people.len().div_ceil(runs).max(1);
     let score_run = |run: &[Person]| {
-        let ctx = Context::new(ds, cfg, people, period, &index);
+        let ctx = Context::new(ds, cfg, people, period, index);
         let prev_ctx = prev_period
             .as_ref()
-            .map(|p| Context::new(ds, cfg, people, p, &index));
+            .map(|p| Context::new(ds, cfg, people, p, index));
         let mut out = ScoredRun {
             results: Vec::new(),
             issues: Vec::new(),
