@@ -1872,3 +1872,37 @@ fn charts_exist_with_the_right_series() {
         assert_eq!(text(&r[24]), p["grade"].as_str().unwrap(), "{who}");
     }
 }
+
+/// 口径 states the 二开 rule as configured (issue 14 item 5, SPEC §3.1): the types listed under
+/// `type`, the window under `derive`, and under `auto` which one it chose and why. The fixture's
+/// sales have a 类型 column holding 二开, so `auto` (the default) chose `type`. Before: always
+/// "按消费记录的类型列（二开/复购）认定", and derive described "second and later sales in the
+/// period", not the window rule the code applies.
+#[test]
+fn config_sheet_states_the_secondary_rule_as_configured() {
+    let rule_on = |w: &Workdir| -> String {
+        let rows = sheet(&w.path().join("out.xlsx"), "口径");
+        let row = rows
+            .iter()
+            .find(|r| text(&r[0]) == "二开口径")
+            .expect("二开口径 row");
+        text(&row[1])
+    };
+    let w = Workdir::new();
+    fixture_run(&w, &[]);
+    assert_eq!(
+        rule_on(&w),
+        "auto（自动）：消费记录的类型列中有这些值，故按 type。type：消费类型为 二开、二次开发 之一的正向消费为二开"
+    );
+    // derive, with a 60-day window, from the config.
+    let config = format!(
+        "{}\n[secondary]\nrule = \"derive\"\nwindow_days = 60\n",
+        crate::workdir::ONE_ROLE
+    );
+    w.write("cfg.toml", config);
+    fixture_run(&w, &["--config", "cfg.toml"]);
+    assert_eq!(
+        rule_on(&w),
+        "derive：同一顾客在此前 1–60 天内（含第 60 天）已有归属同一人的正向消费，则这笔正向消费为二开；同一天更早的消费不算，期前的消费计入"
+    );
+}

@@ -1255,21 +1255,60 @@ fn role_bonus(role: &Role, l: Lang, months: f64) -> String {
     }
 }
 
+/// The 二开 rule as configured and as applied (SPEC §3.1): the types listed under `type`, the
+/// window under `derive`, and under `auto` which one it chose and why.
+pub fn secondary_rule_text(run: &Run) -> String {
+    use crate::config::SecondaryRule;
+    use crate::input::kinds::{Field, Kind};
+    let l = run.plan.lang;
+    let cfg = &run.plan.config.config.secondary;
+    let types = cfg.types.join(l.pick("、", ", "));
+    let type_rule = match l {
+        Lang::Zh => format!("type：消费类型为 {types} 之一的正向消费为二开"),
+        Lang::En => format!("type: a positive sale whose type is one of {types} is 二开"),
+    };
+    let window = cfg.window_days;
+    let derive_rule = match l {
+        Lang::Zh => format!(
+            "derive：同一顾客在此前 1–{window} 天内（含第 {window} 天）已有归属同一人的正向消费，则这笔正向消费为二开；同一天更早的消费不算，期前的消费计入"
+        ),
+        Lang::En => format!(
+            "derive: a positive sale is 二开 when the same customer had a positive sale credited to the same person 1 to {window} days earlier (inclusive; earlier the same day does not count; sales before the period count)"
+        ),
+    };
+    let used_type = run.secondary_rule == "type";
+    let used = if used_type { type_rule } else { derive_rule };
+    match cfg.rule {
+        SecondaryRule::Type | SecondaryRule::Derive => used,
+        SecondaryRule::Auto => {
+            let why = match (used_type, run.ds.has_field(Kind::Sales, Field::Type)) {
+                (true, _) => l.pick(
+                    "消费记录的类型列中有这些值，故按 type",
+                    "the sales' type column holds such values, so type",
+                ),
+                (false, true) => l.pick(
+                    "消费记录的类型列中没有这些值，故按 derive",
+                    "the sales' type column holds none of these values, so derive",
+                ),
+                (false, false) => l.pick(
+                    "消费记录没有类型列，故按 derive",
+                    "the sales have no type column, so derive",
+                ),
+            };
+            match l {
+                Lang::Zh => format!("auto（自动）：{why}。{used}"),
+                Lang::En => format!("auto: {why}. {used}"),
+            }
+        }
+    }
+}
+
 fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError> {
     let l = run.plan.lang;
     let cfg = &run.plan.config.config;
     let months = run.period.months();
     let mut widths = Widths::default();
-    let secondary = match run.secondary_rule {
-        "type" => l.pick(
-            "type：按消费记录的类型列（二开/复购）认定",
-            "type: the sale's type column says 二开",
-        ),
-        _ => l.pick(
-            "derive：同一顾客本期第二笔起的正向消费为二开",
-            "derive: a customer's second and later positive sales in the period are 二开",
-        ),
-    };
+    let secondary = secondary_rule_text(run);
     let missing = match cfg.scoring.missing {
         Missing::Reweight => l.pick(
             "reweight：数据不足的指标不计分，其权重按比例分给其余指标",
@@ -1296,7 +1335,7 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
                 l.pick("个月", "month(s)")
             ),
         ),
-        (l.pick("二开口径", "二开 rule"), secondary.to_string()),
+        (l.pick("二开口径", "二开 rule"), secondary),
         (l.pick("配置", "Config"), run.plan.config.name()),
         (
             l.pick("等级线", "Grades"),
