@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod config;
 pub mod credit;
 pub mod file_id;
+pub mod fmt;
 pub mod input;
 pub mod issues;
 pub mod metrics;
@@ -17,8 +18,6 @@ pub mod people;
 pub mod period;
 pub mod report;
 pub mod scoring;
-
-use std::fmt;
 
 /// Language of user-facing labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -51,8 +50,8 @@ impl From<cli::LangArg> for Lang {
 #[derive(Debug)]
 pub struct UsageError(pub String);
 
-impl fmt::Display for UsageError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }

@@ -284,7 +284,7 @@ fn csv_and_output_refusal_and_explain() {
         run.stdout.contains("total 85.0 → grade B · rank 2/5"),
         "{run}"
     );
-    assert!(run.stdout.contains("bonus: ¥-1500"), "{run}");
+    assert!(run.stdout.contains("bonus: -¥1,500"), "{run}");
 
     let run = w.run(&[
         "explain",

@@ -82,17 +82,7 @@ struct JsonReport<'a> {
 }
 
 fn yuan(fen: i64) -> String {
-    let neg = fen < 0;
-    let abs = fen.unsigned_abs();
-    let int = (abs / 100).to_string();
-    let mut grouped = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    format!("{}¥{grouped}.{:02}", if neg { "-" } else { "" }, abs % 100)
+    crate::fmt::money(fen as f64 / 100.0)
 }
 
 fn write_table(

@@ -209,7 +209,12 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
         for s in &r.bonus_steps {
             writeln!(out, "  {s}")?;
         }
-        writeln!(out, "{}: ¥{b:.0}", l.pick("奖金", "bonus"))?;
+        writeln!(
+            out,
+            "{}: {}",
+            l.pick("奖金", "bonus"),
+            crate::fmt::money_whole(b)
+        )?;
     }
     if !r.flags.is_empty() {
         let f: Vec<&str> = r.flags.iter().map(|f| flag_label(f, l)).collect();

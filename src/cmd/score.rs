@@ -404,8 +404,8 @@ pub fn show_value(metric: &str, v: Option<f64>) -> String {
         return "—".to_string();
     };
     match defs::metric(metric).map(|d| d.unit) {
-        Some(Unit::Percent) => format!("{:.1}%", v * 100.0),
-        Some(Unit::Yuan) => format!("¥{v:.2}"),
+        Some(Unit::Percent) => crate::fmt::rate(v),
+        Some(Unit::Yuan) => crate::fmt::money(v),
         Some(Unit::Hours) => format!("{v:.1}h"),
         _ => format!("{}", (v * 100.0).round() / 100.0),
     }
@@ -494,7 +494,7 @@ fn write_tables(out: &mut impl Write, run: &Run) -> Result<()> {
             cells.push(format!("{:.1}", r.total));
             cells.push(r.grade.clone());
             cells.push(format!("{}/{}", r.rank, r.rank_of));
-            cells.push(r.bonus.map(|b| format!("¥{b:.0}")).unwrap_or_default());
+            cells.push(r.bonus.map(crate::fmt::money_whole).unwrap_or_default());
             cells.push(
                 r.flags
                     .iter()

@@ -33,7 +33,7 @@ impl Kind {
         };
         match self {
             Kind::Money => crate::metrics::defs::show_amount("revenue", x),
-            Kind::Rate => format!("{:.1}%", x * 100.0),
+            Kind::Rate => crate::fmt::rate(x),
             Kind::Count => crate::metrics::defs::show_amount("", x),
         }
     }

@@ -141,27 +141,6 @@ pub(crate) enum Num {
     Int,
 }
 
-/// `1234567` → `1,234,567`.
-fn grouped(digits: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `x` with `decimals` decimals and thousands separators, without its sign.
-fn money_digits(x: f64, decimals: usize) -> String {
-    let s = format!("{:.*}", decimals, x.abs());
-    match s.split_once('.') {
-        Some((int, frac)) => format!("{}.{frac}", grouped(int)),
-        None => grouped(&s),
-    }
-}
-
 impl Num {
     /// The Excel number format.
     pub fn code(self) -> &'static str {
@@ -193,14 +172,14 @@ impl Num {
             Num::Score => format!("{x:.1}"),
             Num::Total => format!("{x:.2}"),
             Num::Bonus => {
-                let d = money_digits(x, 0);
+                let d = crate::fmt::digits(x, 0);
                 if d == "0" {
                     "¥0".to_string()
                 } else {
                     format!("{minus}¥{d}")
                 }
             }
-            Num::Yuan => format!("{minus}¥{}", money_digits(x, 2)),
+            Num::Yuan => format!("{minus}¥{}", crate::fmt::digits(x, 2)),
             Num::Percent => format!("{:.1}%", x * 100.0),
             Num::Hours => format!("{x:.1}h"),
             Num::Plain => {
@@ -214,7 +193,7 @@ impl Num {
             Num::ChangePercent if x == 0.0 => "0.0%".to_string(),
             Num::ChangePercent => format!("{plus_minus}{:.1}%", x.abs() * 100.0),
             Num::ChangeYuan if x == 0.0 => "¥0".to_string(),
-            Num::ChangeYuan => format!("{plus_minus}¥{}", money_digits(x, 2)),
+            Num::ChangeYuan => format!("{plus_minus}¥{}", crate::fmt::digits(x, 2)),
             Num::ChangePlain if x == 0.0 => "0".to_string(),
             Num::ChangePlain => {
                 let s = format!("{:.2}", x.abs());
