@@ -113,6 +113,10 @@ pub struct CommonArgs {
     /// Print more detail (every issue, the columns each input matched).
     #[arg(short, long)]
     pub verbose: bool,
+    /// Threads to use (default: the cores available). With 1 everything runs on one thread,
+    /// so a cron job on a shared machine keeps to one core; the result never depends on it.
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub jobs: Option<u32>,
 }
 
 /// The period: one of these, or none.

@@ -924,32 +924,82 @@ fn a_2_gib_config_is_refused_before_reading() {
 // Limits
 // ---------------------------------------------------------------------------------------------
 
+/// Rewrites the sizes the central directory of `path` declares for part `name` (compressed
+/// size at +20, size at +24 of its header `PK\1\2`, name at +46); `None` keeps one.
+fn declare(path: &std::path::Path, name: &str, size: u32, compressed: Option<u32>) {
+    let mut bytes = std::fs::read(path).unwrap();
+    let name = name.as_bytes();
+    let at = (0..bytes.len())
+        .find(|&i| {
+            bytes[i..].starts_with(b"PK\x01\x02")
+                && bytes.get(i + 46..i + 46 + name.len()) == Some(name)
+        })
+        .expect("central directory entry");
+    if let Some(c) = compressed {
+        bytes[at + 20..at + 24].copy_from_slice(&c.to_le_bytes());
+    }
+    bytes[at + 24..at + 28].copy_from_slice(&size.to_le_bytes());
+    std::fs::write(path, bytes).unwrap();
+}
+
 #[test]
 fn a_zip_part_claiming_gigabytes_is_refused_from_the_directory() {
-    // A small zip whose central directory claims its sheet part unpacks to 1 GiB: refused
-    // before anything is unpacked.
+    // A small zip whose central directory claims its sheet part unpacks to 1 GiB (from the
+    // few hundred bytes it has): a sheet is streamed, so its size alone is no reason to refuse
+    // it (SPEC §7), but that ratio only a bomb has; refused before anything is unpacked.
     let w = Workdir::new();
     sales_book(&w, &[sale(2, "2026-10-03", n("C2", "3200"))]);
     let path = w.path().join("消费.xlsx");
-    let mut bytes = std::fs::read(&path).unwrap();
-    let name = b"xl/worksheets/sheet1.xml";
-    // Central directory header: signature PK\1\2, uncompressed size at +24, name at +46.
-    let at = bytes
-        .windows(4)
-        .enumerate()
-        .position(|(i, win)| {
-            win == b"PK\x01\x02" && bytes.get(i + 46..i + 46 + name.len()) == Some(&name[..])
-        })
-        .expect("central directory entry of the sheet");
-    bytes[at + 24..at + 28].copy_from_slice(&(1u32 << 30).to_le_bytes());
-    std::fs::write(&path, bytes).unwrap();
+    declare(&path, "xl/worksheets/sheet1.xml", 1 << 30, None);
     assert_refused(
         &w.run(&["check"]),
         1,
         &[
             "消费.xlsx cannot be read",
-            "xl/worksheets/sheet1.xml unpacks to 1073741824 bytes",
+            "xl/worksheets/sheet1.xml is compressed",
+            "(1073741824 bytes from",
+            "which only a zip bomb does",
+        ],
+    );
+    // A part calamine reads whole (the styles) claiming 1 GiB from 16 MiB (64:1, a ratio a
+    // genuine part can have): refused by its size, more than any such part holds.
+    sales_book(&w, &[sale(2, "2026-10-03", n("C2", "3200"))]);
+    declare(&path, "xl/styles.xml", 1 << 30, Some(16 << 20));
+    assert_refused(
+        &w.run(&["check"]),
+        1,
+        &[
+            "消费.xlsx cannot be read",
+            "its part xl/styles.xml unpacks to 1073741824 bytes, more than the 536870912 a part read whole may hold",
             "not a genuine export",
+        ],
+    );
+}
+
+#[test]
+fn a_sheet_inflating_past_its_declared_size_is_refused_while_streamed() {
+    // The sheet holds 8 MiB of blanks between its rows (they deflate to a few KiB) but its
+    // directory entry declares 64 KiB: within every ratio, so it is streamed, and the
+    // inflated bytes are checked against the declared size as they come: refused, not read on
+    // for as long as the bomb lasts.
+    let w = Workdir::new();
+    let padding = " ".repeat(8 << 20);
+    sales_book(
+        &w,
+        &[
+            sale(2, "2026-10-03", n("C2", "3200")),
+            padding,
+            sale(3, "2026-10-04", n("C3", "880")),
+        ],
+    );
+    let path = w.path().join("消费.xlsx");
+    declare(&path, "xl/worksheets/sheet1.xml", 64 << 10, None);
+    assert_refused(
+        &w.run(&["check"]),
+        1,
+        &[
+            "消费.xlsx, sheet 消费 cannot be read",
+            "File is larger than its declared uncompressed size",
         ],
     );
 }

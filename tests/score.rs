@@ -524,3 +524,41 @@ fn csv_is_inert_in_excel_and_carries_every_json_field() {
         }
     }
 }
+
+/// `--jobs 1` (SPEC §1: a cron job keeps to one core) reads, types, hashes and scores on one
+/// thread; the JSON and the scorecard are byte for byte those of the default run.
+#[test]
+fn one_job_gives_the_same_json_and_scorecard() {
+    let w = Workdir::new();
+    let data = fixtures().join("clinic");
+    let data = data.to_str().unwrap();
+    let run = |jobs: &[&str], out: &str| {
+        let mut args = vec![
+            "score", "--data", data, "--month", "2026-10", "--format", "json", "-o", out,
+        ];
+        args.extend_from_slice(jobs);
+        let run = w.run(&args);
+        assert_eq!(run.code, 0, "{run}");
+        (
+            run.stdout,
+            std::fs::read(w.path().join(out)).expect("scorecard"),
+        )
+    };
+    let (json_default, xlsx_default) = run(&[], "default.xlsx");
+    let (json_one, xlsx_one) = run(&["--jobs", "1"], "one.xlsx");
+    let (json_j3, xlsx_j3) = run(&["-j", "3"], "three.xlsx");
+    assert_eq!(json_one, json_default);
+    assert_eq!(json_j3, json_default);
+    assert!(xlsx_one == xlsx_default, "the scorecards differ");
+    assert!(xlsx_j3 == xlsx_default, "the scorecards differ");
+    // 林晓雯 is in it (the fixture's first consultant), so the comparison is of a real result.
+    assert!(json_default.contains("林晓雯"));
+    // No threads is no way to run: a usage error (exit 2) naming the flag.
+    let zero = w.run(&["score", "--data", data, "--month", "2026-10", "--jobs", "0"]);
+    assert_eq!(zero.code, 2, "{zero}");
+    assert!(
+        zero.stderr
+            .starts_with("error: invalid value '0' for '--jobs <N>'"),
+        "{zero}"
+    );
+}

@@ -20,7 +20,8 @@ pub struct Args {
 
 pub const USAGE: &str =
     "options: --sales N --visits N --complaints N --surveys N --staff N --stores N \
---sales-files N --year Y --seed N --out DIR --format xlsx|csv|gbk|all [--runs N] [--no-scaling]";
+--sales-files N --year Y --seed N --ids random|sequential --out DIR --format xlsx|csv|gbk|all \
+[--runs N] [--no-scaling]";
 
 pub fn parse(default_forms: &[Form]) -> Result<Args, String> {
     let mut spec = Spec::million();
@@ -62,6 +63,13 @@ pub fn parse(default_forms: &[Form]) -> Result<Args, String> {
             "--seed" => spec.seed = num()?,
             "--runs" => runs = num()?.max(1) as u32,
             "--out" => out = Some(PathBuf::from(&value)),
+            "--ids" => {
+                spec.sequential_ids = match value.as_str() {
+                    "random" => false,
+                    "sequential" => true,
+                    _ => return Err(format!("--ids {value}: use random or sequential")),
+                }
+            }
             "--format" => {
                 forms = Form::parse(&value)
                     .ok_or_else(|| format!("--format {value}: use xlsx, csv, gbk or all"))?

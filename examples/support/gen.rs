@@ -27,6 +27,10 @@ pub struct Spec {
     pub year: i32,
     /// Sales are split into this many files (quarterly exports by default).
     pub sales_files: u32,
+    /// Member numbers and order ids that count up (13800000001, 13800000002 …;
+    /// XS202600000001 …), as many clinic systems hand them out, instead of scrambled phone
+    /// numbers and per-day order numbers.
+    pub sequential_ids: bool,
 }
 
 impl Spec {
@@ -42,6 +46,7 @@ impl Spec {
             seed: 1,
             year: 2026,
             sales_files: 4,
+            sequential_ids: false,
         }
     }
 
@@ -49,7 +54,7 @@ impl Spec {
     /// (nor that of an older generator: `g2` added the sales' 科室 column).
     pub fn dir_name(&self) -> String {
         format!(
-            "g2-y{}-s{}-v{}-c{}-q{}-p{}-st{}-f{}-seed{}",
+            "g2-y{}-s{}-v{}-c{}-q{}-p{}-st{}-f{}-seed{}{}",
             self.year,
             self.sales,
             self.visits,
@@ -58,7 +63,8 @@ impl Spec {
             self.staff,
             self.stores,
             self.sales_files,
-            self.seed
+            self.seed,
+            if self.sequential_ids { "-seq" } else { "" }
         )
     }
 }
@@ -217,6 +223,8 @@ pub struct Chain {
     pub nurses: Vec<Vec<usize>>,
     /// Customers per store (each store has its own range of customer numbers).
     pub customers_per_store: u64,
+    /// Member numbers count up from 13800000001 (else scrambled phone numbers).
+    pub sequential_ids: bool,
 }
 
 fn store_name(i: usize) -> String {
@@ -342,12 +350,17 @@ impl Chain {
             doctors,
             nurses,
             customers_per_store,
+            sequential_ids: spec.sequential_ids,
         }
     }
 
     /// A customer's phone number: unique per (store, number).
     pub fn phone(&self, store: usize, k: u64) -> u64 {
         let serial = store as u64 * self.customers_per_store + k;
+        if self.sequential_ids {
+            // The membership system's numbers: 13800000001, 13800000002, …
+            return 13_800_000_001 + serial;
+        }
         // 13x, 15x, 18x prefixes; 8 digits of serial, scrambled a little.
         let prefixes = [130u64, 135, 138, 139, 150, 151, 158, 186, 188, 189];
         let p = prefixes[(serial % prefixes.len() as u64) as usize];
@@ -690,7 +703,13 @@ impl Emit<'_> {
                 let nurse = *rng.pick(&chain.nurses[store]);
                 let customer = chain.customer(&mut rng, store);
                 current = Some(Order {
-                    id: format!("SY{y}{m:02}{d:02}{part}{order_no:07}"),
+                    id: if spec.sequential_ids {
+                        // Counted up over the year: a part's orders are numbered after the
+                        // rows before it, so no two parts share one.
+                        format!("XS{y}{:08}", from + order_no)
+                    } else {
+                        format!("SY{y}{m:02}{d:02}{part}{order_no:07}")
+                    },
                     store,
                     customer,
                     consultant: cons,

@@ -31,6 +31,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
             &crate::scoring::engine::Options {
                 rank_by_store: false,
                 lang: plan.lang,
+                threads: plan.jobs,
             },
         );
         ds.issues.extend(issues);

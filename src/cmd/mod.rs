@@ -35,6 +35,9 @@ pub struct Plan {
     /// stdout both terminals, so never in cron, never with output piped to a script) and
     /// never with `-q`.
     pub progress: bool,
+    /// Threads reading, hashing, typing and scoring may use (`--jobs`; default the cores
+    /// available): with 1, all of it runs on the main thread.
+    pub jobs: usize,
 }
 
 impl Plan {
@@ -62,6 +65,10 @@ impl Plan {
             progress: !common.quiet
                 && std::io::stderr().is_terminal()
                 && std::io::stdout().is_terminal(),
+            jobs: match common.jobs {
+                Some(n) => n as usize,
+                None => input::available_cores(),
+            },
         })
     }
 
@@ -75,7 +82,8 @@ impl Plan {
             encoding: self.encoding,
             outputs,
             progress: self.progress,
-            workers: 0,
+            workers: self.jobs,
+            chunk_bytes: 0,
         })
     }
 }

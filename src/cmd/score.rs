@@ -46,6 +46,7 @@ pub fn compute(plan: Plan, rank_by_store: bool, output: Option<&std::path::Path>
     let opts = engine::Options {
         rank_by_store,
         lang: plan.lang,
+        threads: plan.jobs,
     };
     let (results, issues) = engine::score_all(&ds, cfg, &people, &period, &opts);
     ds.issues.extend(issues);

@@ -17,7 +17,7 @@
 
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{self, Cursor, Read};
+use std::io::{self, Cursor, Read, Seek};
 use std::path::Path;
 
 use encoding_rs::Encoding;
@@ -97,76 +97,416 @@ pub struct CsvRows {
     record_cap: u64,
     last_row: u32,
     embedded_newlines: u64,
+    /// Whether the stream ends the file (an unclosed quote is told only there).
+    ends_file: bool,
     done: bool,
+}
+
+/// What the first 64 KiB of a file tell: its encoding, BOM and delimiter.
+struct Head {
+    file: File,
+    /// The bytes read (one more than the 64 KiB when the file is longer).
+    bytes: Vec<u8>,
+    encoding: &'static Encoding,
+    label: &'static str,
+    bom_len: usize,
+    delimiter: u8,
+}
+
+impl Head {
+    fn read(path: &Path, opts: &CsvOptions) -> io::Result<Head> {
+        let mut file = File::open(path)?;
+        // Read one byte more than the head so that a file of exactly 64 KiB is known to be
+        // complete.
+        let mut head = Vec::with_capacity(HEAD_BYTES + 1);
+        (&mut file)
+            .take(HEAD_BYTES as u64 + 1)
+            .read_to_end(&mut head)?;
+        let at_eof = head.len() <= HEAD_BYTES;
+        let head_view = &head[..head.len().min(HEAD_BYTES)];
+
+        let (encoding, label, bom_len) = match opts.forced_encoding {
+            Some(forced) => forced_encoding(forced, head_view),
+            None => detect_encoding(head_view, at_eof),
+        };
+        let body = &head_view[bom_len..];
+        let sample: String = if encoding == encoding_rs::UTF_8 {
+            String::from_utf8_lossy(body).into_owned()
+        } else {
+            encoding.decode_without_bom_handling(body).0.into_owned()
+        };
+        let prefer_tab = encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE;
+        let delimiter = sniff(&sample, prefer_tab, at_eof);
+        Ok(Head {
+            file,
+            bytes: head,
+            encoding,
+            label,
+            bom_len,
+            delimiter,
+        })
+    }
+
+    fn raw_utf8(&self) -> bool {
+        self.encoding == encoding_rs::UTF_8
+    }
 }
 
 /// Opens `path`, detects its encoding (unless forced) and delimiter, and returns a streaming
 /// reader over its records.
 pub fn open_csv(path: &Path, opts: &CsvOptions) -> io::Result<(CsvInfo, CsvRows)> {
-    let mut file = File::open(path)?;
-    // Read one byte more than the head so that a file of exactly 64 KiB is known to be complete.
-    let mut head = Vec::with_capacity(HEAD_BYTES + 1);
-    (&mut file)
-        .take(HEAD_BYTES as u64 + 1)
-        .read_to_end(&mut head)?;
-    let at_eof = head.len() <= HEAD_BYTES;
-    let head_view = &head[..head.len().min(HEAD_BYTES)];
-
-    let (encoding, label, bom_len) = match opts.forced_encoding {
-        Some(forced) => forced_encoding(forced, head_view),
-        None => detect_encoding(head_view, at_eof),
+    let head = Head::read(path, opts)?;
+    let raw_utf8 = head.raw_utf8();
+    let info = CsvInfo {
+        encoding: head.label,
+        delimiter: head.delimiter,
     };
-    let raw_utf8 = encoding == encoding_rs::UTF_8;
-
-    let body = &head_view[bom_len..];
-    let sample: String = if raw_utf8 {
-        String::from_utf8_lossy(body).into_owned()
-    } else {
-        encoding.decode_without_bom_handling(body).0.into_owned()
-    };
-    let prefer_tab = encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE;
-    let delimiter = sniff(&sample, prefer_tab, at_eof);
-
-    let rest: Vec<u8> = head[bom_len..].to_vec();
-    let chained = Cursor::new(rest).chain(file);
+    let rest: Vec<u8> = head.bytes[head.bom_len..].to_vec();
+    let chained = Cursor::new(rest).chain(head.file);
     let source: Box<dyn Read + Send> = if raw_utf8 {
         Box::new(chained)
     } else {
         Box::new(
             encoding_rs_io::DecodeReaderBytesBuilder::new()
-                .encoding(Some(encoding))
+                .encoding(Some(head.encoding))
                 .bom_sniffing(false)
                 .build(chained),
         )
     };
-    let record_cap = (opts.max_field_bytes as u64)
-        .saturating_mul(64)
-        .max(MIN_RECORD_CAP);
-    let reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .quote(b'"')
-        .double_quote(true)
-        .buffer_capacity(CSV_BUFFER)
-        .from_reader(Guard::new(source, record_cap));
-
-    let info = CsvInfo {
-        encoding: label,
-        delimiter,
-    };
-    let rows = CsvRows {
-        reader,
-        record: csv::ByteRecord::new(),
-        raw_utf8,
-        encoding_label: label,
-        max_field_bytes: opts.max_field_bytes,
-        record_cap,
-        last_row: 0,
-        embedded_newlines: 0,
-        done: false,
-    };
+    let rows = CsvRows::new(source, info, raw_utf8, opts, &Chunk::whole());
     Ok((info, rows))
+}
+
+/// A run of whole records of a UTF-8 file, read on its own (SPEC §7: one file typed on several
+/// cores): where it starts and ends in the file, and what comes before it, so that its rows
+/// get the numbers and checks reading the file whole gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chunk {
+    /// Byte offsets in the file (the first chunk starts after the BOM).
+    pub start: u64,
+    pub end: u64,
+    /// Line feeds before `start`, of them inside quoted fields, and quote characters before it.
+    newlines: u64,
+    embedded: u64,
+    quotes: u64,
+    /// Whether the chunk ends the file (where an unclosed quote is told).
+    last: bool,
+}
+
+impl Chunk {
+    /// The whole stream, as [`open_csv`] reads it.
+    fn whole() -> Chunk {
+        Chunk {
+            start: 0,
+            end: u64::MAX,
+            newlines: 0,
+            embedded: 0,
+            quotes: 0,
+            last: true,
+        }
+    }
+
+    /// The row Excel shows for the last record before the chunk (0 for the first).
+    pub fn row_before(&self) -> u32 {
+        u32::try_from(self.newlines - self.embedded).unwrap_or(u32::MAX)
+    }
+}
+
+/// A file cut into chunks at record boundaries: its encoding label, delimiter and chunks.
+#[derive(Debug, Clone)]
+pub struct ChunkPlan {
+    pub info: CsvInfo,
+    pub chunks: Vec<Chunk>,
+}
+
+/// Cuts a UTF-8 file into about `parts` chunks of at least `min_bytes` each, at record
+/// boundaries, the first holding at least `head_rows` rows (where the header is looked for).
+/// None when the file is not cut (too small, not UTF-8) or cannot be cut so that reading the
+/// chunks gives exactly what reading it whole does: a quote left open, a lone carriage return
+/// (a record boundary that is no line), a record longer than half the record limit.
+///
+/// One pass over the bytes tells which line feeds end a record, reading quotes as the csv
+/// parser does: a quote opens a quoted field only at the start of a field (after a delimiter
+/// or a line break), `""` inside one is a quote, and its line feeds are part of the field. A
+/// cut is made after a line feed that ends a record (not a blank line), and never before a
+/// byte-order mark.
+pub fn plan_chunks(
+    path: &Path,
+    opts: &CsvOptions,
+    parts: usize,
+    min_bytes: u64,
+    head_rows: u32,
+) -> io::Result<Option<ChunkPlan>> {
+    let size = std::fs::metadata(path)?.len();
+    if parts < 2 || size < min_bytes.saturating_mul(2) {
+        return Ok(None);
+    }
+    let head = Head::read(path, opts)?;
+    if !head.raw_utf8() {
+        return Ok(None);
+    }
+    let info = CsvInfo {
+        encoding: head.label,
+        delimiter: head.delimiter,
+    };
+    let record_cap = record_cap(opts);
+    let parts = (size / min_bytes).clamp(1, parts as u64);
+    let mut file = head.file;
+    file.seek(io::SeekFrom::Start(head.bom_len as u64))?;
+    let mut scan = Scan::new(head.bom_len as u64, head.delimiter, size, parts, head_rows);
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        if !scan.block(&buf[..n]) {
+            return Ok(None);
+        }
+        if scan.longest_record > record_cap / 2 {
+            return Ok(None);
+        }
+    }
+    let Some(cut) = scan.finish(record_cap) else {
+        return Ok(None);
+    };
+    // A chunk starting with what looks like a byte-order mark (never in an export) is joined
+    // to the one before, which reads those bytes as data, as reading the file whole does.
+    let mut chunks: Vec<Chunk> = Vec::with_capacity(cut.len());
+    for c in cut {
+        let mut first = Vec::with_capacity(3);
+        file.seek(io::SeekFrom::Start(c.start))?;
+        (&mut file).take(3).read_to_end(&mut first)?;
+        match chunks.last_mut() {
+            Some(prev) if first == [0xEF, 0xBB, 0xBF] => {
+                prev.end = c.end;
+                prev.last = c.last;
+            }
+            _ => chunks.push(c),
+        }
+    }
+    Ok((chunks.len() > 1).then_some(ChunkPlan { info, chunks }))
+}
+
+/// Reads the records of `chunk` of a file [`plan_chunks`] cut (UTF-8).
+pub fn open_chunk(
+    path: &Path,
+    opts: &CsvOptions,
+    plan: &ChunkPlan,
+    chunk: &Chunk,
+) -> io::Result<CsvRows> {
+    let mut file = File::open(path)?;
+    file.seek(io::SeekFrom::Start(chunk.start))?;
+    let source: Box<dyn Read + Send> = Box::new(file.take(chunk.end - chunk.start));
+    Ok(CsvRows::new(source, plan.info, true, opts, chunk))
+}
+
+/// The longest record accepted: 64 fields' worth of `max_field_bytes`, at least 64 MiB.
+fn record_cap(opts: &CsvOptions) -> u64 {
+    (opts.max_field_bytes as u64)
+        .saturating_mul(64)
+        .max(MIN_RECORD_CAP)
+}
+
+/// The pass of [`plan_chunks`] over a file's bytes, block by block.
+struct Scan {
+    /// Offset of the next byte.
+    at: u64,
+    delimiter: u8,
+    in_quotes: bool,
+    /// A quote ended the last block inside a quoted field: the next byte tells whether it
+    /// closes the field or is the first of `""`.
+    quote_pending: bool,
+    /// A carriage return ended the last block outside quotes: the next byte must be a line feed.
+    cr_pending: bool,
+    /// The byte before the next, for whether a quote starts a field.
+    prev: u8,
+    /// Whether the current line has any byte but line breaks (a blank line ends no record).
+    content: bool,
+    newlines: u64,
+    embedded: u64,
+    quotes: u64,
+    /// Where the last record ended, and the longest record so far (blank lines before a
+    /// record count, as the reader's record limit counts them).
+    last_end: u64,
+    longest_record: u64,
+    /// Offsets to cut at (or after), in order.
+    targets: Vec<u64>,
+    head_rows: u32,
+    chunks: Vec<Chunk>,
+    start: u64,
+    start_counts: (u64, u64, u64),
+}
+
+impl Scan {
+    fn new(start: u64, delimiter: u8, size: u64, parts: u64, head_rows: u32) -> Scan {
+        let span = size - start;
+        Scan {
+            at: start,
+            delimiter,
+            in_quotes: false,
+            quote_pending: false,
+            cr_pending: false,
+            prev: b'\n',
+            content: false,
+            newlines: 0,
+            embedded: 0,
+            quotes: 0,
+            last_end: start,
+            longest_record: 0,
+            targets: (1..parts).rev().map(|k| start + span * k / parts).collect(),
+            head_rows,
+            chunks: Vec::new(),
+            start,
+            start_counts: (0, 0, 0),
+        }
+    }
+
+    /// Scans one block; false when the file cannot be cut.
+    fn block(&mut self, buf: &[u8]) -> bool {
+        let base = self.at;
+        let mut i = 0;
+        if self.cr_pending {
+            if buf[0] != b'\n' {
+                return false;
+            }
+            self.cr_pending = false;
+        }
+        while i < buf.len() {
+            if self.in_quotes {
+                if self.quote_pending {
+                    self.quote_pending = false;
+                    if buf[i] == b'"' {
+                        // `""`: a quote inside the field.
+                        self.quotes += 1;
+                        i += 1;
+                        continue;
+                    }
+                    self.in_quotes = false;
+                    self.prev = b'"';
+                    continue;
+                }
+                let rest = &buf[i..];
+                let (span, found) = match memchr::memchr(b'"', rest) {
+                    Some(k) => (&rest[..k], true),
+                    None => (rest, false),
+                };
+                let n = memchr::memchr_iter(b'\n', span).count() as u64;
+                self.newlines += n;
+                self.embedded += n;
+                if !found {
+                    i = buf.len();
+                    continue;
+                }
+                self.quotes += 1;
+                i += span.len() + 1;
+                match buf.get(i) {
+                    None => self.quote_pending = true,
+                    Some(b'"') => {
+                        self.quotes += 1;
+                        i += 1;
+                    }
+                    Some(_) => {
+                        self.in_quotes = false;
+                        self.prev = b'"';
+                    }
+                }
+                continue;
+            }
+            let rest = &buf[i..];
+            let Some(k) = memchr::memchr3(b'"', b'\n', b'\r', rest) else {
+                self.content = true;
+                self.prev = buf[buf.len() - 1];
+                i = buf.len();
+                continue;
+            };
+            if k > 0 {
+                self.content = true;
+                self.prev = rest[k - 1];
+            }
+            let p = i + k;
+            match buf[p] {
+                b'\n' => {
+                    self.newlines += 1;
+                    self.prev = b'\n';
+                    if std::mem::take(&mut self.content) {
+                        self.record_end(base + p as u64 + 1);
+                    }
+                }
+                b'\r' => {
+                    match buf.get(p + 1) {
+                        None => self.cr_pending = true,
+                        Some(b'\n') => {}
+                        // A lone carriage return ends a record but no line: rows could not be
+                        // numbered from the line feeds alone.
+                        Some(_) => return false,
+                    }
+                    self.prev = b'\r';
+                }
+                _ => {
+                    self.quotes += 1;
+                    self.content = true;
+                    if matches!(self.prev, b'\n' | b'\r') || self.prev == self.delimiter {
+                        self.in_quotes = true;
+                    }
+                    self.prev = b'"';
+                }
+            }
+            i = p + 1;
+        }
+        self.at = base + buf.len() as u64;
+        true
+    }
+
+    /// A record ended at `end` (after its line feed): cut there if a target is reached.
+    fn record_end(&mut self, end: u64) {
+        self.longest_record = self.longest_record.max(end - self.last_end);
+        self.last_end = end;
+        let Some(&target) = self.targets.last() else {
+            return;
+        };
+        let rows_before = self.newlines - self.embedded;
+        if end < target || self.chunks.is_empty() && rows_before < u64::from(self.head_rows) {
+            return;
+        }
+        while self.targets.last().is_some_and(|&t| t <= end) {
+            self.targets.pop();
+        }
+        let (newlines, embedded, quotes) = self.start_counts;
+        self.chunks.push(Chunk {
+            start: self.start,
+            end,
+            newlines,
+            embedded,
+            quotes,
+            last: false,
+        });
+        self.start = end;
+        self.start_counts = (self.newlines, self.embedded, self.quotes);
+    }
+
+    /// The chunks, or None when the file cannot be cut.
+    fn finish(mut self, record_cap: u64) -> Option<Vec<Chunk>> {
+        if self.in_quotes && !self.quote_pending || self.cr_pending {
+            return None;
+        }
+        if self.content {
+            self.longest_record = self.longest_record.max(self.at - self.last_end);
+        }
+        if self.longest_record > record_cap / 2 {
+            return None;
+        }
+        let (newlines, embedded, quotes) = self.start_counts;
+        self.chunks.push(Chunk {
+            start: self.start,
+            end: self.at,
+            newlines,
+            embedded,
+            quotes,
+            last: true,
+        });
+        Some(self.chunks)
+    }
 }
 
 /// The encoding, label and BOM length for a forced encoding: a BOM is skipped only when it is
@@ -402,6 +742,52 @@ impl Iterator for CsvRows {
     type Item = CsvRow;
 
     fn next(&mut self) -> Option<CsvRow> {
+        Some(match self.next_record()? {
+            Ok(row) => self.convert(row),
+            Err((row, message)) => CsvRow::Bad { row, message },
+        })
+    }
+}
+
+impl CsvRows {
+    /// A reader over `source` (UTF-8 when `raw_utf8`, else decoded), which holds `chunk` of
+    /// the file: its rows are numbered after the rows before it.
+    fn new(
+        source: Box<dyn Read + Send>,
+        info: CsvInfo,
+        raw_utf8: bool,
+        opts: &CsvOptions,
+        chunk: &Chunk,
+    ) -> CsvRows {
+        let record_cap = record_cap(opts);
+        let mut guard = Guard::new(source, record_cap);
+        guard.committed = chunk.newlines;
+        guard.quotes = chunk.quotes;
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(info.delimiter)
+            .quote(b'"')
+            .double_quote(true)
+            .buffer_capacity(CSV_BUFFER)
+            .from_reader(guard);
+        CsvRows {
+            reader,
+            record: csv::ByteRecord::new(),
+            raw_utf8,
+            encoding_label: info.encoding,
+            max_field_bytes: opts.max_field_bytes,
+            record_cap,
+            last_row: chunk.row_before(),
+            embedded_newlines: chunk.embedded,
+            ends_file: chunk.last,
+            done: false,
+        }
+    }
+
+    /// Reads the next record into `self.record`: its row, or the row and message of a record
+    /// that ends the reading (an unclosed quote, a read error); None at the end.
+    fn next_record(&mut self) -> Option<Result<u32, (u32, String)>> {
         if self.done {
             return None;
         }
@@ -409,12 +795,9 @@ impl Iterator for CsvRows {
             Ok(true) => {
                 let row = self.row_of_record();
                 if self.ends_in_open_quote() {
-                    return Some(CsvRow::Bad {
-                        row,
-                        message: "a quote (\") opened in this row is never closed, so the rest of the file was read into this row; close the quote or export the file again".to_string(),
-                    });
+                    return Some(Err((row, "a quote (\") opened in this row is never closed, so the rest of the file was read into this row; close the quote or export the file again".to_string())));
                 }
-                Some(self.convert(row))
+                Some(Ok(row))
             }
             Ok(false) => {
                 self.done = true;
@@ -433,22 +816,16 @@ impl Iterator for CsvRows {
                 } else {
                     format!("read error, the rest of the file was not read: {err}")
                 };
-                Some(CsvRow::Bad { row, message })
+                Some(Err((row, message)))
             }
         }
     }
-}
 
-impl CsvRows {
     /// The Excel row of the record just read (see the type's documentation), and book-keeping
     /// for the next one.
     fn row_of_record(&mut self) -> u32 {
         let after = self.reader.position().byte();
-        let embedded: u64 = self
-            .record
-            .iter()
-            .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
-            .sum();
+        let embedded = memchr::memchr_iter(b'\n', self.record.as_slice()).count() as u64;
         self.embedded_newlines = self.embedded_newlines.saturating_add(embedded);
         let guard = self.reader.get_mut();
         let ends_with_lf = after > 0 && guard.has_newline_at(after - 1);
@@ -469,19 +846,88 @@ impl CsvRows {
     /// this record spanning lines): the rows after the stray quote were swallowed into it.
     fn ends_in_open_quote(&self) -> bool {
         let guard = self.reader.get_ref();
-        guard.at_eof
+        self.ends_file
+            && guard.at_eof
             && guard.quotes % 2 == 1
             && self.reader.position().byte() >= guard.fed
             && self.record.iter().any(|f| f.contains(&b'\n'))
     }
 
     fn convert(&self, row: u32) -> CsvRow {
-        let mut cells = Vec::with_capacity(self.record.len());
+        if let Err(message) = self.check_record() {
+            return CsvRow::Bad { row, message };
+        }
+        let cells = self
+            .fields()
+            .map(|text| {
+                if text.is_empty() {
+                    RawCell::Empty
+                } else {
+                    RawCell::Text(text.into())
+                }
+            })
+            .collect();
+        CsvRow::Row { row, cells }
+    }
+
+    /// Reads the next record into `cells` — its fields that are not blank, by 0-based column
+    /// (the vector is reused: no allocation per row) — and gives its row and field count, or
+    /// its row and why it is bad; None at the end of the stream.
+    pub fn next_into(
+        &mut self,
+        cells: &mut Vec<(u32, RawCell)>,
+    ) -> Option<Result<(u32, u32), (u32, String)>> {
+        cells.clear();
+        match self.next_record()? {
+            Err(bad) => Some(Err(bad)),
+            Ok(row) => {
+                if let Err(message) = self.check_record() {
+                    return Some(Err((row, message)));
+                }
+                let fields = u32::try_from(self.record.len()).unwrap_or(u32::MAX);
+                for (i, text) in self.fields().enumerate() {
+                    if !text.chars().all(char::is_whitespace) {
+                        cells.push((i as u32, RawCell::Text(text.into())));
+                    }
+                }
+                Some(Ok((row, fields)))
+            }
+        }
+    }
+
+    /// The fields of the record just read, once [`CsvRows::check_record`] passed.
+    fn fields(&self) -> impl Iterator<Item = &str> {
+        self.record
+            .iter()
+            .map(|f| std::str::from_utf8(f).unwrap_or_default())
+    }
+
+    /// Why the record just read cannot be used, if it cannot: a field over the length limit,
+    /// a NUL byte, bytes that are not text in the encoding — for the first field with one.
+    fn check_record(&self) -> Result<(), String> {
+        // Usually all is well, which one look at the record's bytes tells.
+        let bytes = self.record.as_slice();
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            let mut boundaries = true;
+            let mut longest = 0;
+            let mut from = 0;
+            for f in self.record.iter() {
+                from += f.len();
+                longest = longest.max(f.len());
+                boundaries &= text.is_char_boundary(from);
+            }
+            if boundaries
+                && longest <= self.max_field_bytes
+                && memchr::memchr(0, bytes).is_none()
+                && (self.raw_utf8 || !text.contains('\u{FFFD}'))
+            {
+                return Ok(());
+            }
+        }
         for (i, field) in self.record.iter().enumerate() {
             let column = i + 1;
-            let bad = |message: String| CsvRow::Bad { row, message };
             if field.len() > self.max_field_bytes {
-                return bad(format!(
+                return Err(format!(
                     "field longer than {} bytes (column {column})",
                     self.max_field_bytes
                 ));
@@ -490,15 +936,15 @@ impl CsvRows {
             // file read as a single-byte encoding, or a binary file. Passing the text on with
             // the NULs stripped could turn garbage into plausible values, so the row is refused.
             if field.contains(&0) {
-                return bad(format!("NUL byte in this row (column {column})"));
+                return Err(format!("NUL byte in this row (column {column})"));
             }
             let text = match std::str::from_utf8(field) {
                 Ok(t) => t,
                 Err(_) if self.raw_utf8 => {
-                    return bad(format!("invalid UTF-8 in this row (column {column})"));
+                    return Err(format!("invalid UTF-8 in this row (column {column})"));
                 }
                 Err(_) => {
-                    return bad(format!(
+                    return Err(format!(
                         "undecodable bytes in this row for encoding {} (column {column})",
                         self.encoding_label
                     ));
@@ -507,18 +953,13 @@ impl CsvRows {
             // The decoder turns bytes that are invalid in the encoding into U+FFFD. (A real
             // U+FFFD in a GB18030 or UTF-16 file is refused too; it never is real data.)
             if !self.raw_utf8 && text.contains('\u{FFFD}') {
-                return bad(format!(
+                return Err(format!(
                     "undecodable bytes in this row for encoding {} (column {column})",
                     self.encoding_label
                 ));
             }
-            cells.push(if text.is_empty() {
-                RawCell::Empty
-            } else {
-                RawCell::Text(text.into())
-            });
         }
-        CsvRow::Row { row, cells }
+        Ok(())
     }
 }
 
@@ -586,10 +1027,10 @@ impl<R: Read> Read for Guard<R> {
             self.at_eof = true;
         }
         let chunk = buf.get(..n).unwrap_or_default();
-        for (i, &b) in chunk.iter().enumerate() {
-            if b == b'\n' {
+        for i in memchr::memchr2_iter(b'\n', b'"', chunk) {
+            if chunk[i] == b'\n' {
                 self.newlines.push_back(self.fed + i as u64);
-            } else if b == b'"' {
+            } else {
                 self.quotes += 1;
             }
         }
@@ -1204,6 +1645,108 @@ mod tests {
         fn assert_send<T: Send>() {}
         assert_send::<CsvRows>();
         assert_send::<CsvRow>();
+    }
+
+    /// The chunks a file is cut into and the records read from them.
+    type Chunked = Option<(Vec<Chunk>, Vec<CsvRow>)>;
+
+    /// Every record of the file read whole, and read chunk by chunk as `plan_chunks` cuts it
+    /// (None when it does not).
+    fn whole_and_chunked(bytes: &[u8], parts: usize, min_bytes: u64) -> (Vec<CsvRow>, Chunked) {
+        let f = write_temp(bytes);
+        let opts = CsvOptions::default();
+        let whole: Vec<CsvRow> = open_csv(f.path(), &opts).expect("open").1.collect();
+        let plan = plan_chunks(f.path(), &opts, parts, min_bytes, 3).expect("plan");
+        let chunked = plan.map(|plan| {
+            let rows = plan
+                .chunks
+                .iter()
+                .flat_map(|c| open_chunk(f.path(), &opts, &plan, c).expect("chunk"))
+                .collect();
+            (plan.chunks.clone(), rows)
+        });
+        (whole, chunked)
+    }
+
+    #[test]
+    fn chunks_give_the_rows_of_the_whole_file() {
+        // Quoted fields with line breaks (one cut can fall right after one), `""` escapes, a
+        // quote inside an unquoted field, blank lines, CRLF and LF, a last line without its
+        // line break, an over-long field, a NUL byte: every row, its number and every bad row
+        // as reading the whole file gives them.
+        let mut text = String::from("\u{feff}日期,顾客,备注\r\n");
+        for i in 0..400 {
+            match i % 9 {
+                0 => text.push_str(&format!("2026-10-01,C{i},\"第一行\n第二行\"\r\n")),
+                1 => text.push_str(&format!("2026-10-02,C{i},\"说\"\"好\"\"\"\n")),
+                2 => text.push_str(&format!("2026-10-03,C{i},5\"寸\n")),
+                3 => text.push_str("\r\n\n"),
+                4 => text.push_str(&format!("2026-10-04,\"C{i}\"\"\n\"\"\",x\n")),
+                5 => text.push_str(&format!("2026-10-05,C{i},{}\n", "长".repeat(40))),
+                6 => text.push_str(&format!("2026-10-06,C{i},a\0b\n")),
+                _ => text.push_str(&format!("2026-10-07,C{i},\"\n\n\"\n")),
+            }
+        }
+        text.push_str("2026-10-08,最后,无换行");
+        let bytes = text.as_bytes();
+        let mut cut_somewhere = false;
+        for (parts, min_bytes) in [(2, 64), (3, 200), (7, 64), (16, 100)] {
+            let (whole, chunked) = whole_and_chunked(bytes, parts, min_bytes);
+            let (chunks, rows) = chunked.expect("the file is cut");
+            assert!(chunks.len() > 1);
+            assert_eq!(chunks[0].start, 3, "the first chunk starts after the BOM");
+            assert_eq!(chunks.last().unwrap().end, bytes.len() as u64);
+            for pair in chunks.windows(2) {
+                assert_eq!(pair[0].end, pair[1].start);
+                // Cuts are made after a line feed, never inside a quoted field.
+                assert_eq!(bytes[pair[0].end as usize - 1], b'\n');
+            }
+            cut_somewhere |= chunks.iter().any(|c| c.embedded > 0);
+            assert_eq!(rows, whole, "{parts} parts of at least {min_bytes} bytes");
+        }
+        assert!(
+            cut_somewhere,
+            "some cut follows a line break inside a quoted field"
+        );
+        // The rows of the whole file are what they should be (so the comparison is of
+        // something): the header, then row 2 whose field spans two lines.
+        let (whole, _) = whole_and_chunked(bytes, 2, 64);
+        assert_eq!(whole[0], row(1, &["日期", "顾客", "备注"]));
+        assert_eq!(whole[1], row(2, &["2026-10-01", "C0", "第一行\n第二行"]));
+        // 5"寸 keeps its quote (it does not start the field); the NUL row is bad, at its row.
+        assert_eq!(whole[3], row(4, &["2026-10-03", "C2", "5\"寸"]));
+        assert!(bad_row(&whole)
+            .iter()
+            .any(|(_, m)| m.starts_with("NUL byte in this row")));
+    }
+
+    #[test]
+    fn files_that_cannot_be_cut_are_read_whole() {
+        let lines = |end: &str| -> String {
+            (0..200)
+                .map(|i| format!("2026-10-01,C{i},{i}{end}"))
+                .collect()
+        };
+        // Too small for two chunks of the minimum size, or asked for one part.
+        let text = lines("\n");
+        assert!(whole_and_chunked(text.as_bytes(), 2, text.len() as u64)
+            .1
+            .is_none());
+        assert!(whole_and_chunked(text.as_bytes(), 1, 64).1.is_none());
+        assert!(whole_and_chunked(text.as_bytes(), 2, 64).1.is_some());
+        // A quote opened and never closed swallows the rest: read whole, to say so.
+        let open = format!("{}2026-10-02,\"C,1\n{}", lines("\n"), lines("\n"));
+        let (whole, chunked) = whole_and_chunked(open.as_bytes(), 4, 64);
+        assert!(chunked.is_none());
+        assert!(bad_row(&whole)[0].1.contains("never closed"));
+        // Lone carriage returns end records but no lines.
+        assert!(whole_and_chunked(lines("\r").as_bytes(), 2, 64).1.is_none());
+        // GBK is not cut (its bytes are decoded as they are read).
+        assert!(
+            whole_and_chunked(&gbk(&format!("日期,顾客\n{}", lines("\n"))), 2, 64)
+                .1
+                .is_none()
+        );
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub(super) struct Part {
     /// Per kind (`Kind as usize`), for each stored row in order: how many issues the file had
     /// raised before it, which is where an issue about that row belongs among them.
     pub issue_pos: [Vec<u32>; 8],
+    /// The part is a later chunk of the CSV file before it (SPEC §7): its one input is the rest
+    /// of that file's input, whose counts it adds to.
+    pub continues: bool,
 }
 
 impl Part {
@@ -331,12 +334,26 @@ impl Merger {
         let Part {
             ds: p,
             issue_pos: pos,
+            continues,
         } = part;
         let names: Vec<Sym> = p.names.names().map(|n| ds.names.intern(n)).collect();
-        let base = u32::try_from(ds.inputs.len()).unwrap_or(u32::MAX);
-        self.input_file
-            .extend(std::iter::repeat_n(file_no, p.inputs.len()));
-        ds.inputs.extend(p.inputs);
+        let continues = continues && p.inputs.len() == 1 && !ds.inputs.is_empty();
+        let base = u32::try_from(ds.inputs.len() - usize::from(continues)).unwrap_or(u32::MAX);
+        if continues {
+            // The rest of the input before: its counts add up to those of the whole file.
+            if let (Some(into), Some(more)) = (ds.inputs.last_mut(), p.inputs.first()) {
+                into.rows += more.rows;
+                into.used += more.used;
+                into.out_of_period += more.out_of_period;
+                into.rejected += more.rejected;
+                into.skipped += more.skipped;
+                into.amount_used_fen += more.amount_used_fen;
+            }
+        } else {
+            self.input_file
+                .extend(std::iter::repeat_n(file_no, p.inputs.len()));
+            ds.inputs.extend(p.inputs);
+        }
         ds.not_read.extend(p.not_read);
         for (kind, fields) in p.fields {
             ds.fields.entry(kind).or_default().extend(fields);

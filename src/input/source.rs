@@ -1,7 +1,7 @@
 //! Opening a file by what its content is, and streaming its rows as `RawCell`s.
 
 use super::cell::RawCell;
-use super::csv_source::{self, CsvOptions, CsvRow};
+use super::csv_source::{self, CsvOptions};
 use super::values;
 use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsb, Xlsx};
 use std::fs::File;
@@ -111,20 +111,35 @@ pub enum SourceRow {
     },
 }
 
-/// No part of a clinic export unpacks to more than this.
-const MAX_ZIP_ENTRY_BYTES: u64 = 512 * 1024 * 1024;
+/// A part read whole (shared strings, styles, the workbook, its relationships; an ODS file's
+/// content) unpacks to at most this: what it holds is kept in memory.
+const MAX_WHOLE_PART_BYTES: u64 = 512 * 1024 * 1024;
 /// Parts larger than this must not be compressed more than `MAX_ZIP_RATIO` : 1.
 const RATIO_CHECK_BYTES: u64 = 16 * 1024 * 1024;
 const MAX_ZIP_RATIO: u64 = 200;
+/// The most of the workbook's relationships part that is looked at for its worksheets.
+const MAX_RELS_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Checks a zip workbook's directory before calamine sees it: calamine trusts the sizes and the
 /// sharedStrings `uniqueCount` it finds and pre-allocates from them, so a 1 MB file claiming a
 /// 10^15-string table, or a zip bomb, would abort the process instead of failing cleanly.
+///
+/// A worksheet part is streamed cell by cell, never held: a year in one sheet (a million rows
+/// unpack to about 600 MB) is read however large it is (SPEC §7). It is bounded instead by its
+/// compression ratio (here), by the cells a sheet may hold (`MAX_SHEET_CELLS`, counted while
+/// streaming) and by its declared size, which the zip reader checks the inflated bytes against
+/// as they come (more than declared is an error, so the directory cannot understate a bomb).
+/// Every other part is capped at `MAX_WHOLE_PART_BYTES`.
 pub fn precheck_zip(path: &Path) -> Result<(), String> {
     let file = File::open(path).map_err(|e| e.to_string())?;
-    let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| {
+    precheck_zip_from(BufReader::new(file))
+}
+
+fn precheck_zip_from<R: Read + std::io::Seek>(reader: R) -> Result<(), String> {
+    let mut zip = zip::ZipArchive::new(reader).map_err(|e| {
         format!("it is a damaged or incomplete zip ({e}); download or export it again")
     })?;
+    let streamed = streamed_parts(&mut zip);
     for i in 0..zip.len() {
         let (name, size, compressed) = {
             let entry = zip
@@ -133,17 +148,7 @@ pub fn precheck_zip(path: &Path) -> Result<(), String> {
             let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
             (name, entry.size(), entry.compressed_size())
         };
-        if size > MAX_ZIP_ENTRY_BYTES {
-            return Err(format!(
-                "its part {name} unpacks to {size} bytes, more than the {MAX_ZIP_ENTRY_BYTES} any export holds; the file is not a genuine export"
-            ));
-        }
-        if size > RATIO_CHECK_BYTES && size / compressed.max(1) > MAX_ZIP_RATIO {
-            return Err(format!(
-                "its part {name} is compressed {}:1 ({size} bytes from {compressed}), which only a zip bomb does; the file is not a genuine export",
-                size / compressed.max(1)
-            ));
-        }
+        check_part_size(&name, size, compressed, streamed.contains(&name))?;
         if name.ends_with("sharedStrings.xml") {
             let mut head = Vec::with_capacity(4096);
             let entry = zip
@@ -164,6 +169,103 @@ pub fn precheck_zip(path: &Path) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Whether a part of `size` bytes unpacked from `compressed` may be read: any part within the
+/// ratio a genuine export reaches, and, unless it is a `streamed` worksheet, within
+/// `MAX_WHOLE_PART_BYTES`.
+fn check_part_size(name: &str, size: u64, compressed: u64, streamed: bool) -> Result<(), String> {
+    if size > RATIO_CHECK_BYTES && size / compressed.max(1) > MAX_ZIP_RATIO {
+        return Err(format!(
+            "its part {name} is compressed {}:1 ({size} bytes from {compressed}), which only a zip bomb does; the file is not a genuine export",
+            size / compressed.max(1)
+        ));
+    }
+    if !streamed && size > MAX_WHOLE_PART_BYTES {
+        return Err(format!(
+            "its part {name} unpacks to {size} bytes, more than the {MAX_WHOLE_PART_BYTES} a part read whole may hold in any export; the file is not a genuine export"
+        ));
+    }
+    Ok(())
+}
+
+/// The worksheet parts of an xlsx or xlsb workbook, which calamine streams: the targets of the
+/// workbook's worksheet relationships that lie under `xl/worksheets/` (where every writer puts
+/// them) and that no other relationship of the workbook names. A workbook whose relationships
+/// cannot be read has none (every part is then capped).
+fn streamed_parts<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>) -> Vec<String> {
+    let mut rels = Vec::new();
+    for name in ["xl/_rels/workbook.xml.rels", "xl/_rels/workbook.bin.rels"] {
+        if let Ok(entry) = zip.by_name(name) {
+            if entry.take(MAX_RELS_BYTES).read_to_end(&mut rels).is_err() {
+                return Vec::new();
+            }
+            break;
+        }
+    }
+    let mut sheets = Vec::new();
+    let mut others = Vec::new();
+    for (kind, target) in relationships(&rels) {
+        let Some(part) = resolve_target(&target) else {
+            continue;
+        };
+        if kind.ends_with("/worksheet") {
+            sheets.push(part);
+        } else {
+            others.push(part);
+        }
+    }
+    sheets.retain(|p| {
+        p.starts_with("xl/worksheets/")
+            && !p["xl/worksheets/".len()..].contains('/')
+            && !others.contains(p)
+    });
+    sheets
+}
+
+/// The (Type, Target) of each `<Relationship .../>` of a relationships part.
+fn relationships(xml: &[u8]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let open = b"<Relationship ";
+    let mut rest = xml;
+    while let Some(at) = rest.windows(open.len()).position(|w| w == open) {
+        let tag = &rest[at + open.len()..];
+        let end = tag.iter().position(|&b| b == b'>').unwrap_or(tag.len());
+        let tag = &tag[..end];
+        let attr = |name: &[u8]| -> Option<String> {
+            let mut from = 0;
+            while let Some(i) = tag[from..].windows(name.len()).position(|w| w == name) {
+                let i = from + i;
+                // The attribute's own name, not the end of a longer one (`TargetMode`).
+                let starts = i == 0 || tag[i - 1].is_ascii_whitespace();
+                let value = &tag[i + name.len()..];
+                if starts && value.first() == Some(&b'=') && value.get(1) == Some(&b'"') {
+                    let value = &value[2..];
+                    let len = value.iter().position(|&b| b == b'"')?;
+                    return Some(String::from_utf8_lossy(&value[..len]).into_owned());
+                }
+                from = i + 1;
+            }
+            None
+        };
+        if let (Some(kind), Some(target)) = (attr(b"Type"), attr(b"Target")) {
+            out.push((kind, target));
+        }
+        rest = &rest[at + open.len()..];
+    }
+    out
+}
+
+/// The zip name of a relationship target of the workbook part `xl/workbook.*`: relative to
+/// `xl/`, or absolute from the package root; None for a target that climbs out (`../`).
+fn resolve_target(target: &str) -> Option<String> {
+    if target.contains("..") || target.contains('\\') {
+        return None;
+    }
+    Some(match target.strip_prefix('/') {
+        Some(absolute) => absolute.to_string(),
+        None => format!("xl/{target}"),
+    })
 }
 
 /// An ODS sheet is read whole into a dense grid, one value per cell of the rectangle its data
@@ -842,23 +944,71 @@ fn stream_csv_rows(
     opts: &CsvOptions,
     on_row: &mut dyn FnMut(SourceRow),
 ) -> std::io::Result<String> {
-    let (info, rows) = csv_source::open_csv(path, opts)?;
-    for r in rows {
-        match r {
-            CsvRow::Row { row, cells } => {
-                let fields = Some(u32::try_from(cells.len()).unwrap_or(u32::MAX));
-                let cells = cells
-                    .into_iter()
-                    .enumerate()
-                    .filter(|(_, c)| !c.is_blank())
-                    .map(|(i, c)| (i as u32, c))
-                    .collect();
-                on_row(SourceRow::Row { row, cells, fields });
+    let (info, mut rows) = csv_source::open_csv(path, opts)?;
+    let mut width = 0;
+    loop {
+        // Each row's cells go to the typing thread: a vector of its own, sized as the last.
+        let mut cells = Vec::with_capacity(width);
+        match rows.next_into(&mut cells) {
+            None => break,
+            Some(Ok((row, fields))) => {
+                width = cells.len();
+                on_row(SourceRow::Row {
+                    row,
+                    cells,
+                    fields: Some(fields),
+                });
             }
-            CsvRow::Bad { row, message } => on_row(SourceRow::Bad { row, message }),
+            Some(Err((row, message))) => on_row(SourceRow::Bad { row, message }),
         }
     }
     Ok(info.encoding.to_string())
+}
+
+/// Streams the rows of `chunk` of a CSV file cut by [`csv_source::plan_chunks`] to `on_row`,
+/// in order, on this thread, in one row buffer reused from row to row. A panic in the reader
+/// becomes an error, as for a whole file.
+pub fn for_each_chunk_row(
+    path: &Path,
+    opts: &CsvOptions,
+    plan: &csv_source::ChunkPlan,
+    chunk: &csv_source::Chunk,
+    on_row: &mut dyn FnMut(&SourceRow),
+) -> std::io::Result<()> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut rows = csv_source::open_chunk(path, opts, plan, chunk)?;
+        let mut current = SourceRow::Row {
+            row: 0,
+            cells: Vec::with_capacity(16),
+            fields: None,
+        };
+        loop {
+            let mut cells = match &mut current {
+                SourceRow::Row { cells, .. } => std::mem::take(cells),
+                SourceRow::Bad { .. } => Vec::with_capacity(16),
+            };
+            current = match rows.next_into(&mut cells) {
+                None => return Ok(()),
+                Some(Ok((row, fields))) => SourceRow::Row {
+                    row,
+                    cells,
+                    fields: Some(fields),
+                },
+                Some(Err((row, message))) => SourceRow::Bad { row, message },
+            };
+            on_row(&current);
+        }
+    }))
+    .unwrap_or_else(|p| {
+        let what = p
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        Err(std::io::Error::other(format!(
+            "the text reader failed on it ({what}); export it again"
+        )))
+    })
 }
 
 #[cfg(test)]
@@ -885,6 +1035,130 @@ mod tests {
         let mut rows = 0;
         book.for_each_row_capped("消费", max_cells, &mut |_| rows += 1)?;
         Ok(rows)
+    }
+
+    /// A small zip workbook: its relationships (`rels`), a sheet and a string table, each a
+    /// few bytes, deflated.
+    fn small_zip(rels: &str, extra: &[&str]) -> Vec<u8> {
+        use std::io::Write;
+        let mut out = std::io::Cursor::new(Vec::new());
+        {
+            let mut z = zip::ZipWriter::new(&mut out);
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            let sheet = r#"<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>"#;
+            let sst = r#"<sst count="1" uniqueCount="1"><si><t>x</t></si></sst>"#;
+            let mut parts = vec![
+                ("xl/_rels/workbook.xml.rels", rels),
+                ("xl/worksheets/sheet1.xml", sheet),
+                ("xl/sharedStrings.xml", sst),
+            ];
+            parts.extend(extra.iter().map(|name| (*name, sheet)));
+            for (name, text) in parts {
+                z.start_file(name, opts).unwrap();
+                z.write_all(text.as_bytes()).unwrap();
+            }
+            z.finish().unwrap();
+        }
+        out.into_inner()
+    }
+
+    /// Rewrites the sizes the central directory declares for part `name`.
+    fn declare(zip: &mut [u8], name: &str, size: u32, compressed: u32) {
+        let name = name.as_bytes();
+        // Central directory header: PK\1\2, compressed size at +20, size at +24, name at +46.
+        let at = (0..zip.len())
+            .find(|&i| {
+                zip[i..].starts_with(b"PK\x01\x02")
+                    && zip.get(i + 46..i + 46 + name.len()) == Some(name)
+            })
+            .expect("central directory entry");
+        zip[at + 20..at + 24].copy_from_slice(&compressed.to_le_bytes());
+        zip[at + 24..at + 28].copy_from_slice(&size.to_le_bytes());
+    }
+
+    const RELS: &str = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
+
+    fn precheck(zip: Vec<u8>) -> Result<(), String> {
+        precheck_zip_from(std::io::Cursor::new(zip))
+    }
+
+    #[test]
+    fn a_year_in_one_sheet_is_not_refused_for_its_size() {
+        // 1,000,000 sales rows unpack to about 600 MB from 60 MB (10:1, as a genuine export
+        // compresses): more than the 512 MiB (536,870,912 bytes) a part read whole may hold,
+        // but a worksheet is streamed, so its size is no reason to refuse it.
+        let (year, packed) = (600_000_000, 60_000_000);
+        let mut zip = small_zip(RELS, &[]);
+        declare(&mut zip, "xl/worksheets/sheet1.xml", year, packed);
+        assert_eq!(precheck(zip), Ok(()));
+        // The same sizes for the string table, which calamine holds whole: refused.
+        let mut zip = small_zip(RELS, &[]);
+        declare(&mut zip, "xl/sharedStrings.xml", year, packed);
+        assert_eq!(
+            precheck(zip),
+            Err("its part xl/sharedStrings.xml unpacks to 600000000 bytes, more than the 536870912 a part read whole may hold in any export; the file is not a genuine export".to_string())
+        );
+        // A streamed sheet is still bounded by its ratio: 600 MB from 1 MB is 600:1 > 200:1.
+        let mut zip = small_zip(RELS, &[]);
+        declare(&mut zip, "xl/worksheets/sheet1.xml", year, 1_000_000);
+        assert_eq!(
+            precheck(zip),
+            Err("its part xl/worksheets/sheet1.xml is compressed 600:1 (600000000 bytes from 1000000), which only a zip bomb does; the file is not a genuine export".to_string())
+        );
+    }
+
+    #[test]
+    fn only_worksheets_the_workbook_names_are_streamed() {
+        let (year, packed) = (600_000_000, 60_000_000);
+        let refused = |zip: Vec<u8>, part: &str| {
+            let err = precheck(zip).unwrap_err();
+            assert!(
+                err.starts_with(&format!("its part {part} unpacks to 600000000 bytes")),
+                "{err}"
+            );
+        };
+        // A part under xl/worksheets/ that no relationship names.
+        let mut zip = small_zip(RELS, &["xl/worksheets/sheet9.xml"]);
+        declare(&mut zip, "xl/worksheets/sheet9.xml", year, packed);
+        refused(zip, "xl/worksheets/sheet9.xml");
+        // A "worksheet" outside xl/worksheets/ (here the string table itself).
+        let forged = RELS.replace("worksheets/sheet1.xml", "sharedStrings.xml");
+        let mut zip = small_zip(&forged, &[]);
+        declare(&mut zip, "xl/sharedStrings.xml", year, packed);
+        refused(zip, "xl/sharedStrings.xml");
+        // A worksheet another relationship also names.
+        let twice = RELS.replace(
+            r#"Target="sharedStrings.xml""#,
+            r#"Target="/xl/worksheets/sheet1.xml""#,
+        );
+        let mut zip = small_zip(&twice, &[]);
+        declare(&mut zip, "xl/worksheets/sheet1.xml", year, packed);
+        refused(zip, "xl/worksheets/sheet1.xml");
+        // Without the workbook's relationships nothing is streamed.
+        let mut zip = small_zip("", &[]);
+        declare(&mut zip, "xl/worksheets/sheet1.xml", year, packed);
+        refused(zip, "xl/worksheets/sheet1.xml");
+    }
+
+    #[test]
+    fn relationship_targets() {
+        let rels = relationships(
+            br#"<Relationship TargetMode="External" Target="worksheets/a.xml" Type="t/worksheet" Id="r1"/><Relationship Id="r2" Type="x" Target="/xl/b.xml"/>"#,
+        );
+        assert_eq!(
+            rels,
+            [
+                ("t/worksheet".to_string(), "worksheets/a.xml".to_string()),
+                ("x".to_string(), "/xl/b.xml".to_string())
+            ]
+        );
+        assert_eq!(
+            resolve_target("worksheets/a.xml").as_deref(),
+            Some("xl/worksheets/a.xml")
+        );
+        assert_eq!(resolve_target("/xl/b.xml").as_deref(), Some("xl/b.xml"));
+        assert_eq!(resolve_target("../x.xml"), None);
     }
 
     #[test]

@@ -79,6 +79,8 @@ pub struct Options {
     pub rank_by_store: bool,
     /// Language of the rule and veto texts.
     pub lang: Lang,
+    /// Scoring threads at most (`--jobs`); with 1 everyone is scored on the calling thread.
+    pub threads: usize,
 }
 
 /// Share of the period's days employed, and whether they left during it.
@@ -339,8 +341,7 @@ fn score_with(
 ) -> (Vec<PersonResult>, Vec<Issue>) {
     // People are scored in contiguous runs, one per core, and the runs put back in order: each
     // person's figures depend only on the data, so the result is the same as one after another.
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let runs = cores.clamp(1, MAX_SCORING_THREADS);
+    let runs = opts.threads.clamp(1, MAX_SCORING_THREADS);
     let run_len = people.len().div_ceil(runs).max(1);
     let score_run = |run: &[Person]| {
         let ctx = Context::new(ds, cfg, people, period, index);
