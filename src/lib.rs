@@ -16,6 +16,7 @@ pub mod issues;
 pub mod metrics;
 pub mod people;
 pub mod period;
+pub mod pipeline;
 pub mod report;
 pub mod scoring;
 

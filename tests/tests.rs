@@ -1,6 +1,7 @@
 //! Integration tests: one binary (keeps link time down), one module per command.
 
 mod alerts;
+mod architecture;
 mod check;
 mod config;
 mod credit;

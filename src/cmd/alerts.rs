@@ -2,10 +2,10 @@
 //! with its level, scope, the rule in words, its figures and dates, as a table or JSON; exit 4
 //! when an alert at or above `--fail-on` holds.
 
-use super::Plan;
 use crate::cli::{AlertsArgs, FailOn, TableOrJson};
 use crate::clinic::alerts::{self, Alert, DataEnd, Figures, Level, Report, Rule, Scope, Undecided};
 use crate::period::Period;
+use crate::pipeline::Plan;
 use crate::report::overview::Kind;
 use crate::{exit, people, Lang, UsageError};
 use anyhow::{bail, Result};

@@ -1,10 +1,10 @@
 //! `clinic-kpi check`: what each input contributes and every data issue; writes nothing.
 
-use super::{period_from_args, Plan};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::input::{Dataset, InputReport, Kind, NotRead};
 use crate::issues::{Issue, Severity};
 use crate::people::{self, Person};
+use crate::pipeline::{period_from_args, Plan};
 use crate::{exit, Lang};
 use anyhow::Result;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};

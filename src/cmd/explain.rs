@@ -2,11 +2,12 @@
 //! "why this score?"; with `--rows`, every source row behind each numerator and denominator
 //! (SPEC §1), as text or (`--format json`) as data.
 
-use super::score::{compute, flag_label, json_report, show_value, JsonPerson};
-use super::{period_from_args, Plan};
+use super::score::{json_report, show_value, JsonPerson};
 use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::exit;
 use crate::input::values;
+use crate::pipeline::{compute, flag_label};
+use crate::pipeline::{period_from_args, Plan};
 use crate::report::evidence::{self as words, JsonRow};
 use anyhow::{bail, Result};
 use serde::Serialize;

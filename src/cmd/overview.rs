@@ -1,12 +1,12 @@
 //! `clinic-kpi overview`: the clinic's own indicators for a period (SPEC §8.1), as tables or
 //! as JSON (the serialised [`Overview`]: stable keys, money in yuan, rates as fractions).
 
-use super::{period_from_args, Plan};
 use crate::cli::{OverviewArgs, TableOrJson};
 use crate::clinic::overview::{self, Overview};
 use crate::input::Dataset;
 use crate::issues::Severity;
 use crate::period::Period;
+use crate::pipeline::{period_from_args, Plan};
 use crate::report::overview::{
     Field, Words, CHANNEL_ACTUALS, CHANNEL_TARGETS, CLINIC_ACTUALS, CLINIC_TARGETS,
     DEPARTMENT_ACTUALS, DEPARTMENT_TARGETS, STORE_ACTUALS, STORE_TARGETS,

@@ -1,74 +1,19 @@
 //! `clinic-kpi score`: compute every KPI, score, grade, rank and bonus for the period and print
 //! them as a table, JSON or CSV.
 
-use super::{period_from_args, Plan};
 use crate::cli::{ScoreArgs, ScoreFormat};
-use crate::input::Dataset;
 use crate::issues::{Issue, Severity};
 use crate::metrics::defs::{self, Unit};
-use crate::period::{Period, PeriodKind};
-use crate::scoring::engine::{self, PersonResult};
-use crate::{exit, people, Lang, UsageError};
+use crate::period::Period;
+use crate::pipeline::{
+    compute, flag_label, ordered, output_path, overview_of, period_from_args, Plan, Run,
+};
+use crate::scoring::engine::PersonResult;
+use crate::{exit, UsageError};
 use anyhow::{Context, Result};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use serde::Serialize;
 use std::io::Write;
-
-/// Everything a scoring run produced.
-pub struct Run {
-    pub plan: Plan,
-    pub period: Period,
-    pub ds: Dataset,
-    pub results: Vec<PersonResult>,
-    pub secondary_rule: &'static str,
-    /// For a quarter or year with a scorecard to write: each month scored on its own (月度).
-    pub monthly: Vec<engine::MonthScores>,
-}
-
-/// Loads, resolves people and scores: shared by `score` and `explain`.
-/// `output` is the scorecard path template (`{period}` is replaced); it is never read as an input.
-pub fn compute(plan: Plan, rank_by_store: bool, output: Option<&std::path::Path>) -> Result<Run> {
-    let period = match &plan.period {
-        Some(p) => p.clone(),
-        None => {
-            let today = chrono::Local::now().date_naive();
-            Period::previous_month_of(today)?
-        }
-    };
-    let mut plan = plan;
-    plan.period = Some(period.clone());
-    let outputs = output
-        .map(|o| vec![output_path(o, &period)])
-        .unwrap_or_default();
-    let mut ds = plan.load(outputs)?;
-    let cfg = &plan.config.config;
-    let people = people::prepare(&mut ds, cfg, Some(&period));
-    let opts = engine::Options {
-        rank_by_store,
-        lang: plan.lang,
-        threads: plan.jobs,
-    };
-    let (results, issues) = engine::score_all(&ds, cfg, &people, &period, &opts);
-    ds.issues.extend(issues);
-    let monthly = match period.kind {
-        PeriodKind::Quarter | PeriodKind::Year if output.is_some() => {
-            engine::score_months(&ds, cfg, &people, &period, &opts)
-        }
-        _ => Vec::new(),
-    };
-    let secondary_rule = match crate::metrics::compute::secondary_rule_used(&ds, cfg) {
-        crate::config::SecondaryRule::Type => "type",
-        _ => "derive",
-    };
-    Ok(Run {
-        plan,
-        period,
-        ds,
-        results,
-        secondary_rule,
-        monthly,
-    })
-}
 
 pub fn run(args: &ScoreArgs) -> Result<u8> {
     let period = period_from_args(&args.period)?;
@@ -155,15 +100,6 @@ pub fn run(args: &ScoreArgs) -> Result<u8> {
     Ok(exit::OK)
 }
 
-/// The output path with `{period}` replaced by the period label.
-fn output_path(template: &std::path::Path, period: &Period) -> std::path::PathBuf {
-    std::path::PathBuf::from(
-        template
-            .to_string_lossy()
-            .replace("{period}", &period.label),
-    )
-}
-
 /// Writes the scorecard (or, split by person, the folder of per-person workbooks) at the
 /// output path; refuses to overwrite an input file, the config or the data folder (SPEC §6.3).
 fn write_output(run: &Run, output: &std::path::Path, split: bool) -> Result<std::path::PathBuf> {
@@ -199,13 +135,6 @@ fn write_output(run: &Run, output: &std::path::Path, split: bool) -> Result<std:
         crate::report::write::write_atomic(&path, &bytes)?;
     }
     Ok(path)
-}
-
-/// The clinic's indicators for the run's period (the scorecard's 经营概览 sheet), counted as
-/// `overview` counts them.
-pub fn overview_of(run: &Run) -> crate::clinic::overview::Overview {
-    let people: Vec<people::Person> = run.results.iter().map(|r| r.person.clone()).collect();
-    crate::clinic::overview::compute(&run.ds, &run.plan.config.config, &people, &run.period)
 }
 
 #[derive(Serialize)]
@@ -250,20 +179,6 @@ pub struct JsonReport<'a> {
     pub people: Vec<JsonPerson<'a>>,
     pub issues: &'a [Issue],
     pub inputs: &'a [crate::input::InputReport],
-}
-
-/// Results in display order: by role (config order), then rank, then name.
-pub(crate) fn ordered(run: &Run) -> Vec<&PersonResult> {
-    let roles: Vec<&String> = run.plan.config.config.roles.keys().collect();
-    let mut v: Vec<&PersonResult> = run.results.iter().collect();
-    v.sort_by_key(|r| {
-        (
-            roles.iter().position(|k| **k == r.person.role),
-            r.rank,
-            r.person.name.clone(),
-        )
-    });
-    v
 }
 
 pub fn json_report(run: &Run) -> JsonReport<'_> {
@@ -409,18 +324,6 @@ pub fn show_value(metric: &str, v: Option<f64>) -> String {
         Some(Unit::Yuan) => crate::fmt::money(v),
         Some(Unit::Hours) => format!("{v:.1}h"),
         _ => format!("{}", (v * 100.0).round() / 100.0),
-    }
-}
-
-pub fn flag_label(f: &str, l: Lang) -> &'static str {
-    match f {
-        "veto" => l.pick("否决", "veto"),
-        "bottom" => l.pick("末位", "bottom"),
-        "incomplete" => l.pick("数据不足", "incomplete"),
-        "adjusted" => l.pick("调整", "adjusted"),
-        "partial" => l.pick("部分在岗", "partial"),
-        "left" => l.pick("离职", "left"),
-        _ => "?",
     }
 }
 

@@ -6,7 +6,7 @@
 //! so an edited score moves the bars too.
 
 use super::xlsx::{header_cells, print_setup, sheet_ref, Fmts, Num, Widths, WriteText};
-use crate::cmd::score::Run;
+use crate::pipeline::Run;
 use crate::scoring::engine::{MonthScores, PersonResult};
 use rust_xlsxwriter::{
     utility::row_col_to_cell, Chart, ChartFormat, ChartLine, ChartLineDashType, ChartType, Formula,
@@ -143,7 +143,7 @@ pub(crate) fn monthly_sheet(
 ) -> Result<(), XlsxError> {
     let l = run.plan.lang;
     let cfg = &run.plan.config.config;
-    let people = crate::cmd::score::ordered(run);
+    let people = crate::pipeline::ordered(run);
     let mut widths = Widths::default();
     let n = months.len() as u16;
     // Totals in columns 2..2+n, a gap, grades in the n columns after it.

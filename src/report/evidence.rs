@@ -5,10 +5,10 @@
 use super::xlsx::{
     derivation, header_cells, print_setup, sheet_name, Fmts, Num, Widths, WriteText, MAX_ROWS,
 };
-use crate::cmd::score::Run;
 use crate::input::{values::mask_customer, Dataset};
 use crate::metrics::defs;
 use crate::metrics::evidence::{self, Counts, KpiRows, Row, Why};
+use crate::pipeline::Run;
 use crate::scoring::engine::PersonResult;
 use crate::Lang;
 use rust_xlsxwriter::{Workbook, XlsxError};

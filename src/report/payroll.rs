@@ -3,7 +3,7 @@
 //! nothing else, ready to paste into a payroll system.
 
 use super::xlsx::{note, print_setup, Fmts, Num, Widths, WriteText};
-use crate::cmd::score::Run;
+use crate::pipeline::Run;
 use crate::scoring::engine::PersonResult;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 

@@ -10,10 +10,10 @@ use super::xlsx::{
     score_scale, sheet_name, total_format, total_formula, value_cell_format, value_note, value_num,
     Fmts, Heights, Num, Widths, WriteText,
 };
-use crate::cmd::score::Run;
 use crate::metrics::compute::Status;
 use crate::metrics::defs;
 use crate::metrics::evidence::KpiRows;
+use crate::pipeline::Run;
 use crate::scoring::engine::PersonResult;
 use rust_xlsxwriter::{utility::row_col_to_cell, Formula, Workbook, XlsxError};
 
@@ -276,7 +276,7 @@ pub fn build(run: &Run, r: &PersonResult, rows: &[KpiRows]) -> Result<Vec<u8>, X
 /// Every person's workbook, named by [`file_name`], in display order.
 pub fn build_all(run: &Run) -> Result<Vec<(String, Vec<u8>)>, XlsxError> {
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
-    let people = crate::cmd::score::ordered(run);
+    let people = crate::pipeline::ordered(run);
     let rows = super::evidence::rows_behind(run, &people);
     for (r, rows) in people.into_iter().zip(&rows) {
         let mut name = file_name(run, r);

@@ -5,10 +5,10 @@
 //! inputs give the same bytes. Writing the file atomically is `report::write`'s job.
 
 use crate::clinic::overview::Overview;
-use crate::cmd::score::{flag_label, Run};
 use crate::config::{Config, GateEffect, Method, Missing, Role};
 use crate::metrics::compute::Status;
 use crate::metrics::defs::{self, Unit};
+use crate::pipeline::{flag_label, Run};
 use crate::scoring::engine::{self, KpiResult, PersonResult};
 use crate::Lang;
 use chrono::Datelike;
@@ -1715,7 +1715,7 @@ fn build_with_limits(
     if run.results.len() as u64 + 1 > people_rows as u64 {
         return Err(XlsxError::RowColumnLimitError);
     }
-    let people = crate::cmd::score::ordered(run);
+    let people = crate::pipeline::ordered(run);
     // The union of KPIs in config role order.
     let mut keys: Vec<KpiKey> = Vec::new();
     for role in cfg.roles.values() {
@@ -1850,9 +1850,9 @@ mod tests {
         let crate::cli::Command::Score(args) = cli.command else {
             unreachable!()
         };
-        let period = crate::cmd::period_from_args(&args.period).unwrap();
-        let plan = crate::cmd::Plan::new(&args.common, period).unwrap();
-        crate::cmd::score::compute(plan, false, None).unwrap()
+        let period = crate::pipeline::period_from_args(&args.period).unwrap();
+        let plan = crate::pipeline::Plan::new(&args.common, period).unwrap();
+        crate::pipeline::compute(plan, false, None).unwrap()
     }
 
     #[test]
@@ -1862,7 +1862,7 @@ mod tests {
         let n = run.ds.issues.len();
         assert!(n >= 5, "the fixture has at least its five errors: {n}");
         // 3 rows a sheet = a header and 2 issues: ⌈n / 2⌉ issue sheets, nothing lost.
-        let overview = crate::cmd::score::overview_of(&run);
+        let overview = crate::pipeline::overview_of(&run);
         let bytes = build_with_limits(&run, &overview, MAX_ROWS, 3).unwrap();
         let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         let names: Vec<String> = wb
