@@ -185,7 +185,19 @@ fn check_people_sheet(rows: &[Vec<Data>], people: &[&Value], role_sheet: bool) {
                 &k["effective_weight"],
                 &format!("{what} weight"),
             );
+            // A rate's 环比 is in percentage points (the shown-as-% metrics).
+            let points = [
+                "revenue_attainment",
+                "conversion_rate",
+                "secondary_rate",
+                "complaint_rate",
+                "repurchase_rate",
+                "complication_rate",
+                "turnover_rate",
+            ]
+            .contains(&k["metric"].as_str().unwrap());
             let change = match (k["value"].as_f64(), k["previous"].as_f64()) {
+                (Some(v), Some(p)) if points => Value::from((v - p) * 100.0),
                 (Some(v), Some(p)) => Value::from(v - p),
                 _ => Value::Null,
             };
@@ -325,10 +337,11 @@ fn lin_xiaowen_row_by_hand() {
         text(&row[col(header, "距下一奖金档")]),
         "业绩达成率 差 40.71%（达 100% 奖 ¥3,000）"
     );
-    // 成交率 7 / 9 = 0.7778; September 8 / 8 = 1.0 (LEDGER.md) → 环比 −0.2222.
+    // 成交率 7 / 9 = 0.7778; September 8 / 8 = 1.0 (LEDGER.md) → 环比 −22.22 percentage points
+    // (the cell holds points, shown "-22.2 个百分点").
     let c = col(header, "成交率");
     assert_eq!(row[c], Data::Float(7.0 / 9.0));
-    assert_eq!(row[c + 3], Data::Float(7.0 / 9.0 - 1.0));
+    assert_eq!(row[c + 3], Data::Float((7.0 / 9.0 - 1.0) * 100.0));
 }
 
 #[test]
@@ -367,7 +380,10 @@ fn notes_formulas_print_settings_and_properties_in_the_xml() {
     // 77.78% is past the 60% stretch → 120.
     let notes = parts_named(&path, "xl/comments").join("\n");
     assert!(notes.contains("成交 7 / 咨询 9 = 77.78%"), "derivation");
-    assert!(notes.contains("上期 100%，环比 -22.22%"), "previous period");
+    assert!(
+        notes.contains("上期 100%，环比 -22.2 个百分点"),
+        "previous period"
+    );
     assert!(
         notes.contains("得分 120.0：线性（越高越好）：30% → 0分，50% → 100分，60% → 120分"),
         "rule"

@@ -144,8 +144,8 @@ pub fn build(run: &Run, r: &PersonResult, rows: &[KpiRows]) -> Result<Vec<u8>, X
             ws.write_number_with_format(row, 3, p, &super::xlsx::value_format(k.metric))?;
         }
         if let Some(c) = change(k) {
-            widths.num(4, change_num(k.metric), c);
-            ws.write_number_with_format(row, 4, c, &change_format(k.metric))?;
+            widths.num(4, change_num(k.metric, l), c);
+            ws.write_number_with_format(row, 4, c, &change_format(k.metric, l))?;
         }
         ws.text_fmt(row, 5, &k.curve, &f.wrap)?;
         heights.wrapped(row, 5, 5, &k.curve);

@@ -134,7 +134,8 @@ pub(crate) enum Num {
     /// An effective weight: 22.22
     Weight,
     /// Changes against the previous period, with their sign.
-    ChangePercent,
+    /// A change of a rate, in percentage points (the cell holds points): +4.6 个百分点.
+    ChangePoints(Lang),
     ChangeYuan,
     ChangePlain,
     /// Ranks, counts, rows: General.
@@ -153,7 +154,8 @@ impl Num {
             Num::Hours => "0.0\"h\"",
             Num::Plain => "0.##",
             Num::Weight => "0.0#",
-            Num::ChangePercent => "+0.0%;-0.0%;0.0%",
+            Num::ChangePoints(Lang::Zh) => "+0.0\" 个百分点\";-0.0\" 个百分点\";0.0\" 个百分点\"",
+            Num::ChangePoints(Lang::En) => "+0.0\" pp\";-0.0\" pp\";0.0\" pp\"",
             Num::ChangeYuan => "+¥#,##0.00;-¥#,##0.00;¥0",
             Num::ChangePlain => "+0.0#;-0.0#;0",
             Num::Int => "General",
@@ -190,8 +192,10 @@ impl Num {
                 let s = format!("{x:.2}");
                 s.strip_suffix('0').map(str::to_string).unwrap_or(s)
             }
-            Num::ChangePercent if x == 0.0 => "0.0%".to_string(),
-            Num::ChangePercent => format!("{plus_minus}{:.1}%", x.abs() * 100.0),
+            Num::ChangePoints(l) => {
+                let sign = if x == 0.0 { "" } else { plus_minus };
+                format!("{sign}{:.1}{}", x.abs(), l.pick(" 个百分点", " pp"))
+            }
             Num::ChangeYuan if x == 0.0 => "¥0".to_string(),
             Num::ChangeYuan => format!("{plus_minus}¥{}", crate::fmt::digits(x, 2)),
             Num::ChangePlain if x == 0.0 => "0".to_string(),
@@ -215,10 +219,11 @@ pub(crate) fn value_num(metric: &str) -> Num {
     }
 }
 
-/// The number format of a change against the previous period (环比), with its sign.
-pub(crate) fn change_num(metric: &str) -> Num {
+/// The number format of a change against the previous period (环比), with its sign; a rate's
+/// change is in percentage points (see [`change`]).
+pub(crate) fn change_num(metric: &str, l: Lang) -> Num {
     match defs::metric(metric).map(|d| d.unit) {
-        Some(Unit::Percent) => Num::ChangePercent,
+        Some(Unit::Percent) => Num::ChangePoints(l),
         Some(Unit::Yuan) => Num::ChangeYuan,
         _ => Num::ChangePlain,
     }
@@ -230,8 +235,8 @@ pub(crate) fn value_format(metric: &str) -> Format {
 }
 
 /// The number format of a change against the previous period (环比), with its sign.
-pub(crate) fn change_format(metric: &str) -> Format {
-    change_num(metric).format()
+pub(crate) fn change_format(metric: &str, l: Lang) -> Format {
+    change_num(metric, l).format()
 }
 
 /// A KPI's value cell format, highlighted when the KPI is flagged.
@@ -411,9 +416,12 @@ pub(crate) fn derivation(k: &KpiResult, l: Lang) -> String {
     }
 }
 
-/// Value minus previous value (环比), where both exist.
+/// Value minus previous value (环比), where both exist — for a rate in percentage points
+/// (50% after 45.4% is +4.6 个百分点, never "+10.1%", which reads as a relative change).
 pub(crate) fn change(k: &KpiResult) -> Option<f64> {
+    let points = defs::metric(k.metric).is_some_and(|d| d.unit == Unit::Percent);
     match (k.value, k.previous) {
+        (Some(v), Some(p)) if points => Some((v - p) * 100.0),
         (Some(v), Some(p)) => Some(v - p),
         _ => None,
     }
@@ -430,12 +438,8 @@ pub(crate) fn value_note(k: &KpiResult, l: Lang) -> String {
             defs::show_amount(k.metric, p)
         );
         if let Some(c) = change(k) {
-            let sign = if c > 0.0 { "+" } else { "" };
-            s.push_str(&format!(
-                "{}{sign}{}",
-                l.pick("，环比 ", ", change "),
-                defs::show_amount(k.metric, c)
-            ));
+            s.push_str(l.pick("，环比 ", ", change "));
+            s.push_str(&change_num(k.metric, l).show(c));
         }
         lines.push(s);
     }
@@ -843,8 +847,8 @@ fn write_person(
         widths.num(col + 2, Num::Weight, k.effective_weight);
         ws.write_number_with_format(row, col + 2, k.effective_weight, &f.weight)?;
         if let Some(c) = change(k) {
-            widths.num(col + 3, change_num(k.metric), c);
-            ws.write_number_with_format(row, col + 3, c, &change_format(k.metric))?;
+            widths.num(col + 3, change_num(k.metric, l), c);
+            ws.write_number_with_format(row, col + 3, c, &change_format(k.metric, l))?;
         }
     }
     let formula = total_formula(r, &run.plan.config.config, &terms);
