@@ -162,7 +162,7 @@ fn namesakes_without_a_deciding_column_and_explain_by_staff_id() {
     assert_eq!(run.code, 0, "{run}");
     // C002's revenue: sales line 2 (二店) = ¥2,000.
     assert!(
-        run.stdout.contains("C002") && run.stdout.contains("2000"),
+        run.stdout.contains("C002") && run.stdout.contains("消费记录 1 条，业绩 ¥2,000"),
         "{run}"
     );
 }
@@ -402,4 +402,32 @@ fn check_and_score_agree_on_every_issue() {
         1,
         "{check}"
     );
+}
+
+/// `explain` in Chinese (the default) speaks Chinese in its detail lines and statuses
+/// (issue 14): 林晓雯's 成交率 is 7 deals of 9 consultations (LEDGER.md), status 正常.
+#[test]
+fn explain_detail_lines_are_chinese_by_default() {
+    let w = Workdir::new();
+    let data = crate::workdir::fixtures().join("clinic");
+    let run = w.run(&[
+        "explain",
+        "--data",
+        data.to_str().unwrap(),
+        "--month",
+        "2026-10",
+        "--staff",
+        "林晓雯",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(run.stdout.contains("   咨询 9 次，成交 7 次\n"), "{run}");
+    assert!(
+        run.stdout.contains("   数值 7 / 9 = 77.8% (正常)\n"),
+        "{run}"
+    );
+    assert!(
+        run.stdout.contains("   业绩 ¥38,540，业绩目标 ¥65,000\n"),
+        "{run}"
+    );
+    assert!(!run.stdout.contains("consultations"), "{run}");
 }

@@ -275,6 +275,7 @@ fn csv_and_output_refusal_and_explain() {
     ]);
     assert_eq!(run.code, 0, "{run}");
     assert!(run.stdout.contains("value 7 / 9 = 77.8% (ok)"), "{run}");
+    assert!(run.stdout.contains("consultations 9, deals 7"), "{run}");
     assert!(
         run.stdout
             .contains("linear (higher is better): 30% → 0, 50% → 100, 60% → 120"),

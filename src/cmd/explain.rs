@@ -122,7 +122,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
             )?;
         }
         for row in &k.rows {
-            writeln!(out, "   {row}")?;
+            writeln!(out, "   {}", crate::report::detail::detail(row, l))?;
         }
         writeln!(
             out,
@@ -135,7 +135,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
                 .map(|v| v.to_string())
                 .unwrap_or_else(|| "—".into()),
             show_value(k.metric, k.value),
-            k.status.key()
+            k.status.label(l)
         )?;
         if let Some(rs) = rows_of(k.metric, &k.item) {
             writeln!(

@@ -51,19 +51,89 @@ pub struct Figure {
     pub status: Status,
     /// The value as an exact fraction where it is one (counts, rates of counts, money in fen).
     pub exact: Option<(i128, i128)>,
-    /// Short lines for `explain`.
-    pub rows: Vec<String>,
+    /// What the figure was counted from, as data; `explain` puts it into words.
+    pub rows: Vec<Detail>,
+}
+
+/// One line of how a figure was counted (shown by `explain` in the run's language).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Detail {
+    /// No input of the kind(s) the metric needs was given ("sales", "sales or visits", …).
+    NoInput(&'static str),
+    UnknownMetric(String),
+    NotComputedHere(String),
+    SalesRows {
+        rows: usize,
+        revenue: f64,
+    },
+    NoTarget,
+    RevenueTarget {
+        revenue: f64,
+        target: f64,
+    },
+    Consultations {
+        consultations: usize,
+        deals: usize,
+    },
+    NewCustomers(usize),
+    FirstVisits {
+        consultations: usize,
+        first: usize,
+    },
+    TicketPrice {
+        revenue: f64,
+        paying: usize,
+    },
+    Secondary {
+        paying: usize,
+        secondary: usize,
+        rule: &'static str,
+    },
+    Repurchase {
+        paying: usize,
+        bought_before: usize,
+    },
+    Complaints {
+        valid: usize,
+        served: usize,
+    },
+    Surveys {
+        n: usize,
+        scale: f64,
+    },
+    Complications {
+        n: usize,
+        treatments: usize,
+    },
+    Treatments(usize),
+    ResolvedComplaints {
+        n: usize,
+        hours: f64,
+    },
+    Turnover {
+        left: usize,
+        at_start: usize,
+    },
+    Ratings {
+        n: usize,
+        item: Option<String>,
+    },
+    /// A mean's sum and count.
+    Sum {
+        sum: f64,
+        n: usize,
+    },
 }
 
 impl Figure {
-    fn no_input(what: &str) -> Figure {
+    fn no_input(what: &'static str) -> Figure {
         Figure {
             value: None,
             numerator: None,
             denominator: None,
             status: Status::NoData,
             exact: None,
-            rows: vec![format!("no {what} input given")],
+            rows: vec![Detail::NoInput(what)],
         }
     }
 }
@@ -254,7 +324,7 @@ fn status_of(den: f64, min_sample: Option<u32>) -> Status {
 }
 
 /// A rate of two counts.
-fn rate(num: usize, den: usize, min: Option<u32>, rows: Vec<String>) -> Figure {
+fn rate(num: usize, den: usize, min: Option<u32>, rows: Vec<Detail>) -> Figure {
     let status = status_of(den as f64, min);
     Figure {
         value: (den > 0).then(|| num as f64 / den as f64),
@@ -267,7 +337,7 @@ fn rate(num: usize, den: usize, min: Option<u32>, rows: Vec<String>) -> Figure {
 }
 
 /// A count (or sum) with its input present: always ok.
-fn count(n: usize, rows: Vec<String>) -> Figure {
+fn count(n: usize, rows: Vec<Detail>) -> Figure {
     Figure {
         value: Some(n as f64),
         numerator: None,
@@ -279,10 +349,10 @@ fn count(n: usize, rows: Vec<String>) -> Figure {
 }
 
 /// A mean over values (already mapped).
-fn mean(values: &[f64], min: Option<u32>, mut rows: Vec<String>) -> Figure {
+fn mean(values: &[f64], min: Option<u32>, mut rows: Vec<Detail>) -> Figure {
     let sum: f64 = values.iter().sum();
     let n = values.len();
-    rows.push(format!("sum {} over {n}", fmt_num(sum)));
+    rows.push(Detail::Sum { sum, n });
     Figure {
         value: (n > 0).then(|| sum / n as f64),
         numerator: Some(sum),
@@ -290,14 +360,6 @@ fn mean(values: &[f64], min: Option<u32>, mut rows: Vec<String>) -> Figure {
         status: status_of(n as f64, min),
         exact: None,
         rows,
-    }
-}
-
-fn fmt_num(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.2}")
     }
 }
 
@@ -712,7 +774,7 @@ impl<'a> Context<'a> {
     ) -> Figure {
         let Some(def) = defs::metric(metric) else {
             return Figure {
-                rows: vec![format!("unknown metric {metric}")],
+                rows: vec![Detail::UnknownMetric(metric.to_string())],
                 ..Figure::no_input("matching")
             };
         };
@@ -744,7 +806,7 @@ impl<'a> Context<'a> {
     pub fn members_figure(&self, members: &[Sym], metric: &str, attribute: &str) -> Figure {
         let Some(def) = defs::metric(metric) else {
             return Figure {
-                rows: vec![format!("unknown metric {metric}")],
+                rows: vec![Detail::UnknownMetric(metric.to_string())],
                 ..Figure::no_input("matching")
             };
         };
@@ -825,11 +887,10 @@ impl<'a> Context<'a> {
                     denominator: None,
                     status: Status::Ok,
                     exact: Some(reduce((agg.revenue as i128, 100))),
-                    rows: vec![format!(
-                        "sales rows {}, revenue {}",
-                        agg.rows,
-                        fmt_num(yuan(agg.revenue))
-                    )],
+                    rows: vec![Detail::SalesRows {
+                        rows: agg.rows,
+                        revenue: yuan(agg.revenue),
+                    }],
                 }
             }
             "revenue_attainment" => {
@@ -842,7 +903,7 @@ impl<'a> Context<'a> {
                         denominator: None,
                         status: Status::NoTarget,
                         exact: None,
-                        rows: vec!["no target (targets rows or roster target)".into()],
+                        rows: vec![Detail::NoTarget],
                     };
                 };
                 let target_yuan = tn as f64 / td as f64 / 100.0;
@@ -852,11 +913,10 @@ impl<'a> Context<'a> {
                         ..Figure::no_input("sales")
                     };
                 };
-                let rows = vec![format!(
-                    "revenue {}, target {}",
-                    fmt_num(yuan(agg.revenue)),
-                    fmt_num(target_yuan)
-                )];
+                let rows = vec![Detail::RevenueTarget {
+                    revenue: yuan(agg.revenue),
+                    target: target_yuan,
+                }];
                 if tn == 0 {
                     return Figure {
                         value: None,
@@ -884,7 +944,10 @@ impl<'a> Context<'a> {
                 }
                 let cs = self.consultations(m);
                 let deals = cs.iter().filter(|c| c.deal).count();
-                let rows = vec![format!("consultations {}, deals {deals}", cs.len())];
+                let rows = vec![Detail::Consultations {
+                    consultations: cs.len(),
+                    deals,
+                }];
                 rate(deals, cs.len(), min, rows)
             }
             "new_customers" => {
@@ -897,7 +960,7 @@ impl<'a> Context<'a> {
                     .filter(|c| c.first && c.deal)
                     .map(|c| c.customer)
                     .collect();
-                count(n.len(), vec![format!("初诊 deal customers {}", n.len())])
+                count(n.len(), vec![Detail::NewCustomers(n.len())])
             }
             "first_visits" => {
                 if !ds.has(Kind::Visits) {
@@ -907,7 +970,10 @@ impl<'a> Context<'a> {
                 let n = cs.iter().filter(|c| c.first).count();
                 count(
                     n,
-                    vec![format!("consultations {}, of type 初诊 {n}", cs.len())],
+                    vec![Detail::FirstVisits {
+                        consultations: cs.len(),
+                        first: n,
+                    }],
                 )
             }
             "ticket_price" => {
@@ -916,10 +982,10 @@ impl<'a> Context<'a> {
                 }
                 let agg = self.sales_agg(attribute, m);
                 let paying = agg.paying().len();
-                let rows = vec![format!(
-                    "revenue {}, paying customers {paying}",
-                    fmt_num(yuan(agg.revenue))
-                )];
+                let rows = vec![Detail::TicketPrice {
+                    revenue: yuan(agg.revenue),
+                    paying,
+                }];
                 let exact =
                     (paying > 0).then(|| reduce((agg.revenue as i128, 100 * paying as i128)));
                 Figure {
@@ -949,11 +1015,11 @@ impl<'a> Context<'a> {
                     SecondaryRule::Type | SecondaryRule::Auto => "type",
                     SecondaryRule::Derive => "derive",
                 };
-                let rows = vec![format!(
-                    "paying customers {}, 二开 customers {} (rule {rule_key})",
-                    paying.len(),
-                    second.len()
-                )];
+                let rows = vec![Detail::Secondary {
+                    paying: paying.len(),
+                    secondary: second.len(),
+                    rule: rule_key,
+                }];
                 rate(second.len(), paying.len(), min, rows)
             }
             "repurchase_rate" => {
@@ -971,10 +1037,10 @@ impl<'a> Context<'a> {
                         .collect()
                 });
                 let n = paying.iter().filter(|c| before.contains(c)).count();
-                let rows = vec![format!(
-                    "paying customers {}, bought in the 365 days before {n}",
-                    paying.len()
-                )];
+                let rows = vec![Detail::Repurchase {
+                    paying: paying.len(),
+                    bought_before: n,
+                }];
                 rate(n, paying.len(), min, rows)
             }
             "complaint_rate" => {
@@ -987,10 +1053,10 @@ impl<'a> Context<'a> {
                         n,
                         served.len(),
                         min,
-                        vec![format!(
-                            "valid complaints {n}, customers served {}",
-                            served.len()
-                        )],
+                        vec![Detail::Complaints {
+                            valid: n,
+                            served: served.len(),
+                        }],
                     ),
                     (n, served) => Figure {
                         numerator: n.map(|n| n as f64),
@@ -1017,7 +1083,10 @@ impl<'a> Context<'a> {
                 mean(
                     &vals,
                     min,
-                    vec![format!("surveys {}, scale {}", vals.len(), fmt_num(scale))],
+                    vec![Detail::Surveys {
+                        n: vals.len(),
+                        scale,
+                    }],
                 )
             }
             "complication_rate" => {
@@ -1036,19 +1105,14 @@ impl<'a> Context<'a> {
                     })
                     .count();
                 let t = self.treatments(attribute, m);
-                rate(
-                    n,
-                    t,
-                    min,
-                    vec![format!("valid complication complaints {n}, treatments {t}")],
-                )
+                rate(n, t, min, vec![Detail::Complications { n, treatments: t }])
             }
             "treatments" => {
                 if !has_sales {
                     return Figure::no_input("sales");
                 }
                 let t = self.treatments(attribute, m);
-                count(t, vec![format!("distinct orders of positive sales {t}")])
+                count(t, vec![Detail::Treatments(t)])
             }
             "complaint_hours" => {
                 if !ds.has(Kind::Complaints) {
@@ -1069,10 +1133,10 @@ impl<'a> Context<'a> {
                     denominator: Some(n as f64),
                     status: status_of(n as f64, min),
                     exact,
-                    rows: vec![format!(
-                        "resolved complaints {n}, hours {}",
-                        fmt_num(minutes as f64 / 60.0)
-                    )],
+                    rows: vec![Detail::ResolvedComplaints {
+                        n,
+                        hours: minutes as f64 / 60.0,
+                    }],
                 }
             }
             "turnover_rate" => {
@@ -1102,9 +1166,7 @@ impl<'a> Context<'a> {
                     left,
                     at_start,
                     min,
-                    vec![format!(
-                        "left in period {left}, employed at start {at_start}"
-                    )],
+                    vec![Detail::Turnover { left, at_start }],
                 )
             }
             "rating" => {
@@ -1124,15 +1186,14 @@ impl<'a> Context<'a> {
                 mean(
                     &vals,
                     min,
-                    vec![format!(
-                        "ratings {} for {}",
-                        vals.len(),
-                        item.unwrap_or("any item")
-                    )],
+                    vec![Detail::Ratings {
+                        n: vals.len(),
+                        item: item.map(str::to_string),
+                    }],
                 )
             }
             other => Figure {
-                rows: vec![format!("metric {other} is not computed here")],
+                rows: vec![Detail::NotComputedHere(other.to_string())],
                 ..Figure::no_input("matching")
             },
         }

@@ -2,6 +2,7 @@
 //! one workbook per person (`--split-by person`), and how they are written safely.
 
 pub mod charts;
+pub mod detail;
 pub mod evidence;
 pub mod overview;
 pub mod payroll;

@@ -35,7 +35,7 @@ pub struct KpiResult {
     pub status: Status,
     pub adjustment: Option<Applied>,
     /// What was counted, for `explain`.
-    pub rows: Vec<String>,
+    pub rows: Vec<crate::metrics::compute::Detail>,
     /// The curve with this run's (scaled) numbers, in words.
     pub curve: String,
 }
