@@ -87,6 +87,9 @@ pub struct InitArgs {
     /// Overwrite files that already exist.
     #[arg(long)]
     pub force: bool,
+    /// Language of the config's comments and of these messages (Chinese by default).
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    pub lang: LangArg,
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,

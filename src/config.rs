@@ -6,8 +6,21 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// The commented template `init` writes; parsed, it is also the built-in default config.
+/// The commented template, English comments (`init --lang en`); parsed, it is also the built-in
+/// default config (its text gives the line numbers of an error in the defaults).
 pub const DEFAULT_CONFIG: &str = include_str!("default_config.toml");
+
+/// The same template with Chinese comments, which `init` writes by default. The twins hold the
+/// same TOML on the same lines; only the comments differ (tested).
+pub const DEFAULT_CONFIG_ZH: &str = include_str!("default_config.zh.toml");
+
+/// The commented template `init` writes in `lang`.
+pub fn template(lang: crate::Lang) -> &'static str {
+    match lang {
+        crate::Lang::Zh => DEFAULT_CONFIG_ZH,
+        crate::Lang::En => DEFAULT_CONFIG,
+    }
+}
 
 /// Config files larger than this are refused before parsing (a config is a few KiB).
 const MAX_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
@@ -601,6 +614,62 @@ mod tests {
             let sum: f64 = role.kpi.iter().map(|k| k.weight).sum();
             assert!((sum - 100.0).abs() < 1e-9, "{key} weights sum to {sum}");
         }
+    }
+
+    /// The TOML part of a template line: the line without its comment (the templates hold no `#`
+    /// inside a string outside comments), trailing blanks trimmed.
+    fn toml_part(line: &str) -> &str {
+        line.split('#').next().unwrap_or_default().trim_end()
+    }
+
+    /// The commented-out examples of a template: each comment that is, uncommented, a TOML
+    /// line of its own (`# bottom = 1`, `# [inputs]`), as the values it holds.
+    fn examples(text: &str) -> Vec<toml::Table> {
+        text.lines()
+            .filter_map(|line| line.trim_start().strip_prefix('#'))
+            .map(str::trim)
+            .filter(|rest| !rest.is_empty())
+            .filter_map(|rest| rest.parse::<toml::Table>().ok())
+            .collect()
+    }
+
+    #[test]
+    fn the_chinese_and_english_templates_hold_the_same_config() {
+        // Line for line, so an error in the defaults names the same line in either file.
+        let zh_lines: Vec<&str> = DEFAULT_CONFIG_ZH.lines().map(toml_part).collect();
+        let en_lines: Vec<&str> = DEFAULT_CONFIG.lines().map(toml_part).collect();
+        let differs = zh_lines
+            .iter()
+            .zip(&en_lines)
+            .position(|(zh, en)| zh != en)
+            .map(|i| format!("line {}: {:?} / {:?}", i + 1, zh_lines[i], en_lines[i]));
+        // Keys, values and their order (tables keep their order: toml's preserve_order).
+        let zh: toml::Value = toml::from_str(DEFAULT_CONFIG_ZH).unwrap();
+        let en: toml::Value = toml::from_str(DEFAULT_CONFIG).unwrap();
+        assert!(zh == en, "the templates differ ({differs:?})");
+        assert_eq!(differs, None);
+        assert_eq!(zh_lines.len(), en_lines.len());
+        // Each commented-out example is valid TOML when uncommented, the same in both.
+        let zh_examples = examples(DEFAULT_CONFIG_ZH);
+        assert_eq!(zh_examples.len(), 8, "{zh_examples:?}");
+        assert_eq!(zh_examples, examples(DEFAULT_CONFIG));
+        // Both pass the config's validation.
+        for (text, name) in [(DEFAULT_CONFIG_ZH, "zh"), (DEFAULT_CONFIG, "en")] {
+            let loaded = LoadedConfig {
+                config: parse(text, name).unwrap(),
+                source: text.to_string(),
+                path: Some(name.into()),
+            };
+            crate::clinic::validate::validate(&loaded).unwrap();
+            crate::scoring::validate::validate(&loaded).unwrap();
+        }
+        assert_eq!(template(crate::Lang::Zh), DEFAULT_CONFIG_ZH);
+        assert_eq!(template(crate::Lang::En), DEFAULT_CONFIG);
+        // Each speaks its language: no English sentence in the Chinese twin, and the reverse.
+        assert!(DEFAULT_CONFIG_ZH.contains("# 考核口径配置（clinic-kpi）\n"));
+        assert!(!DEFAULT_CONFIG_ZH.contains("ONE MONTH"));
+        assert!(DEFAULT_CONFIG.contains("The config describes ONE MONTH."));
+        assert!(!DEFAULT_CONFIG.contains("本配置描述一个月"));
     }
 
     #[test]
