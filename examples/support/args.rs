@@ -16,24 +16,46 @@ pub struct Args {
     /// Benchmark only: also measure the 1/4 and 1/2 sizes for the scaling table.
     #[allow(dead_code)] // read by bench.rs, not by gen_exports.rs
     pub scaling: bool,
+    /// Benchmark only: the id forms measured (`--ids both`: random and sequential), each a
+    /// set of its own.
+    #[allow(dead_code)] // read by bench.rs, not by gen_exports.rs
+    pub ids: Vec<bool>,
+    /// Benchmark only: also the full-size year as one xlsx sheet (`--no-one-sheet` leaves it).
+    #[allow(dead_code)] // read by bench.rs, not by gen_exports.rs
+    pub one_sheet: bool,
+    /// Benchmark only: also ten times the full size, in CSV (`--ten-million`).
+    #[allow(dead_code)] // read by bench.rs, not by gen_exports.rs
+    pub ten_times: bool,
 }
 
 pub const USAGE: &str =
     "options: --sales N --visits N --complaints N --surveys N --staff N --stores N \
 --sales-files N --year Y --seed N --ids random|sequential --out DIR --format xlsx|csv|gbk|all \
-[--runs N] [--no-scaling]";
+[bench: --runs N --no-scaling --ids random|sequential|both --no-one-sheet --ten-million]";
 
-pub fn parse(default_forms: &[Form]) -> Result<Args, String> {
+/// Parses the command line; `default_forms` and `default_ids` (sequential or not) when not given.
+pub fn parse(default_forms: &[Form], default_ids: &[bool]) -> Result<Args, String> {
     let mut spec = Spec::million();
     let mut out = None;
     let mut forms = default_forms.to_vec();
     let mut runs = 5;
     let mut scaling = true;
     let mut visits_given = false;
+    let mut ids: Option<Vec<bool>> = None;
+    let mut one_sheet = true;
+    let mut ten_times = false;
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
-        if flag == "--no-scaling" {
-            scaling = false;
+        match flag.as_str() {
+            "--no-scaling" => scaling = false,
+            "--no-one-sheet" => one_sheet = false,
+            "--ten-million" => ten_times = true,
+            _ => {}
+        }
+        if matches!(
+            flag.as_str(),
+            "--no-scaling" | "--no-one-sheet" | "--ten-million"
+        ) {
             continue;
         }
         if flag == "-h" || flag == "--help" {
@@ -64,11 +86,14 @@ pub fn parse(default_forms: &[Form]) -> Result<Args, String> {
             "--runs" => runs = num()?.max(1) as u32,
             "--out" => out = Some(PathBuf::from(&value)),
             "--ids" => {
-                spec.sequential_ids = match value.as_str() {
-                    "random" => false,
-                    "sequential" => true,
-                    _ => return Err(format!("--ids {value}: use random or sequential")),
-                }
+                let forms = match value.as_str() {
+                    "random" => vec![false],
+                    "sequential" => vec![true],
+                    "both" => vec![false, true],
+                    _ => return Err(format!("--ids {value}: use random, sequential or both")),
+                };
+                spec.sequential_ids = forms == [true];
+                ids = Some(forms);
             }
             "--format" => {
                 forms = Form::parse(&value)
@@ -90,6 +115,9 @@ pub fn parse(default_forms: &[Form]) -> Result<Args, String> {
         forms,
         runs,
         scaling,
+        ids: ids.unwrap_or_else(|| default_ids.to_vec()),
+        one_sheet,
+        ten_times,
     })
 }
 

@@ -854,16 +854,17 @@ impl CsvRows {
     }
 
     fn convert(&self, row: u32) -> CsvRow {
-        if let Err(message) = self.check_record() {
-            return CsvRow::Bad { row, message };
-        }
+        let text = match self.checked_text() {
+            Ok(text) => text,
+            Err(message) => return CsvRow::Bad { row, message },
+        };
         let cells = self
-            .fields()
-            .map(|text| {
-                if text.is_empty() {
+            .fields(text)
+            .map(|field| {
+                if field.is_empty() {
                     RawCell::Empty
                 } else {
-                    RawCell::Text(text.into())
+                    RawCell::Text(field.into())
                 }
             })
             .collect();
@@ -878,34 +879,38 @@ impl CsvRows {
         cells: &mut Vec<(u32, RawCell)>,
     ) -> Option<Result<(u32, u32), (u32, String)>> {
         cells.clear();
-        match self.next_record()? {
-            Err(bad) => Some(Err(bad)),
-            Ok(row) => {
-                if let Err(message) = self.check_record() {
-                    return Some(Err((row, message)));
-                }
-                let fields = u32::try_from(self.record.len()).unwrap_or(u32::MAX);
-                for (i, text) in self.fields().enumerate() {
-                    if !text.chars().all(char::is_whitespace) {
-                        cells.push((i as u32, RawCell::Text(text.into())));
-                    }
-                }
-                Some(Ok((row, fields)))
+        let row = match self.next_record()? {
+            Err(bad) => return Some(Err(bad)),
+            Ok(row) => row,
+        };
+        let text = match self.checked_text() {
+            Ok(text) => text,
+            Err(message) => return Some(Err((row, message))),
+        };
+        let fields = u32::try_from(self.record.len()).unwrap_or(u32::MAX);
+        for (i, field) in self.fields(text).enumerate() {
+            if !field.chars().all(char::is_whitespace) {
+                cells.push((i as u32, RawCell::Text(field.into())));
             }
         }
+        Some(Ok((row, fields)))
     }
 
-    /// The fields of the record just read, once [`CsvRows::check_record`] passed.
-    fn fields(&self) -> impl Iterator<Item = &str> {
-        self.record
-            .iter()
-            .map(|f| std::str::from_utf8(f).unwrap_or_default())
+    /// The fields of the record just read, cut from its text as checked.
+    fn fields<'t>(&self, text: &'t str) -> impl Iterator<Item = &'t str> + use<'t, '_> {
+        let mut from = 0;
+        self.record.iter().map(move |f| {
+            let field = text.get(from..from + f.len()).unwrap_or_default();
+            from += f.len();
+            field
+        })
     }
 
-    /// Why the record just read cannot be used, if it cannot: a field over the length limit,
-    /// a NUL byte, bytes that are not text in the encoding — for the first field with one.
-    fn check_record(&self) -> Result<(), String> {
-        // Usually all is well, which one look at the record's bytes tells.
+    /// The text of the record just read (its fields one after another), once it is known to be
+    /// usable: every field within the length limit, no NUL byte, text in the encoding, each
+    /// field whole characters. One look at the record's bytes tells, as it does for nearly
+    /// every record; else the first field with a problem says why the row is bad.
+    fn checked_text(&self) -> Result<&str, String> {
         let bytes = self.record.as_slice();
         if let Ok(text) = std::str::from_utf8(bytes) {
             let mut boundaries = true;
@@ -921,13 +926,22 @@ impl CsvRows {
                 && memchr::memchr(0, bytes).is_none()
                 && (self.raw_utf8 || !text.contains('\u{FFFD}'))
             {
-                return Ok(());
+                return Ok(text);
             }
         }
+        // A field of the record has a problem, since its text as a whole has one.
+        Err(self
+            .problem()
+            .unwrap_or_else(|| "unreadable text in this row".to_string()))
+    }
+
+    /// What makes the record just read unusable — a field over the length limit, a NUL byte,
+    /// bytes that are not text in the encoding — for the first field with a problem.
+    fn problem(&self) -> Option<String> {
         for (i, field) in self.record.iter().enumerate() {
             let column = i + 1;
             if field.len() > self.max_field_bytes {
-                return Err(format!(
+                return Some(format!(
                     "field longer than {} bytes (column {column})",
                     self.max_field_bytes
                 ));
@@ -936,15 +950,15 @@ impl CsvRows {
             // file read as a single-byte encoding, or a binary file. Passing the text on with
             // the NULs stripped could turn garbage into plausible values, so the row is refused.
             if field.contains(&0) {
-                return Err(format!("NUL byte in this row (column {column})"));
+                return Some(format!("NUL byte in this row (column {column})"));
             }
             let text = match std::str::from_utf8(field) {
                 Ok(t) => t,
                 Err(_) if self.raw_utf8 => {
-                    return Err(format!("invalid UTF-8 in this row (column {column})"));
+                    return Some(format!("invalid UTF-8 in this row (column {column})"));
                 }
                 Err(_) => {
-                    return Err(format!(
+                    return Some(format!(
                         "undecodable bytes in this row for encoding {} (column {column})",
                         self.encoding_label
                     ));
@@ -953,13 +967,13 @@ impl CsvRows {
             // The decoder turns bytes that are invalid in the encoding into U+FFFD. (A real
             // U+FFFD in a GB18030 or UTF-16 file is refused too; it never is real data.)
             if !self.raw_utf8 && text.contains('\u{FFFD}') {
-                return Err(format!(
+                return Some(format!(
                     "undecodable bytes in this row for encoding {} (column {column})",
                     self.encoding_label
                 ));
             }
         }
-        Ok(())
+        None
     }
 }
 

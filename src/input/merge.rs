@@ -262,11 +262,24 @@ fn fx_key<T: Typed>(row: &T) -> u64 {
     h.finish()
 }
 
+/// 32 well-mixed bits of a key's 64-bit hash (the top of a folded multiply).
+fn key_bits(h: u64) -> u32 {
+    let full = u128::from(h) * u128::from(0x9E37_79B9_7F4A_7C15_u64);
+    (((full as u64) ^ ((full >> 64) as u64)) >> 32) as u32
+}
+
+/// The table's hash of a key from its 32 bits, spread over 64 (buckets come from the low
+/// bits, a tag from the top seven).
+fn table_hash(bits: u32) -> u64 {
+    u64::from(bits).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
 /// The rows of one kind already in the dataset, found by their key. A table holds positions in
-/// the dataset's vector of that kind, and a hit is confirmed by comparing the rows' fields, so
+/// the dataset's vector of that kind with 32 bits of their key's hash (so the table grows
+/// without reading the rows again), and a hit is confirmed by comparing the rows' fields, so
 /// two different rows whose keys hash alike are never taken for a repeat.
 pub(super) struct RepeatTable<T> {
-    table: HashTable<u32>,
+    table: HashTable<(u32, u32)>,
     hash: KeyHash<T>,
 }
 
@@ -288,19 +301,24 @@ impl<T: Typed> RepeatTable<T> {
         }
     }
 
+    /// Makes room for `more` rows.
+    fn reserve(&mut self, more: usize) {
+        self.table.reserve(more, |&(_, bits)| table_hash(bits));
+    }
+
     /// The position in `rows` of the first row the same as `row`, else None after noting that
     /// `row` will be stored at `rows.len()`.
     fn first_or_insert(&mut self, rows: &[T], row: &T) -> Option<usize> {
-        let h = (self.hash)(row);
-        if let Some(&at) = self.table.find(h, |&at| {
-            rows.get(at as usize).is_some_and(|r| r.same_row(row))
+        let bits = key_bits((self.hash)(row));
+        let h = table_hash(bits);
+        if let Some(&(at, _)) = self.table.find(h, |&(at, b)| {
+            b == bits && rows.get(at as usize).is_some_and(|r| r.same_row(row))
         }) {
             return Some(at as usize);
         }
-        let hash = self.hash;
         let at = u32::try_from(rows.len()).unwrap_or(u32::MAX);
         self.table
-            .insert_unique(h, at, |&at| rows.get(at as usize).map_or(0, hash));
+            .insert_unique(h, (at, bits), |&(_, b)| table_hash(b));
         None
     }
 }
@@ -453,6 +471,7 @@ impl KindCx<'_> {
         table: &mut RepeatTable<T>,
     ) {
         into.reserve(rows.len());
+        table.reserve(rows.len());
         for (k, mut row) in rows.into_iter().enumerate() {
             row.renumber(self.names, self.base);
             if let Some(first) = table.first_or_insert(into, &row) {

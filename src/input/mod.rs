@@ -5,6 +5,7 @@ pub mod cell;
 pub mod csv_source;
 mod header;
 mod identify;
+mod inflate;
 pub mod kinds;
 mod merge;
 pub mod source;
@@ -16,6 +17,7 @@ use crate::period::Period;
 use anyhow::{anyhow, bail, Context, Result};
 use cell::RawCell;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use compact_str::CompactString;
 use header::{ColumnMap, Header, Merges, ZoneRow, HEADER_SEARCH_ROWS};
 use identify::{Aliases, Decision, KindRule};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -1340,7 +1342,8 @@ fn read_workbook(
     ctx: &FileCtx,
     part: &mut Part,
 ) -> Result<()> {
-    let mut book = guarded(ctx.display, || Book::open(&p.path, format))?;
+    let ahead = ctx.opts.threads() > 1;
+    let mut book = guarded(ctx.display, || Book::open(&p.path, format, ahead))?;
     let names = book.sheet_names();
     let date1904 = book.date1904();
     let sheets: Vec<String> = match &p.sheet {
@@ -1469,6 +1472,54 @@ impl NameMemo {
     }
 }
 
+/// Distinct texts remembered per kind of value before no more are added.
+const VALUE_MEMO_CAP: usize = 8192;
+
+/// What a text typed to, by the text: a year's million rows write a few hundred dates and a
+/// few thousand amounts, each typed once instead of on every row. Typing is a function of the
+/// text alone (and of the sheet's date system, fixed per sheet), so the result is the same.
+struct TextMemo<T> {
+    map: HashMap<CompactString, Result<T, String>, FxBuild>,
+}
+
+impl<T> Default for TextMemo<T> {
+    fn default() -> Self {
+        TextMemo {
+            map: HashMap::default(),
+        }
+    }
+}
+
+impl<T: Clone> TextMemo<T> {
+    /// `parse(cell)`, from memory for a text typed before.
+    fn typed(
+        &mut self,
+        cell: &RawCell,
+        parse: impl Fn(&RawCell) -> Result<T, String>,
+    ) -> Result<T, String> {
+        let RawCell::Text(t) = cell else {
+            return parse(cell);
+        };
+        if let Some(known) = self.map.get(t.as_str()) {
+            return known.clone();
+        }
+        let typed = parse(cell);
+        if self.map.len() < VALUE_MEMO_CAP {
+            self.map.insert(t.clone(), typed.clone());
+        }
+        typed
+    }
+}
+
+/// The sheet's memories of typed values.
+#[derive(Default)]
+struct ValueMemos {
+    dates: TextMemo<NaiveDateTime>,
+    amounts: TextMemo<i64>,
+    yes_no: TextMemo<bool>,
+    visit_types: TextMemo<bool>,
+}
+
 /// Where a sheet stands: its first rows are being collected to find its header (and, where
 /// its name does not say, its kind), or it is being read, or it is left unread.
 enum State {
@@ -1505,6 +1556,8 @@ struct SheetReader<'a> {
     /// Why this sheet could not be read as the file's own kind, when it was skipped.
     failure: Option<String>,
     memo: std::cell::RefCell<NameMemo>,
+    /// Dates, amounts and flags already typed in this sheet, by their text.
+    values: std::cell::RefCell<ValueMemos>,
 }
 
 impl<'a> SheetReader<'a> {
@@ -1556,6 +1609,7 @@ impl<'a> SheetReader<'a> {
             scale: ctx.opts.config.config.surveys.scale,
             failure: None,
             memo: std::cell::RefCell::new(NameMemo::default()),
+            values: std::cell::RefCell::new(ValueMemos::default()),
         }
     }
 
@@ -2120,11 +2174,33 @@ impl RowCx<'_> {
 
     fn date(&self, f: Field, required: bool, problems: &mut Vec<Issue>) -> Option<NaiveDateTime> {
         let d1904 = self.date1904;
+        let parse = |c: &RawCell| {
+            let mut memo = self.reader.values.borrow_mut();
+            memo.dates.typed(c, |c| values::parse_datetime(c, d1904))
+        };
         if required {
-            self.required(f, "a date", |c| values::parse_datetime(c, d1904), problems)
+            self.required(f, "a date", parse, problems)
         } else {
-            self.optional(f, "a date", |c| values::parse_datetime(c, d1904), problems)
+            self.optional(f, "a date", parse, problems)
         }
+    }
+
+    /// An amount (`values::parse_amount`), typed once per text.
+    fn amount(&self, c: &RawCell) -> Result<i64, String> {
+        let mut memo = self.reader.values.borrow_mut();
+        memo.amounts.typed(c, values::parse_amount)
+    }
+
+    /// A yes/no flag (`values::parse_yes_no`), typed once per text.
+    fn yes_no(&self, c: &RawCell) -> Result<bool, String> {
+        let mut memo = self.reader.values.borrow_mut();
+        memo.yes_no.typed(c, values::parse_yes_no)
+    }
+
+    /// A visit type (初诊 true, 复诊 false), typed once per text.
+    fn visit_type(&self, c: &RawCell) -> Result<bool, String> {
+        let mut memo = self.reader.values.borrow_mut();
+        memo.visit_types.typed(c, parse_visit_type)
     }
 }
 
@@ -2194,7 +2270,7 @@ fn parse_record(
         Kind::Sales => {
             let date = cx.date(Field::Date, true, problems);
             let customer = cx.required_name(Field::Customer, "the customer", names, problems);
-            let amount = cx.required(Field::Amount, "an amount", values::parse_amount, problems);
+            let amount = cx.required(Field::Amount, "an amount", |c| cx.amount(c), problems);
             let rec = Sale {
                 at,
                 date: date?.date(),
@@ -2215,9 +2291,13 @@ fn parse_record(
             let date = cx.date(Field::Date, true, problems);
             let customer = cx.required_name(Field::Customer, "the customer", names, problems);
             let consultant = cx.required_name(Field::Consultant, "the consultant", names, problems);
-            let first_visit =
-                cx.optional(Field::VisitType, "a visit type", parse_visit_type, problems);
-            let deal = cx.optional(Field::Deal, "a yes/no deal", values::parse_yes_no, problems);
+            let first_visit = cx.optional(
+                Field::VisitType,
+                "a visit type",
+                |c| cx.visit_type(c),
+                problems,
+            );
+            let deal = cx.optional(Field::Deal, "a yes/no deal", |c| cx.yes_no(c), problems);
             if !problems.is_empty() {
                 return None;
             }
@@ -2236,7 +2316,7 @@ fn parse_record(
         Kind::Complaints => {
             let when = cx.date(Field::Date, true, problems);
             let staff = cx.required_name(Field::Staff, "the staff member", names, problems);
-            let valid = cx.optional(Field::Valid, "a yes/no", values::parse_yes_no, problems);
+            let valid = cx.optional(Field::Valid, "a yes/no", |c| cx.yes_no(c), problems);
             let resolved_at = cx.date(Field::ResolvedAt, false, problems);
             if !problems.is_empty() {
                 return None;
@@ -2791,6 +2871,35 @@ mod tests {
         }
         assert_eq!(memo.get(Field::Customer, &RawCell::Text("0".into())), None);
         assert_eq!(memo.get(Field::Store, &store), Some(Some(sym)));
+    }
+
+    #[test]
+    fn value_memo_gives_what_typing_gives() {
+        let mut memo = TextMemo::<i64>::default();
+        let calls = std::cell::Cell::new(0);
+        let parse = |c: &RawCell| {
+            calls.set(calls.get() + 1);
+            values::parse_amount(c)
+        };
+        let t = |s: &str| RawCell::Text(s.into());
+        // ¥3,200.00 = 320000 fen; 'abc' is no amount, and stays none the second time.
+        for _ in 0..2 {
+            assert_eq!(memo.typed(&t("¥3,200.00"), parse), Ok(320_000));
+            assert_eq!(
+                memo.typed(&t("abc"), parse),
+                values::parse_amount(&t("abc"))
+            );
+            assert!(memo.typed(&t("abc"), parse).is_err());
+        }
+        assert_eq!(calls.get(), 2, "each text typed once");
+        // Numbers are typed every time (nothing to look them up by).
+        assert_eq!(memo.typed(&RawCell::Number(88.0), parse), Ok(8_800));
+        assert_eq!(calls.get(), 3);
+        // Past the cap, texts are still typed right, just not remembered.
+        for i in 0..VALUE_MEMO_CAP + 10 {
+            assert_eq!(memo.typed(&t(&i.to_string()), parse), Ok(i as i64 * 100));
+        }
+        assert_eq!(memo.map.len(), VALUE_MEMO_CAP);
     }
 
     #[test]

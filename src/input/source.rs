@@ -130,12 +130,14 @@ const MAX_RELS_BYTES: u64 = 4 * 1024 * 1024;
 /// streaming) and by its declared size, which the zip reader checks the inflated bytes against
 /// as they come (more than declared is an error, so the directory cannot understate a bomb).
 /// Every other part is capped at `MAX_WHOLE_PART_BYTES`.
-pub fn precheck_zip(path: &Path) -> Result<(), String> {
+///
+/// Gives the worksheet parts that are streamed.
+pub fn precheck_zip(path: &Path) -> Result<Vec<String>, String> {
     let file = File::open(path).map_err(|e| e.to_string())?;
     precheck_zip_from(BufReader::new(file))
 }
 
-fn precheck_zip_from<R: Read + std::io::Seek>(reader: R) -> Result<(), String> {
+fn precheck_zip_from<R: Read + std::io::Seek>(reader: R) -> Result<Vec<String>, String> {
     let mut zip = zip::ZipArchive::new(reader).map_err(|e| {
         format!("it is a damaged or incomplete zip ({e}); download or export it again")
     })?;
@@ -168,7 +170,7 @@ fn precheck_zip_from<R: Read + std::io::Seek>(reader: R) -> Result<(), String> {
             }
         }
     }
-    Ok(())
+    Ok(streamed)
 }
 
 /// Whether a part of `size` bytes unpacked from `compressed` may be read: any part within the
@@ -565,7 +567,7 @@ pub fn precheck_ole(path: &Path) -> Result<(), String> {
 /// read gives none (they only refine how a header is read).
 pub fn merged_regions(path: &Path, format: Format, sheet: &str) -> Vec<(u32, u32, u32, u32)> {
     let read = || -> Option<Vec<calamine::Dimensions>> {
-        match Book::open(path, format).ok()? {
+        match Book::open(path, format, false).ok()? {
             Book::Xlsx(mut b) => b.merge_cells_by_sheet_name(sheet).ok(),
             Book::Xls(b) => b.merge_cells_by_sheet_name(sheet).ok(),
             Book::Xlsb(_) | Book::Ods(_) => None,
@@ -582,16 +584,19 @@ pub fn merged_regions(path: &Path, format: Format, sheet: &str) -> Vec<(u32, u32
 
 /// An open workbook of any calamine format.
 pub enum Book {
-    Xlsx(Xlsx<BufReader<File>>),
+    Xlsx(Xlsx<super::inflate::WorkbookFile>),
     Xlsb(Xlsb<BufReader<File>>),
     Ods(Ods<BufReader<File>>),
     Xls(Xls<BufReader<File>>),
 }
 
 impl Book {
-    pub fn open(path: &Path, format: Format) -> Result<Book, String> {
+    /// Opens the workbook at `path`. With `ahead`, its large worksheets are inflated on a
+    /// thread of their own while calamine parses them (see `inflate`).
+    pub fn open(path: &Path, format: Format, ahead: bool) -> Result<Book, String> {
+        let mut streamed = Vec::new();
         if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
-            precheck_zip(path)?;
+            streamed = precheck_zip(path)?;
         }
         if format == Format::Ods {
             precheck_ods(path)?;
@@ -599,13 +604,17 @@ impl Book {
         if format == Format::Xls {
             precheck_ole(path)?;
         }
+        if format == Format::Xlsx {
+            let file = super::inflate::WorkbookFile::open(path, ahead, &streamed)
+                .map_err(|e| e.to_string())?;
+            return Ok(Book::Xlsx(Xlsx::new(file).map_err(|e| match e {
+                calamine::XlsxError::Password => PASSWORD_PROTECTED.to_string(),
+                e => e.to_string(),
+            })?));
+        }
         let file = File::open(path).map_err(|e| e.to_string())?;
         let rd = BufReader::new(file);
         let book = match format {
-            Format::Xlsx => Book::Xlsx(Xlsx::new(rd).map_err(|e| match e {
-                calamine::XlsxError::Password => PASSWORD_PROTECTED.to_string(),
-                e => e.to_string(),
-            })?),
             Format::Xlsb => Book::Xlsb(Xlsb::new(rd).map_err(|e| match e {
                 calamine::XlsbError::Password => PASSWORD_PROTECTED.to_string(),
                 e => e.to_string(),
@@ -1031,7 +1040,7 @@ mod tests {
     }
 
     fn read(path: &Path, max_cells: u64) -> Result<u32, String> {
-        let mut book = Book::open(path, Format::Xlsx)?;
+        let mut book = Book::open(path, Format::Xlsx, false)?;
         let mut rows = 0;
         book.for_each_row_capped("消费", max_cells, &mut |_| rows += 1)?;
         Ok(rows)
@@ -1079,7 +1088,7 @@ mod tests {
 
     const RELS: &str = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
 
-    fn precheck(zip: Vec<u8>) -> Result<(), String> {
+    fn precheck(zip: Vec<u8>) -> Result<Vec<String>, String> {
         precheck_zip_from(std::io::Cursor::new(zip))
     }
 
@@ -1091,7 +1100,10 @@ mod tests {
         let (year, packed) = (600_000_000, 60_000_000);
         let mut zip = small_zip(RELS, &[]);
         declare(&mut zip, "xl/worksheets/sheet1.xml", year, packed);
-        assert_eq!(precheck(zip), Ok(()));
+        assert_eq!(
+            precheck(zip),
+            Ok(vec!["xl/worksheets/sheet1.xml".to_string()])
+        );
         // The same sizes for the string table, which calamine holds whole: refused.
         let mut zip = small_zip(RELS, &[]);
         declare(&mut zip, "xl/sharedStrings.xml", year, packed);
@@ -1241,7 +1253,7 @@ mod tests {
             Err(PASSWORD_PROTECTED.to_string())
         );
         assert_eq!(precheck_ole(&hostile.join("sales-biff8.xls")), Ok(()));
-        let err = Book::open(&hostile.join("sales-encrypted.xlsx"), Format::Xls)
+        let err = Book::open(&hostile.join("sales-encrypted.xlsx"), Format::Xls, false)
             .err()
             .unwrap();
         assert_eq!(err, PASSWORD_PROTECTED);
