@@ -82,6 +82,7 @@ impl Plan {
             progress: self.progress,
             workers: self.jobs,
             chunk_bytes: 0,
+            part_rows: 0,
         })
     }
 }

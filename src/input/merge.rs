@@ -21,9 +21,12 @@ pub(super) struct Part {
     /// Per kind (`Kind as usize`), for each stored row in order: how many issues the file had
     /// raised before it, which is where an issue about that row belongs among them.
     pub issue_pos: [Vec<u32>; 8],
-    /// The part is a later chunk of the CSV file before it (SPEC §7): its one input is the rest
-    /// of that file's input, whose counts it adds to.
+    /// The part goes on where the part before it stopped (a later chunk of a CSV file, or the
+    /// rows of a sheet after those handed over): its first input is the rest of the dataset's
+    /// last input, whose counts it adds to.
     pub continues: bool,
+    /// Rows stored so far.
+    pub rows: usize,
 }
 
 impl Part {
@@ -31,6 +34,7 @@ impl Part {
     pub fn note_row(&mut self, kind: Kind) {
         let at = u32::try_from(self.ds.issues.len()).unwrap_or(u32::MAX);
         self.issue_pos[kind as usize].push(at);
+        self.rows += 1;
     }
 }
 
@@ -353,25 +357,34 @@ impl Merger {
             ds: p,
             issue_pos: pos,
             continues,
+            rows: _,
         } = part;
         let names: Vec<Sym> = p.names.names().map(|n| ds.names.intern(n)).collect();
-        let continues = continues && p.inputs.len() == 1 && !ds.inputs.is_empty();
+        let continues = continues && !p.inputs.is_empty() && !ds.inputs.is_empty();
         let base = u32::try_from(ds.inputs.len() - usize::from(continues)).unwrap_or(u32::MAX);
+        let mut inputs = p.inputs.into_iter();
         if continues {
             // The rest of the input before: its counts add up to those of the whole file.
-            if let (Some(into), Some(more)) = (ds.inputs.last_mut(), p.inputs.first()) {
+            if let (Some(into), Some(more)) = (ds.inputs.last_mut(), inputs.next()) {
                 into.rows += more.rows;
                 into.used += more.used;
                 into.out_of_period += more.out_of_period;
                 into.rejected += more.rejected;
                 into.skipped += more.skipped;
                 into.amount_used_fen += more.amount_used_fen;
+                // What only the end of reading tells (a text file's encoding).
+                if !more.format.is_empty() {
+                    into.format = more.format;
+                }
+                if more.encoding.is_some() {
+                    into.encoding = more.encoding;
+                }
             }
-        } else {
-            self.input_file
-                .extend(std::iter::repeat_n(file_no, p.inputs.len()));
-            ds.inputs.extend(p.inputs);
         }
+        let before = ds.inputs.len();
+        ds.inputs.extend(inputs);
+        self.input_file
+            .extend(std::iter::repeat_n(file_no, ds.inputs.len() - before));
         ds.not_read.extend(p.not_read);
         for (kind, fields) in p.fields {
             ds.fields.entry(kind).or_default().extend(fields);

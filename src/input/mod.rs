@@ -491,6 +491,9 @@ pub struct LoadOptions<'a> {
     /// Bytes per chunk when a CSV file is cut to be typed on several threads; 0: 4 MiB
     /// (tests cut small files). The result does not depend on it.
     pub chunk_bytes: u64,
+    /// Rows typed into a part before it is handed over to be merged; 0: 65,536 (tests hand
+    /// over small ones). The result does not depend on it.
+    pub part_rows: usize,
 }
 
 impl LoadOptions<'_> {
@@ -657,15 +660,19 @@ fn read_all(
         .min(MAX_FILE_WORKERS)
         .clamp(1, planned.len().max(1));
     if workers == 1 {
-        // One after another on this thread: no thread is started.
+        // One after another on this thread: no thread is started; each part handed over is
+        // merged at once.
         let mut merger = merge::Merger::default();
         for (i, p) in planned.iter().enumerate() {
+            let file_no = i as u32 + 1;
             let mut part = Part::default();
-            read_file(p, &file_ctx(p, aliases, listed_kinds, opts, bar), &mut part)?;
+            let ctx = file_ctx(p, aliases, listed_kinds, opts, bar);
+            let mut merge_now = |done: Part| merger.merge(ds, done, file_no, opts.period);
+            read_file(p, &ctx, &mut part, &mut merge_now)?;
+            merge_now(part);
             if let Some(bar) = bar {
                 bar.inc(std::fs::metadata(&p.path).map_or(0, |m| m.len()));
             }
-            merger.merge(ds, part, i as u32 + 1, opts.period);
         }
         return Ok(());
     }
@@ -674,7 +681,8 @@ fn read_all(
     let stop = AtomicBool::new(false);
     let mut merger = merge::Merger::default();
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Part>)>();
+        // (job, a part of it, whether it is the job's last)
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Part>, bool)>();
         let mut handles = Vec::with_capacity(workers);
         for w in 0..workers {
             let tx = tx.clone();
@@ -695,15 +703,21 @@ fn read_all(
                             bar.set_message(p.display.clone());
                         }
                         let mut part = Part::default();
+                        // Parts handed over while the job reads on are merged meanwhile.
+                        let mut hand_over = |done: Part| {
+                            let _ = tx.send((i, Ok(done), false));
+                        };
                         let read = match job {
-                            Job::Whole { .. } => read_file(p, &ctx, &mut part),
-                            Job::Chunk { k, cut, .. } => read_chunk(p, &ctx, cut, *k, &mut part),
+                            Job::Whole { .. } => read_file(p, &ctx, &mut part, &mut hand_over),
+                            Job::Chunk { k, cut, .. } => {
+                                read_chunk(p, &ctx, cut, *k, &mut part, &mut hand_over)
+                            }
                         }
                         .map(|()| part);
                         if let Some(bar) = bar {
                             bar.inc(job.bytes(p));
                         }
-                        if tx.send((i, read)).is_err() {
+                        if tx.send((i, read, true)).is_err() {
                             break;
                         }
                     }
@@ -713,14 +727,23 @@ fn read_all(
         }
         drop(tx);
         let read = (|| -> Result<()> {
-            let mut done: Vec<Option<Result<Part>>> = (0..jobs.len()).map(|_| None).collect();
+            // Each job's parts in the order handed over, and whether its last has come.
+            let mut queued: Vec<std::collections::VecDeque<Result<Part>>> =
+                (0..jobs.len()).map(|_| Default::default()).collect();
+            let mut ended = vec![false; jobs.len()];
             let mut merged = 0;
-            for (i, read) in rx {
-                done[i] = Some(read);
-                while let Some(read) = done.get_mut(merged).and_then(Option::take) {
-                    let file_no = jobs[merged].file() as u32 + 1;
-                    merger.merge(ds, read?, file_no, opts.period);
-                    merged += 1;
+            for (i, read, last) in rx {
+                queued[i].push_back(read);
+                ended[i] |= last;
+                while merged < jobs.len() {
+                    if let Some(read) = queued[merged].pop_front() {
+                        let file_no = jobs[merged].file() as u32 + 1;
+                        merger.merge(ds, read?, file_no, opts.period);
+                    } else if ended[merged] {
+                        merged += 1;
+                    } else {
+                        break;
+                    }
                 }
             }
             // Every file was handed over unless a reading thread died (its panic is raised
@@ -743,6 +766,13 @@ fn read_all(
         read
     })
 }
+
+/// Where a reader hands over the part it has typed so far, to be merged while it reads on.
+type Emit<'e> = &'e mut dyn FnMut(Part);
+
+/// Rows typed into a part before it is handed over to be merged: merging a million-row sheet
+/// overlaps its reading instead of following it, and fewer rows are held at once.
+const HAND_OVER_ROWS: usize = 1 << 16;
 
 /// A CSV file holds at least this many bytes per chunk when it is cut: below twice this, it
 /// is read whole.
@@ -898,7 +928,14 @@ fn csv_rule(p: &Planned, ctx: &FileCtx, part: &mut Part) -> Option<KindRule> {
 /// Reads chunk `k` of a CSV file cut into chunks, on this thread, into `part`: the first
 /// chunk as a whole file starts (finding the header, telling the kind), the others from where
 /// it left them, each its rows only. Merged in order, the parts are the file read whole.
-fn read_chunk(p: &Planned, ctx: &FileCtx, cut: &CsvCut, k: usize, part: &mut Part) -> Result<()> {
+fn read_chunk(
+    p: &Planned,
+    ctx: &FileCtx,
+    cut: &CsvCut,
+    k: usize,
+    part: &mut Part,
+    emit: Emit,
+) -> Result<()> {
     let chunk = &cut.plan.chunks[k];
     let csv_opts = csv_options(ctx.opts);
     let cannot = || format!("cannot read {}", ctx.display);
@@ -916,6 +953,7 @@ fn read_chunk(p: &Planned, ctx: &FileCtx, cut: &CsvCut, k: usize, part: &mut Par
                 publish.set(sheet.continuation());
                 published = true;
             }
+            sheet.hand_over_if_full(part, emit);
         })
         .with_context(cannot)?;
         if matches!(sheet.state, State::Searching) {
@@ -930,12 +968,13 @@ fn read_chunk(p: &Planned, ctx: &FileCtx, cut: &CsvCut, k: usize, part: &mut Par
         return Ok(());
     };
     let mut sheet = SheetReader::continuing(ctx, head, chunk.row_before());
+    part.continues = true;
     source::for_each_chunk_row(&p.path, &csv_opts, &cut.plan, chunk, &mut |row| {
-        sheet.on_row(row, part)
+        sheet.on_row(row, part);
+        sheet.hand_over_if_full(part, emit);
     })
     .with_context(cannot)?;
     sheet.finish(part)?;
-    part.continues = true;
     Ok(())
 }
 
@@ -1178,7 +1217,7 @@ fn file_stem(file: &str) -> String {
 }
 
 /// Reads one planned file: every sheet (or the one named) of a workbook, or a delimited text file.
-fn read_file(p: &Planned, ctx: &FileCtx, part: &mut Part) -> Result<()> {
+fn read_file(p: &Planned, ctx: &FileCtx, part: &mut Part, emit: Emit) -> Result<()> {
     let format =
         source::sniff_format(&p.path).with_context(|| format!("cannot read {}", ctx.display))?;
     let named = kinds::kinds_named_by(&file_stem(ctx.display));
@@ -1213,8 +1252,11 @@ fn read_file(p: &Planned, ctx: &FileCtx, part: &mut Part) -> Result<()> {
             let path = &p.path;
             let encoding = pipelined(
                 ctx.opts.threads() > 1,
-                |emit| source::for_each_csv_row(path, &csv_opts, emit),
-                &mut |row| sheet.on_row(row, part),
+                |rows| source::for_each_csv_row(path, &csv_opts, rows),
+                &mut |row| {
+                    sheet.on_row(row, part);
+                    sheet.hand_over_if_full(part, emit);
+                },
             )
             .and_then(|read| read)
             .with_context(|| format!("cannot read {}", ctx.display))?;
@@ -1223,7 +1265,7 @@ fn read_file(p: &Planned, ctx: &FileCtx, part: &mut Part) -> Result<()> {
             sheet.finish(part)?;
             Ok(())
         }
-        _ => read_workbook(p, format, &named, ctx, part),
+        _ => read_workbook(p, format, &named, ctx, part, emit),
     }
 }
 
@@ -1341,6 +1383,7 @@ fn read_workbook(
     named: &[Kind],
     ctx: &FileCtx,
     part: &mut Part,
+    emit: Emit,
 ) -> Result<()> {
     let ahead = ctx.opts.threads() > 1;
     let mut book = guarded(ctx.display, || Book::open(&p.path, format, ahead))?;
@@ -1411,7 +1454,10 @@ fn read_workbook(
         pipelined(
             ctx.opts.threads() > 1,
             |emit| guarded(&display, || book.for_each_row(&sheet_name, emit)),
-            &mut |row| sheet.on_row(row, part),
+            &mut |row| {
+                sheet.on_row(row, part);
+                sheet.hand_over_if_full(part, emit);
+            },
         )
         .with_context(|| format!("{display} cannot be read"))??;
         if let Some(why) = sheet.failure.take() {
@@ -1649,6 +1695,39 @@ impl<'a> SheetReader<'a> {
             header_row: self.header_row,
             report,
         })
+    }
+
+    /// Once `part` holds `HAND_OVER_ROWS` rows, hands it over to `emit` with this sheet's input
+    /// as read so far, and goes on in a new part that continues that input (merged after it,
+    /// the two are the sheet read at once: the counts add up, names and rows keep their order).
+    fn hand_over_if_full(&mut self, part: &mut Part, emit: Emit) {
+        let full = match self.ctx.opts.part_rows {
+            0 => HAND_OVER_ROWS,
+            n => n,
+        };
+        if part.rows < full || !matches!(self.state, State::Reading) {
+            return;
+        }
+        let Some(map) = self.header.as_ref() else {
+            return;
+        };
+        let mut done = std::mem::take(part);
+        let fields = done.ds.fields.entry(self.kind).or_default();
+        for (_, f, _) in &map.cols {
+            fields.insert(*f);
+        }
+        done.ds.inputs.push(self.report.clone());
+        emit(done);
+        part.continues = true;
+        self.input_no = 0;
+        self.report.rows = 0;
+        self.report.used = 0;
+        self.report.out_of_period = 0;
+        self.report.rejected = 0;
+        self.report.skipped = 0;
+        self.report.amount_used_fen = 0;
+        // Its names were the handed-over part's.
+        *self.memo.borrow_mut() = NameMemo::default();
     }
 
     fn issue(&self, severity: Severity, row: u32, message: impl Into<String>) -> Issue {
@@ -2520,6 +2599,7 @@ pub(crate) fn load_fixture_clinic(
         progress: false,
         workers,
         chunk_bytes: 0,
+        part_rows: 0,
     });
     match loaded {
         Ok(ds) => ds,
@@ -2631,8 +2711,8 @@ mod tests {
     }
 
     /// `dir` read for October 2026 with `workers` threads, CSV files cut into chunks of at
-    /// least `chunk_bytes`.
-    fn load_dir(dir: &Path, workers: usize, chunk_bytes: u64) -> Dataset {
+    /// least `chunk_bytes`, parts handed over every `part_rows` rows.
+    fn load_dir(dir: &Path, workers: usize, chunk_bytes: u64, part_rows: usize) -> Dataset {
         let config = crate::config::LoadedConfig::builtin();
         let period = Period::month(2026, 10).unwrap();
         load(&LoadOptions {
@@ -2645,6 +2725,7 @@ mod tests {
             progress: false,
             workers,
             chunk_bytes,
+            part_rows,
         })
         .unwrap_or_else(|e| panic!("{} cannot be read: {e:#}", dir.display()))
     }
@@ -2655,6 +2736,28 @@ mod tests {
         let fields: std::collections::BTreeMap<_, _> =
             std::mem::take(&mut ds.fields).into_iter().collect();
         format!("{ds:?} {fields:?}")
+    }
+
+    /// Asserts two `comparable` datasets are the same, showing where they first differ.
+    fn assert_same(got: &str, want: &str, what: &str) {
+        if got == want {
+            return;
+        }
+        let at = got
+            .char_indices()
+            .zip(want.chars())
+            .find(|((_, a), b)| a != b)
+            .map_or(got.len().min(want.len()), |((i, _), _)| i);
+        let around = |s: &str| {
+            let from = s.floor_char_boundary(at.saturating_sub(300));
+            let to = s.ceil_char_boundary((at + 300).min(s.len()));
+            s[from..to].to_string()
+        };
+        panic!(
+            "{what}: the datasets differ at byte {at}:\n got: …{}…\nwant: …{}…",
+            around(got),
+            around(want)
+        );
     }
 
     /// The chunks `plan_jobs` cuts each file of `dir` into with `threads` threads.
@@ -2670,6 +2773,7 @@ mod tests {
             progress: false,
             workers: threads,
             chunk_bytes,
+            part_rows: 0,
         };
         let planned = plan_inputs(&opts, &mut Dataset::default()).unwrap();
         let jobs = plan_jobs(&planned, &opts, threads);
@@ -2741,7 +2845,7 @@ mod tests {
         std::fs::write(dir.path().join("消费流水_10月.csv"), &first).unwrap();
         std::fs::write(dir.path().join("消费流水_补充.csv"), &second).unwrap();
         std::fs::write(dir.path().join("到院咨询登记.csv"), &visits).unwrap();
-        let whole = load_dir(dir.path(), 1, 0);
+        let whole = load_dir(dir.path(), 1, 0, 0);
         // What reading it whole gives (so the comparison is of something): the second export
         // repeats sales 380..400 of the first, but 382 and 395 (i % 13 == 5) are rejected for
         // their amount in both, so 20 - 2 = 18 rows are repeats. The first export has 400
@@ -2755,16 +2859,25 @@ mod tests {
         assert_eq!(repeats, 18);
         assert_eq!(whole.inputs[1].file, "消费流水_10月.csv");
         assert_eq!(whole.inputs[1].rows, 400 + 37 + 2);
-        for (threads, chunk_bytes) in [(2, 2_000), (3, 5_000), (6, 1_000), (4, 6_000)] {
+        let reference = comparable(whole);
+        for (threads, chunk_bytes, part_rows) in [
+            (2, 2_000, 0),
+            (3, 5_000, 0),
+            (6, 1_000, 7),
+            (4, 6_000, 50),
+            (1, 0, 13),
+        ] {
             let cut = chunks_per_file(dir.path(), threads, chunk_bytes);
             assert!(
-                cut.iter().all(|(_, n)| *n > 1),
+                threads == 1 || cut.iter().all(|(_, n)| *n > 1),
                 "{threads} threads, {chunk_bytes} bytes: every file is cut: {cut:?}"
             );
-            assert_eq!(
-                comparable(load_dir(dir.path(), threads, chunk_bytes)),
-                comparable(load_dir(dir.path(), 1, 0)),
-                "{threads} threads, chunks of {chunk_bytes} bytes"
+            assert_same(
+                &comparable(load_dir(dir.path(), threads, chunk_bytes, part_rows)),
+                &reference,
+                &format!(
+                    "{threads} threads, chunks of {chunk_bytes} bytes, parts of {part_rows} rows"
+                ),
             );
         }
     }
@@ -2809,7 +2922,16 @@ mod tests {
             cut.contains(&("到院咨询登记.csv".to_string(), 3)),
             "{cut:?}"
         );
-        assert_eq!(comparable(load_dir(&dir, 3, 256)), reference);
+        assert_eq!(comparable(load_dir(&dir, 3, 256, 0)), reference);
+        // Parts handed over to be merged every few rows, in workbooks (the HR workbook has
+        // three sheets) and CSV files alike, with threads and without: the same dataset.
+        for (workers, part_rows) in [(1, 1), (1, 3), (2, 2), (3, 5)] {
+            assert_same(
+                &comparable(load_dir(&dir, workers, 256, part_rows)),
+                &reference,
+                &format!("{workers} threads, parts of {part_rows} rows"),
+            );
+        }
         // The count can fail: two workers do start threads (files, hashing).
         let before = spawned();
         load_clinic(2);

@@ -11,7 +11,9 @@ pub fn dir() -> &'static tempfile::TempDir {
     DIR.get_or_init(|| tempfile::tempdir().expect("temp dir"))
 }
 
-/// Loads the folder; an error is fine (it is one sentence), a panic or a row lost is not.
+/// Loads the folder; an error is fine (it is one sentence), a panic or a row lost is not. Two
+/// threads, CSV files cut into chunks of 64 bytes and parts handed over every 3 rows, so the
+/// paths that type one file on several threads are fuzzed too.
 pub fn load_and_reconcile(dir: &std::path::Path) {
     let config = LoadedConfig::builtin();
     let opts = LoadOptions {
@@ -22,7 +24,9 @@ pub fn load_and_reconcile(dir: &std::path::Path) {
         encoding: None,
         outputs: Vec::new(),
         progress: false,
-        workers: 0,
+        workers: 2,
+        chunk_bytes: 64,
+        part_rows: 3,
     };
     if let Ok(ds) = load(&opts) {
         for i in &ds.inputs {
