@@ -6,7 +6,7 @@ use std::path::PathBuf;
 /// KPI scores, grades, ranks and bonuses for medical-aesthetics clinic staff, from the clinic
 /// system's monthly exports (消费流水, 到院咨询, 投诉, 员工花名册...).
 #[derive(Debug, Parser)]
-#[command(name = "clinic-kpi", version, about, long_about = None)]
+#[command(name = "clinic-kpi", version, about, long_about = None, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -37,18 +37,59 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Write a commented clinic-kpi.toml with the built-in default roles and weights.
     Init(InitArgs),
+    /// The clinic's own indicators for the period (经营概览).
+    ///
+    /// Revenue against base and sprint, 初复诊 vs 再消费, each store and 科室, 初诊上门量, each
+    /// channel's conversion, complaint and complication rates — with the previous period beside
+    /// them when the exports cover it. Targets come from [clinic] in the config.
+    Overview(OverviewArgs),
+    /// The daily early warning (三级预警) for cron: exit 4 on an alert at or above --fail-on.
+    ///
+    /// Yellow: a store's or the clinic's revenue slumps. Red: a channel's conversion drops, the
+    /// month-to-date complaint or complication rate passes its line. Blue: month-to-date revenue
+    /// behind the base target's pace. Thresholds come from [alerts] in the config.
+    Alerts(AlertsArgs),
+    /// Print shell completions (bash, zsh, fish, powershell, elvish) to stdout.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout: `clinic-kpi man > clinic-kpi.1`.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write one page per command into this folder instead (clinic-kpi.1, clinic-kpi-score.1 …).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// The exit codes (SPEC §1), shown under every `--help`.
+pub const EXIT_CODES: &str = "Exit codes:
+  0  success
+  1  failure: an input or the config cannot be read, or the output cannot be written
+  2  usage error
+  3  --strict and the data has error-level issues (nothing written)
+  4  alerts: an alert at or above --fail-on holds";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// The folder to write into (default: the current folder; created if missing).
     pub dir: Option<PathBuf>,
-    /// Also write a small realistic set of exports (two stores, September–October 2026).
+    /// Also write a small realistic set of exports (three stores, September–October 2026).
     #[arg(long)]
     pub sample_data: bool,
     /// Overwrite files that already exist.
     #[arg(long)]
     pub force: bool,
+    /// Language of the config's comments and of these messages (Chinese by default).
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    pub lang: LangArg,
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
@@ -162,6 +203,19 @@ pub struct ExplainArgs {
     /// Rank within role (default), or within role and store.
     #[arg(long, value_enum, default_value_t = RankBy::Role)]
     pub rank_by: RankBy,
+    /// Also list, per KPI, every source row behind its numerator and denominator (file, sheet,
+    /// row, date, masked customer, amount, deal or score, and why it counts).
+    #[arg(long)]
+    pub rows: bool,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Table)]
+    pub format: ExplainFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -190,6 +244,52 @@ pub struct CheckArgs {
     /// Exit with code 3 when any error-level data issue is found.
     #[arg(long)]
     pub strict: bool,
+}
+
+/// Output format of `overview` and `alerts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableOrJson {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct OverviewArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The period (default: the previous calendar month).
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+    pub format: TableOrJson,
+}
+
+/// The lowest alert level that makes `alerts` exit with code 4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Blue (关注) and above: any alert.
+    Blue,
+    /// Yellow (资源调配) and red.
+    Yellow,
+    /// Red (策略调整) only.
+    Red,
+}
+
+#[derive(Debug, Args)]
+pub struct AlertsArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The day to judge, with the data up to and including it (default: yesterday). A day past
+    /// the last day of the exports is an error, never a slump.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Exit with code 4 when an alert at this level or above holds (blue < yellow < red).
+    #[arg(long, value_enum, default_value_t = FailOn::Red)]
+    pub fail_on: FailOn,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+    pub format: TableOrJson,
 }
 
 #[cfg(test)]

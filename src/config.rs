@@ -6,8 +6,21 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// The commented template `init` writes; parsed, it is also the built-in default config.
+/// The commented template, English comments (`init --lang en`); parsed, it is also the built-in
+/// default config (its text gives the line numbers of an error in the defaults).
 pub const DEFAULT_CONFIG: &str = include_str!("default_config.toml");
+
+/// The same template with Chinese comments, which `init` writes by default. The twins hold the
+/// same TOML on the same lines; only the comments differ (tested).
+pub const DEFAULT_CONFIG_ZH: &str = include_str!("default_config.zh.toml");
+
+/// The commented template `init` writes in `lang`.
+pub fn template(lang: crate::Lang) -> &'static str {
+    match lang {
+        crate::Lang::Zh => DEFAULT_CONFIG_ZH,
+        crate::Lang::En => DEFAULT_CONFIG,
+    }
+}
 
 /// Config files larger than this are refused before parsing (a config is a few KiB).
 const MAX_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
@@ -31,6 +44,10 @@ pub struct Config {
     pub grades: Grades,
     #[serde(default)]
     pub roles: IndexMap<String, Role>,
+    #[serde(default)]
+    pub clinic: Clinic,
+    #[serde(default)]
+    pub alerts: Alerts,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -159,7 +176,8 @@ impl Default for Grades {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Role {
-    pub label: Option<String>,
+    /// The job titles this role covers; the first is the one shown (SPEC §2.4).
+    pub label: Option<Labels>,
     pub attribute: Option<String>,
     pub bottom: Option<u32>,
     #[serde(default)]
@@ -167,6 +185,90 @@ pub struct Role {
     #[serde(default)]
     pub veto: Vec<Veto>,
     pub bonus: Option<Bonus>,
+}
+
+impl Role {
+    /// The role's name for people: its first label, else its key.
+    pub fn shown_label<'a>(&'a self, key: &'a str) -> &'a str {
+        self.label.as_ref().and_then(Labels::shown).unwrap_or(key)
+    }
+
+    /// Whether a roster 岗位 text names this role: its key or any of its labels, compared as
+    /// [`fold_title`] folds them.
+    pub fn is_named(&self, key: &str, text: &str) -> bool {
+        let t = fold_title(text);
+        fold_title(key) == t || self.label.as_ref().is_some_and(|l| l.matches_folded(&t))
+    }
+
+    /// Every name a roster 岗位 can give this role, folded: its key, then its labels.
+    pub fn folded_names(&self, key: &str) -> Vec<String> {
+        let mut names = vec![fold_title(key)];
+        if let Some(l) = &self.label {
+            names.extend(l.titles().iter().map(|t| fold_title(t)));
+        }
+        names
+    }
+}
+
+/// A role name or job title as roster 岗位 texts are compared: spaces trimmed and collapsed,
+/// full-width ASCII folded, lower case (`咨询师`, ` Consultant ` → `consultant`).
+pub fn fold_title(s: &str) -> String {
+    crate::input::values::fold_text(s).to_lowercase()
+}
+
+/// A role's `label`: one job title (`label = "咨询师"`) or a list of the titles the role
+/// covers (`label = ["咨询师", "咨询顾问", "现场咨询师"]`). The first is the one shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Labels(Vec<String>);
+
+impl Labels {
+    /// The title shown for the role (JSON `role_label`, tables, sheet names); `None` only for
+    /// an empty list, which validation refuses.
+    pub fn shown(&self) -> Option<&str> {
+        self.0.first().map(String::as_str)
+    }
+
+    /// Every title, in the order written.
+    pub fn titles(&self) -> &[String] {
+        &self.0
+    }
+
+    /// Whether a roster 岗位 text is one of the titles (compared folded, [`fold_title`]).
+    pub fn matches(&self, text: &str) -> bool {
+        self.matches_folded(&fold_title(text))
+    }
+
+    fn matches_folded(&self, folded: &str) -> bool {
+        self.0.iter().any(|t| fold_title(t) == folded)
+    }
+}
+
+impl<'de> Deserialize<'de> for Labels {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Labels, D::Error> {
+        struct Titles;
+        impl<'de> serde::de::Visitor<'de> for Titles {
+            type Value = Labels;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a job title (\"咨询师\") or a list of job titles ([\"咨询师\", \"咨询顾问\"])",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Labels, E> {
+                Ok(Labels(vec![v.to_string()]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Labels, A::Error> {
+                let mut titles = Vec::new();
+                while let Some(t) = seq.next_element::<String>()? {
+                    titles.push(t);
+                }
+                Ok(Labels(titles))
+            }
+        }
+        d.deserialize_any(Titles)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -277,6 +379,108 @@ pub struct Gate {
     pub effect: GateEffect,
 }
 
+// ---------------------------------------------------------------------------------------------
+// [clinic] and [alerts] (SPEC §8): the clinic's own targets and the early-warning thresholds.
+// Checked by `crate::clinic::validate`.
+
+/// A base (基础目标) and a sprint (冲刺目标) level, for one month.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Levels {
+    pub base: Option<f64>,
+    pub sprint: Option<f64>,
+}
+
+/// The planned split of revenue between 初复诊 and 再消费 (shares of 1).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Split {
+    pub first_and_return: f64,
+    pub repeat: f64,
+}
+
+/// A department's planned share of revenue and its own monthly levels.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentPlan {
+    pub share: Option<f64>,
+    pub base: Option<f64>,
+    pub sprint: Option<f64>,
+}
+
+/// `[clinic]`: targets for the clinic as a whole (monthly; every key optional).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clinic {
+    /// Revenue of all stores together.
+    pub revenue: Option<Levels>,
+    pub split: Option<Split>,
+    /// 初诊上门量: distinct customers with a 初诊 consultation.
+    pub first_visits: Option<Levels>,
+    #[serde(default)]
+    pub departments: IndexMap<String, DepartmentPlan>,
+    /// Target visit-to-deal conversion rate per channel value of the visits.
+    #[serde(default)]
+    pub channels: IndexMap<String, f64>,
+    #[serde(default)]
+    pub stores: IndexMap<String, Levels>,
+}
+
+/// `[alerts]`: the thresholds of the daily early warning (SPEC §8.2).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alerts {
+    /// Yellow: a day's revenue below this share of the daily average …
+    #[serde(default = "default_slump_share")]
+    pub slump_share: f64,
+    /// … on each of this many consecutive days.
+    #[serde(default = "default_slump_days")]
+    pub slump_days: u32,
+    /// Red: a channel's conversion this much (relative) below the window before.
+    #[serde(default = "default_conversion_drop")]
+    pub conversion_drop: f64,
+    #[serde(default = "default_alert_window_days")]
+    pub window_days: u32,
+    /// Red: month-to-date complaint rate above this.
+    #[serde(default = "default_alert_complaint_rate")]
+    pub complaint_rate: f64,
+    /// Red: month-to-date complication rate above this.
+    #[serde(default = "default_alert_complication_rate")]
+    pub complication_rate: f64,
+}
+
+impl Default for Alerts {
+    fn default() -> Self {
+        Alerts {
+            slump_share: default_slump_share(),
+            slump_days: default_slump_days(),
+            conversion_drop: default_conversion_drop(),
+            window_days: default_alert_window_days(),
+            complaint_rate: default_alert_complaint_rate(),
+            complication_rate: default_alert_complication_rate(),
+        }
+    }
+}
+
+fn default_slump_share() -> f64 {
+    0.5
+}
+fn default_slump_days() -> u32 {
+    3
+}
+fn default_conversion_drop() -> f64 {
+    0.2
+}
+fn default_alert_window_days() -> u32 {
+    7
+}
+fn default_alert_complaint_rate() -> f64 {
+    0.02
+}
+fn default_alert_complication_rate() -> f64 {
+    0.003
+}
+
 /// A config as loaded: the parsed values, the text they came from (for line numbers) and where.
 #[derive(Debug, Clone)]
 pub struct LoadedConfig {
@@ -287,10 +491,14 @@ pub struct LoadedConfig {
 }
 
 impl LoadedConfig {
-    /// The built-in defaults (SPEC §5.5), parsed from the `init` template.
+    /// The built-in defaults (SPEC §5.5), parsed from the `init` template — without its
+    /// `[clinic]` targets, which are the example clinic's plan for `init` to write and the user
+    /// to replace: a clinic that has written no config has set no targets (SPEC §8), and is
+    /// never measured or warned against another clinic's.
     pub fn builtin() -> LoadedConfig {
-        let config = parse(DEFAULT_CONFIG, "built-in defaults")
+        let mut config = parse(DEFAULT_CONFIG, "built-in defaults")
             .expect("the built-in config template parses (tested)");
+        config.clinic = Clinic::default();
         LoadedConfig {
             config,
             source: DEFAULT_CONFIG.to_string(),
@@ -315,7 +523,13 @@ impl LoadedConfig {
 /// Parses config text; the error names the file, key and line (toml reports them).
 pub fn parse(text: &str, name: &str) -> Result<Config> {
     let config: Config = toml::from_str(text).map_err(|e| {
-        let msg = e.message().to_string();
+        let mut msg = e.message().to_string();
+        if msg.starts_with("invalid unquoted key") {
+            // `整形外科 = …` as §8 writes it: TOML keys beyond A-Z a-z 0-9 - _ need quotes.
+            msg.push_str(
+                "; a key that is not plain letters and digits (a 科室, 渠道 or 门店 name) is written in quotes: \"整形外科\" = { share = 0.4 }",
+            );
+        }
         let line = e
             .span()
             .map(|s| line_of_offset(text, s.start))
@@ -400,6 +614,89 @@ mod tests {
             let sum: f64 = role.kpi.iter().map(|k| k.weight).sum();
             assert!((sum - 100.0).abs() < 1e-9, "{key} weights sum to {sum}");
         }
+    }
+
+    /// The TOML part of a template line: the line without its comment (the templates hold no `#`
+    /// inside a string outside comments), trailing blanks trimmed.
+    fn toml_part(line: &str) -> &str {
+        line.split('#').next().unwrap_or_default().trim_end()
+    }
+
+    /// The commented-out examples of a template: each comment that is, uncommented, a TOML
+    /// line of its own (`# bottom = 1`, `# [inputs]`), as the values it holds.
+    fn examples(text: &str) -> Vec<toml::Table> {
+        text.lines()
+            .filter_map(|line| line.trim_start().strip_prefix('#'))
+            .map(str::trim)
+            .filter(|rest| !rest.is_empty())
+            .filter_map(|rest| rest.parse::<toml::Table>().ok())
+            .collect()
+    }
+
+    #[test]
+    fn the_chinese_and_english_templates_hold_the_same_config() {
+        // Line for line, so an error in the defaults names the same line in either file.
+        let zh_lines: Vec<&str> = DEFAULT_CONFIG_ZH.lines().map(toml_part).collect();
+        let en_lines: Vec<&str> = DEFAULT_CONFIG.lines().map(toml_part).collect();
+        let differs = zh_lines
+            .iter()
+            .zip(&en_lines)
+            .position(|(zh, en)| zh != en)
+            .map(|i| format!("line {}: {:?} / {:?}", i + 1, zh_lines[i], en_lines[i]));
+        // Keys, values and their order (tables keep their order: toml's preserve_order).
+        let zh: toml::Value = toml::from_str(DEFAULT_CONFIG_ZH).unwrap();
+        let en: toml::Value = toml::from_str(DEFAULT_CONFIG).unwrap();
+        assert!(zh == en, "the templates differ ({differs:?})");
+        assert_eq!(differs, None);
+        assert_eq!(zh_lines.len(), en_lines.len());
+        // Each commented-out example is valid TOML when uncommented, the same in both.
+        let zh_examples = examples(DEFAULT_CONFIG_ZH);
+        assert_eq!(zh_examples.len(), 8, "{zh_examples:?}");
+        assert_eq!(zh_examples, examples(DEFAULT_CONFIG));
+        // Both pass the config's validation.
+        for (text, name) in [(DEFAULT_CONFIG_ZH, "zh"), (DEFAULT_CONFIG, "en")] {
+            let loaded = LoadedConfig {
+                config: parse(text, name).unwrap(),
+                source: text.to_string(),
+                path: Some(name.into()),
+            };
+            crate::clinic::validate::validate(&loaded).unwrap();
+            crate::scoring::validate::validate(&loaded).unwrap();
+        }
+        assert_eq!(template(crate::Lang::Zh), DEFAULT_CONFIG_ZH);
+        assert_eq!(template(crate::Lang::En), DEFAULT_CONFIG);
+        // Each speaks its language: no English sentence in the Chinese twin, and the reverse.
+        assert!(DEFAULT_CONFIG_ZH.contains("# 考核口径配置（clinic-kpi）\n"));
+        assert!(!DEFAULT_CONFIG_ZH.contains("ONE MONTH"));
+        assert!(DEFAULT_CONFIG.contains("The config describes ONE MONTH."));
+        assert!(!DEFAULT_CONFIG.contains("本配置描述一个月"));
+    }
+
+    #[test]
+    fn label_is_a_title_or_a_list_of_titles() {
+        let role = |label: &str| {
+            let text = format!("[roles.c]\nlabel = {label}\n");
+            parse(&text, "k.toml").map(|c| c.roles["c"].clone())
+        };
+        let one = role("\"咨询师\"").unwrap();
+        assert_eq!(one.shown_label("c"), "咨询师");
+        let list = role("[\"咨询师\", \"咨询顾问\", \"现场咨询师\"]").unwrap();
+        assert_eq!(list.shown_label("c"), "咨询师");
+        let labels = list.label.as_ref().unwrap();
+        assert!(labels.matches(" 现场咨询师 "));
+        assert!(labels.matches("咨询顾问"));
+        assert!(!labels.matches("高级咨询师"));
+        assert!(list.is_named("c", "C"), "the key, folded");
+        assert_eq!(
+            list.folded_names("Consultant"),
+            ["consultant", "咨询师", "咨询顾问", "现场咨询师"]
+        );
+        let none = parse("[roles.c]\n", "k.toml").unwrap();
+        assert_eq!(none.roles["c"].shown_label("c"), "c");
+        let err = role("[\"咨询师\", 3]").unwrap_err().to_string();
+        assert!(err.contains("line 2"), "{err}");
+        let err = role("{ a = 1 }").unwrap_err().to_string();
+        assert!(err.contains("expected a job title"), "{err}");
     }
 
     #[test]

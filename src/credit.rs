@@ -272,10 +272,7 @@ impl Settler {
         if col == Column::Staff || attribute == col.key() {
             return name;
         }
-        let role_label = cfg.roles[role]
-            .label
-            .clone()
-            .unwrap_or_else(|| role.clone());
+        let role_label = cfg.roles[role].shown_label(role).to_string();
         let held = match self.other_role.get(&name) {
             Some(&held) => held,
             None => {

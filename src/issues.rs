@@ -31,8 +31,12 @@ impl Severity {
     }
 }
 
-/// One data issue, located as precisely as it can be (SPEC §2.5). Customer identifiers in
-/// `value` and `message` are masked by whoever creates the issue.
+/// One data issue, located as precisely as it can be (SPEC §2.5).
+///
+/// Privacy: every mainland mobile number in `value` and `message` is masked here, as the issue
+/// is built ([`Issue::new`], [`Issue::value`]), whatever column it came from — the two fields
+/// are private so no issue can reach an output unmasked. Customer identifiers that are not phone
+/// numbers (names, member numbers) are masked by whoever creates the issue.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Issue {
     pub severity: Severity,
@@ -40,8 +44,16 @@ pub struct Issue {
     pub sheet: Option<String>,
     pub row: Option<u32>,
     pub column: Option<String>,
-    pub value: Option<String>,
-    pub message: String,
+    value: Option<String>,
+    message: String,
+}
+
+/// `text` with every mobile number masked, reusing it when there is none.
+fn masked(text: String) -> String {
+    match crate::input::values::mask_phone_numbers(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(m) => m,
+    }
 }
 
 impl Issue {
@@ -53,8 +65,18 @@ impl Issue {
             row: None,
             column: None,
             value: None,
-            message: message.into(),
+            message: masked(message.into()),
         }
+    }
+
+    /// The message, phone numbers masked.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The offending value as shown (phone numbers masked), if the issue has one.
+    pub fn shown_value(&self) -> Option<&str> {
+        self.value.as_deref()
     }
 
     pub fn at(mut self, file: &str, sheet: Option<&str>) -> Issue {
@@ -74,7 +96,7 @@ impl Issue {
     }
 
     pub fn value(mut self, value: impl Into<String>) -> Issue {
-        self.value = Some(value.into());
+        self.value = Some(masked(value.into()));
         self
     }
 

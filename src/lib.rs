@@ -1,21 +1,24 @@
 //! clinic-kpi: per-role KPI scoring for medical-aesthetics clinics.
 //!
 //! Data flows one way: `input` (files → typed rows + data issues) → `people` (who is scored) →
+//! `metrics` → `scoring` (people) and `clinic` (the clinic's own indicators and alerts) →
 //! commands and reports.
 
 pub mod cli;
+pub mod clinic;
 pub mod cmd;
 pub mod config;
 pub mod credit;
+pub mod file_id;
+pub mod fmt;
 pub mod input;
 pub mod issues;
 pub mod metrics;
 pub mod people;
 pub mod period;
+pub mod pipeline;
 pub mod report;
 pub mod scoring;
-
-use std::fmt;
 
 /// Language of user-facing labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -48,8 +51,8 @@ impl From<cli::LangArg> for Lang {
 #[derive(Debug)]
 pub struct UsageError(pub String);
 
-impl fmt::Display for UsageError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
@@ -62,6 +65,8 @@ pub mod exit {
     pub const FAILURE: u8 = 1;
     pub const USAGE: u8 = 2;
     pub const DATA_ERRORS: u8 = 3;
+    /// `alerts` found an alert at or above `--fail-on`.
+    pub const ALERT: u8 = 4;
 }
 
 /// Runs a parsed command line and returns the exit code.
@@ -71,5 +76,9 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<u8> {
         cli::Command::Init(args) => cmd::init::run(&args),
         cli::Command::Score(args) => cmd::score::run(&args),
         cli::Command::Explain(args) => cmd::explain::run(&args),
+        cli::Command::Overview(args) => cmd::overview::run(&args),
+        cli::Command::Alerts(args) => cmd::alerts::run(&args),
+        cli::Command::Completions(args) => cmd::shell::completions(args.shell),
+        cli::Command::Man(args) => cmd::shell::man(args.dir.as_deref()),
     }
 }

@@ -1,7 +1,7 @@
 //! Who is scored, in which role (SPEC §2.4): from the roster, or inferred from the data.
 
 use crate::config::Config;
-use crate::input::{values, Dataset, Kind, Sym};
+use crate::input::{Dataset, Kind, Sym};
 use crate::issues::{Issue, Severity};
 use crate::period::Period;
 use chrono::NaiveDate;
@@ -22,17 +22,13 @@ pub struct Person {
     pub left: Option<NaiveDate>,
 }
 
-/// The config role a roster role text names, by key or label (`consultant` or `咨询师`).
+/// The config role a roster role text names, by key or any of its labels (`consultant`,
+/// `咨询师`, or another title of its `label` list).
 pub fn match_role(cfg: &Config, text: &str) -> Option<String> {
-    let t = values::fold_text(text).to_lowercase();
-    cfg.roles.iter().find_map(|(key, role)| {
-        let by_key = key.to_lowercase() == t;
-        let by_label = role
-            .label
-            .as_deref()
-            .is_some_and(|l| values::fold_text(l).to_lowercase() == t);
-        (by_key || by_label).then(|| key.clone())
-    })
+    cfg.roles
+        .iter()
+        .find(|(key, role)| role.is_named(key, text))
+        .map(|(key, _)| key.clone())
 }
 
 /// Whether someone was employed at some time in the period.

@@ -1,7 +1,7 @@
 //! `clinic-kpi check` on the fixture clinic and on broken inputs. Expected numbers come from
 //! fixtures/clinic/LEDGER.md, which lists every row of every file.
 
-use crate::workdir::{counts, fixtures, input, Workdir};
+use crate::workdir::{counts, fixtures, input, Workdir, ONE_ROLE};
 use serde_json::Value;
 
 fn check_clinic_json() -> Value {
@@ -23,7 +23,7 @@ fn check_clinic_json() -> Value {
 #[test]
 fn row_accounting_of_every_input() {
     let j = check_clinic_json();
-    assert_eq!(j["inputs"].as_array().unwrap().len(), 8);
+    assert_eq!(j["inputs"].as_array().unwrap().len(), 10);
     // xlsx sales: rows 4–32 below header row 3 = 29; used 24 October rows; rejected rows 25
     // (待定), 28 (no customer), 31 (2026-13-05); skipped blank row 18 and totals row 32.
     let x = input(&j, "2026年10月消费流水.xlsx", Some("消费明细"));
@@ -31,26 +31,37 @@ fn row_accounting_of_every_input() {
     // 1980+6800+7200+12800+1980+13800+2680+880+680+3200+2680+2980+680−2980+4200+2980+1200
     // +880+8800−800+9800+1980+1500+880 = 86,780 over the 24 used rows.
     assert_eq!(x["amount_used"], 86780.0);
-    // GBK CSV: lines 2–19 = 18 rows; 12 September rows out of period; lines 14–17 repeat
-    // xlsx rows 8, 19, 21, 29 (skipped); lines 18 and 19 are new October rows: 1980 + 1500.
+    // GBK CSV: lines 2–22 = 21 rows; 12 September rows out of period; lines 14–17 repeat
+    // xlsx rows 8, 19, 21, 29 (skipped); lines 18–22 are new October rows:
+    // 1980 + 1500 + 4800 + 5400 + 380 = 14,060.
     let c = input(&j, "消费流水_补充导出.csv", None);
-    assert_eq!(counts(c), [18, 2, 12, 0, 4]);
-    assert_eq!(c["amount_used"], 3480.0);
+    assert_eq!(counts(c), [21, 5, 12, 0, 4]);
+    assert_eq!(c["amount_used"], 14060.0);
+    // 三店's sales: lines 2–14 = 13 October rows, 680+880+680+2680+680+3200+880+680+680+880
+    // +680+2680+2680 = 17,960.
+    let s3 = input(&j, "消费流水_三店.csv", None);
+    assert_eq!(counts(s3), [13, 13, 0, 0, 0]);
+    assert_eq!(s3["amount_used"], 17960.0);
     // Visits: lines 3–43 = 41; 11 September + line 43 (August) out of period; line 34
     // rejected (是否成交 待定); 28 October.
     assert_eq!(
         counts(input(&j, "到院咨询登记.csv", None)),
         [41, 28, 12, 1, 0]
     );
-    // Complaints: rows 2–8 = 7; row 2 is September.
+    // 三店's visits: lines 2–24 = 23 October rows.
+    assert_eq!(
+        counts(input(&j, "到院咨询登记_三店.csv", None)),
+        [23, 23, 0, 0, 0]
+    );
+    // Complaints: rows 2–9 = 8; row 2 is September.
     assert_eq!(
         counts(input(&j, "投诉记录.xlsx", Some("Sheet1"))),
-        [7, 6, 1, 0, 0]
+        [8, 7, 1, 0, 0]
     );
-    // Roster rows are not dated: all 12 used.
+    // Roster rows are not dated: all 13 used.
     assert_eq!(
         counts(input(&j, "人事考核资料.xlsx", Some("员工花名册"))),
-        [12, 12, 0, 0, 0]
+        [13, 13, 0, 0, 0]
     );
     // Targets: rows 3 and 5 are October, 2 and 4 September.
     assert_eq!(
@@ -169,10 +180,10 @@ fn table_lists_inputs_encodings_and_people() {
     assert!(run.stdout.contains("csv GB18030"), "{run}");
     assert!(run.stdout.contains("csv UTF-8 (BOM)"), "{run}");
     assert!(run.stdout.contains("实收金额(元)→amount"), "{run}");
-    // Roster: 4 consultants, 2 doctors, 3 nurses, 2 supervisors are scored; 孙悦 (前台) is not.
+    // Roster: 5 consultants, 2 doctors, 3 nurses, 2 supervisors are scored; 孙悦 (前台) is not.
     assert!(
         run.stdout
-            .contains("咨询师 (consultant) 4: 林晓雯, 王思琪, 周婷, 吴雨桐"),
+            .contains("咨询师 (consultant) 5: 林晓雯, 王思琪, 周婷, 吴雨桐, 郭佳"),
         "{run}"
     );
     assert!(
@@ -345,7 +356,7 @@ fn config_aliases_and_explicit_inputs() {
     );
     w.write(
         "clinic-kpi.toml",
-        "[inputs]\nsales = [\"export1.csv\"]\n\n[columns.sales]\namount = [\"收款额\"]\n",
+        format!("[inputs]\nsales = [\"export1.csv\"]\n\n[columns.sales]\namount = [\"收款额\"]\n\n{ONE_ROLE}"),
     );
     let run = w.run(&["check", "--format", "json", "--month", "2026-10"]);
     assert_eq!(run.code, 0, "{run}");
@@ -369,7 +380,11 @@ fn config_errors_name_key_and_line() {
     assert!(run.stderr.contains("line 3"), "{run}");
     assert!(run.stderr.contains("misssing"), "{run}");
 
-    w.write("clinic-kpi.toml", "[columns.sales]\namout = [\"x\"]\n");
+    // (A config needs a role: without one it is refused before its columns are read.)
+    w.write(
+        "clinic-kpi.toml",
+        format!("[columns.sales]\namout = [\"x\"]\n\n{ONE_ROLE}"),
+    );
     let run = w.run(&["check"]);
     assert_eq!(run.code, 1, "{run}");
     assert!(

@@ -162,7 +162,7 @@ fn namesakes_without_a_deciding_column_and_explain_by_staff_id() {
     assert_eq!(run.code, 0, "{run}");
     // C002's revenue: sales line 2 (二店) = ¥2,000.
     assert!(
-        run.stdout.contains("C002") && run.stdout.contains("2000"),
+        run.stdout.contains("C002") && run.stdout.contains("消费记录 1 条，业绩 ¥2,000"),
         "{run}"
     );
 }
@@ -369,4 +369,65 @@ fn an_empty_period_is_an_error_above_the_numbers() {
     assert!(!w.path().join("s.xlsx").exists());
     let run = w.run(&["check", "--data", data, "--month", "2026-11", "--strict"]);
     assert_eq!(run.code, 3, "{run}");
+}
+
+/// `check` and `score` report the same issues (issue 12 "Done when"), the scoring's own
+/// findings included: the example clinic plus an adjustments log whose one row names 孙俪, who
+/// is nobody in the roster (an error only scoring finds, SPEC §5.4).
+#[test]
+fn check_and_score_agree_on_every_issue() {
+    let w = Workdir::new();
+    std::fs::create_dir(w.path().join("data")).unwrap();
+    for e in std::fs::read_dir(crate::workdir::fixtures().join("clinic")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), w.path().join("data").join(e.file_name())).unwrap();
+    }
+    w.write(
+        "data/申诉调整.csv",
+        "员工,月份,指标,调整值,原因,审批人\n孙俪,2026-10,成交率,0.6,系统漏记,院长\n",
+    );
+    let args = |cmd: &'static str| {
+        vec![
+            cmd, "--data", "data", "--month", "2026-10", "--format", "json",
+        ]
+    };
+    let check = w.run(&args("check"));
+    let mut s = args("score");
+    s.push("--no-scorecard");
+    let score = w.run(&s);
+    let (c, s) = (check.json(), score.json());
+    assert_eq!(c["issues"], s["issues"], "{check}\n{score}");
+    assert_eq!(
+        issues_with(&c, "error", "adjustment for 孙俪").len(),
+        1,
+        "{check}"
+    );
+}
+
+/// `explain` in Chinese (the default) speaks Chinese in its detail lines and statuses
+/// (issue 14): 林晓雯's 成交率 is 7 deals of 9 consultations (LEDGER.md), status 正常.
+#[test]
+fn explain_detail_lines_are_chinese_by_default() {
+    let w = Workdir::new();
+    let data = crate::workdir::fixtures().join("clinic");
+    let run = w.run(&[
+        "explain",
+        "--data",
+        data.to_str().unwrap(),
+        "--month",
+        "2026-10",
+        "--staff",
+        "林晓雯",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(run.stdout.contains("   咨询 9 次，成交 7 次\n"), "{run}");
+    assert!(
+        run.stdout.contains("   数值 7 / 9 = 77.8% (正常)\n"),
+        "{run}"
+    );
+    assert!(
+        run.stdout.contains("   业绩 ¥38,540，业绩目标 ¥65,000\n"),
+        "{run}"
+    );
+    assert!(!run.stdout.contains("consultations"), "{run}");
 }

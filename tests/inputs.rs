@@ -4,7 +4,7 @@
 //! Every file is built here (CSV text, or xlsx through rust_xlsxwriter) or is one of
 //! fixtures/clinic2 (see its LEDGER.md).
 
-use crate::workdir::{counts, fixtures, input, Run, Workdir};
+use crate::workdir::{counts, fixtures, input, Run, Workdir, ONE_ROLE};
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 use serde_json::Value;
 
@@ -372,7 +372,7 @@ fn inputs_listed_in_the_config_add_to_what_is_found() {
     );
     w.write(
         "clinic-kpi.toml",
-        "[inputs]\nsales = [\"export1.csv\"]\nroster = [\"hr.xlsx\"]\n",
+        format!("[inputs]\nsales = [\"export1.csv\"]\nroster = [\"hr.xlsx\"]\n{ONE_ROLE}"),
     );
     let j = check_json(&w, &["--month", "2026-10"]);
     // export1.csv once (listed, not found a second time), visits found.
@@ -632,7 +632,10 @@ fn survey_scores_outside_the_scale_are_rejected_and_a_stated_scale_is_checked() 
         )]
     );
     // With scale = 10 in the config the header agrees: no warning, and 6 is a score.
-    w.write("clinic-kpi.toml", "[surveys]\nscale = 10\n");
+    w.write(
+        "clinic-kpi.toml",
+        format!("[surveys]\nscale = 10\n{ONE_ROLE}"),
+    );
     let j = check_json(&w, &["--month", "2026-10"]);
     assert_eq!(counts(input(&j, "回访.csv", None)), [5, 3, 0, 2, 0]);
     assert!(issues(&j).iter().all(|i| i.0 != "warning"), "{j:#}");
@@ -658,7 +661,7 @@ fn a_missing_column_names_the_kind_row_names_seen_and_the_config_lines() {
     // The config lines it gives work.
     w.write(
         "clinic-kpi.toml",
-        "[columns.complaints]\ndate = [\"投诉时间\"]\n",
+        format!("[columns.complaints]\ndate = [\"投诉时间\"]\n{ONE_ROLE}"),
     );
     let j = check_json(&w, &[]);
     assert_eq!(counts(input(&j, "投诉.csv", None)), [1, 1, 0, 0, 0]);
@@ -732,7 +735,7 @@ fn a_config_alias_wins_over_a_built_in_one() {
     );
     w.write(
         "clinic-kpi.toml",
-        "[columns.sales]\namount = [\"收款额\"]\n",
+        format!("[columns.sales]\namount = [\"收款额\"]\n{ONE_ROLE}"),
     );
     let j = check_json(&w, &[]);
     let i = input(&j, "消费.csv", None);

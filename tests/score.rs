@@ -75,13 +75,56 @@ fn consultant_lin_xiaowen_total_grade_rank_bonus() {
         / 90.0;
     assert!(close(&p["total"], expected), "{}", p["total"]);
     assert_eq!(p["grade"], "B");
-    // Consultant totals: 周婷 100.6, 林晓雯 85.0, 吴雨桐 48.2, 王思琪 38.4 → rank 2 of 4.
+    // Consultant totals: 周婷 100.6, 林晓雯 85.0, 吴雨桐 48.2, 王思琪 38.4, 郭佳 33.8 → rank 2
+    // of 5.
     assert_eq!(p["rank"], 2);
-    assert_eq!(p["rank_of"], 4);
+    assert_eq!(p["rank_of"], 5);
     // Attainment 0.59 reaches no tier → below −1,500 (the store gate only zeroes a positive bonus).
     assert!(close(&p["bonus"], -1500.0));
     assert_eq!(p["flags"], serde_json::json!(["incomplete"]));
     assert_eq!(p["vetoed"], false);
+}
+
+#[test]
+fn third_store_consultant_ranks_last_so_no_other_rank_moves() {
+    let j = score_json(&[]);
+    let p = person(&j, "郭佳");
+    // 三店's exports (LEDGER files 7 and 8): 13 sales credited to 郭佳, 17,960; roster target
+    // 40,000 → attainment 0.449 → 44.9 points.
+    assert!(close(
+        &kpi(p, "revenue_attainment", None)["value"],
+        17960.0 / 40000.0
+    ));
+    // 23 consultations (lines 2–24, each a distinct customer and day), 13 deals (lines 2, 3,
+    // 5, 6, 7, 9, 10, 11, 13, 17, 20, 22, 24): 0.5652 → 100 + 0.652 × 20 = 113.04.
+    let c = kpi(p, "conversion_rate", None);
+    assert_eq!(
+        (c["numerator"].as_f64(), c["denominator"].as_f64()),
+        (Some(13.0), Some(23.0))
+    );
+    // 12 paying customers (17355550001 twice): 17,960 / 12 = 1,496.67 < floor 2,000 → 0.
+    assert!(close(&kpi(p, "ticket_price", None)["score"], 0.0));
+    // No sale of type 二开 → 0 / 12 → 0; complaint row 9: 1 valid / 22 customers served
+    // (17355550001..22) = 4.5% > 2% → 0. Satisfaction and ratings: no rows, not scored.
+    assert!(close(&kpi(p, "secondary_rate", None)["score"], 0.0));
+    let cr = kpi(p, "complaint_rate", None);
+    assert_eq!(
+        (cr["numerator"].as_f64(), cr["denominator"].as_f64()),
+        (Some(1.0), Some(22.0))
+    );
+    // Scored weights 20 + 10 + 10 + 10 + 10 = 60:
+    // total = (44.9 × 20 + 113.04 × 10) / 60 = 33.81 → D, below 王思琪's 38.4: rank 5 of 5.
+    let expected = (17960.0 / 40000.0 * 100.0 * 20.0
+        + (100.0 + (13.0 / 23.0 - 0.5) / 0.1 * 20.0) * 10.0)
+        / 60.0;
+    assert!(close(&p["total"], expected), "{}", p["total"]);
+    assert_eq!(p["grade"], "D");
+    assert_eq!(
+        (p["rank"].as_u64(), p["rank_of"].as_u64()),
+        (Some(5), Some(5))
+    );
+    // No tier reached → −1,500 (三店's complaint rate 1/22 > 2% only zeroes a positive bonus).
+    assert!(close(&p["bonus"], -1500.0));
 }
 
 #[test]
@@ -175,8 +218,8 @@ fn json_keys_are_the_contract() {
             "weight"
         ]
     );
-    // 11 scored people: 4 consultants, 2 doctors, 3 nurses, 2 supervisors.
-    assert_eq!(j["people"].as_array().unwrap().len(), 11);
+    // 12 scored people: 5 consultants, 2 doctors, 3 nurses, 2 supervisors.
+    assert_eq!(j["people"].as_array().unwrap().len(), 12);
     // For every person: total = Σ score × effective weight ÷ 100, unless vetoed (capped).
     for p in j["people"].as_array().unwrap() {
         let sum: f64 = p["kpis"]
@@ -204,9 +247,11 @@ fn csv_and_output_refusal_and_explain() {
         "score", "--data", d, "--month", "2026-10", "--format", "csv", "-q",
     ]);
     assert_eq!(run.code, 0, "{run}");
-    // One header line + one line per person × KPI: 4×8 + 2×4 + 3×4 + 2×5 = 62.
-    assert_eq!(run.stdout.lines().count(), 63, "{run}");
-    assert!(run.stdout.starts_with("staff,staff_id,role,store,metric"));
+    // One header line + one line per person × KPI: 5×8 + 2×4 + 3×4 + 2×5 = 70.
+    assert_eq!(run.stdout.lines().count(), 71, "{run}");
+    assert!(run
+        .stdout
+        .starts_with("staff,staff_id,role,role_label,store,department,metric"));
 
     let run = w.run(&["score", "--data", d, "--month", "2026-10", "-o", "x.xlsx"]);
     assert_eq!(run.code, 0, "{run}");
@@ -230,16 +275,17 @@ fn csv_and_output_refusal_and_explain() {
     ]);
     assert_eq!(run.code, 0, "{run}");
     assert!(run.stdout.contains("value 7 / 9 = 77.8% (ok)"), "{run}");
+    assert!(run.stdout.contains("consultations 9, deals 7"), "{run}");
     assert!(
         run.stdout
             .contains("linear (higher is better): 30% → 0, 50% → 100, 60% → 120"),
         "{run}"
     );
     assert!(
-        run.stdout.contains("total 85.0 → grade B · rank 2/4"),
+        run.stdout.contains("total 85.0 → grade B · rank 2/5"),
         "{run}"
     );
-    assert!(run.stdout.contains("bonus: ¥-1500"), "{run}");
+    assert!(run.stdout.contains("bonus: -¥1,500"), "{run}");
 
     let run = w.run(&[
         "explain",
@@ -314,6 +360,170 @@ fn previous_only_when_the_previous_period_is_fully_covered() {
         &kpi(person(&j, "林晓雯"), "conversion_rate", None)["previous"],
         1.0
     ));
+}
+
+/// `--format csv` is opened in Excel: a roster name like `=HYPERLINK(…)`, `+86林` or `@李`
+/// (or a store, 工号 or role label starting so) must not become a formula, while numbers —
+/// the −1,500 penalty too — stay numbers; and the CSV carries every field of the JSON person.
+#[test]
+fn csv_is_inert_in_excel_and_carries_every_json_field() {
+    let w = Workdir::new();
+    w.write(
+        "clinic-kpi.toml",
+        "[roles.consultant]\nlabel = \"=咨询师\"\n\n[[roles.consultant.kpi]]\nmetric = \"revenue\"\n\
+         weight = 100\ntarget = 10000\n\n[roles.consultant.bonus]\nbasis = \"total\"\n\
+         tiers = [[100, 3000]]\nbelow = -1500\n",
+    );
+    w.write(
+        "员工.csv",
+        "姓名,工号,岗位,门店,科室\n\
+         \"=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\",C101,consultant,一店,-科\n\
+         +86林,C102,consultant,=店,微整\n\
+         @李,-7,consultant,一店,微整\n\
+         王,C104,consultant,一店,\n",
+    );
+    w.write(
+        "消费.csv",
+        "日期,顾客,实收金额,咨询师\n\
+         2026-10-05,甲,12000,\"=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\"\n\
+         2026-10-06,乙,5000,+86林\n\
+         2026-10-07,丙,8000,@李\n",
+    );
+    let args = [
+        "score",
+        "--month",
+        "2026-10",
+        "--no-scorecard",
+        "-q",
+        "--format",
+    ];
+    let run = w.run(&[&args[..], &["csv"]].concat());
+    assert_eq!(run.code, 0, "{run}");
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "staff",
+            "staff_id",
+            "role",
+            "role_label",
+            "store",
+            "department",
+            "metric",
+            "item",
+            "label",
+            "value",
+            "numerator",
+            "denominator",
+            "previous",
+            "score",
+            "weight",
+            "effective_weight",
+            "status",
+            "total",
+            "grade",
+            "rank",
+            "rank_of",
+            "bonus",
+            "vetoed",
+            "flags"
+        ]
+    );
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    // One KPI each, by rank: revenue ÷ 10,000 × 100, capped at 100.
+    // =HYPERLINK 12,000 → 100, grade A (95 ≤ 100 < 110), tier 100 reached → 3,000;
+    // @李 8,000 → 80, B; +86林 5,000 → 50, D; 王 0 → 0, D; no tier → below −1,500.
+    let by_hand = [
+        [
+            "'=HYPERLINK(\"http://x\",\"点我\")",
+            "C101",
+            "'=咨询师",
+            "一店",
+            "'-科",
+            "100",
+            "A",
+            "1",
+            "3000",
+        ],
+        [
+            "'@李",
+            "'-7",
+            "'=咨询师",
+            "一店",
+            "微整",
+            "80",
+            "B",
+            "2",
+            "-1500",
+        ],
+        [
+            "'+86林",
+            "C102",
+            "'=咨询师",
+            "'=店",
+            "微整",
+            "50",
+            "D",
+            "3",
+            "-1500",
+        ],
+        ["王", "C104", "'=咨询师", "一店", "", "0", "D", "4", "-1500"],
+    ];
+    assert_eq!(rows.len(), 4, "{run}");
+    for (row, want) in rows.iter().zip(by_hand) {
+        let got = [
+            &row[0], &row[1], &row[3], &row[4], &row[5], &row[17], &row[18], &row[19], &row[21],
+        ];
+        assert_eq!(got, want, "{row:?}");
+        assert_eq!(row[2], "consultant");
+        assert_eq!(row[22], "false");
+        // No text field starts a formula.
+        assert!(
+            row.iter()
+                .all(|f| !f.starts_with(['=', '+', '@', '\t', '\r'])),
+            "{row:?}"
+        );
+    }
+    // Every field equals the JSON of the same run: text with the `'` taken off, numbers as
+    // numbers, null as empty.
+    let run = w.run(&[&args[..], &["json"]].concat());
+    assert_eq!(run.code, 0, "{run}");
+    let j = run.json();
+    let people = j["people"].as_array().unwrap();
+    for (row, p) in rows.iter().zip(people) {
+        let k = &p["kpis"][0];
+        for (i, name) in header.iter().enumerate() {
+            let v = if p.get(name.as_str()).is_some() {
+                &p[name.as_str()]
+            } else {
+                &k[name.as_str()]
+            };
+            let field = &row[i];
+            match v {
+                Value::Null => assert_eq!(field, "", "{name}"),
+                Value::Number(n) => {
+                    let x: f64 = field.parse().unwrap_or_else(|_| panic!("{name}: {field}"));
+                    assert!(
+                        (x - n.as_f64().unwrap()).abs() < 1e-9,
+                        "{name}: {field} vs {n}"
+                    );
+                }
+                Value::Bool(b) => assert_eq!(field, &b.to_string(), "{name}"),
+                Value::String(s) => {
+                    assert_eq!(field.strip_prefix('\'').unwrap_or(field), s, "{name}")
+                }
+                Value::Array(flags) => {
+                    let flags: Vec<&str> = flags.iter().map(|f| f.as_str().unwrap()).collect();
+                    assert_eq!(field, &flags.join(" "), "{name}");
+                }
+                Value::Object(_) => panic!("{name} is an object"),
+            }
+        }
+    }
 }
 
 /// `--jobs 1` (SPEC §1: a cron job keeps to one core) reads, types, hashes and scores on one

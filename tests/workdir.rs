@@ -143,3 +143,8 @@ pub fn kpi<'a>(
 pub fn close(a: &serde_json::Value, b: f64) -> bool {
     (a.as_f64().unwrap_or(f64::NAN) - b).abs() < 1e-9
 }
+
+/// A config needs at least one role (SPEC §5.1): the smallest one, for configs that test
+/// other sections.
+pub const ONE_ROLE: &str = "[roles.consultant]\nlabel = \"咨询师\"\n\n[[roles.consultant.kpi]]\n\
+                            metric = \"revenue\"\nweight = 100\ntarget = 10000\n";

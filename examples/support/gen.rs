@@ -50,10 +50,11 @@ impl Spec {
         }
     }
 
-    /// A folder name that says what is inside, so data of another size or seed is never reused.
+    /// A folder name that says what is inside, so data of another size or seed is never reused
+    /// (nor that of an older generator: `g2` added the sales' 科室 column).
     pub fn dir_name(&self) -> String {
         format!(
-            "y{}-s{}-v{}-c{}-q{}-p{}-st{}-f{}-seed{}{}",
+            "g2-y{}-s{}-v{}-c{}-q{}-p{}-st{}-f{}-seed{}{}",
             self.year,
             self.sales,
             self.visits,
@@ -174,20 +175,20 @@ const STORE_NAMES: &[&str] = &[
     "春熙路店",
 ];
 const DEPARTMENTS: &[&str] = &["微整科", "皮肤科", "美容外科", "口腔科"];
-/// (item, base price in yuan, done by a doctor)
-const ITEMS: &[(&str, u32, bool)] = &[
-    ("水光针", 1980, true),
-    ("玻尿酸填充", 6800, true),
-    ("热玛吉", 12800, true),
-    ("光子嫩肤", 2680, true),
-    ("果酸焕肤", 880, false),
-    ("皮肤管理护理", 680, false),
-    ("超皮秒祛斑", 3200, true),
-    ("肉毒素除皱", 2980, true),
-    ("线雕提升", 8800, true),
-    ("术后修复套餐", 1200, false),
-    ("黄金微针", 4600, true),
-    ("小气泡清洁", 380, false),
+/// (item, base price in yuan, done by a doctor, 科室 of the sale)
+const ITEMS: &[(&str, u32, bool, &str)] = &[
+    ("水光针", 1980, true, "微整科"),
+    ("玻尿酸填充", 6800, true, "微整科"),
+    ("热玛吉", 12800, true, "皮肤科"),
+    ("光子嫩肤", 2680, true, "皮肤科"),
+    ("果酸焕肤", 880, false, "皮肤科"),
+    ("皮肤管理护理", 680, false, "皮肤科"),
+    ("超皮秒祛斑", 3200, true, "皮肤科"),
+    ("肉毒素除皱", 2980, true, "微整科"),
+    ("线雕提升", 8800, true, "美容外科"),
+    ("术后修复套餐", 1200, false, "美容外科"),
+    ("黄金微针", 4600, true, "皮肤科"),
+    ("小气泡清洁", 380, false, "皮肤科"),
 ];
 const CHANNELS: &[&str] = &["美团", "小红书", "抖音", "老带新", "自然到店", "大众点评"];
 const COMPLAINT_TYPES: &[&str] = &[
@@ -729,7 +730,7 @@ impl Emit<'_> {
             else {
                 continue;
             };
-            let (item, price, by_doctor) = *rng.pick(ITEMS);
+            let (item, price, by_doctor, department) = *rng.pick(ITEMS);
             let refund = rng.chance(2);
             let kind = if refund {
                 "退款"
@@ -760,6 +761,7 @@ impl Emit<'_> {
                 doctor.map_or(Cell::Empty, |i| Cell::Text(chain.staff[i].name.clone())),
                 Cell::Text(chain.staff[nurse].name.clone()),
                 Cell::Text(chain.stores[store].clone()),
+                Cell::Text(department.to_string()),
             ];
             sink.row(&cells)?;
         }
@@ -958,7 +960,7 @@ impl Emit<'_> {
     }
 }
 
-const SALES_HEADER: [&str; 10] = [
+const SALES_HEADER: [&str; 11] = [
     "收银单号",
     "结账日期",
     "手机号",
@@ -969,6 +971,7 @@ const SALES_HEADER: [&str; 10] = [
     "主诊医生",
     "配台护士",
     "门店",
+    "科室",
 ];
 const VISITS_HEADER: [&str; 7] = [
     "到院日期",

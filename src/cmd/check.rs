@@ -1,10 +1,10 @@
 //! `clinic-kpi check`: what each input contributes and every data issue; writes nothing.
 
-use super::{period_from_args, Plan};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::input::{Dataset, InputReport, Kind, NotRead};
 use crate::issues::{Issue, Severity};
 use crate::people::{self, Person};
+use crate::pipeline::{period_from_args, Plan};
 use crate::{exit, Lang};
 use anyhow::Result;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
@@ -20,6 +20,22 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     let plan = Plan::new(&args.common, period)?;
     let mut ds = plan.load(Vec::new())?;
     let people = people::prepare(&mut ds, &plan.config.config, plan.period.as_ref());
+    // With a period, the scoring's own findings (adjustments that apply to nobody, a score no
+    // sheet can hold) are reported too, so `check` and `score` agree on every issue.
+    if let Some(period) = &plan.period {
+        let (_, issues) = crate::scoring::engine::score_all(
+            &ds,
+            &plan.config.config,
+            &people,
+            period,
+            &crate::scoring::engine::Options {
+                rank_by_store: false,
+                lang: plan.lang,
+                threads: plan.jobs,
+            },
+        );
+        ds.issues.extend(issues);
+    }
     let mut out = std::io::stdout().lock();
     match args.format {
         CheckFormat::Json => {
@@ -67,17 +83,7 @@ struct JsonReport<'a> {
 }
 
 fn yuan(fen: i64) -> String {
-    let neg = fen < 0;
-    let abs = fen.unsigned_abs();
-    let int = (abs / 100).to_string();
-    let mut grouped = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    format!("{}¥{grouped}.{:02}", if neg { "-" } else { "" }, abs % 100)
+    crate::fmt::money(fen as f64 / 100.0)
 }
 
 fn write_table(
@@ -184,7 +190,7 @@ fn write_table(
             .filter(|p| &p.role == key)
             .map(|p| p.name.as_str())
             .collect();
-        let label = role.label.as_deref().unwrap_or(key);
+        let label = role.shown_label(key);
         writeln!(
             out,
             "  {label} ({key}) {}: {}",
@@ -232,8 +238,8 @@ fn write_issues(out: &mut impl Write, l: Lang, ds: &Dataset, all: bool) -> Resul
                 list.len().min(FIRST_FEW)
             };
             for i in &list[..shown] {
-                let value = match &i.value {
-                    Some(v) if !v.is_empty() && !i.message.contains(v.as_str()) => {
+                let value = match i.shown_value() {
+                    Some(v) if !v.is_empty() && !i.message().contains(v) => {
                         format!(" [{v}]")
                     }
                     _ => String::new(),

@@ -1,12 +1,16 @@
 //! `clinic-kpi explain --staff NAME`: the derivation a manager shows an employee who asks
-//! "why this score?".
+//! "why this score?"; with `--rows`, every source row behind each numerator and denominator
+//! (SPEC §1), as text or (`--format json`) as data.
 
-use super::score::{compute, flag_label, show_value};
-use super::{period_from_args, Plan};
-use crate::cli::ExplainArgs;
+use super::score::{json_report, show_value, JsonPerson};
+use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::exit;
 use crate::input::values;
+use crate::pipeline::{compute, flag_label};
+use crate::pipeline::{period_from_args, Plan};
+use crate::report::evidence::{self as words, JsonRow};
 use anyhow::{bail, Result};
+use serde::Serialize;
 use std::io::Write;
 
 pub fn run(args: &ExplainArgs) -> Result<u8> {
@@ -31,7 +35,52 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
         _ => bail!("{} names several people: use their 工号 (staff id)", args.staff),
     };
     let ds = &run.ds;
+    // The rows behind the numbers, only when asked for.
+    let rows = if args.rows {
+        words::rows_behind(&run, &[r]).pop()
+    } else {
+        None
+    };
+    let rows_of = |metric: &str, item: &Option<String>| {
+        rows.as_ref().and_then(|kpis| {
+            kpis.iter()
+                .find(|k| k.metric == metric && &k.item == item)
+                .map(|k| &k.rows)
+        })
+    };
     let mut out = std::io::stdout().lock();
+    if args.format == ExplainFormat::Json {
+        let report = json_report(&run);
+        let person = report
+            .people
+            .into_iter()
+            .find(|p| p.staff.as_ptr() == r.person.name.as_ptr())
+            .expect("the person explained is among the people scored");
+        let json = JsonExplain {
+            tool: "clinic-kpi",
+            version: env!("CARGO_PKG_VERSION"),
+            period: &run.period,
+            person,
+            kpis: r
+                .kpis
+                .iter()
+                .map(|k| JsonKpiRows {
+                    metric: k.metric,
+                    item: k.item.as_deref(),
+                    label: crate::metrics::defs::kpi_label(k.metric, k.item.as_deref(), l),
+                    curve: &k.curve,
+                    rows: rows_of(k.metric, &k.item)
+                        .map(|rs| rs.iter().map(|row| words::json_row(ds, row, l)).collect()),
+                })
+                .collect(),
+            raw_total: r.raw_total,
+            veto: r.veto_note.as_deref(),
+            bonus_steps: &r.bonus_steps,
+        };
+        serde_json::to_writer_pretty(&mut out, &json)?;
+        writeln!(out)?;
+        return Ok(exit::OK);
+    }
     writeln!(
         out,
         "{}{} · {} ({}) · {} · {} {} ({} ~ {})",
@@ -73,7 +122,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
             )?;
         }
         for row in &k.rows {
-            writeln!(out, "   {row}")?;
+            writeln!(out, "   {}", crate::report::detail::detail(row, l))?;
         }
         writeln!(
             out,
@@ -86,8 +135,19 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
                 .map(|v| v.to_string())
                 .unwrap_or_else(|| "—".into()),
             show_value(k.metric, k.value),
-            k.status.key()
+            k.status.label(l)
         )?;
+        if let Some(rs) = rows_of(k.metric, &k.item) {
+            writeln!(
+                out,
+                "   {} ({}):",
+                l.pick("来源行", "source rows"),
+                rs.len()
+            )?;
+            for row in rs {
+                writeln!(out, "     {}", words::text_line(ds, k.metric, row, l))?;
+            }
+        }
         if let Some(a) = &k.adjustment {
             writeln!(
                 out,
@@ -150,11 +210,40 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
         for s in &r.bonus_steps {
             writeln!(out, "  {s}")?;
         }
-        writeln!(out, "{}: ¥{b:.0}", l.pick("奖金", "bonus"))?;
+        writeln!(
+            out,
+            "{}: {}",
+            l.pick("奖金", "bonus"),
+            crate::fmt::money_whole(b)
+        )?;
     }
     if !r.flags.is_empty() {
         let f: Vec<&str> = r.flags.iter().map(|f| flag_label(f, l)).collect();
         writeln!(out, "{}: {}", l.pick("标记", "flags"), f.join(" "))?;
     }
     Ok(exit::OK)
+}
+
+/// `explain --format json`: the person as in `score`'s JSON, each KPI's rule and (with
+/// `--rows`) the rows behind it, the total before a veto, the veto and the bonus steps.
+#[derive(Serialize)]
+struct JsonExplain<'a> {
+    tool: &'static str,
+    version: &'static str,
+    period: &'a crate::period::Period,
+    person: JsonPerson<'a>,
+    kpis: Vec<JsonKpiRows<'a>>,
+    raw_total: f64,
+    veto: Option<&'a str>,
+    bonus_steps: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonKpiRows<'a> {
+    metric: &'a str,
+    item: Option<&'a str>,
+    label: String,
+    curve: &'a str,
+    /// null without `--rows`.
+    rows: Option<Vec<JsonRow>>,
 }

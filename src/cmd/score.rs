@@ -1,70 +1,19 @@
 //! `clinic-kpi score`: compute every KPI, score, grade, rank and bonus for the period and print
 //! them as a table, JSON or CSV.
 
-use super::{period_from_args, Plan};
 use crate::cli::{ScoreArgs, ScoreFormat};
-use crate::input::Dataset;
 use crate::issues::{Issue, Severity};
 use crate::metrics::defs::{self, Unit};
 use crate::period::Period;
-use crate::scoring::engine::{self, PersonResult};
-use crate::{exit, people, Lang, UsageError};
+use crate::pipeline::{
+    compute, flag_label, ordered, output_path, overview_of, period_from_args, Plan, Run,
+};
+use crate::scoring::engine::PersonResult;
+use crate::{exit, UsageError};
 use anyhow::{Context, Result};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use serde::Serialize;
 use std::io::Write;
-
-/// Everything a scoring run produced.
-pub struct Run {
-    pub plan: Plan,
-    pub period: Period,
-    pub ds: Dataset,
-    pub results: Vec<PersonResult>,
-    pub secondary_rule: &'static str,
-}
-
-/// Loads, resolves people and scores: shared by `score` and `explain`.
-/// `output` is the scorecard path template (`{period}` is replaced); it is never read as an input.
-pub fn compute(plan: Plan, rank_by_store: bool, output: Option<&std::path::Path>) -> Result<Run> {
-    let period = match &plan.period {
-        Some(p) => p.clone(),
-        None => {
-            let today = chrono::Local::now().date_naive();
-            Period::previous_month_of(today)?
-        }
-    };
-    let mut plan = plan;
-    plan.period = Some(period.clone());
-    let outputs = output
-        .map(|o| vec![output_path(o, &period)])
-        .unwrap_or_default();
-    let mut ds = plan.load(outputs)?;
-    let cfg = &plan.config.config;
-    let people = people::prepare(&mut ds, cfg, Some(&period));
-    let (results, issues) = engine::score_all(
-        &ds,
-        cfg,
-        &people,
-        &period,
-        &engine::Options {
-            rank_by_store,
-            lang: plan.lang,
-            threads: plan.jobs,
-        },
-    );
-    ds.issues.extend(issues);
-    let secondary_rule = match crate::metrics::compute::secondary_rule_used(&ds, cfg) {
-        crate::config::SecondaryRule::Type => "type",
-        _ => "derive",
-    };
-    Ok(Run {
-        plan,
-        period,
-        ds,
-        results,
-        secondary_rule,
-    })
-}
 
 pub fn run(args: &ScoreArgs) -> Result<u8> {
     let period = period_from_args(&args.period)?;
@@ -151,29 +100,29 @@ pub fn run(args: &ScoreArgs) -> Result<u8> {
     Ok(exit::OK)
 }
 
-/// `-o PATH`: writes the Excel scorecard, `{period}` in PATH replaced by the period label;
-/// refuses to overwrite an input file.
-/// The output path with `{period}` replaced by the period label.
-fn output_path(template: &std::path::Path, period: &Period) -> std::path::PathBuf {
-    std::path::PathBuf::from(
-        template
-            .to_string_lossy()
-            .replace("{period}", &period.label),
-    )
-}
-
 /// Writes the scorecard (or, split by person, the folder of per-person workbooks) at the
-/// output path; refuses to overwrite an input file.
+/// output path; refuses to overwrite an input file, the config or the data folder (SPEC §6.3).
 fn write_output(run: &Run, output: &std::path::Path, split: bool) -> Result<std::path::PathBuf> {
     let path = output_path(output, &run.period);
-    if let Ok(target) = std::fs::canonicalize(&path) {
-        let clash = run.ds.inputs.iter().any(|i| {
-            std::fs::canonicalize(&i.path).is_ok_and(|p| p == target || p.starts_with(&target))
-        });
-        if clash {
-            anyhow::bail!(
-                "-o {} is (or holds) one of the input files; choose another output path",
-                path.display()
+    let inputs: Vec<&std::path::Path> = run.ds.inputs.iter().map(|i| i.path.as_path()).collect();
+    crate::report::write::refuse_inputs_as_output(
+        &path,
+        split,
+        &inputs,
+        run.plan.config.path.as_deref(),
+        &run.plan.data_dir,
+    )?;
+    // What an interrupted run left here goes first: its temp files, and for a folder the old
+    // folder it had moved aside, put back when the target is missing.
+    for restored in crate::report::write::clean_leftovers(&path) {
+        if !run.plan.quiet {
+            eprintln!(
+                "{} {}",
+                run.plan.lang.pick(
+                    "已恢复上次中断运行移开的文件夹",
+                    "restored the folder an interrupted run had moved aside:"
+                ),
+                restored.display()
             );
         }
     }
@@ -181,7 +130,8 @@ fn write_output(run: &Run, output: &std::path::Path, split: bool) -> Result<std:
         let files = crate::report::person::build_all(run).context("building the scorecards")?;
         crate::report::write::replace_folder(&path, &files)?;
     } else {
-        let bytes = crate::report::xlsx::build(run).context("building the scorecard")?;
+        let overview = overview_of(run);
+        let bytes = crate::report::xlsx::build(run, &overview).context("building the scorecard")?;
         crate::report::write::write_atomic(&path, &bytes)?;
     }
     Ok(path)
@@ -229,20 +179,6 @@ pub struct JsonReport<'a> {
     pub people: Vec<JsonPerson<'a>>,
     pub issues: &'a [Issue],
     pub inputs: &'a [crate::input::InputReport],
-}
-
-/// Results in display order: by role (config order), then rank, then name.
-pub(crate) fn ordered(run: &Run) -> Vec<&PersonResult> {
-    let roles: Vec<&String> = run.plan.config.config.roles.keys().collect();
-    let mut v: Vec<&PersonResult> = run.results.iter().collect();
-    v.sort_by_key(|r| {
-        (
-            roles.iter().position(|k| **k == r.person.role),
-            r.rank,
-            r.person.name.clone(),
-        )
-    });
-    v
 }
 
 pub fn json_report(run: &Run) -> JsonReport<'_> {
@@ -297,45 +233,64 @@ fn opt(x: Option<f64>) -> String {
     x.map(|v| v.to_string()).unwrap_or_default()
 }
 
+/// A text field for CSV, made inert for Excel (SPEC §6.2): text beginning with `= + - @`, a
+/// tab or a carriage return would be read as a formula (`=HYPERLINK(…)` from a roster name), so
+/// it gets a leading `'`. Numbers are never passed through here: −1500 stays a number.
+fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}").into()
+    } else {
+        s.into()
+    }
+}
+
+/// The CSV header: the JSON person's fields, its KPI's fields in their place (SPEC §6.2).
+const CSV_HEADER: [&str; 24] = [
+    "staff",
+    "staff_id",
+    "role",
+    "role_label",
+    "store",
+    "department",
+    "metric",
+    "item",
+    "label",
+    "value",
+    "numerator",
+    "denominator",
+    "previous",
+    "score",
+    "weight",
+    "effective_weight",
+    "status",
+    "total",
+    "grade",
+    "rank",
+    "rank_of",
+    "bonus",
+    "vetoed",
+    "flags",
+];
+
+/// `--format csv`: one row per person × KPI with every field of the JSON (SPEC §6.2), the
+/// text fields made inert for Excel.
 fn write_csv(out: &mut impl Write, run: &Run) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        "staff",
-        "staff_id",
-        "role",
-        "store",
-        "metric",
-        "item",
-        "label",
-        "value",
-        "numerator",
-        "denominator",
-        "previous",
-        "score",
-        "weight",
-        "effective_weight",
-        "status",
-        "total",
-        "grade",
-        "rank",
-        "rank_of",
-        "bonus",
-        "flags",
-    ])?;
-    let ds = &run.ds;
-    for r in ordered(run) {
-        for k in &r.kpis {
-            w.write_record([
-                r.person.name.clone(),
-                r.person.staff_id.clone().unwrap_or_default(),
-                r.person.role.clone(),
-                r.person
-                    .store
-                    .map(|s| ds.name(s).to_string())
-                    .unwrap_or_default(),
-                k.metric.to_string(),
-                k.item.clone().unwrap_or_default(),
-                k.label.clone(),
+    w.write_record(CSV_HEADER)?;
+    let report = json_report(run);
+    for p in &report.people {
+        for k in &p.kpis {
+            let text = |s: Option<&str>| csv_text(s.unwrap_or_default()).into_owned();
+            let record: [String; CSV_HEADER.len()] = [
+                text(Some(p.staff)),
+                text(p.staff_id),
+                text(Some(p.role)),
+                text(Some(p.role_label)),
+                text(p.store),
+                text(p.department),
+                text(Some(k.metric)),
+                text(k.item),
+                text(Some(k.label)),
                 opt(k.value),
                 opt(k.numerator),
                 opt(k.denominator),
@@ -343,14 +298,16 @@ fn write_csv(out: &mut impl Write, run: &Run) -> Result<()> {
                 opt(k.score),
                 k.weight.to_string(),
                 k.effective_weight.to_string(),
-                k.status.key().to_string(),
-                r.total.to_string(),
-                r.grade.clone(),
-                r.rank.to_string(),
-                r.rank_of.to_string(),
-                opt(r.bonus),
-                r.flags.join(" "),
-            ])?;
+                text(Some(k.status)),
+                p.total.to_string(),
+                text(Some(p.grade)),
+                p.rank.to_string(),
+                p.rank_of.to_string(),
+                opt(p.bonus),
+                p.vetoed.to_string(),
+                text(Some(&p.flags.join(" "))),
+            ];
+            w.write_record(&record)?;
         }
     }
     w.flush()?;
@@ -363,22 +320,10 @@ pub fn show_value(metric: &str, v: Option<f64>) -> String {
         return "—".to_string();
     };
     match defs::metric(metric).map(|d| d.unit) {
-        Some(Unit::Percent) => format!("{:.1}%", v * 100.0),
-        Some(Unit::Yuan) => format!("¥{v:.2}"),
+        Some(Unit::Percent) => crate::fmt::rate(v),
+        Some(Unit::Yuan) => crate::fmt::money(v),
         Some(Unit::Hours) => format!("{v:.1}h"),
         _ => format!("{}", (v * 100.0).round() / 100.0),
-    }
-}
-
-pub fn flag_label(f: &str, l: Lang) -> &'static str {
-    match f {
-        "veto" => l.pick("否决", "veto"),
-        "bottom" => l.pick("末位", "bottom"),
-        "incomplete" => l.pick("数据不足", "incomplete"),
-        "adjusted" => l.pick("调整", "adjusted"),
-        "partial" => l.pick("部分在岗", "partial"),
-        "left" => l.pick("离职", "left"),
-        _ => "?",
     }
 }
 
@@ -402,7 +347,7 @@ fn write_tables(out: &mut impl Write, run: &Run) -> Result<()> {
         .iter()
         .filter(|i| i.severity == Severity::Error && i.file.is_none())
     {
-        writeln!(out, "!! {}: {}", Severity::Error.label(l), i.message)?;
+        writeln!(out, "!! {}: {}", Severity::Error.label(l), i.message())?;
     }
     for (key, role) in &run.plan.config.config.roles {
         let rows: Vec<&PersonResult> = ordered(run)
@@ -413,7 +358,7 @@ fn write_tables(out: &mut impl Write, run: &Run) -> Result<()> {
             continue;
         }
         writeln!(out)?;
-        writeln!(out, "{} ({key})", role.label.as_deref().unwrap_or(key))?;
+        writeln!(out, "{} ({key})", role.shown_label(key))?;
         let mut t = Table::new();
         t.load_style(UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Dynamic);
@@ -453,7 +398,7 @@ fn write_tables(out: &mut impl Write, run: &Run) -> Result<()> {
             cells.push(format!("{:.1}", r.total));
             cells.push(r.grade.clone());
             cells.push(format!("{}/{}", r.rank, r.rank_of));
-            cells.push(r.bonus.map(|b| format!("¥{b:.0}")).unwrap_or_default());
+            cells.push(r.bonus.map(crate::fmt::money_whole).unwrap_or_default());
             cells.push(
                 r.flags
                     .iter()

@@ -1159,11 +1159,14 @@ fn plan_inputs(opts: &LoadOptions, ds: &mut Dataset) -> Result<Vec<Planned>> {
     Ok(out)
 }
 
+/// Whether `path` is one of this run's outputs: the same file (device and inode), however
+/// either path is spelt.
 fn is_output(path: &Path, outputs: &[PathBuf]) -> bool {
-    let canon = std::fs::canonicalize(path).ok();
-    outputs
-        .iter()
-        .any(|o| o == path || (canon.is_some() && std::fs::canonicalize(o).ok() == canon))
+    use crate::file_id::FileId;
+    let Some(id) = FileId::of(path) else {
+        return false;
+    };
+    outputs.iter().any(|o| FileId::of(o).as_ref() == Some(&id))
 }
 
 /// Each kind's aliases, normalised: (alias, field, priority; lower wins). Config additions
@@ -2858,7 +2861,7 @@ mod tests {
         let repeats = whole
             .issues
             .iter()
-            .filter(|i| i.message.contains("repeats a row of another file"))
+            .filter(|i| i.message().contains("repeats a row of another file"))
             .count();
         assert_eq!(repeats, 18);
         assert_eq!(whole.inputs[1].file, "消费流水_10月.csv");
@@ -2903,7 +2906,7 @@ mod tests {
         let repeats: Vec<(String, Option<u32>)> = one
             .issues
             .iter()
-            .filter(|i| i.message.contains("repeats a row of another file"))
+            .filter(|i| i.message().contains("repeats a row of another file"))
             .map(|i| (i.file.clone().unwrap_or_default(), i.row))
             .collect();
         let supplement = "消费流水_补充导出.csv".to_string();

@@ -846,10 +846,170 @@ pub fn mask_customer(id: &str) -> String {
     }
 }
 
+/// A maximal run of digits (ASCII or full-width) in a text: its byte range and its digits
+/// in ASCII.
+struct DigitRun {
+    start: usize,
+    end: usize,
+    digits: String,
+}
+
+fn digit_runs(text: &str) -> Vec<DigitRun> {
+    let mut runs: Vec<DigitRun> = Vec::new();
+    let mut open = false;
+    for (i, c) in text.char_indices() {
+        let d = match c {
+            '0'..='9' => Some(c),
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+            _ => None,
+        };
+        match (d, open) {
+            (Some(d), true) => {
+                let run = runs.last_mut().expect("an open run");
+                run.digits.push(d);
+                run.end = i + c.len_utf8();
+            }
+            (Some(d), false) => {
+                runs.push(DigitRun {
+                    start: i,
+                    end: i + c.len_utf8(),
+                    digits: d.to_string(),
+                });
+                open = true;
+            }
+            (None, _) => open = false,
+        }
+    }
+    runs
+}
+
+/// Whether 11 ASCII digits are a mainland mobile number: 1, then 3–9.
+fn is_mobile(d: &str) -> bool {
+    let b = d.as_bytes();
+    b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1])
+}
+
+/// `138****1234` for a mobile number's 11 digits.
+fn masked_mobile(d: &str) -> String {
+    format!("{}****{}", &d[..3], &d[7..])
+}
+
+/// A whole digit run that is a mobile number, alone or after the country code 86 / 0086
+/// (`+8613800001234`), masked.
+fn masked_run(d: &str) -> Option<String> {
+    if is_mobile(d) {
+        return Some(masked_mobile(d));
+    }
+    ["86", "0086"].iter().find_map(|cc| {
+        d.strip_prefix(cc)
+            .filter(|rest| is_mobile(rest))
+            .map(|rest| format!("{cc}{}", masked_mobile(rest)))
+    })
+}
+
+/// Masks every mainland mobile number in a text (SPEC §2.5): 11 digits starting 13–19 that are
+/// not part of a longer run of digits (`13800001234` → `138****1234`, also after `86`/`0086`,
+/// in full-width digits, or written `138-0000-1234` / `138 0000 1234`). Every data issue's
+/// message and value pass through here (`Issue::new`, `Issue::value`), so a phone number typed
+/// into a date, amount or staff column is never printed, whatever column it came from. Other
+/// digits (dates, amounts, 12-digit ids) are left as they are.
+pub fn mask_phone_numbers(text: &str) -> std::borrow::Cow<'_, str> {
+    // Fast path: fewer than 11 digits of any kind cannot hold a number.
+    if text.chars().filter(|c| c.is_numeric()).count() < 11 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let runs = digit_runs(text);
+    let mut cuts: Vec<(usize, usize, String)> = Vec::new();
+    let mut i = 0;
+    while i < runs.len() {
+        if let Some(m) = masked_run(&runs[i].digits) {
+            cuts.push((runs[i].start, runs[i].end, m));
+            i += 1;
+            continue;
+        }
+        // 3-4-4 groups joined by one `-` or one space, the same both times.
+        if let [a, b, c, ..] = &runs[i..] {
+            let (sep1, sep2) = (&text[a.end..b.start], &text[b.end..c.start]);
+            let grouped = [a.digits.len(), b.digits.len(), c.digits.len()] == [3, 4, 4]
+                && sep1 == sep2
+                && (sep1 == "-" || sep1 == " ");
+            let digits = format!("{}{}{}", a.digits, b.digits, c.digits);
+            if grouped && is_mobile(&digits) {
+                cuts.push((
+                    a.start,
+                    c.end,
+                    format!("{}{sep1}****{sep1}{}", a.digits, c.digits),
+                ));
+                i += 3;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if cuts.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end, masked) in cuts {
+        out.push_str(&text[at..start]);
+        out.push_str(&masked);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn mask_phone_numbers_table() {
+        let cases = [
+            ("13800001234", "138****1234"),
+            ("'13800001234' is not a date", "'138****1234' is not a date"),
+            ("13800001234.0", "138****1234.0"),
+            ("１３８００００１２３４", "138****1234"),
+            ("+8613800001234", "+86138****1234"),
+            ("008619912345678", "0086199****5678"),
+            (
+                "tel 138-0000-1234 or 138 0000 1234",
+                "tel 138-****-1234 or 138 **** 1234",
+            ),
+            (
+                "a 15912345678, b 17700001111",
+                "a 159****5678, b 177****1111",
+            ),
+            ("张三13800001234号", "张三138****1234号"),
+            // Not mobile numbers: second digit 0–2, a longer or shorter run, mixed separators.
+            ("12800001234", "12800001234"),
+            ("138000012345", "138000012345"),
+            ("1380000123", "1380000123"),
+            ("9913800001234", "9913800001234"),
+            ("138-0000 1234", "138-0000 1234"),
+            ("20261003", "20261003"),
+            ("", ""),
+        ];
+        for (text, want) in cases {
+            assert_eq!(mask_phone_numbers(text), want, "{text:?}");
+        }
+        // Masking is idempotent.
+        assert_eq!(mask_phone_numbers("138****1234"), "138****1234");
+    }
+
+    proptest! {
+        /// Any text: no panic, idempotent, and no 11-digit mobile run left.
+        #[test]
+        fn mask_phone_numbers_never_panics_and_leaves_no_mobile(
+            text in "[0-9０-９+\\- a张.]{0,40}"
+        ) {
+            let once = mask_phone_numbers(&text).into_owned();
+            prop_assert_eq!(mask_phone_numbers(&once).into_owned(), once.clone());
+            prop_assert!(digit_runs(&once).iter().all(|r| masked_run(&r.digits).is_none()));
+        }
+    }
 
     fn text(s: &str) -> RawCell {
         RawCell::Text(s.into())

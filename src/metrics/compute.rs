@@ -9,7 +9,7 @@ use crate::people::Person;
 use crate::period::{Period, PeriodKind};
 use chrono::{Duration, NaiveDate};
 use std::cell::{OnceCell, RefCell};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
 /// The status of a figure (SPEC §3.3).
@@ -51,19 +51,89 @@ pub struct Figure {
     pub status: Status,
     /// The value as an exact fraction where it is one (counts, rates of counts, money in fen).
     pub exact: Option<(i128, i128)>,
-    /// Short lines for `explain`.
-    pub rows: Vec<String>,
+    /// What the figure was counted from, as data; `explain` puts it into words.
+    pub rows: Vec<Detail>,
+}
+
+/// One line of how a figure was counted (shown by `explain` in the run's language).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Detail {
+    /// No input of the kind(s) the metric needs was given ("sales", "sales or visits", …).
+    NoInput(&'static str),
+    UnknownMetric(String),
+    NotComputedHere(String),
+    SalesRows {
+        rows: usize,
+        revenue: f64,
+    },
+    NoTarget,
+    RevenueTarget {
+        revenue: f64,
+        target: f64,
+    },
+    Consultations {
+        consultations: usize,
+        deals: usize,
+    },
+    NewCustomers(usize),
+    FirstVisits {
+        consultations: usize,
+        first: usize,
+    },
+    TicketPrice {
+        revenue: f64,
+        paying: usize,
+    },
+    Secondary {
+        paying: usize,
+        secondary: usize,
+        rule: &'static str,
+    },
+    Repurchase {
+        paying: usize,
+        bought_before: usize,
+    },
+    Complaints {
+        valid: usize,
+        served: usize,
+    },
+    Surveys {
+        n: usize,
+        scale: f64,
+    },
+    Complications {
+        n: usize,
+        treatments: usize,
+    },
+    Treatments(usize),
+    ResolvedComplaints {
+        n: usize,
+        hours: f64,
+    },
+    Turnover {
+        left: usize,
+        at_start: usize,
+    },
+    Ratings {
+        n: usize,
+        item: Option<String>,
+    },
+    /// A mean's sum and count.
+    Sum {
+        sum: f64,
+        n: usize,
+    },
 }
 
 impl Figure {
-    fn no_input(what: &str) -> Figure {
+    fn no_input(what: &'static str) -> Figure {
         Figure {
             value: None,
             numerator: None,
             denominator: None,
             status: Status::NoData,
             exact: None,
-            rows: vec![format!("no {what} input given")],
+            rows: vec![Detail::NoInput(what)],
         }
     }
 }
@@ -75,16 +145,18 @@ type SymMap<V> = HashMap<Sym, V, FxBuild>;
 /// indices into the dataset's vectors, ascending.
 #[derive(Default)]
 pub struct Index {
-    sales_by_consultant: SymMap<Vec<u32>>,
+    pub(super) sales_by_consultant: SymMap<Vec<u32>>,
     sales_by_doctor: SymMap<Vec<u32>>,
     sales_by_nurse: SymMap<Vec<u32>>,
     visits_by_consultant: SymMap<Vec<u32>>,
     complaints_by_staff: SymMap<Vec<u32>>,
-    surveys_by_staff: SymMap<Vec<u32>>,
-    ratings_by_staff: SymMap<Vec<u32>>,
+    pub(super) surveys_by_staff: SymMap<Vec<u32>>,
+    pub(super) ratings_by_staff: SymMap<Vec<u32>>,
     /// (customer, date, consultant) of every positive sale — the consultant only when the
     /// sales name one — for deals told from sales (SPEC §3.1).
     positive_sale_days: std::sync::OnceLock<HashSet<(Sym, NaiveDate, Option<Sym>)>>,
+    /// The dates the dated rows were kept for (all when None).
+    span: Option<(NaiveDate, NaiveDate)>,
 }
 
 fn group<T>(rows: &[T], key: impl Fn(&T) -> Option<Sym>) -> SymMap<Vec<u32>> {
@@ -99,19 +171,56 @@ fn group<T>(rows: &[T], key: impl Fn(&T) -> Option<Sym>) -> SymMap<Vec<u32>> {
 
 impl Index {
     pub fn new(ds: &Dataset) -> Index {
+        Index::build(ds, None)
+    }
+
+    /// Only the rows dated from `from` to `to` — sales from `sales_from`, for the 二开 derive
+    /// look-back — and every rating (they carry a month): enough for the figures of a period
+    /// inside that span. Each month of a year is scored from such an index (月度), so it reads
+    /// its own rows, not the whole year's twelve times.
+    pub fn within(ds: &Dataset, sales_from: NaiveDate, from: NaiveDate, to: NaiveDate) -> Index {
+        Index::build(ds, Some((sales_from, from, to)))
+    }
+
+    fn build(ds: &Dataset, span: Option<(NaiveDate, NaiveDate, NaiveDate)>) -> Index {
+        let kept = |d: NaiveDate| span.is_none_or(|(_, from, to)| from <= d && d <= to);
+        let sale_kept = |d: NaiveDate| span.is_none_or(|(from, _, to)| from <= d && d <= to);
         Index {
-            sales_by_consultant: group(&ds.sales, |s| s.consultant),
-            sales_by_doctor: group(&ds.sales, |s| s.doctor),
-            sales_by_nurse: group(&ds.sales, |s| s.nurse),
-            visits_by_consultant: group(&ds.visits, |v| Some(v.consultant)),
-            complaints_by_staff: group(&ds.complaints, |c| Some(c.staff)),
-            surveys_by_staff: group(&ds.surveys, |s| Some(s.staff)),
+            sales_by_consultant: group(&ds.sales, |s| s.consultant.filter(|_| sale_kept(s.date))),
+            sales_by_doctor: group(&ds.sales, |s| s.doctor.filter(|_| sale_kept(s.date))),
+            sales_by_nurse: group(&ds.sales, |s| s.nurse.filter(|_| sale_kept(s.date))),
+            visits_by_consultant: group(&ds.visits, |v| kept(v.date).then_some(v.consultant)),
+            complaints_by_staff: group(&ds.complaints, |c| kept(c.when.date()).then_some(c.staff)),
+            surveys_by_staff: group(&ds.surveys, |s| kept(s.date).then_some(s.staff)),
             ratings_by_staff: group(&ds.ratings, |r| Some(r.staff)),
             positive_sale_days: std::sync::OnceLock::new(),
+            span: span.map(|(_, from, to)| (from, to)),
         }
     }
 
-    fn sales_by(&self, attribute: &str) -> &SymMap<Vec<u32>> {
+    /// (customer, date, consultant) of every positive sale (within the index's span, if any)
+    /// — the consultant only when the sales name one — built on first use.
+    pub(super) fn positive_sale_days(
+        &self,
+        ds: &Dataset,
+    ) -> &HashSet<(Sym, NaiveDate, Option<Sym>)> {
+        self.positive_sale_days.get_or_init(|| {
+            let by_consultant = ds.has_field(Kind::Sales, Field::Consultant);
+            let span = self.span;
+            ds.sales
+                .iter()
+                .filter(|s| {
+                    s.amount > 0 && span.is_none_or(|(from, to)| from <= s.date && s.date <= to)
+                })
+                .map(|s| {
+                    let who = if by_consultant { s.consultant } else { None };
+                    (s.customer, s.date, who)
+                })
+                .collect()
+        })
+    }
+
+    pub(super) fn sales_by(&self, attribute: &str) -> &SymMap<Vec<u32>> {
         match attribute {
             "doctor" => &self.sales_by_doctor,
             "nurse" => &self.sales_by_nurse,
@@ -122,7 +231,7 @@ impl Index {
 
 /// The rows of `map` naming any of `members`, ascending (so sums and means add up in the
 /// same order as a scan of every row would). A row naming two members is listed once.
-fn rows_of(map: &SymMap<Vec<u32>>, members: &[Sym]) -> Vec<u32> {
+pub(super) fn rows_of(map: &SymMap<Vec<u32>>, members: &[Sym]) -> Vec<u32> {
     let mut out: Vec<u32> = Vec::new();
     for m in members {
         if let Some(rows) = map.get(m) {
@@ -143,7 +252,7 @@ pub struct Context<'a> {
     pub config: &'a Config,
     pub people: &'a [Person],
     pub period: &'a Period,
-    index: &'a Index,
+    pub(super) index: &'a Index,
     /// Customers with a positive sale in the 365 days before the period (复购率), found once.
     bought_before: OnceCell<HashSet<Sym>>,
     /// The 二开 rule in force (`auto` resolved), found once.
@@ -184,7 +293,7 @@ pub fn secondary_rule_used(ds: &Dataset, config: &Config) -> SecondaryRule {
     }
 }
 
-fn is_type_secondary(ds: &Dataset, config: &Config, s: &Sale) -> bool {
+pub(super) fn is_type_secondary(ds: &Dataset, config: &Config, s: &Sale) -> bool {
     s.sale_type.is_some_and(|t| {
         let t = ds.name(t).trim();
         config.secondary.types.iter().any(|x| x.trim() == t)
@@ -195,7 +304,7 @@ fn yuan(fen: i64) -> f64 {
     fen as f64 / 100.0
 }
 
-fn attr_col(s: &Sale, attribute: &str) -> Option<Sym> {
+pub(super) fn attr_col(s: &Sale, attribute: &str) -> Option<Sym> {
     match attribute {
         "doctor" => s.doctor,
         "nurse" => s.nurse,
@@ -215,7 +324,7 @@ fn status_of(den: f64, min_sample: Option<u32>) -> Status {
 }
 
 /// A rate of two counts.
-fn rate(num: usize, den: usize, min: Option<u32>, rows: Vec<String>) -> Figure {
+fn rate(num: usize, den: usize, min: Option<u32>, rows: Vec<Detail>) -> Figure {
     let status = status_of(den as f64, min);
     Figure {
         value: (den > 0).then(|| num as f64 / den as f64),
@@ -228,7 +337,7 @@ fn rate(num: usize, den: usize, min: Option<u32>, rows: Vec<String>) -> Figure {
 }
 
 /// A count (or sum) with its input present: always ok.
-fn count(n: usize, rows: Vec<String>) -> Figure {
+fn count(n: usize, rows: Vec<Detail>) -> Figure {
     Figure {
         value: Some(n as f64),
         numerator: None,
@@ -240,10 +349,10 @@ fn count(n: usize, rows: Vec<String>) -> Figure {
 }
 
 /// A mean over values (already mapped).
-fn mean(values: &[f64], min: Option<u32>, mut rows: Vec<String>) -> Figure {
+fn mean(values: &[f64], min: Option<u32>, mut rows: Vec<Detail>) -> Figure {
     let sum: f64 = values.iter().sum();
     let n = values.len();
-    rows.push(format!("sum {} over {n}", fmt_num(sum)));
+    rows.push(Detail::Sum { sum, n });
     Figure {
         value: (n > 0).then(|| sum / n as f64),
         numerator: Some(sum),
@@ -251,14 +360,6 @@ fn mean(values: &[f64], min: Option<u32>, mut rows: Vec<String>) -> Figure {
         status: status_of(n as f64, min),
         exact: None,
         rows,
-    }
-}
-
-fn fmt_num(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.2}")
     }
 }
 
@@ -287,7 +388,7 @@ fn months_frac(p: &Period) -> (i128, i128) {
 }
 
 /// Days of the period someone was employed.
-fn employed_days(hired: Option<NaiveDate>, left: Option<NaiveDate>, p: &Period) -> i64 {
+pub(super) fn employed_days(hired: Option<NaiveDate>, left: Option<NaiveDate>, p: &Period) -> i64 {
     let from = hired.map_or(p.start, |h| h.max(p.start));
     let to = left.map_or(p.end, |l| l.min(p.end));
     ((to - from).num_days() + 1).max(0)
@@ -296,11 +397,63 @@ fn employed_days(hired: Option<NaiveDate>, left: Option<NaiveDate>, p: &Period) 
 /// A member for targets: name, roster target (fen), hired, left.
 type Member = (Sym, Option<i64>, Option<NaiveDate>, Option<NaiveDate>);
 
-/// One consultation: a distinct (customer, date, consultant) among the visits.
-struct Consultation {
-    customer: Sym,
-    deal: bool,
-    first: bool,
+/// One consultation (SPEC §3.1): a distinct (customer, date, consultant) among the visits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Consultation {
+    pub customer: Sym,
+    pub date: NaiveDate,
+    pub consultant: Sym,
+    /// A deal when any of its rows says so (or, without a deal column, from the sales).
+    pub deal: bool,
+    /// 初诊 when any of its rows says 初诊.
+    pub first: bool,
+    /// The channel and store of its first row.
+    pub channel: Option<Sym>,
+    pub store: Option<Sym>,
+}
+
+/// The consultations among `visits` (SPEC §3.1), in the order of their first rows: a distinct
+/// (customer, date, consultant); a deal when any of its rows says deal = yes — or, when the
+/// visits input has no deal column, when the customer has a positive sale that day credited to
+/// that consultant (to anyone when the sales name no consultant); 初诊 when any row says so;
+/// its channel and store are those of its first row.
+pub fn consultations<'v>(
+    ds: &Dataset,
+    index: &Index,
+    visits: impl Iterator<Item = &'v crate::input::Visit>,
+) -> Vec<Consultation> {
+    let has_deal = ds.has_field(Kind::Visits, Field::Deal);
+    let sales_name_consultant = ds.has_field(Kind::Sales, Field::Consultant);
+    let mut at: HashMap<(Sym, NaiveDate, Sym), usize, FxBuild> = HashMap::default();
+    let mut out: Vec<Consultation> = Vec::new();
+    for v in visits {
+        let key = (v.customer, v.date, v.consultant);
+        let i = *at.entry(key).or_insert_with(|| {
+            out.push(Consultation {
+                customer: v.customer,
+                date: v.date,
+                consultant: v.consultant,
+                deal: false,
+                first: false,
+                channel: v.channel,
+                store: v.store,
+            });
+            out.len() - 1
+        });
+        let c = &mut out[i];
+        c.deal |= v.deal == Some(true);
+        c.first |= v.first_visit == Some(true);
+    }
+    if !has_deal {
+        let days = index.positive_sale_days(ds);
+        for c in &mut out {
+            // A positive sale to the customer that day, by this consultant when the sales
+            // name consultants.
+            let who = sales_name_consultant.then_some(c.consultant);
+            c.deal = days.contains(&(c.customer, c.date, who));
+        }
+    }
+    out
 }
 
 /// The person's credited sales in the period, per customer.
@@ -342,14 +495,14 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn secondary_rule(&self) -> SecondaryRule {
+    pub(super) fn secondary_rule(&self) -> SecondaryRule {
         *self
             .secondary_rule
             .get_or_init(|| secondary_rule_used(self.ds, self.config))
     }
 
     /// The names whose rows count for `person` under `scope`, sorted, each once.
-    fn members(&self, person: &Person, scope: Scope) -> Vec<Sym> {
+    pub(super) fn members(&self, person: &Person, scope: Scope) -> Vec<Sym> {
         let mut out = self.member_set(person, scope);
         out.sort_unstable();
         out.dedup();
@@ -382,14 +535,10 @@ impl<'a> Context<'a> {
                     .collect(),
                 None => Vec::new(),
             },
-            Scope::Store => match person.store {
-                Some(s) => roster
-                    .iter()
-                    .filter(|r| r.2 == Some(s))
-                    .map(|r| r.0)
-                    .collect(),
-                None => Vec::new(),
-            },
+            Scope::Store => person
+                .store
+                .map(|s| self.store_members(s))
+                .unwrap_or_default(),
             Scope::All => roster.iter().map(|r| r.0).collect(),
         };
         out.push(person.sym);
@@ -397,7 +546,11 @@ impl<'a> Context<'a> {
     }
 
     /// The sales credited (by `attribute`) to any of `m` and dated in the period.
-    fn credited_sales(&self, attribute: &str, m: &[Sym]) -> impl Iterator<Item = &'a Sale> {
+    pub(super) fn credited_sales(
+        &self,
+        attribute: &str,
+        m: &[Sym],
+    ) -> impl Iterator<Item = &'a Sale> {
         let ds = self.ds;
         let period = self.period;
         rows_of(self.index.sales_by(attribute), m)
@@ -433,7 +586,7 @@ impl<'a> Context<'a> {
     }
 
     /// The visits naming any of `m` as consultant, dated in the period.
-    fn member_visits(&self, m: &[Sym]) -> impl Iterator<Item = &'a crate::input::Visit> {
+    pub(super) fn member_visits(&self, m: &[Sym]) -> impl Iterator<Item = &'a crate::input::Visit> {
         let ds = self.ds;
         let period = self.period;
         rows_of(&self.index.visits_by_consultant, m)
@@ -443,7 +596,10 @@ impl<'a> Context<'a> {
     }
 
     /// The complaints naming any of `m`, dated in the period.
-    fn member_complaints(&self, m: &[Sym]) -> impl Iterator<Item = &'a crate::input::Complaint> {
+    pub(super) fn member_complaints(
+        &self,
+        m: &[Sym],
+    ) -> impl Iterator<Item = &'a crate::input::Complaint> {
         let ds = self.ds;
         let period = self.period;
         rows_of(&self.index.complaints_by_staff, m)
@@ -452,19 +608,8 @@ impl<'a> Context<'a> {
             .filter(move |c| period.contains(c.when.date()))
     }
 
-    fn positive_sale_days(&self) -> &HashSet<(Sym, NaiveDate, Option<Sym>)> {
-        self.index.positive_sale_days.get_or_init(|| {
-            let by_consultant = self.ds.has_field(Kind::Sales, Field::Consultant);
-            self.ds
-                .sales
-                .iter()
-                .filter(|s| s.amount > 0)
-                .map(|s| {
-                    let who = if by_consultant { s.consultant } else { None };
-                    (s.customer, s.date, who)
-                })
-                .collect()
-        })
+    pub(super) fn positive_sale_days(&self) -> &HashSet<(Sym, NaiveDate, Option<Sym>)> {
+        self.index.positive_sale_days(self.ds)
     }
 
     fn consultations(&self, m: &[Sym]) -> Rc<Vec<Consultation>> {
@@ -479,33 +624,7 @@ impl<'a> Context<'a> {
     }
 
     fn consultations_uncached(&self, m: &[Sym]) -> Vec<Consultation> {
-        let has_deal = self.ds.has_field(Kind::Visits, Field::Deal);
-        let sales_name_consultant = self.ds.has_field(Kind::Sales, Field::Consultant);
-        let mut map: BTreeMap<(Sym, NaiveDate, Sym), (bool, bool)> = BTreeMap::new();
-        for v in self.member_visits(m) {
-            let e = map
-                .entry((v.customer, v.date, v.consultant))
-                .or_insert((false, false));
-            e.0 |= v.deal == Some(true);
-            e.1 |= v.first_visit == Some(true);
-        }
-        map.into_iter()
-            .map(|((customer, date, consultant), (deal_said, first))| {
-                let deal = if has_deal {
-                    deal_said
-                } else {
-                    // A positive sale to the customer that day, by this consultant when the
-                    // sales name consultants.
-                    let who = sales_name_consultant.then_some(consultant);
-                    self.positive_sale_days().contains(&(customer, date, who))
-                };
-                Consultation {
-                    customer,
-                    deal,
-                    first,
-                }
-            })
-            .collect()
+        consultations(self.ds, self.index, self.member_visits(m))
     }
 
     /// The customers with a 二开 sale among `sales` (credited by `attribute` to members, in
@@ -655,14 +774,14 @@ impl<'a> Context<'a> {
     ) -> Figure {
         let Some(def) = defs::metric(metric) else {
             return Figure {
-                rows: vec![format!("unknown metric {metric}")],
+                rows: vec![Detail::UnknownMetric(metric.to_string())],
                 ..Figure::no_input("matching")
             };
         };
         let min = min_sample.or(def.min_sample);
         let m = self.members(person, scope);
         if scope == Scope::Own {
-            return self.compute(person, def, item, scope, attribute, min, &m);
+            return self.compute(Some(person), def, item, scope, attribute, min, &m);
         }
         let key: GroupKey = (
             def.key,
@@ -674,16 +793,79 @@ impl<'a> Context<'a> {
         if let Some(f) = self.group_figures.borrow().get(&key) {
             return f.clone();
         }
-        let f = self.compute(person, def, item, scope, attribute, min, &key.4);
+        let f = self.compute(Some(person), def, item, scope, attribute, min, &key.4);
         self.group_figures.borrow_mut().insert(key, f.clone());
         f
     }
 
-    /// The figure, computed from the rows of `m` (the members `scope` gives `person`).
+    /// The figure of `metric` over every row naming any of `members` (sorted, each once) — a
+    /// store's roster people ([`Context::store_members`]) or everyone the data names
+    /// ([`Context::everyone`]) — counted as a `scope = "store"` or `"all"` KPI counts them
+    /// (SPEC §8.1 takes the clinic's and each store's rates "as §3"). `revenue_attainment`
+    /// has no target here: targets belong to people.
+    pub fn members_figure(&self, members: &[Sym], metric: &str, attribute: &str) -> Figure {
+        let Some(def) = defs::metric(metric) else {
+            return Figure {
+                rows: vec![Detail::UnknownMetric(metric.to_string())],
+                ..Figure::no_input("matching")
+            };
+        };
+        self.compute(
+            None,
+            def,
+            None,
+            Scope::All,
+            attribute,
+            def.min_sample,
+            members,
+        )
+    }
+
+    /// The roster people of `store` (without a roster, the people found whose store it is —
+    /// none), sorted, each once: whose rows a store's figures count (SPEC §3 `scope = "store"`).
+    pub fn store_members(&self, store: Sym) -> Vec<Sym> {
+        let mut out: Vec<Sym> = if self.ds.has(Kind::Roster) {
+            self.ds
+                .roster
+                .iter()
+                .filter(|r| r.store == Some(store))
+                .map(|r| r.staff)
+                .collect()
+        } else {
+            self.people
+                .iter()
+                .filter(|p| p.store == Some(store))
+                .map(|p| p.sym)
+                .collect()
+        };
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Everyone the data names as staff (sales consultant, doctor or nurse, visits consultant,
+    /// complaints), sorted, each once: the clinic's figures count every row naming anyone.
+    pub fn everyone(&self) -> Vec<Sym> {
+        let ds = self.ds;
+        let mut out: Vec<Sym> = ds
+            .sales
+            .iter()
+            .flat_map(|s| [s.consultant, s.doctor, s.nurse])
+            .flatten()
+            .chain(ds.visits.iter().map(|v| v.consultant))
+            .chain(ds.complaints.iter().map(|c| c.staff))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The figure, computed from the rows of `m` (the members `scope` gives `person`; for a
+    /// group without a person, [`Context::members_figure`], every member's rows).
     #[allow(clippy::too_many_arguments)]
     fn compute(
         &self,
-        person: &Person,
+        person: Option<&Person>,
         def: &defs::MetricDef,
         item: Option<&str>,
         scope: Scope,
@@ -705,15 +887,14 @@ impl<'a> Context<'a> {
                     denominator: None,
                     status: Status::Ok,
                     exact: Some(reduce((agg.revenue as i128, 100))),
-                    rows: vec![format!(
-                        "sales rows {}, revenue {}",
-                        agg.rows,
-                        fmt_num(yuan(agg.revenue))
-                    )],
+                    rows: vec![Detail::SalesRows {
+                        rows: agg.rows,
+                        revenue: yuan(agg.revenue),
+                    }],
                 }
             }
             "revenue_attainment" => {
-                let target = self.target(person, scope, m);
+                let target = person.and_then(|p| self.target(p, scope, m));
                 let agg = has_sales.then(|| self.sales_agg(attribute, m));
                 let Some((tn, td)) = target else {
                     return Figure {
@@ -722,7 +903,7 @@ impl<'a> Context<'a> {
                         denominator: None,
                         status: Status::NoTarget,
                         exact: None,
-                        rows: vec!["no target (targets rows or roster target)".into()],
+                        rows: vec![Detail::NoTarget],
                     };
                 };
                 let target_yuan = tn as f64 / td as f64 / 100.0;
@@ -732,11 +913,10 @@ impl<'a> Context<'a> {
                         ..Figure::no_input("sales")
                     };
                 };
-                let rows = vec![format!(
-                    "revenue {}, target {}",
-                    fmt_num(yuan(agg.revenue)),
-                    fmt_num(target_yuan)
-                )];
+                let rows = vec![Detail::RevenueTarget {
+                    revenue: yuan(agg.revenue),
+                    target: target_yuan,
+                }];
                 if tn == 0 {
                     return Figure {
                         value: None,
@@ -764,7 +944,10 @@ impl<'a> Context<'a> {
                 }
                 let cs = self.consultations(m);
                 let deals = cs.iter().filter(|c| c.deal).count();
-                let rows = vec![format!("consultations {}, deals {deals}", cs.len())];
+                let rows = vec![Detail::Consultations {
+                    consultations: cs.len(),
+                    deals,
+                }];
                 rate(deals, cs.len(), min, rows)
             }
             "new_customers" => {
@@ -777,7 +960,7 @@ impl<'a> Context<'a> {
                     .filter(|c| c.first && c.deal)
                     .map(|c| c.customer)
                     .collect();
-                count(n.len(), vec![format!("初诊 deal customers {}", n.len())])
+                count(n.len(), vec![Detail::NewCustomers(n.len())])
             }
             "first_visits" => {
                 if !ds.has(Kind::Visits) {
@@ -787,7 +970,10 @@ impl<'a> Context<'a> {
                 let n = cs.iter().filter(|c| c.first).count();
                 count(
                     n,
-                    vec![format!("consultations {}, of type 初诊 {n}", cs.len())],
+                    vec![Detail::FirstVisits {
+                        consultations: cs.len(),
+                        first: n,
+                    }],
                 )
             }
             "ticket_price" => {
@@ -796,10 +982,10 @@ impl<'a> Context<'a> {
                 }
                 let agg = self.sales_agg(attribute, m);
                 let paying = agg.paying().len();
-                let rows = vec![format!(
-                    "revenue {}, paying customers {paying}",
-                    fmt_num(yuan(agg.revenue))
-                )];
+                let rows = vec![Detail::TicketPrice {
+                    revenue: yuan(agg.revenue),
+                    paying,
+                }];
                 let exact =
                     (paying > 0).then(|| reduce((agg.revenue as i128, 100 * paying as i128)));
                 Figure {
@@ -829,11 +1015,11 @@ impl<'a> Context<'a> {
                     SecondaryRule::Type | SecondaryRule::Auto => "type",
                     SecondaryRule::Derive => "derive",
                 };
-                let rows = vec![format!(
-                    "paying customers {}, 二开 customers {} (rule {rule_key})",
-                    paying.len(),
-                    second.len()
-                )];
+                let rows = vec![Detail::Secondary {
+                    paying: paying.len(),
+                    secondary: second.len(),
+                    rule: rule_key,
+                }];
                 rate(second.len(), paying.len(), min, rows)
             }
             "repurchase_rate" => {
@@ -851,10 +1037,10 @@ impl<'a> Context<'a> {
                         .collect()
                 });
                 let n = paying.iter().filter(|c| before.contains(c)).count();
-                let rows = vec![format!(
-                    "paying customers {}, bought in the 365 days before {n}",
-                    paying.len()
-                )];
+                let rows = vec![Detail::Repurchase {
+                    paying: paying.len(),
+                    bought_before: n,
+                }];
                 rate(n, paying.len(), min, rows)
             }
             "complaint_rate" => {
@@ -867,10 +1053,10 @@ impl<'a> Context<'a> {
                         n,
                         served.len(),
                         min,
-                        vec![format!(
-                            "valid complaints {n}, customers served {}",
-                            served.len()
-                        )],
+                        vec![Detail::Complaints {
+                            valid: n,
+                            served: served.len(),
+                        }],
                     ),
                     (n, served) => Figure {
                         numerator: n.map(|n| n as f64),
@@ -897,7 +1083,10 @@ impl<'a> Context<'a> {
                 mean(
                     &vals,
                     min,
-                    vec![format!("surveys {}, scale {}", vals.len(), fmt_num(scale))],
+                    vec![Detail::Surveys {
+                        n: vals.len(),
+                        scale,
+                    }],
                 )
             }
             "complication_rate" => {
@@ -916,19 +1105,14 @@ impl<'a> Context<'a> {
                     })
                     .count();
                 let t = self.treatments(attribute, m);
-                rate(
-                    n,
-                    t,
-                    min,
-                    vec![format!("valid complication complaints {n}, treatments {t}")],
-                )
+                rate(n, t, min, vec![Detail::Complications { n, treatments: t }])
             }
             "treatments" => {
                 if !has_sales {
                     return Figure::no_input("sales");
                 }
                 let t = self.treatments(attribute, m);
-                count(t, vec![format!("distinct orders of positive sales {t}")])
+                count(t, vec![Detail::Treatments(t)])
             }
             "complaint_hours" => {
                 if !ds.has(Kind::Complaints) {
@@ -949,10 +1133,10 @@ impl<'a> Context<'a> {
                     denominator: Some(n as f64),
                     status: status_of(n as f64, min),
                     exact,
-                    rows: vec![format!(
-                        "resolved complaints {n}, hours {}",
-                        fmt_num(minutes as f64 / 60.0)
-                    )],
+                    rows: vec![Detail::ResolvedComplaints {
+                        n,
+                        hours: minutes as f64 / 60.0,
+                    }],
                 }
             }
             "turnover_rate" => {
@@ -982,9 +1166,7 @@ impl<'a> Context<'a> {
                     left,
                     at_start,
                     min,
-                    vec![format!(
-                        "left in period {left}, employed at start {at_start}"
-                    )],
+                    vec![Detail::Turnover { left, at_start }],
                 )
             }
             "rating" => {
@@ -1004,15 +1186,14 @@ impl<'a> Context<'a> {
                 mean(
                     &vals,
                     min,
-                    vec![format!(
-                        "ratings {} for {}",
-                        vals.len(),
-                        item.unwrap_or("any item")
-                    )],
+                    vec![Detail::Ratings {
+                        n: vals.len(),
+                        item: item.map(str::to_string),
+                    }],
                 )
             }
             other => Figure {
-                rows: vec![format!("metric {other} is not computed here")],
+                rows: vec![Detail::NotComputedHere(other.to_string())],
                 ..Figure::no_input("matching")
             },
         }
@@ -1483,6 +1664,44 @@ mod tests {
             Some(10.0),
             Status::Ok,
         );
+    }
+
+    #[test]
+    fn an_index_of_the_month_and_its_look_back_gives_the_same_figures() {
+        // 月度 scores each month from Index::within (the month's rows, sales from window_days
+        // earlier): every figure of every October person equals the one from the full index,
+        // under the derive rule too (周婷's 二开 reach back to September: secondary_by_derive_rule).
+        let mut fx = fixture();
+        for rule in [SecondaryRule::Type, SecondaryRule::Derive] {
+            fx.config.secondary.rule = rule;
+            let start = fx.period.start;
+            let within = Index::within(&fx.ds, start - Duration::days(90), start, fx.period.end);
+            let month = Context::new(&fx.ds, &fx.config, &fx.people, &fx.period, &within);
+            let full = fx.cx();
+            for p in &fx.people {
+                for metric in defs::metric_keys() {
+                    let item = (metric == "rating").then_some("专业知识");
+                    for scope in [Scope::Own, Scope::Store] {
+                        let a = full.figure(p, metric, item, scope, "consultant", None);
+                        let b = month.figure(p, metric, item, scope, "consultant", None);
+                        assert_eq!(a, b, "{} {metric} {scope:?} {rule:?}", p.name);
+                    }
+                }
+            }
+        }
+        // Without the look-back, 周婷's derived 二开 (X9 ← G4 2026-09-08, …) would be lost.
+        fx.config.secondary.rule = SecondaryRule::Derive;
+        let short = Index::within(&fx.ds, fx.period.start, fx.period.start, fx.period.end);
+        let cx = Context::new(&fx.ds, &fx.config, &fx.people, &fx.period, &short);
+        let f = cx.figure(
+            fx.person("周婷"),
+            "secondary_rate",
+            None,
+            Scope::Own,
+            "consultant",
+            None,
+        );
+        assert_ne!(f.numerator, Some(4.0));
     }
 
     #[test]

@@ -274,36 +274,11 @@ pub fn kpi_label(metric: &str, item: Option<&str>, lang: crate::Lang) -> String 
 /// A threshold or value in the metric's unit, for rules in words: 0.3 → "30%", 3200 → "¥3,200",
 /// 2.5 → "2.5". At most two decimals, no trailing zeros.
 pub fn show_amount(metric: &str, x: f64) -> String {
-    let trim = |v: f64| {
-        let s = format!("{:.2}", (v * 100.0).round() / 100.0);
-        let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
-        if s == "-0" {
-            "0".to_string()
-        } else {
-            s
-        }
-    };
     match self::metric(metric).map(|d| d.unit) {
-        Some(Unit::Percent) => format!("{}%", trim(x * 100.0)),
-        Some(Unit::Yuan) => {
-            let s = trim(x.abs());
-            let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-            let mut grouped = String::new();
-            for (i, c) in int.chars().enumerate() {
-                if i > 0 && (int.len() - i) % 3 == 0 {
-                    grouped.push(',');
-                }
-                grouped.push(c);
-            }
-            let sign = if x < 0.0 && s != "0" { "-" } else { "" };
-            if frac.is_empty() {
-                format!("{sign}¥{grouped}")
-            } else {
-                format!("{sign}¥{grouped}.{frac}")
-            }
-        }
-        Some(Unit::Hours) => format!("{}h", trim(x)),
-        _ => trim(x),
+        Some(Unit::Percent) => format!("{}%", crate::fmt::trimmed(x * 100.0)),
+        Some(Unit::Yuan) => crate::fmt::money_short(x),
+        Some(Unit::Hours) => format!("{}h", crate::fmt::trimmed(x)),
+        _ => crate::fmt::trimmed(x),
     }
 }
 

@@ -2,4 +2,5 @@
 
 pub mod compute;
 pub mod defs;
+pub mod evidence;
 pub mod needs;

@@ -104,7 +104,7 @@ pub fn missing_columns(ds: &Dataset, cfg: &Config, people: &[Person]) -> Vec<Iss
 
 fn issue(cfg: &Config, n: &Need) -> Issue {
     let role = &cfg.roles[&n.role];
-    let label = role.label.clone().unwrap_or_else(|| n.role.clone());
+    let label = role.shown_label(&n.role);
     let def = defs::metric(n.metric);
     let kpi = def.map_or(n.metric.to_string(), |d| format!("{} ({})", d.zh, d.key));
     let aliases: Vec<&str> = n

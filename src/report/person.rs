@@ -1,15 +1,19 @@
 //! `--split-by person`: one workbook per person, holding only their own KPIs (value, how it was
 //! formed, previous period, rule, score, weights), their total as a live formula, grade, rank,
-//! bonus, the gap to the next grade and bonus tier, and a sign-off block (员工签字 / 主管签字 / 日期).
+//! bonus, the gap to the next grade and bonus tier, and a sign-off block (员工签字 / 主管签字 / 日期);
+//! then the 明细 sheet: every source row behind each number (SPEC §6.3), for the employee to
+//! check before signing.
 
 use super::xlsx::{
-    change, change_format, derivation, flags_text, header_cells, label_lines, next_grade_text,
-    next_tier_text, note, print_setup, properties, sheet_name, total_format, total_formula,
-    value_cell_format, value_note, Fmts, Widths, WriteText,
+    bonus_note, change, change_format, change_num, derivation, flags_text, grade_formula,
+    header_cells, label_lines, next_grade_text, next_tier_text, note, print_setup, properties,
+    score_scale, sheet_name, total_format, total_formula, value_cell_format, value_note, value_num,
+    Fmts, Heights, Num, Widths, WriteText,
 };
-use crate::cmd::score::Run;
 use crate::metrics::compute::Status;
 use crate::metrics::defs;
+use crate::metrics::evidence::KpiRows;
+use crate::pipeline::Run;
 use crate::scoring::engine::PersonResult;
 use rust_xlsxwriter::{utility::row_col_to_cell, Formula, Workbook, XlsxError};
 
@@ -28,8 +32,8 @@ pub fn file_name(run: &Run, r: &PersonResult) -> String {
     format!("{}.xlsx", super::write::file_name(&stem.join("_"), 200))
 }
 
-/// Builds one person's workbook.
-pub fn build(run: &Run, r: &PersonResult) -> Result<Vec<u8>, XlsxError> {
+/// Builds one person's workbook; `rows` are the rows behind their KPIs (the 明细 sheet).
+pub fn build(run: &Run, r: &PersonResult, rows: &[KpiRows]) -> Result<Vec<u8>, XlsxError> {
     let l = run.plan.lang;
     let f = Fmts::new();
     let ds = &run.ds;
@@ -48,6 +52,7 @@ pub fn build(run: &Run, r: &PersonResult) -> Result<Vec<u8>, XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name(sheet_name(&r.person.name, &mut used))?;
     let mut widths = Widths::default();
+    let mut heights = Heights::default();
 
     ws.text_fmt(
         0,
@@ -124,7 +129,10 @@ pub fn build(run: &Run, r: &PersonResult) -> Result<Vec<u8>, XlsxError> {
         }
         let vf = value_cell_format(k);
         match k.value {
-            Some(v) => ws.write_number_with_format(row, 1, v, &vf)?,
+            Some(v) => {
+                widths.num(1, value_num(k.metric), v);
+                ws.write_number_with_format(row, 1, v, &vf)?
+            }
             None => ws.text_fmt(row, 1, "—", &vf)?,
         };
         ws.insert_note(row, 1, &note(&value_note(k, l)))?;
@@ -132,16 +140,22 @@ pub fn build(run: &Run, r: &PersonResult) -> Result<Vec<u8>, XlsxError> {
         widths.see(2, &how);
         ws.text(row, 2, &how)?;
         if let Some(p) = k.previous {
+            widths.num(3, value_num(k.metric), p);
             ws.write_number_with_format(row, 3, p, &super::xlsx::value_format(k.metric))?;
         }
         if let Some(c) = change(k) {
-            ws.write_number_with_format(row, 4, c, &change_format(k.metric))?;
+            widths.num(4, change_num(k.metric, l), c);
+            ws.write_number_with_format(row, 4, c, &change_format(k.metric, l))?;
         }
         ws.text_fmt(row, 5, &k.curve, &f.wrap)?;
+        heights.wrapped(row, 5, 5, &k.curve);
         if let Some(s) = k.score {
+            widths.num(6, Num::Score, s);
             ws.write_number_with_format(row, 6, s, &f.score)?;
         }
+        widths.num(7, Num::Plain, k.weight);
         ws.write_number(row, 7, k.weight)?;
+        widths.num(8, Num::Weight, k.effective_weight);
         ws.write_number_with_format(row, 8, k.effective_weight, &f.weight)?;
         let status = match &k.adjustment {
             Some(a) => format!(
@@ -166,7 +180,12 @@ pub fn build(run: &Run, r: &PersonResult) -> Result<Vec<u8>, XlsxError> {
         .collect();
     row += 1;
 
+    if last_kpi_row >= first_kpi_row {
+        ws.add_conditional_format(first_kpi_row, 6, last_kpi_row, 6, &score_scale())?;
+    }
     let cfg = &run.plan.config.config;
+    let total_row = row;
+    widths.num(1, Num::Total, r.total);
     ws.text_fmt(row, 0, l.pick("总分", "Total"), &f.bold)?;
     ws.write_formula_with_format(
         row,
@@ -183,10 +202,19 @@ pub fn build(run: &Run, r: &PersonResult) -> Result<Vec<u8>, XlsxError> {
         )),
     )?;
     row += 1;
+    // The grade follows the total: a formula on it with this config's thresholds.
+    ws.text_fmt(row, 0, l.pick("等级", "Grade"), &f.bold)?;
+    let thresholds =
+        [cfg.grades.s, cfg.grades.a, cfg.grades.b, cfg.grades.c].map(|t| t.to_string());
+    ws.write_formula(
+        row,
+        1,
+        rust_xlsxwriter::Formula::new(grade_formula(&row_col_to_cell(total_row, 1), &thresholds))
+            .set_result(&r.grade),
+    )?;
+    row += 1;
     let rank = format!("{} / {}", r.rank, r.rank_of);
-    let bonus_note = r.bonus_steps.join("\n");
     let lines = [
-        (l.pick("等级", "Grade"), r.grade.clone()),
         (l.pick("排名", "Rank"), rank),
         (l.pick("距下一等级", "To next grade"), next_grade_text(r, l)),
         (
@@ -200,14 +228,13 @@ pub fn build(run: &Run, r: &PersonResult) -> Result<Vec<u8>, XlsxError> {
         ws.text(row, 1, &v)?;
         row += 1;
         if k == l.pick("排名", "Rank") {
-            if let Some(b) = r.bonus {
-                ws.text_fmt(row, 0, l.pick("奖金", "Bonus"), &f.bold)?;
-                ws.write_number_with_format(row, 1, b, &f.bonus)?;
-                if !bonus_note.is_empty() {
-                    ws.insert_note(row, 1, &note(&bonus_note))?;
-                }
-                row += 1;
-            }
+            // 0 where the role has no bonus rule; the note says where the amount came from.
+            let b = r.bonus.unwrap_or(0.0);
+            ws.text_fmt(row, 0, l.pick("奖金", "Bonus"), &f.bold)?;
+            widths.num(1, Num::Bonus, b);
+            ws.write_number_with_format(row, 1, b, &f.bonus)?;
+            ws.insert_note(row, 1, &note(&bonus_note(r, l)))?;
+            row += 1;
         }
     }
 
@@ -237,17 +264,21 @@ pub fn build(run: &Run, r: &PersonResult) -> Result<Vec<u8>, XlsxError> {
         row += 2;
     }
 
-    widths.apply(ws, 10, 34)?;
-    ws.set_column_width(5, 60)?;
+    widths.fixed(5, 46.0);
+    let col_widths = widths.apply(ws, 10, 34)?;
+    heights.apply(ws, &col_widths)?;
     ws.set_freeze_panes(header_row + 1, 0)?;
     print_setup(ws, &run.period.label, Some((header_row, header_row)))?;
+    super::evidence::evidence_sheets(&mut wb, &mut used, &f, run, r, rows)?;
     wb.save_to_buffer()
 }
 
 /// Every person's workbook, named by [`file_name`], in display order.
 pub fn build_all(run: &Run) -> Result<Vec<(String, Vec<u8>)>, XlsxError> {
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
-    for r in crate::cmd::score::ordered(run) {
+    let people = crate::pipeline::ordered(run);
+    let rows = super::evidence::rows_behind(run, &people);
+    for (r, rows) in people.into_iter().zip(&rows) {
         let mut name = file_name(run, r);
         // Two people whose safe names coincide (only possible after cutting) get a number.
         let mut n = 2;
@@ -255,7 +286,7 @@ pub fn build_all(run: &Run) -> Result<Vec<(String, Vec<u8>)>, XlsxError> {
             name = format!("{}_{n}.xlsx", name.trim_end_matches(".xlsx"));
             n += 1;
         }
-        out.push((name, build(run, r)?));
+        out.push((name, build(run, r, rows)?));
     }
     Ok(out)
 }

@@ -1,10 +1,17 @@
-//! Writing reports safely: a temp file in the target folder, then a rename, so a crash, a full
-//! disk or a failed write never leaves a half-written scorecard and never replaces a good one.
+//! Writing reports safely (SPEC §6.3): a temp file in the target folder, then a rename, so a
+//! crash, a full disk or a failed write never leaves a half-written scorecard and never
+//! replaces a good one. Temp files and folders are created exclusively under random names (the
+//! `tempfile` crate: `O_CREAT | O_EXCL`, so a symlink planted at the name is never followed),
+//! named `.<target>.<pid>-<random>.clinic-kpi-tmp` (`-new` / `-old` for a split folder), and
+//! what a killed run left is cleaned up by the next run that writes the same target
+//! ([`clean_leftovers`]). An output is compared with the inputs, the config and the data
+//! folder by file identity ([`FileId`]), never by how its path is spelt.
 
+use crate::file_id::{holds, FileId};
 use anyhow::{bail, Context, Result};
-use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// The folder a path's file goes in ("." for a bare file name).
 pub fn folder_of(path: &Path) -> PathBuf {
@@ -40,40 +47,212 @@ pub fn check_target_folder(path: &Path, folder_wanted: bool) -> Result<(), Strin
     }
 }
 
+// ------------------------------------------------------------------------------------------
+// Outputs are never inputs
+
+/// Refuses an output that would overwrite (or, for a folder replaced whole, hold) one of the
+/// run's inputs, its config file or its data folder — compared by identity, so `-o` spelt
+/// `./data/../消费.xlsx` or naming a hard link of an input is refused just the same.
+pub fn refuse_inputs_as_output(
+    output: &Path,
+    folder: bool,
+    inputs: &[&Path],
+    config: Option<&Path>,
+    data_dir: &Path,
+) -> Result<()> {
+    let Some(target) = FileId::of(output) else {
+        return Ok(()); // nothing there yet: nothing to destroy
+    };
+    let is_or_holds =
+        |p: &Path| FileId::of(p).as_ref() == Some(&target) || (folder && holds(&target, p));
+    if let Some(config) = config.filter(|c| is_or_holds(c)) {
+        bail!(
+            "-o {} is (or holds) the config file {}; choose another output path",
+            output.display(),
+            config.display()
+        );
+    }
+    if inputs.iter().any(|i| is_or_holds(i)) {
+        bail!(
+            "-o {} is (or holds) one of the input files; choose another output path",
+            output.display()
+        );
+    }
+    if FileId::of(data_dir).as_ref() == Some(&target) || (folder && holds(&target, data_dir)) {
+        bail!(
+            "-o {} is (or holds) the data folder {}; choose another output path",
+            output.display(),
+            data_dir.display()
+        );
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------------------------------------------
+// Temporary names and what a killed run left
+
+/// The tail of every temporary name: a file being written, a new folder being built, an old
+/// folder moved aside.
+const TMP_FILE: &str = ".clinic-kpi-tmp";
+const NEW_FOLDER: &str = ".clinic-kpi-new";
+const OLD_FOLDER: &str = ".clinic-kpi-old";
+
+/// A temporary thing older than this is left over whatever its process: writing a scorecard
+/// takes seconds (the bytes are built before the temp file is made).
+const STALE_AFTER: Duration = Duration::from_secs(3600);
+
+/// `.<target name>.<pid>-` — the start of this process's temporary names for `target`.
+fn tmp_prefix(target: &Path) -> String {
+    format!(".{}.{}-", target_name(target), std::process::id())
+}
+
+fn target_name(target: &Path) -> String {
+    target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scorecard".to_string())
+}
+
+/// A temporary name for `target` left by another process: that process's id, when `name` is
+/// `.<target name>.<pid>-<random><suffix>`.
+fn leftover_pid(target: &Path, name: &str, suffix: &str) -> Option<u32> {
+    let rest = name
+        .strip_prefix(&format!(".{}.", target_name(target)))?
+        .strip_suffix(suffix)?;
+    let (pid, random) = rest.split_once('-')?;
+    (!random.is_empty()).then_some(())?;
+    pid.parse().ok()
+}
+
+/// Whether the process that made a temporary thing is gone: known on Linux (`/proc`); else a
+/// thing older than [`STALE_AFTER`] counts as left over.
+fn is_stale(path: &Path, pid: u32) -> bool {
+    if pid == std::process::id() {
+        return false;
+    }
+    let proc_known = cfg!(target_os = "linux") && Path::new("/proc/self").exists();
+    if proc_known && !Path::new("/proc").join(pid.to_string()).exists() {
+        return true;
+    }
+    std::fs::symlink_metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age > STALE_AFTER)
+}
+
+/// Removes a leftover without following it: a symlink is removed, never what it points to.
+fn remove_leftover(path: &Path) {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => {
+            let _ = std::fs::remove_dir_all(path);
+        }
+        Ok(_) => {
+            let _ = std::fs::remove_file(path);
+        }
+        Err(_) => {}
+    }
+}
+
+/// Cleans up what an interrupted run writing `target` left in its folder: temp files are
+/// removed; for a folder target, a half-built new folder is removed, and an old folder moved
+/// aside is put back when the target is missing (the run was killed between the two renames),
+/// else removed. Only names of this tool's pattern for this target whose process is gone are
+/// touched. Returns the folders restored, for the caller to mention.
+pub fn clean_leftovers(target: &Path) -> Vec<PathBuf> {
+    let mut restored = Vec::new();
+    let Ok(entries) = std::fs::read_dir(folder_of(target)) else {
+        return restored;
+    };
+    let mut olds: Vec<PathBuf> = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let path = e.path();
+        for suffix in [TMP_FILE, NEW_FOLDER, OLD_FOLDER] {
+            let Some(pid) = leftover_pid(target, &name, suffix) else {
+                continue;
+            };
+            if !is_stale(&path, pid) {
+                continue;
+            }
+            if suffix == OLD_FOLDER {
+                olds.push(path.clone());
+            } else {
+                remove_leftover(&path);
+            }
+        }
+    }
+    // The newest old folder is the one a killed run moved aside last.
+    olds.sort_by_key(|p| std::fs::symlink_metadata(p).and_then(|m| m.modified()).ok());
+    let target_missing = std::fs::symlink_metadata(target).is_err();
+    if target_missing {
+        if let Some(newest) = olds.pop() {
+            let is_folder = std::fs::symlink_metadata(&newest).is_ok_and(|m| m.is_dir());
+            if is_folder && std::fs::rename(&newest, target).is_ok() {
+                restored.push(target.to_path_buf());
+            } else {
+                olds.push(newest);
+            }
+        }
+    }
+    for old in olds {
+        remove_leftover(&old);
+    }
+    restored
+}
+
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomic_with(path, |f| f.write_all(bytes))
 }
 
+/// The temp files' permissions: what a plain new file gets (0666 less the umask), not the
+/// owner-only 0600 tempfile uses by default — the scorecard is for HR to read.
+fn new_file_builder<'a>(prefix: &'a str, suffix: &'a str) -> tempfile::Builder<'a, 'a> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(prefix).suffix(suffix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    b
+}
+
 /// Writes to a temp file beside `path` with `fill`, syncs it, then renames it over `path`.
-/// On any error the temp file is removed and whatever was at `path` is left as it was.
+/// On any error the temp file is removed and whatever was at `path` is left as it was; the
+/// error names `path`, never the temp file.
 pub fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
-    let dir = folder_of(path);
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "scorecard.xlsx".to_string());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = File::create(&tmp)?;
-        fill(&mut f)?;
+    clean_leftovers(path);
+    let prefix = tmp_prefix(path);
+    let mut tmp = new_file_builder(&prefix, TMP_FILE)
+        .tempfile_in(folder_of(path))
+        .map_err(|e| io_error(e, path))?;
+    (|| -> std::io::Result<()> {
+        let f = tmp.as_file_mut();
+        fill(f)?;
         f.flush()?;
         f.sync_all()
     })()
-    .map_err(|e| io_error(e, path))
-    .and_then(|_| std::fs::rename(&tmp, path).map_err(|e| io_error(e, path)));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    .map_err(|e| io_error(e, path))?;
+    // On failure the temp file is dropped with the error, which removes it.
+    tmp.persist(path).map_err(|e| io_error(e.error, path))?;
+    Ok(())
 }
 
 /// One sentence for a failed write, naming the file and what to do.
 fn io_error(e: std::io::Error, path: &Path) -> anyhow::Error {
     use std::io::ErrorKind;
+    // tempfile adds the temp path to its errors ("… at path \"/x/.a.xlsx.1-Ab.clinic-kpi-tmp\""):
+    // the user named the target, so the error keeps only what went wrong.
+    let e = if e.get_ref().is_some() {
+        std::io::Error::from(e.kind())
+    } else {
+        e
+    };
     let hint = match e.kind() {
         ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => {
             "no permission to write there; choose another folder with -o"
@@ -124,9 +303,12 @@ pub fn file_name(want: &str, max_bytes: usize) -> String {
 }
 
 /// Replaces the folder `target` with one holding `files`, as safely as a folder allows: the
-/// files are written to a temp folder beside it, then the old folder (only ever one that holds
-/// nothing but clinic-kpi workbooks) is moved aside, the new one renamed in, the old removed.
+/// files are written to a new folder beside it (made exclusively under a random name), then the
+/// old folder (only ever one that holds nothing but clinic-kpi workbooks) is moved aside, the
+/// new one renamed in, the old removed. A run killed between the renames leaves the old folder
+/// aside; the next run puts it back ([`clean_leftovers`]). Errors name `target`.
 pub fn replace_folder(target: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    clean_leftovers(target);
     if let Ok(m) = std::fs::symlink_metadata(target) {
         if !m.is_dir() {
             bail!(
@@ -147,37 +329,48 @@ pub fn replace_folder(target: &Path, files: &[(String, Vec<u8>)]) -> Result<()> 
             }
         }
     }
-    let parent = folder_of(target);
-    let base = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "scorecards".to_string());
-    let tmp = parent.join(format!(".{base}.tmp-{}", std::process::id()));
-    let old = parent.join(format!(".{base}.old-{}", std::process::id()));
-    let build = || -> Result<()> {
-        std::fs::create_dir(&tmp).map_err(|e| io_error(e, &tmp))?;
-        for (name, bytes) in files {
-            let p = tmp.join(name);
-            std::fs::write(&p, bytes).map_err(|e| io_error(e, &p))?;
-        }
-        Ok(())
+    let prefix = tmp_prefix(target);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(NEW_FOLDER);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o777));
+    }
+    // Dropped on any error below, which removes it with what it holds.
+    let staging = builder
+        .tempdir_in(folder_of(target))
+        .map_err(|e| io_error(e, target))?;
+    for (name, bytes) in files {
+        let p = staging.path().join(name);
+        (|| -> std::io::Result<()> {
+            let mut f = std::fs::File::options()
+                .write(true)
+                .create_new(true)
+                .open(&p)?;
+            f.write_all(bytes)?;
+            f.sync_all()
+        })()
+        .map_err(|e| io_error(e, target))?;
+    }
+    let old = {
+        let name = staging
+            .path()
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        folder_of(target).join(name.replace(NEW_FOLDER, OLD_FOLDER))
     };
-    if let Err(e) = build() {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    let had_old = target.exists();
+    let had_old = std::fs::symlink_metadata(target).is_ok();
     if had_old {
-        if let Err(e) = std::fs::rename(target, &old) {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(io_error(e, target));
-        }
+        std::fs::rename(target, &old).map_err(|e| io_error(e, target))?;
     }
-    if let Err(e) = std::fs::rename(&tmp, target) {
+    let staging = staging.keep();
+    if let Err(e) = std::fs::rename(&staging, target) {
         if had_old {
             let _ = std::fs::rename(&old, target);
         }
-        let _ = std::fs::remove_dir_all(&tmp);
+        let _ = std::fs::remove_dir_all(&staging);
         return Err(io_error(e, target));
     }
     if had_old {
@@ -207,6 +400,56 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"the good old scorecard");
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "temp file left behind: {left:?}");
+    }
+
+    #[test]
+    fn leftover_names_give_their_process() {
+        let t = Path::new("out/scorecard-2026-10.xlsx");
+        let name = |s: &str| format!(".scorecard-2026-10.xlsx.{s}");
+        assert_eq!(
+            leftover_pid(t, &name("123-Ab9xYz.clinic-kpi-tmp"), TMP_FILE),
+            Some(123)
+        );
+        assert_eq!(
+            leftover_pid(t, &name("123-.clinic-kpi-tmp"), TMP_FILE),
+            None
+        );
+        assert_eq!(
+            leftover_pid(t, &name("x-Ab9.clinic-kpi-tmp"), TMP_FILE),
+            None
+        );
+        assert_eq!(
+            leftover_pid(t, &name("123-Ab9.clinic-kpi-new"), TMP_FILE),
+            None
+        );
+        assert_eq!(
+            leftover_pid(t, ".other.xlsx.123-Ab9.clinic-kpi-tmp", TMP_FILE),
+            None,
+            "another target's temp file is not this one's"
+        );
+        // The old pattern (`.name.tmp-PID`) is not ours to touch.
+        assert_eq!(leftover_pid(t, &name("tmp-123"), TMP_FILE), None);
+        assert!(tmp_prefix(t).starts_with(".scorecard-2026-10.xlsx."));
+    }
+
+    #[test]
+    fn a_missing_target_gets_its_old_folder_back_and_others_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("cards");
+        let dead = 99_999_999u32;
+        let old = dir.path().join(format!(".cards.{dead}-a.clinic-kpi-old"));
+        std::fs::create_dir(&old).unwrap();
+        std::fs::write(old.join("a.xlsx"), b"PK").unwrap();
+        let new = dir.path().join(format!(".cards.{dead}-a.clinic-kpi-new"));
+        std::fs::create_dir(&new).unwrap();
+        let mine = dir
+            .path()
+            .join(format!(".cards.{}-b.clinic-kpi-new", std::process::id()));
+        std::fs::create_dir(&mine).unwrap();
+        assert_eq!(clean_leftovers(&target), std::slice::from_ref(&target));
+        assert_eq!(std::fs::read(target.join("a.xlsx")).unwrap(), b"PK");
+        assert!(!old.exists() && !new.exists());
+        assert!(mine.exists(), "this process's own folder is not a leftover");
     }
 
     #[test]

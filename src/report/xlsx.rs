@@ -4,16 +4,18 @@
 //! the computed total as their cached result; the creation time is the period start so the same
 //! inputs give the same bytes. Writing the file atomically is `report::write`'s job.
 
-use crate::cmd::score::{flag_label, Run};
+use crate::clinic::overview::Overview;
 use crate::config::{Config, GateEffect, Method, Missing, Role};
 use crate::metrics::compute::Status;
 use crate::metrics::defs::{self, Unit};
+use crate::pipeline::{flag_label, Run};
 use crate::scoring::engine::{self, KpiResult, PersonResult};
 use crate::Lang;
 use chrono::Datelike;
 use rust_xlsxwriter::{
-    utility::row_col_to_cell, ConditionalFormat3ColorScale, DocProperties, ExcelDateTime, Format,
-    FormatBorder, Formula, Note, Workbook, Worksheet, XlsxError,
+    utility::row_col_to_cell, ConditionalFormat3ColorScale, ConditionalFormatType, DocProperties,
+    ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Note, Workbook, Worksheet,
+    XlsxError,
 };
 
 /// Rows on one worksheet, Excel's limit.
@@ -101,33 +103,140 @@ impl Fmts {
             wrap: Format::new().set_text_wrap(),
             bold: Format::new().set_bold(),
             title: Format::new().set_bold().set_font_size(14),
-            score: Format::new().set_num_format("0.0"),
-            total: Format::new().set_num_format("0.00").set_bold(),
-            bonus: Format::new().set_num_format("¥#,##0;-¥#,##0;¥0"),
-            yuan: Format::new().set_num_format("¥#,##0.00"),
+            score: Num::Score.format(),
+            total: Num::Total.format().set_bold(),
+            bonus: Num::Bonus.format(),
+            yuan: Num::Yuan.format(),
             line: Format::new().set_border_bottom(FormatBorder::Thin),
-            weight: Format::new().set_num_format("0.0#"),
+            weight: Num::Weight.format(),
+        }
+    }
+}
+
+/// The number formats of the scorecard, each with the text Excel shows for a value in it, so
+/// a column is made wide enough for what it shows (no `###`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Num {
+    /// A KPI score: 120.0
+    Score,
+    /// A total: 100.64
+    Total,
+    /// Whole yuan: ¥10,000, -¥18,000
+    Bonus,
+    /// Yuan and fen: ¥86,780.00
+    Yuan,
+    /// A rate: 77.8%
+    Percent,
+    /// Hours: 72.0h
+    Hours,
+    /// A count or mean: 9 or 73.33
+    Plain,
+    /// An effective weight: 22.22
+    Weight,
+    /// Changes against the previous period, with their sign.
+    /// A change of a rate, in percentage points (the cell holds points): +4.6 个百分点.
+    ChangePoints(Lang),
+    ChangeYuan,
+    ChangePlain,
+    /// Ranks, counts, rows: General.
+    Int,
+}
+
+impl Num {
+    /// The Excel number format.
+    pub fn code(self) -> &'static str {
+        match self {
+            Num::Score => "0.0",
+            Num::Total => "0.00",
+            Num::Bonus => "¥#,##0;-¥#,##0;¥0",
+            Num::Yuan => "¥#,##0.00",
+            Num::Percent => "0.0%",
+            Num::Hours => "0.0\"h\"",
+            Num::Plain => "0.##",
+            Num::Weight => "0.0#",
+            Num::ChangePoints(Lang::Zh) => "+0.0\" 个百分点\";-0.0\" 个百分点\";0.0\" 个百分点\"",
+            Num::ChangePoints(Lang::En) => "+0.0\" pp\";-0.0\" pp\";0.0\" pp\"",
+            Num::ChangeYuan => "+¥#,##0.00;-¥#,##0.00;¥0",
+            Num::ChangePlain => "+0.0#;-0.0#;0",
+            Num::Int => "General",
+        }
+    }
+
+    pub fn format(self) -> Format {
+        Format::new().set_num_format(self.code())
+    }
+
+    /// The text Excel shows for `x` in this format.
+    pub fn show(self, x: f64) -> String {
+        let minus = if x < 0.0 { "-" } else { "" };
+        let plus_minus = if x > 0.0 { "+" } else { "-" };
+        match self {
+            Num::Score => format!("{x:.1}"),
+            Num::Total => format!("{x:.2}"),
+            Num::Bonus => {
+                let d = crate::fmt::digits(x, 0);
+                if d == "0" {
+                    "¥0".to_string()
+                } else {
+                    format!("{minus}¥{d}")
+                }
+            }
+            Num::Yuan => format!("{minus}¥{}", crate::fmt::digits(x, 2)),
+            Num::Percent => format!("{:.1}%", x * 100.0),
+            Num::Hours => format!("{x:.1}h"),
+            Num::Plain => {
+                let s = format!("{x:.2}");
+                s.trim_end_matches('0').to_string()
+            }
+            Num::Weight => {
+                let s = format!("{x:.2}");
+                s.strip_suffix('0').map(str::to_string).unwrap_or(s)
+            }
+            Num::ChangePoints(l) => {
+                let sign = if x == 0.0 { "" } else { plus_minus };
+                format!("{sign}{:.1}{}", x.abs(), l.pick(" 个百分点", " pp"))
+            }
+            Num::ChangeYuan if x == 0.0 => "¥0".to_string(),
+            Num::ChangeYuan => format!("{plus_minus}¥{}", crate::fmt::digits(x, 2)),
+            Num::ChangePlain if x == 0.0 => "0".to_string(),
+            Num::ChangePlain => {
+                let s = format!("{:.2}", x.abs());
+                let s = s.strip_suffix('0').map(str::to_string).unwrap_or(s);
+                format!("{plus_minus}{s}")
+            }
+            Num::Int => format!("{x}"),
         }
     }
 }
 
 /// The number format of a metric's values.
+pub(crate) fn value_num(metric: &str) -> Num {
+    match defs::metric(metric).map(|d| d.unit) {
+        Some(Unit::Percent) => Num::Percent,
+        Some(Unit::Yuan) => Num::Yuan,
+        Some(Unit::Hours) => Num::Hours,
+        _ => Num::Plain,
+    }
+}
+
+/// The number format of a change against the previous period (环比), with its sign; a rate's
+/// change is in percentage points (see [`change`]).
+pub(crate) fn change_num(metric: &str, l: Lang) -> Num {
+    match defs::metric(metric).map(|d| d.unit) {
+        Some(Unit::Percent) => Num::ChangePoints(l),
+        Some(Unit::Yuan) => Num::ChangeYuan,
+        _ => Num::ChangePlain,
+    }
+}
+
+/// The number format of a metric's values.
 pub(crate) fn value_format(metric: &str) -> Format {
-    Format::new().set_num_format(match defs::metric(metric).map(|d| d.unit) {
-        Some(Unit::Percent) => "0.0%",
-        Some(Unit::Yuan) => "¥#,##0.00",
-        Some(Unit::Hours) => "0.0\"h\"",
-        _ => "0.##",
-    })
+    value_num(metric).format()
 }
 
 /// The number format of a change against the previous period (环比), with its sign.
-pub(crate) fn change_format(metric: &str) -> Format {
-    Format::new().set_num_format(match defs::metric(metric).map(|d| d.unit) {
-        Some(Unit::Percent) => "+0.0%;-0.0%;0.0%",
-        Some(Unit::Yuan) => "+¥#,##0.00;-¥#,##0.00;¥0",
-        _ => "+0.0#;-0.0#;0",
-    })
+pub(crate) fn change_format(metric: &str, l: Lang) -> Format {
+    change_num(metric, l).format()
 }
 
 /// A KPI's value cell format, highlighted when the KPI is flagged.
@@ -169,7 +278,13 @@ pub(crate) fn display_width(s: &str) -> usize {
 
 /// Column widths that fit the text written, kept per column while a sheet is written.
 #[derive(Default)]
-pub(crate) struct Widths(Vec<usize>);
+pub(crate) struct Widths(Vec<usize>, Vec<(u16, f64)>);
+
+/// A column's width in Excel's units for text `chars` wide: a little more than the text, as
+/// bold digits and fonts other than Calibri (LibreOffice's stand-ins) run wider.
+fn width_for(chars: usize) -> f64 {
+    ((chars * 23).div_ceil(20) + 2) as f64
+}
 
 impl Widths {
     pub fn see(&mut self, col: u16, text: &str) {
@@ -181,13 +296,89 @@ impl Widths {
         self.0[c] = self.0[c].max(w);
     }
 
-    /// Sets every seen column's width, between `min` and `max` characters.
-    pub fn apply(&self, ws: &mut Worksheet, min: usize, max: usize) -> Result<(), XlsxError> {
-        for (c, w) in self.0.iter().enumerate() {
-            ws.set_column_width(c as u16, (*w + 2).clamp(min, max) as f64)?;
+    /// Records a number as it is shown in its format.
+    pub fn num(&mut self, col: u16, num: Num, x: f64) {
+        self.see(col, &num.show(x));
+    }
+
+    /// Sets column `col` to `width` whatever was seen (columns of wrapped text).
+    pub fn fixed(&mut self, col: u16, width: f64) {
+        self.1.retain(|(c, _)| *c != col);
+        self.1.push((col, width));
+    }
+
+    /// The width `apply` gives column `col`.
+    pub fn width(&self, col: u16, min: usize, max: usize) -> f64 {
+        if let Some((_, w)) = self.1.iter().find(|(c, _)| *c == col) {
+            return *w;
+        }
+        let seen = self.0.get(col as usize).copied().unwrap_or(0);
+        width_for(seen).clamp(min as f64, max as f64)
+    }
+
+    /// Sets every seen (or fixed) column's width, text between `min` and `max` characters;
+    /// returns the widths set, by column.
+    pub fn apply(&self, ws: &mut Worksheet, min: usize, max: usize) -> Result<Vec<f64>, XlsxError> {
+        let cols = self.0.len().max(
+            self.1
+                .iter()
+                .map(|(c, _)| *c as usize + 1)
+                .max()
+                .unwrap_or(0),
+        );
+        let mut out = Vec::with_capacity(cols);
+        for c in 0..cols {
+            let w = self.width(c as u16, min, max);
+            ws.set_column_width(c as u16, w)?;
+            out.push(w);
+        }
+        Ok(out)
+    }
+}
+
+/// Row heights that show wrapped text: each wrapped cell's lines at the width of its column
+/// (or of the columns it is merged over).
+#[derive(Default)]
+pub(crate) struct Heights(Vec<(u32, u16, u16, String)>);
+
+/// Points per line of 11-point text.
+const LINE_POINTS: f64 = 15.0;
+
+impl Heights {
+    /// Text wrapped in `row` over columns `first..=last`.
+    pub fn wrapped(&mut self, row: u32, first: u16, last: u16, text: &str) {
+        self.0.push((row, first, last, text.to_string()));
+    }
+
+    /// Sets the height of every row holding wrapped text to fit its most lines, given the
+    /// columns' widths.
+    pub fn apply(&self, ws: &mut Worksheet, widths: &[f64]) -> Result<(), XlsxError> {
+        let mut lines: std::collections::BTreeMap<u32, usize> = Default::default();
+        for (row, first, last, text) in &self.0 {
+            let width: f64 = (*first..=*last)
+                .map(|c| widths.get(c as usize).copied().unwrap_or(8.43))
+                .sum();
+            let n = wrapped_lines(text, width);
+            let e = lines.entry(*row).or_insert(1);
+            *e = (*e).max(n);
+        }
+        for (row, n) in lines {
+            if n > 1 {
+                ws.set_row_height(row, n as f64 * LINE_POINTS + 3.0)?;
+            }
         }
         Ok(())
     }
+}
+
+/// Lines `text` takes wrapped in a column `width` characters wide: each of its lines broken
+/// where it passes the width (less a character of margin, counting wide characters double).
+pub(crate) fn wrapped_lines(text: &str, width: f64) -> usize {
+    let room = ((width - 1.5) / 1.1).max(1.0);
+    text.lines()
+        .map(|l| ((display_width(l) as f64 / room).ceil() as usize).max(1))
+        .sum::<usize>()
+        .max(1)
 }
 
 /// A number in a derivation: money parts (业绩, 业绩目标) with ¥, others plain.
@@ -225,9 +416,12 @@ pub(crate) fn derivation(k: &KpiResult, l: Lang) -> String {
     }
 }
 
-/// Value minus previous value (环比), where both exist.
+/// Value minus previous value (环比), where both exist — for a rate in percentage points
+/// (50% after 45.4% is +4.6 个百分点, never "+10.1%", which reads as a relative change).
 pub(crate) fn change(k: &KpiResult) -> Option<f64> {
+    let points = defs::metric(k.metric).is_some_and(|d| d.unit == Unit::Percent);
     match (k.value, k.previous) {
+        (Some(v), Some(p)) if points => Some((v - p) * 100.0),
         (Some(v), Some(p)) => Some(v - p),
         _ => None,
     }
@@ -244,12 +438,8 @@ pub(crate) fn value_note(k: &KpiResult, l: Lang) -> String {
             defs::show_amount(k.metric, p)
         );
         if let Some(c) = change(k) {
-            let sign = if c > 0.0 { "+" } else { "" };
-            s.push_str(&format!(
-                "{}{sign}{}",
-                l.pick("，环比 ", ", change "),
-                defs::show_amount(k.metric, c)
-            ));
+            s.push_str(l.pick("，环比 ", ", change "));
+            s.push_str(&change_num(k.metric, l).show(c));
         }
         lines.push(s);
     }
@@ -423,13 +613,7 @@ fn write_header(
 ) -> Result<(), XlsxError> {
     for (c, h) in headers.iter().enumerate() {
         ws.text_fmt(0, c as u16, h, &f.header)?;
-        // Headers wrap: count about half their width.
-        widths.see(
-            c as u16,
-            &h.chars()
-                .take(h.chars().count() / 2 + 1)
-                .collect::<String>(),
-        );
+        widths.see(c as u16, h);
     }
     Ok(())
 }
@@ -441,29 +625,173 @@ type KpiKey = (String, Option<String>);
 const KPI_COLS: u16 = 4;
 
 /// The overview columns that come first on the people sheets, before the KPI blocks.
-const OVERVIEW: u16 = 12;
+const OVERVIEW: u16 = 13;
 
 /// Where each overview column is.
 mod ov {
     pub const NAME: u16 = 0;
-    pub const ROLE: u16 = 1;
-    pub const STORE: u16 = 2;
-    pub const DEPT: u16 = 3;
-    pub const TOTAL: u16 = 4;
-    pub const GRADE: u16 = 5;
-    pub const RANK: u16 = 6;
-    pub const OF: u16 = 7;
-    pub const BONUS: u16 = 8;
-    pub const NEXT_GRADE: u16 = 9;
-    pub const NEXT_TIER: u16 = 10;
-    pub const FLAGS: u16 = 11;
+    pub const ID: u16 = 1;
+    pub const ROLE: u16 = 2;
+    pub const STORE: u16 = 3;
+    pub const DEPT: u16 = 4;
+    pub const TOTAL: u16 = 5;
+    pub const GRADE: u16 = 6;
+    pub const RANK: u16 = 7;
+    pub const OF: u16 = 8;
+    pub const BONUS: u16 = 9;
+    pub const NEXT_GRADE: u16 = 10;
+    pub const NEXT_TIER: u16 = 11;
+    pub const FLAGS: u16 = 12;
 }
+
+/// Widths of the overview columns whose long texts wrap (距下一奖金档, 标记).
+const NEXT_TIER_WIDTH: f64 = 24.0;
+const FLAGS_WIDTH: f64 = 18.0;
 
 /// Header rows on the people sheets: KPI labels over their four columns, then the sub-labels.
 const HEADER_ROWS: u32 = 2;
 
+/// The absolute colours of a score (SPEC §6.3): red at 0, amber at 60, green at 100 and above,
+/// the same on every sheet and in every run.
+pub(crate) const SCORE_RED: u32 = 0xF8696B;
+pub(crate) const SCORE_AMBER: u32 = 0xFFEB84;
+pub(crate) const SCORE_GREEN: u32 = 0x63BE7B;
+
+/// The colour scale of scores, with fixed thresholds 0 → 60 → 100.
+pub(crate) fn score_scale() -> ConditionalFormat3ColorScale {
+    ConditionalFormat3ColorScale::new()
+        .set_minimum(ConditionalFormatType::Number, 0)
+        .set_midpoint(ConditionalFormatType::Number, 60)
+        .set_maximum(ConditionalFormatType::Number, 100)
+        .set_minimum_color(SCORE_RED)
+        .set_midpoint_color(SCORE_AMBER)
+        .set_maximum_color(SCORE_GREEN)
+}
+
+/// The 口径 sheet's grade thresholds: the label row, then S, A, B and C, their minimum totals
+/// in column B (the grade formulas of the people sheets look them up there).
+const CONFIG_GRADE_HEADER_ROW: u32 = 7;
+const CONFIG_FIRST_GRADE_ROW: u32 = CONFIG_GRADE_HEADER_ROW + 1;
+/// Where the rules table of 口径 starts.
+const CONFIG_RULES_ROW: u32 = CONFIG_FIRST_GRADE_ROW + 6;
+
+/// A sheet name as a formula reference: `'口径'`, quotes doubled.
+pub(crate) fn sheet_ref(name: &str) -> String {
+    format!("'{}'", name.replace('\'', "''"))
+}
+
+/// The cells holding the S, A, B and C thresholds on the 口径 sheet named `config_sheet`.
+fn grade_cells(config_sheet: &str) -> [String; 4] {
+    let sheet = sheet_ref(config_sheet);
+    [0, 1, 2, 3].map(|i| {
+        format!(
+            "{sheet}!{}",
+            rust_xlsxwriter::utility::row_col_to_cell_absolute(CONFIG_FIRST_GRADE_ROW + i, 1)
+        )
+    })
+}
+
+/// The grade as a formula on the total in `total_cell` against thresholds `cells` (S, A, B, C:
+/// cell references or numbers): the highest grade whose threshold the total reaches, else D.
+pub(crate) fn grade_formula(total_cell: &str, cells: &[String; 4]) -> String {
+    let [s, a, b, c] = cells;
+    format!(
+        "=IF({total_cell}>={s},\"S\",IF({total_cell}>={a},\"A\",IF({total_cell}>={b},\"B\",IF({total_cell}>={c},\"C\",\"D\"))))"
+    )
+}
+
+/// The note on a bonus cell: it is not a formula, so it says where it came from.
+pub(crate) fn bonus_note(r: &PersonResult, l: Lang) -> String {
+    let mut lines = vec![l
+        .pick(
+            "奖金由 clinic-kpi 按保存时的总分与指标值计算，不随表内修改重算：",
+            "Bonus computed by clinic-kpi from the saved total and KPI values; edits here do not recalculate it:",
+        )
+        .to_string()];
+    if r.bonus.is_none() {
+        lines.push(
+            l.pick(
+                "本岗位未设奖金规则，奖金为 0",
+                "this role has no bonus rule: 0",
+            )
+            .to_string(),
+        );
+    }
+    lines.extend(r.bonus_steps.iter().cloned());
+    lines.join("\n")
+}
+
+/// Fills of the legend (图例) on 汇总: what each colour and highlight means.
+fn legend(ws: &mut Worksheet, f: &Fmts, mut row: u32, l: Lang) -> Result<(), XlsxError> {
+    ws.text_fmt(row, 0, l.pick("图例", "Legend"), &f.bold)?;
+    row += 1;
+    let lines: [(u32, &str, &str); 7] = [
+        (
+            SCORE_RED,
+            l.pick("得分 0", "score 0"),
+            l.pick(
+                "得分颜色按分值本身，各表相同：0 分红色",
+                "a score's colour is its value, the same on every sheet: 0 red",
+            ),
+        ),
+        (
+            SCORE_AMBER,
+            l.pick("得分 60", "score 60"),
+            l.pick("60 分黄色（中间渐变）", "60 amber (shades between)"),
+        ),
+        (
+            SCORE_GREEN,
+            l.pick("得分 ≥100", "score ≥100"),
+            l.pick("100 分及以上绿色", "100 and above green"),
+        ),
+        (
+            FILL_STATUS,
+            l.pick("数据不足", "too little data"),
+            l.pick(
+                "本期值底色黄：样本不足或无数据，该指标不计分；标记列同色",
+                "yellow value: too small a sample or no data, the KPI is not scored; so are flags",
+            ),
+        ),
+        (
+            FILL_ADJUSTED,
+            l.pick("调整", "adjusted"),
+            l.pick(
+                "本期值底色紫：经申诉调整",
+                "lilac value: adjusted after an appeal",
+            ),
+        ),
+        (
+            FILL_VETO,
+            l.pick("否决", "veto"),
+            l.pick(
+                "总分底色红：一票否决，总分封顶",
+                "red total: vetoed, the total is capped",
+            ),
+        ),
+        (
+            FILL_BOTTOM,
+            l.pick("末位", "bottom"),
+            l.pick("排名底色橙：末位", "orange rank: bottom of the role"),
+        ),
+    ];
+    for (fill, swatch, meaning) in lines {
+        ws.text_fmt(
+            row,
+            0,
+            swatch,
+            &Format::new()
+                .set_background_color(fill)
+                .set_border(FormatBorder::Thin),
+        )?;
+        ws.text(row, 1, meaning)?;
+        row += 1;
+    }
+    Ok(())
+}
+
 /// Writes one person's row: the overview (name … flags, the total a live formula over the
-/// score × effective weight cells) then per KPI its value, score, effective weight and change.
+/// score × effective weight cells, the grade a formula on it) then per KPI its value, score,
+/// effective weight and change.
 #[allow(clippy::too_many_arguments)]
 fn write_person(
     ws: &mut Worksheet,
@@ -472,22 +800,26 @@ fn write_person(
     row: u32,
     r: &PersonResult,
     keys: &[KpiKey],
+    grades: &[String; 4],
     widths: &mut Widths,
+    heights: &mut Heights,
 ) -> Result<(), XlsxError> {
     let l = run.plan.lang;
     let ds = &run.ds;
-    let mut text = |ws: &mut Worksheet, col: u16, s: &str| -> Result<(), XlsxError> {
+    let text = |ws: &mut Worksheet, widths: &mut Widths, col: u16, s: &str| {
         widths.see(col, s);
-        ws.text(row, col, s)?;
-        Ok(())
+        ws.text(row, col, s).map(|_| ())
     };
-    text(ws, ov::NAME, &r.person.name)?;
-    text(ws, ov::ROLE, &r.role_label)?;
+    text(ws, widths, ov::NAME, &r.person.name)?;
+    if let Some(id) = &r.person.staff_id {
+        text(ws, widths, ov::ID, id)?;
+    }
+    text(ws, widths, ov::ROLE, &r.role_label)?;
     if let Some(s) = r.person.store {
-        text(ws, ov::STORE, ds.name(s))?;
+        text(ws, widths, ov::STORE, ds.name(s))?;
     }
     if let Some(d) = r.person.department {
-        text(ws, ov::DEPT, ds.name(d))?;
+        text(ws, widths, ov::DEPT, ds.name(d))?;
     }
     let mut terms = Vec::new();
     for (i, key) in keys.iter().enumerate() {
@@ -496,11 +828,15 @@ fn write_person(
             continue;
         };
         match k.value {
-            Some(v) => ws.write_number_with_format(row, col, v, &value_cell_format(k))?,
+            Some(v) => {
+                widths.num(col, value_num(k.metric), v);
+                ws.write_number_with_format(row, col, v, &value_cell_format(k))?
+            }
             None => ws.text_fmt(row, col, "—", &value_cell_format(k))?,
         };
         ws.insert_note(row, col, &note(&value_note(k, l)))?;
         if let Some(s) = k.score {
+            widths.num(col + 1, Num::Score, s);
             ws.write_number_with_format(row, col + 1, s, &f.score)?;
             terms.push(format!(
                 "{}*{}",
@@ -508,12 +844,15 @@ fn write_person(
                 row_col_to_cell(row, col + 2)
             ));
         }
+        widths.num(col + 2, Num::Weight, k.effective_weight);
         ws.write_number_with_format(row, col + 2, k.effective_weight, &f.weight)?;
         if let Some(c) = change(k) {
-            ws.write_number_with_format(row, col + 3, c, &change_format(k.metric))?;
+            widths.num(col + 3, change_num(k.metric, l), c);
+            ws.write_number_with_format(row, col + 3, c, &change_format(k.metric, l))?;
         }
     }
     let formula = total_formula(r, &run.plan.config.config, &terms);
+    widths.num(ov::TOTAL, Num::Total, r.total);
     ws.write_formula_with_format(
         row,
         ov::TOTAL,
@@ -523,29 +862,37 @@ fn write_person(
     if let Some(v) = &r.veto_note {
         ws.insert_note(row, ov::TOTAL, &note(v))?;
     }
-    ws.text(row, ov::GRADE, &r.grade)?;
+    ws.write_formula(
+        row,
+        ov::GRADE,
+        Formula::new(grade_formula(&row_col_to_cell(row, ov::TOTAL), grades)).set_result(&r.grade),
+    )?;
+    widths.see(ov::GRADE, &r.grade);
+    widths.num(ov::RANK, Num::Int, r.rank as f64);
     if r.flags.contains(&"bottom") {
         let fill = Format::new().set_background_color(FILL_BOTTOM);
         ws.write_number_with_format(row, ov::RANK, r.rank, &fill)?;
     } else {
         ws.write_number(row, ov::RANK, r.rank)?;
     }
+    widths.num(ov::OF, Num::Int, r.rank_of as f64);
     ws.write_number(row, ov::OF, r.rank_of)?;
-    if let Some(b) = r.bonus {
-        ws.write_number_with_format(row, ov::BONUS, b, &f.bonus)?;
-        if !r.bonus_steps.is_empty() {
-            ws.insert_note(row, ov::BONUS, &note(&r.bonus_steps.join("\n")))?;
-        }
-    }
-    text(ws, ov::NEXT_GRADE, &next_grade_text(r, l))?;
-    text(ws, ov::NEXT_TIER, &next_tier_text(r, l))?;
+    // A role without a bonus rule pays 0, written as 0 (payroll reads a number, not a blank).
+    let bonus = r.bonus.unwrap_or(0.0);
+    widths.num(ov::BONUS, Num::Bonus, bonus);
+    ws.write_number_with_format(row, ov::BONUS, bonus, &f.bonus)?;
+    ws.insert_note(row, ov::BONUS, &note(&bonus_note(r, l)))?;
+    text(ws, widths, ov::NEXT_GRADE, &next_grade_text(r, l))?;
+    let tier = next_tier_text(r, l);
+    ws.text_fmt(row, ov::NEXT_TIER, &tier, &f.wrap)?;
+    heights.wrapped(row, ov::NEXT_TIER, ov::NEXT_TIER, &tier);
     let flags = flags_text(r, l);
-    widths.see(ov::FLAGS, &flags);
     if flags.is_empty() {
         ws.text(row, ov::FLAGS, "")?;
     } else {
-        let fill = Format::new().set_background_color(FILL_STATUS);
+        let fill = f.wrap.clone().set_background_color(FILL_STATUS);
         ws.text_fmt(row, ov::FLAGS, &flags, &fill)?;
+        heights.wrapped(row, ov::FLAGS, ov::FLAGS, &flags);
     }
     Ok(())
 }
@@ -554,6 +901,7 @@ fn write_person(
 fn overview_headers(l: Lang) -> [&'static str; OVERVIEW as usize] {
     [
         l.pick("姓名", "Staff"),
+        l.pick("工号", "Staff ID"),
         l.pick("岗位", "Role"),
         l.pick("门店", "Store"),
         l.pick("科室", "Department"),
@@ -580,7 +928,10 @@ fn kpi_subheaders(l: Lang) -> [&'static str; KPI_COLS as usize] {
 
 /// A sheet of people with the given KPI columns: two header rows (the overview headers span
 /// both; each KPI label spans its four columns above 本期值 / 得分 / 权重% / 环比), one row per
-/// person below.
+/// person below. 汇总 (`weights` None) is the on-screen overview: one page wide when printed,
+/// with the legend below the table. A role sheet prints at a legible size, its KPI blocks
+/// continuing on the following pages with the name and 工号 repeated.
+#[allow(clippy::too_many_arguments)]
 fn people_sheet(
     ws: &mut Worksheet,
     f: &Fmts,
@@ -588,14 +939,23 @@ fn people_sheet(
     people: &[&PersonResult],
     keys: &[KpiKey],
     weights: Option<&[f64]>,
+    grades: &[String; 4],
 ) -> Result<(), XlsxError> {
     let l = run.plan.lang;
     let cfg = &run.plan.config.config;
     let mut widths = Widths::default();
+    let mut heights = Heights::default();
     for (c, h) in overview_headers(l).iter().enumerate() {
         ws.merge_range(0, c as u16, 1, c as u16, h, &f.header)?;
-        widths.see(c as u16, &h.chars().take(4).collect::<String>());
+        // Headers wrap over their two rows: count about half of a long one.
+        let chars: String = h
+            .chars()
+            .take(4.max(h.chars().count().div_ceil(2)))
+            .collect();
+        widths.see(c as u16, &chars);
     }
+    widths.fixed(ov::NEXT_TIER, NEXT_TIER_WIDTH);
+    widths.fixed(ov::FLAGS, FLAGS_WIDTH);
     for (i, (m, item)) in keys.iter().enumerate() {
         let col = OVERVIEW + KPI_COLS * i as u16;
         let label = defs::kpi_label(m, item.as_deref(), l);
@@ -611,8 +971,10 @@ fn people_sheet(
             &fit(&label, MAX_CELL_TEXT),
             &f.header,
         )?;
+        heights.wrapped(0, col, col + KPI_COLS - 1, &label);
         for (n, sub) in kpi_subheaders(l).iter().enumerate() {
             ws.text_fmt(1, col + n as u16, sub, &f.header)?;
+            widths.see(col + n as u16, sub);
         }
         // The note on the label: definition and the rule(s) in words with this config's numbers.
         let mut text = defs::metric(m)
@@ -635,6 +997,11 @@ fn people_sheet(
             text.push('\n');
             text.push_str(c);
         }
+        text.push('\n');
+        text.push_str(l.pick(
+            "得分颜色：0 红 → 60 黄 → 100 及以上绿（固定分值，各表相同）",
+            "score colours: 0 red → 60 amber → 100 and above green (fixed, the same on every sheet)",
+        ));
         ws.insert_note(0, col, &note(&text))?;
         ws.insert_note(
             1,
@@ -652,11 +1019,6 @@ fn people_sheet(
                 "change = this period's value − the previous period's",
             )),
         )?;
-        let money = defs::metric(m).is_some_and(|d| d.unit == Unit::Yuan);
-        ws.set_column_width(col, if money { 12.0 } else { 8.0 })?;
-        ws.set_column_width(col + 1, 6.5)?;
-        ws.set_column_width(col + 2, 6.5)?;
-        ws.set_column_width(col + 3, if money { 11.0 } else { 8.0 })?;
     }
     ws.insert_note(
         0,
@@ -670,16 +1032,38 @@ fn people_sheet(
         0,
         ov::GRADE,
         &note(&format!(
-            "S ≥ {}, A ≥ {}, B ≥ {}, C ≥ {}, {}",
+            "S ≥ {}, A ≥ {}, B ≥ {}, C ≥ {}, {}\n{}",
             cfg.grades.s,
             cfg.grades.a,
             cfg.grades.b,
             cfg.grades.c,
-            l.pick("否则 D", "else D")
+            l.pick("否则 D", "else D"),
+            l.pick(
+                "等级是总分的公式，按口径表的等级线查得：改动得分，总分与等级随之重算",
+                "the grade is a formula on the total, looked up on the Config sheet's grade lines: change a score and both recalculate",
+            )
+        )),
+    )?;
+    ws.insert_note(
+        0,
+        ov::BONUS,
+        &note(l.pick(
+            "奖金由 clinic-kpi 按保存时的总分与指标值计算（整元），不随表内修改重算；无奖金规则的岗位为 0",
+            "bonus computed by clinic-kpi from the saved total and KPI values (whole yuan); edits here do not recalculate it; roles without a bonus rule get 0",
         )),
     )?;
     for (n, r) in people.iter().enumerate() {
-        write_person(ws, f, run, HEADER_ROWS + n as u32, r, keys, &mut widths)?;
+        write_person(
+            ws,
+            f,
+            run,
+            HEADER_ROWS + n as u32,
+            r,
+            keys,
+            grades,
+            &mut widths,
+            &mut heights,
+        )?;
     }
     let last_row = (HEADER_ROWS + people.len() as u32).saturating_sub(1);
     let last_col = OVERVIEW + KPI_COLS * keys.len() as u16 - 1;
@@ -688,18 +1072,78 @@ fn people_sheet(
     if !people.is_empty() {
         for i in 0..keys.len() {
             let c = OVERVIEW + KPI_COLS * i as u16 + 1;
-            ws.add_conditional_format(
-                HEADER_ROWS,
-                c,
-                last_row,
-                c,
-                &ConditionalFormat3ColorScale::new(),
-            )?;
+            ws.add_conditional_format(HEADER_ROWS, c, last_row, c, &score_scale())?;
         }
     }
-    widths.apply(ws, 6, 44)?;
+    let col_widths = widths.apply(ws, 6, 44)?;
+    heights.apply(ws, &col_widths)?;
     ws.set_row_height(0, 30)?;
-    print_setup(ws, &run.period.label, Some((0, HEADER_ROWS - 1)))
+    match weights {
+        None => {
+            legend(ws, f, last_row.max(HEADER_ROWS) + 2, l)?;
+            print_setup(ws, &run.period.label, Some((0, HEADER_ROWS - 1)))
+        }
+        Some(_) => print_in_blocks(ws, &run.period.label, &col_widths, keys.len()),
+    }
+}
+
+/// Print scale of the role sheets: 11-point text prints at 9.35 points.
+pub(crate) const ROLE_PRINT_SCALE: u16 = 85;
+
+/// Pixels of A4 landscape between 0.4-inch side margins, at 96 per inch.
+const A4_LANDSCAPE_PX: f64 = (11.69 - 0.8) * 96.0;
+
+/// A column's width in pixels, as wide as any spreadsheet lays it out: Excel with Calibri
+/// gives 7 a character plus 5, LibreOffice where Calibri is replaced by a wider font up to 10.
+fn column_px(width: f64) -> f64 {
+    width * 10.0
+}
+
+/// Where a role sheet's pages break: after the repeated name and 工号, whole overview columns
+/// and then whole KPI blocks fill each page.
+fn block_breaks(widths: &[f64], kpi_blocks: usize) -> Vec<u32> {
+    let px = |c: u16| column_px(widths.get(c as usize).copied().unwrap_or(8.43));
+    let room = A4_LANDSCAPE_PX * 100.0 / ROLE_PRINT_SCALE as f64;
+    let repeated = px(ov::NAME) + px(ov::ID);
+    // Units that stay on one page: each overview column after 工号, then each KPI block.
+    let mut units: Vec<(u16, f64)> = (ov::ROLE..OVERVIEW).map(|c| (c, px(c))).collect();
+    for i in 0..kpi_blocks as u16 {
+        let first = OVERVIEW + KPI_COLS * i;
+        units.push((first, (first..first + KPI_COLS).map(px).sum()));
+    }
+    let mut breaks = Vec::new();
+    let mut used = repeated;
+    let mut on_page = 0;
+    for (first, w) in units {
+        if on_page > 0 && used + w > room {
+            breaks.push(first as u32);
+            used = repeated;
+            on_page = 0;
+        }
+        used += w;
+        on_page += 1;
+    }
+    breaks
+}
+
+/// A role sheet's print setup: A4 landscape at [`ROLE_PRINT_SCALE`]%, pages broken between
+/// KPI blocks, the header rows and the name and 工号 columns repeated on every page.
+fn print_in_blocks(
+    ws: &mut Worksheet,
+    period: &str,
+    widths: &[f64],
+    kpi_blocks: usize,
+) -> Result<(), XlsxError> {
+    ws.set_landscape();
+    ws.set_paper_size(9); // A4
+    ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
+    ws.set_print_scale(ROLE_PRINT_SCALE);
+    ws.set_repeat_rows(0, HEADER_ROWS - 1)?;
+    ws.set_repeat_columns(ov::NAME, ov::ID)?;
+    ws.set_vertical_page_breaks(&block_breaks(widths, kpi_blocks))?;
+    let period = period.replace('&', "&&");
+    ws.set_footer(format!("&L{period}&C&A&R&P / &N"));
+    Ok(())
 }
 
 /// The factor a rule's thresholds are multiplied by for the period (sums and counts scale with
@@ -794,21 +1238,60 @@ fn role_bonus(role: &Role, l: Lang, months: f64) -> String {
     }
 }
 
+/// The 二开 rule as configured and as applied (SPEC §3.1): the types listed under `type`, the
+/// window under `derive`, and under `auto` which one it chose and why.
+pub fn secondary_rule_text(run: &Run) -> String {
+    use crate::config::SecondaryRule;
+    use crate::input::kinds::{Field, Kind};
+    let l = run.plan.lang;
+    let cfg = &run.plan.config.config.secondary;
+    let types = cfg.types.join(l.pick("、", ", "));
+    let type_rule = match l {
+        Lang::Zh => format!("type：消费类型为 {types} 之一的正向消费为二开"),
+        Lang::En => format!("type: a positive sale whose type is one of {types} is 二开"),
+    };
+    let window = cfg.window_days;
+    let derive_rule = match l {
+        Lang::Zh => format!(
+            "derive：同一顾客在此前 1–{window} 天内（含第 {window} 天）已有归属同一人的正向消费，则这笔正向消费为二开；同一天更早的消费不算，期前的消费计入"
+        ),
+        Lang::En => format!(
+            "derive: a positive sale is 二开 when the same customer had a positive sale credited to the same person 1 to {window} days earlier (inclusive; earlier the same day does not count; sales before the period count)"
+        ),
+    };
+    let used_type = run.secondary_rule == "type";
+    let used = if used_type { type_rule } else { derive_rule };
+    match cfg.rule {
+        SecondaryRule::Type | SecondaryRule::Derive => used,
+        SecondaryRule::Auto => {
+            let why = match (used_type, run.ds.has_field(Kind::Sales, Field::Type)) {
+                (true, _) => l.pick(
+                    "消费记录的类型列中有这些值，故按 type",
+                    "the sales' type column holds such values, so type",
+                ),
+                (false, true) => l.pick(
+                    "消费记录的类型列中没有这些值，故按 derive",
+                    "the sales' type column holds none of these values, so derive",
+                ),
+                (false, false) => l.pick(
+                    "消费记录没有类型列，故按 derive",
+                    "the sales have no type column, so derive",
+                ),
+            };
+            match l {
+                Lang::Zh => format!("auto（自动）：{why}。{used}"),
+                Lang::En => format!("auto: {why}. {used}"),
+            }
+        }
+    }
+}
+
 fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError> {
     let l = run.plan.lang;
     let cfg = &run.plan.config.config;
     let months = run.period.months();
     let mut widths = Widths::default();
-    let secondary = match run.secondary_rule {
-        "type" => l.pick(
-            "type：按消费记录的类型列（二开/复购）认定",
-            "type: the sale's type column says 二开",
-        ),
-        _ => l.pick(
-            "derive：同一顾客本期第二笔起的正向消费为二开",
-            "derive: a customer's second and later positive sales in the period are 二开",
-        ),
-    };
+    let secondary = secondary_rule_text(run);
     let missing = match cfg.scoring.missing {
         Missing::Reweight => l.pick(
             "reweight：数据不足的指标不计分，其权重按比例分给其余指标",
@@ -835,7 +1318,7 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
                 l.pick("个月", "month(s)")
             ),
         ),
-        (l.pick("二开口径", "二开 rule"), secondary.to_string()),
+        (l.pick("二开口径", "二开 rule"), secondary),
         (l.pick("配置", "Config"), run.plan.config.name()),
         (
             l.pick("等级线", "Grades"),
@@ -858,7 +1341,50 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
             .to_string(),
         ),
     ];
-    let mut row = label_lines(ws, &f.header, 0, &pairs)? + 1;
+    let mut heights = Heights::default();
+    let top = Format::new().set_align(FormatAlign::Top);
+    let wrap_top = f.wrap.clone().set_align(FormatAlign::Top);
+    // The period and the run's rules, one a row, each merged across the table below it and
+    // wrapped (rows 1–6, always all six: the grade formulas look up the rows under them).
+    let value_fmt = f.wrap.clone().set_align(FormatAlign::VerticalCenter);
+    for (row, (k, v)) in pairs.iter().enumerate() {
+        let row = row as u32;
+        ws.text_fmt(row, 0, k, &f.header)?;
+        widths.see(0, k);
+        ws.merge_range(row, 1, row, 8, &fit(v, MAX_CELL_TEXT), &value_fmt)?;
+        heights.wrapped(row, 1, 8, v);
+    }
+    // The grade thresholds, as numbers the grade formulas of the people sheets look up.
+    let mut row = CONFIG_GRADE_HEADER_ROW;
+    header_cells(
+        ws,
+        f,
+        row,
+        &[l.pick("等级", "Grade"), l.pick("最低总分", "Lowest total")],
+    )?;
+    row += 1;
+    for (g, t) in [
+        ("S", cfg.grades.s),
+        ("A", cfg.grades.a),
+        ("B", cfg.grades.b),
+        ("C", cfg.grades.c),
+    ] {
+        ws.text(row, 0, g)?;
+        ws.write_number(row, 1, t)?;
+        widths.num(1, Num::Plain, t);
+        row += 1;
+    }
+    ws.text(row, 0, "D")?;
+    ws.text(row, 1, l.pick("低于 C", "below C"))?;
+    ws.insert_note(
+        CONFIG_GRADE_HEADER_ROW,
+        1,
+        &note(l.pick(
+            "各人员表的等级是总分的公式，按这里的等级线查得",
+            "the grades on the people sheets are formulas on the total, looked up here",
+        )),
+    )?;
+    let mut row = CONFIG_RULES_ROW;
     let headers = [
         l.pick("岗位", "Role"),
         l.pick("指标", "Metric"),
@@ -874,7 +1400,7 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
     header_cells(ws, f, row, &headers)?;
     row += 1;
     for (key, role) in &cfg.roles {
-        let label = format!("{} ({key})", role.label.as_deref().unwrap_or(key));
+        let label = format!("{} ({key})", role.shown_label(key));
         let veto = role_veto(role, l, months);
         let bonus = role_bonus(role, l, months);
         for k in &role.kpi {
@@ -890,16 +1416,19 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
             ];
             for (c, t) in cells.iter().enumerate() {
                 widths.see(c as u16, t);
-                ws.text(row, c as u16, t)?;
+                ws.text_fmt(row, c as u16, t, &top)?;
             }
-            ws.write_number(row, 3, k.weight)?;
-            ws.text(row, 4, k.scope.unwrap_or_default().label(l))?;
-            ws.text_fmt(row, 5, &rule, &f.wrap)?;
+            ws.write_number_with_format(row, 3, k.weight, &top)?;
+            ws.text_fmt(row, 4, k.scope.unwrap_or_default().label(l), &top)?;
+            ws.text_fmt(row, 5, &rule, &wrap_top)?;
+            heights.wrapped(row, 5, 5, &rule);
             if let Some(m) = k.min_sample.or(def.min_sample) {
-                ws.write_number(row, 6, m)?;
+                ws.write_number_with_format(row, 6, m, &top)?;
             }
-            ws.text_fmt(row, 7, &veto, &f.wrap)?;
-            ws.text_fmt(row, 8, &bonus, &f.wrap)?;
+            ws.text_fmt(row, 7, &veto, &wrap_top)?;
+            heights.wrapped(row, 7, 7, &veto);
+            ws.text_fmt(row, 8, &bonus, &wrap_top)?;
+            heights.wrapped(row, 8, 8, &bonus);
             let method = match k.method.unwrap_or_default() {
                 Method::Linear => "linear",
                 Method::Bands => "bands",
@@ -946,6 +1475,7 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
                 ws.write_number(row, 4, d)?;
             }
             ws.text_fmt(row, 5, &a.reason, &f.wrap)?;
+            heights.wrapped(row, 5, 5, &a.reason);
             ws.text(row, 6, &a.approved_by)?;
             row += 1;
         }
@@ -953,10 +1483,11 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
     if !any {
         ws.text(row, 0, l.pick("（无）", "(none)"))?;
     }
-    widths.apply(ws, 10, 24)?;
-    ws.set_column_width(5, 46)?;
-    ws.set_column_width(7, 30)?;
-    ws.set_column_width(8, 46)?;
+    widths.fixed(5, 40.0);
+    widths.fixed(7, 24.0);
+    widths.fixed(8, 40.0);
+    let col_widths = widths.apply(ws, 10, 24)?;
+    heights.apply(ws, &col_widths)?;
     print_setup(ws, &run.period.label, Some((header_row, header_row)))
 }
 
@@ -984,7 +1515,7 @@ fn inputs_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
     for (n, i) in run.ds.inputs.iter().enumerate() {
         let row = n as u32 + 1;
         for (c, t) in [
-            (0, i.kind.key()),
+            (0, i.kind.label(run.plan.lang)),
             (1, i.file.as_str()),
             (2, i.sheet.as_deref().unwrap_or("")),
             (10, version.as_str()),
@@ -995,12 +1526,18 @@ fn inputs_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
             }
         }
         ws.text(row, 3, &i.sha256)?;
-        ws.write_number(row, 4, i.rows as f64)?;
-        ws.write_number(row, 5, i.used as f64)?;
-        ws.write_number(row, 6, i.out_of_period as f64)?;
-        ws.write_number(row, 7, i.rejected as f64)?;
-        ws.write_number(row, 8, i.skipped as f64)?;
+        for (c, n) in [
+            (4, i.rows),
+            (5, i.used),
+            (6, i.out_of_period),
+            (7, i.rejected),
+            (8, i.skipped),
+        ] {
+            widths.num(c, Num::Int, n as f64);
+            ws.write_number(row, c, n as f64)?;
+        }
         if let Some(a) = i.amount_used {
+            widths.num(9, Num::Yuan, a);
             ws.write_number_with_format(row, 9, a, &f.yuan)?;
         }
     }
@@ -1015,8 +1552,8 @@ fn inputs_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
         &f.bold,
     )?;
     ws.set_freeze_panes(1, 0)?;
+    widths.fixed(3, 20.0);
     widths.apply(ws, 8, 40)?;
-    ws.set_column_width(3, 20)?;
     print_setup(ws, &run.period.label, Some((0, 0)))
 }
 
@@ -1054,28 +1591,38 @@ fn issues_sheets(
         let ws = wb.add_worksheet();
         ws.set_name(name)?;
         let mut widths = Widths::default();
+        let mut heights = Heights::default();
         write_header(ws, f, &headers, &mut widths)?;
         for (n, i) in chunk.iter().enumerate() {
             let row = n as u32 + 1;
             ws.text(row, 0, i.severity.label(l))?;
-            for (c, t) in [(1, &i.file), (2, &i.sheet), (4, &i.column), (5, &i.value)] {
+            let texts = [
+                (1, i.file.as_deref()),
+                (2, i.sheet.as_deref()),
+                (4, i.column.as_deref()),
+                (5, i.shown_value()),
+            ];
+            for (c, t) in texts {
                 if let Some(s) = t {
                     widths.see(c, s);
                     ws.text(row, c, s)?;
                 }
             }
             if let Some(r) = i.row {
+                widths.num(3, Num::Int, r as f64);
                 ws.write_number(row, 3, r)?;
             }
-            ws.text_fmt(row, 6, &i.message, &f.wrap)?;
+            ws.text_fmt(row, 6, i.message(), &f.wrap)?;
+            heights.wrapped(row, 6, 6, i.message());
         }
         if chunk.is_empty() {
             ws.text(1, 6, l.pick("（无）", "(none)"))?;
         }
         ws.set_freeze_panes(1, 0)?;
         ws.autofilter(0, 0, (chunk.len() as u32).max(1), 6)?;
-        widths.apply(ws, 6, 28)?;
-        ws.set_column_width(6, 70)?;
+        widths.fixed(6, 70.0);
+        let col_widths = widths.apply(ws, 6, 28)?;
+        heights.apply(ws, &col_widths)?;
         print_setup(ws, &run.period.label, Some((0, 0)))?;
     }
     Ok(())
@@ -1141,15 +1688,21 @@ fn kpi_key(k: &crate::config::Kpi) -> KpiKey {
     )
 }
 
-/// Builds the workbook in memory.
-pub fn build(run: &Run) -> Result<Vec<u8>, XlsxError> {
-    build_with_limits(run, MAX_ROWS, MAX_ROWS)
+/// Builds the workbook in memory, with `overview` (the clinic's indicators for the same
+/// period) as its 经营概览 sheet.
+pub fn build(run: &Run, overview: &Overview) -> Result<Vec<u8>, XlsxError> {
+    build_with_limits(run, overview, MAX_ROWS, MAX_ROWS)
 }
 
 /// [`build`] with lower rows-per-sheet limits (tests use them): more people than one sheet
 /// holds is refused (one row per person is the point of 汇总); issues go on as many sheets as
 /// they need.
-fn build_with_limits(run: &Run, people_rows: u32, issue_rows: u32) -> Result<Vec<u8>, XlsxError> {
+fn build_with_limits(
+    run: &Run,
+    overview: &Overview,
+    people_rows: u32,
+    issue_rows: u32,
+) -> Result<Vec<u8>, XlsxError> {
     let l = run.plan.lang;
     let f = Fmts::new();
     let cfg = &run.plan.config.config;
@@ -1166,8 +1719,7 @@ fn build_with_limits(run: &Run, people_rows: u32, issue_rows: u32) -> Result<Vec
     if run.results.len() as u64 + 1 > people_rows as u64 {
         return Err(XlsxError::RowColumnLimitError);
     }
-    let mut used = Vec::new();
-    let people = crate::cmd::score::ordered(run);
+    let people = crate::pipeline::ordered(run);
     // The union of KPIs in config role order.
     let mut keys: Vec<KpiKey> = Vec::new();
     for role in cfg.roles.values() {
@@ -1178,11 +1730,32 @@ fn build_with_limits(run: &Run, people_rows: u32, issue_rows: u32) -> Result<Vec
             }
         }
     }
-    let name = sheet_name(l.pick("汇总", "Summary"), &mut used);
+    // Every sheet's name first: the people sheets' grade formulas name 口径, written later.
+    let monthly = &run.monthly;
+    let mut used = Vec::new();
+    let summary_name = sheet_name(l.pick("汇总", "Summary"), &mut used);
+    let payroll_name = sheet_name(l.pick("奖金", "Payroll"), &mut used);
+    let role_names: Vec<String> = cfg
+        .roles
+        .iter()
+        .map(|(key, role)| sheet_name(role.shown_label(key), &mut used))
+        .collect();
+    let charts_name = sheet_name(l.pick("图表", "Charts"), &mut used);
+    let monthly_name =
+        (!monthly.is_empty()).then(|| sheet_name(l.pick("月度", "Monthly"), &mut used));
+    let config_name = sheet_name(l.pick("口径", "Config"), &mut used);
+    let inputs_name = sheet_name(l.pick("数据", "Inputs"), &mut used);
+    let grades = grade_cells(&config_name);
+
     let ws = wb.add_worksheet();
-    ws.set_name(name)?;
-    people_sheet(ws, &f, run, &people, &keys, None)?;
-    for (key, role) in &cfg.roles {
+    ws.set_name(&summary_name)?;
+    people_sheet(ws, &f, run, &people, &keys, None, &grades)?;
+    let ws = wb.add_worksheet();
+    ws.set_name(&payroll_name)?;
+    super::payroll::payroll_sheet(ws, &f, run, &people)?;
+    // Where each role's people and totals are, for the charts.
+    let mut role_rows: Vec<super::charts::RoleTotals> = Vec::new();
+    for ((key, role), name) in cfg.roles.iter().zip(&role_names) {
         let rows: Vec<&PersonResult> = people
             .iter()
             .copied()
@@ -1190,18 +1763,31 @@ fn build_with_limits(run: &Run, people_rows: u32, issue_rows: u32) -> Result<Vec
             .collect();
         let rkeys: Vec<KpiKey> = role.kpi.iter().map(kpi_key).collect();
         let weights: Vec<f64> = role.kpi.iter().map(|k| k.weight).collect();
-        let name = sheet_name(role.label.as_deref().unwrap_or(key), &mut used);
         let ws = wb.add_worksheet();
         ws.set_name(name)?;
-        people_sheet(ws, &f, run, &rows, &rkeys, Some(&weights))?;
+        people_sheet(ws, &f, run, &rows, &rkeys, Some(&weights), &grades)?;
+        role_rows.push(super::charts::RoleTotals {
+            label: role.shown_label(key).to_string(),
+            sheet: name.clone(),
+            first_row: HEADER_ROWS,
+            total_col: ov::TOTAL,
+            people: rows,
+        });
     }
-    let name = sheet_name(l.pick("口径", "Config"), &mut used);
+    super::overview::add_sheet(&mut wb, &mut used, &f, overview, l)?;
     let ws = wb.add_worksheet();
-    ws.set_name(name)?;
+    ws.set_name(&charts_name)?;
+    super::charts::charts_sheet(ws, &f, run, &charts_name, &role_rows, &grades)?;
+    if let Some(name) = &monthly_name {
+        let ws = wb.add_worksheet();
+        ws.set_name(name)?;
+        super::charts::monthly_sheet(ws, &f, run, name, monthly)?;
+    }
+    let ws = wb.add_worksheet();
+    ws.set_name(&config_name)?;
     config_sheet(ws, &f, run)?;
-    let name = sheet_name(l.pick("数据", "Inputs"), &mut used);
     let ws = wb.add_worksheet();
-    ws.set_name(name)?;
+    ws.set_name(&inputs_name)?;
     inputs_sheet(ws, &f, run)?;
     issues_sheets(&mut wb, &mut used, &f, run, issue_rows)?;
     wb.save_to_buffer()
@@ -1268,9 +1854,9 @@ mod tests {
         let crate::cli::Command::Score(args) = cli.command else {
             unreachable!()
         };
-        let period = crate::cmd::period_from_args(&args.period).unwrap();
-        let plan = crate::cmd::Plan::new(&args.common, period).unwrap();
-        crate::cmd::score::compute(plan, false, None).unwrap()
+        let period = crate::pipeline::period_from_args(&args.period).unwrap();
+        let plan = crate::pipeline::Plan::new(&args.common, period).unwrap();
+        crate::pipeline::compute(plan, false, None).unwrap()
     }
 
     #[test]
@@ -1280,7 +1866,8 @@ mod tests {
         let n = run.ds.issues.len();
         assert!(n >= 5, "the fixture has at least its five errors: {n}");
         // 3 rows a sheet = a header and 2 issues: ⌈n / 2⌉ issue sheets, nothing lost.
-        let bytes = build_with_limits(&run, MAX_ROWS, 3).unwrap();
+        let overview = crate::pipeline::overview_of(&run);
+        let bytes = build_with_limits(&run, &overview, MAX_ROWS, 3).unwrap();
         let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         let names: Vec<String> = wb
             .sheet_names()
@@ -1296,13 +1883,20 @@ mod tests {
                 messages.push(row[6].to_string());
             }
         }
-        let want: Vec<String> = run.ds.issues.iter().map(|i| i.message.clone()).collect();
+        let want: Vec<String> = run
+            .ds
+            .issues
+            .iter()
+            .map(|i| i.message().to_string())
+            .collect();
         assert_eq!(messages, want);
-        // More people than a sheet holds is refused, not truncated.
+        // More people than a sheet holds is refused, not truncated: 12 people and a header
+        // row need 13 rows.
+        assert_eq!(run.results.len(), 12);
         assert!(matches!(
-            build_with_limits(&run, 11, MAX_ROWS),
+            build_with_limits(&run, &overview, 12, MAX_ROWS),
             Err(XlsxError::RowColumnLimitError)
         ));
-        assert!(build_with_limits(&run, 12, MAX_ROWS).is_ok());
+        assert!(build_with_limits(&run, &overview, 13, MAX_ROWS).is_ok());
     }
 }

@@ -35,7 +35,7 @@ pub struct KpiResult {
     pub status: Status,
     pub adjustment: Option<Applied>,
     /// What was counted, for `explain`.
-    pub rows: Vec<String>,
+    pub rows: Vec<crate::metrics::compute::Detail>,
     /// The curve with this run's (scaled) numbers, in words.
     pub curve: String,
 }
@@ -282,15 +282,72 @@ pub fn score_all(
     // One index of the rows by person serves this period and the previous one.
     let index = Index::new(ds);
     let prev_period = period.previous().ok().filter(|p| ds.covers(p));
+    score_with(ds, cfg, people, period, &index, prev_period, opts)
+}
+
+/// One month of a longer period, scored on its own.
+pub struct MonthScores {
+    pub period: Period,
+    pub results: Vec<PersonResult>,
+}
+
+/// Each month of `period` scored on its own with the same config (SPEC §6.3 月度: the view
+/// an annual review starts from): the people employed in that month, the month's thresholds,
+/// targets and adjustments, ranked within the month; no 环比. Issues found are those of a
+/// run for that month and are left to it.
+pub fn score_months(
+    ds: &Dataset,
+    cfg: &Config,
+    people: &[Person],
+    period: &Period,
+    opts: &Options,
+) -> Vec<MonthScores> {
+    // Only the derive rule looks back (at the person's sales up to window_days earlier).
+    let look_back = match crate::metrics::compute::secondary_rule_used(ds, cfg) {
+        crate::config::SecondaryRule::Derive => cfg.secondary.window_days as i64,
+        _ => 0,
+    };
+    let look_back = chrono::Duration::days(look_back);
+    period
+        .year_months()
+        .into_iter()
+        .filter_map(|(y, m)| Period::month(y, m).ok())
+        .map(|month| {
+            // The month's rows, and the sales the 二开 look-back reaches.
+            let index = Index::within(ds, month.start - look_back, month.start, month.end);
+            let employed: Vec<Person> = people
+                .iter()
+                .filter(|p| crate::people::employed_in(p.hired, p.left, &month))
+                .cloned()
+                .collect();
+            let (results, _) = score_with(ds, cfg, &employed, &month, &index, None, opts);
+            MonthScores {
+                period: month,
+                results,
+            }
+        })
+        .collect()
+}
+
+/// Scores `people` for `period` from the rows `index` finds, with 环比 against `prev_period`.
+fn score_with(
+    ds: &Dataset,
+    cfg: &Config,
+    people: &[Person],
+    period: &Period,
+    index: &Index,
+    prev_period: Option<Period>,
+    opts: &Options,
+) -> (Vec<PersonResult>, Vec<Issue>) {
     // People are scored in contiguous runs, one per core, and the runs put back in order: each
     // person's figures depend only on the data, so the result is the same as one after another.
     let runs = opts.threads.clamp(1, MAX_SCORING_THREADS);
     let run_len = people.len().div_ceil(runs).max(1);
     let score_run = |run: &[Person]| {
-        let ctx = Context::new(ds, cfg, people, period, &index);
+        let ctx = Context::new(ds, cfg, people, period, index);
         let prev_ctx = prev_period
             .as_ref()
-            .map(|p| Context::new(ds, cfg, people, p, &index));
+            .map(|p| Context::new(ds, cfg, people, p, index));
         let mut out = ScoredRun {
             results: Vec::new(),
             issues: Vec::new(),
@@ -479,6 +536,11 @@ fn score_person(
         }
         // JSON's `label` is Chinese whatever --lang (the scripting contract, SPEC §6.2).
         let label = defs::kpi_label(def.key, item, Lang::Zh);
+        // Never a score no sheet can hold (an adjustment value of 1e306 on a steps KPI).
+        if let Some(s) = score.filter(|s| !within_result_range(*s)) {
+            issues.push(unscorable_issue(&person.name, &label, "score", s));
+            score = None;
+        }
         kpis.push(KpiResult {
             metric: def.key,
             item: kpi.item.clone(),
@@ -550,6 +612,11 @@ fn score_person(
             }
         }
     }
+    let mut raw_total = raw_total;
+    if !within_result_range(total) {
+        issues.push(unscorable_issue(&person.name, "总分", "total", total));
+        (total, raw_total) = (0.0, 0.0);
+    }
     let grade = grade_of(total, cfg);
     let (bonus, bonus_steps, next_tier) = match &role.bonus {
         None => (None, Vec::new(), None),
@@ -557,7 +624,12 @@ fn score_person(
             let (amount, steps, next) = bonus(
                 ctx, person, b, total, vetoed, months, share, &own_value, lang,
             );
-            (Some(amount), steps, next)
+            if within_result_range(amount) {
+                (Some(amount), steps, next)
+            } else {
+                issues.push(unscorable_issue(&person.name, "奖金", "bonus", amount));
+                (None, steps, None)
+            }
         }
     };
     let next_grade = next_grade(total, ctx.config);
@@ -579,7 +651,7 @@ fn score_person(
     }
     PersonResult {
         person: person.clone(),
-        role_label: role.label.clone().unwrap_or_else(|| person.role.clone()),
+        role_label: role.shown_label(&person.role).to_string(),
         kpis,
         raw_total,
         total,
@@ -595,6 +667,27 @@ fn score_person(
         next_grade,
         next_tier,
     }
+}
+
+/// Scores, totals and bonuses lie within ±this (SPEC §5.1): config numbers are at most 1e12,
+/// so only an absurd data value (an adjustment of 1e306) can push a result beyond it, and a
+/// result beyond it — or not a number at all — must never reach a sheet, the JSON or payroll.
+pub const MAX_RESULT: f64 = 1e15;
+
+/// Whether a score, total or bonus is a number every output can hold.
+pub fn within_result_range(x: f64) -> bool {
+    x.is_finite() && x.abs() <= MAX_RESULT
+}
+
+/// The error issue for a score, total or bonus beyond [`MAX_RESULT`]; it is left out.
+fn unscorable_issue(person: &str, what: &str, key: &str, x: f64) -> Issue {
+    Issue::new(
+        Severity::Error,
+        format!(
+            "{person}: the {key} ({what}) came out as {x:e}, beyond what a scorecard can hold (±1e15); it is left empty — check the config's numbers for it and any adjustment value"
+        ),
+    )
+    .value(person)
 }
 
 /// The lowest grade above the one reached and the points missing to it (SPEC §6.3 距下一档).

@@ -19,12 +19,24 @@
 //!   KPI, …) is an error, and so is `stretch_score` without `stretch`.
 //! - A bonus `basis` or `per_unit` metric of `rating` is an error: neither can name an item.
 //! - An empty `item` counts as none.
+//! - Every number is finite and within ±1e12 ([`MAX_CONFIG_NUMBER`]): no clinic means more,
+//!   and a number beyond it (`stretch_score = 1e308`) would overflow a total into `inf`.
+//!   `[secondary] window_days` is at most 36,500 (100 years; data before 1900 is refused).
+//! - A config without roles is an error, and so is a job title (a `label` entry, or a role's
+//!   key) that names two roles, compared as roster 岗位 texts are ([`crate::config::fold_title`]):
+//!   a roster person must land in exactly one role.
 
-use crate::config::{Bonus, Direction, Kpi, LoadedConfig, Method, Role, Veto};
+use crate::config::{fold_title, Bonus, Direction, Kpi, LoadedConfig, Method, Role, Veto};
 use crate::metrics::defs::{metric_keys, Better, MetricDef, METRICS};
 use crate::scoring::curve::Exact;
 use anyhow::{anyhow, Result};
 use std::fmt::Display;
+
+/// The largest magnitude any number in the config may have (SPEC §5.1).
+pub const MAX_CONFIG_NUMBER: f64 = 1e12;
+
+/// The longest 二开 look-back, in days (100 years).
+const MAX_WINDOW_DAYS: u32 = 36_500;
 
 /// Sales columns that can credit a sale to a person (`attribute`).
 const ATTRIBUTES: [&str; 3] = ["consultant", "doctor", "nurse"];
@@ -38,9 +50,19 @@ pub fn validate(cfg: &LoadedConfig) -> Result<()> {
     v.grades()?;
     v.surveys()?;
     v.secondary()?;
+    if cfg.config.roles.is_empty() {
+        return Err(v.fail(
+            None,
+            "[roles]",
+            "the config defines no roles, so nobody would be scored (a config file replaces the \
+             built-in roles); add at least one [roles.KEY] with its [[roles.KEY.kpi]] tables \
+             (`clinic-kpi init DIR` writes the defaults to start from)",
+        ));
+    }
     for (name, role) in &cfg.config.roles {
         v.role(name, role)?;
     }
+    v.role_titles()?;
     Ok(())
 }
 
@@ -50,7 +72,7 @@ pub fn validate(cfg: &LoadedConfig) -> Result<()> {
 /// Parses a TOML table header line (`[a.b]`, `[[a.b]]`, with quoted keys, spaces around dots
 /// and a trailing comment); `None` when the line is not one (e.g. `[90, 100],` inside a
 /// multi-line array). Returns whether it is an array-of-tables header, and its key segments.
-fn parse_header(line: &str) -> Option<(bool, Vec<String>)> {
+pub(crate) fn parse_header(line: &str) -> Option<(bool, Vec<String>)> {
     let t = line.trim_start();
     let (array, mut rest) = if let Some(r) = t.strip_prefix("[[") {
         (true, r)
@@ -130,7 +152,7 @@ fn header(segments: &[&str], array: bool) -> String {
 }
 
 /// Whether `line` assigns `key` (`key = …`, `"key" = …`).
-fn assigns(line: &str, key: &str) -> bool {
+pub(crate) fn assigns(line: &str, key: &str) -> bool {
     let t = line.trim_start();
     let quoted = format!("\"{key}\"");
     [key, quoted.as_str()].iter().any(|k| {
@@ -205,8 +227,18 @@ enum Table<'r> {
     PerUnit(&'r str),
 }
 
+/// A number as a message shows it: in full up to 1e15, else in exponent form (`1e308`).
+fn number(x: f64) -> String {
+    if x.is_finite() && x.abs() >= 1e15 {
+        format!("{x:e}")
+    } else {
+        x.to_string()
+    }
+}
+
+/// Whether a config number is one a clinic can mean: finite and within ±[`MAX_CONFIG_NUMBER`].
 fn finite(x: f64) -> bool {
-    x.is_finite()
+    x.is_finite() && x.abs() <= MAX_CONFIG_NUMBER
 }
 
 fn better_higher(def: &MetricDef, direction: Option<Direction>) -> bool {
@@ -323,7 +355,10 @@ impl Validator<'_> {
             Err(self.fail(
                 self.line(table, &[key]),
                 what,
-                format_args!("`{key}` must be a finite number, got {x}"),
+                format_args!(
+                    "`{key}` must be a finite number within ±1e12, got {}",
+                    number(x)
+                ),
             ))
         }
     }
@@ -341,7 +376,10 @@ impl Validator<'_> {
             Some(x) => Err(self.fail(
                 self.line(table, &[key]),
                 what,
-                format_args!("`{key}` must hold finite numbers only, got {x}"),
+                format_args!(
+                    "`{key}` must hold finite numbers within ±1e12 only, got {}",
+                    number(*x)
+                ),
             )),
         }
     }
@@ -375,23 +413,100 @@ impl Validator<'_> {
         Err(self.fail(
             self.line(Table::Surveys, &["scale"]),
             "[surveys]",
-            format_args!("`scale` must be a finite number above 0, got {scale}"),
+            format_args!(
+                "`scale` must be a number above 0 and at most 1e12, got {}",
+                number(scale)
+            ),
         ))
     }
 
     fn secondary(&self) -> Result<()> {
-        if self.cfg.config.secondary.window_days == 0 {
+        let days = self.cfg.config.secondary.window_days;
+        if days == 0 || days > MAX_WINDOW_DAYS {
             return Err(self.fail(
                 self.line(Table::Secondary, &["window_days"]),
                 "[secondary]",
-                "`window_days` must be at least 1",
+                format_args!(
+                    "`window_days` must be from 1 to {MAX_WINDOW_DAYS} (100 years), got {days}"
+                ),
             ));
+        }
+        Ok(())
+    }
+
+    /// Every job title names one role only: a roster 岗位 matching two roles would be scored
+    /// in whichever comes first, silently.
+    fn role_titles(&self) -> Result<()> {
+        // Folded title → (role, whether it is that role's key rather than a label).
+        let mut seen: std::collections::HashMap<String, (&str, bool)> = Default::default();
+        for (name, role) in &self.cfg.config.roles {
+            let names = role.folded_names(name);
+            for (i, title) in names.iter().enumerate() {
+                let is_key = i == 0;
+                match seen.get(title.as_str()) {
+                    Some((other, _)) if *other == name.as_str() => {}
+                    Some((other, other_is_key)) => {
+                        let what = format!("role `{name}`");
+                        let (line, key) = if is_key {
+                            (self.role_line(name), "key")
+                        } else {
+                            (self.line(Table::Role(name), &["label"]), "`label`")
+                        };
+                        let other_line = if *other_is_key {
+                            self.role_line(other)
+                        } else {
+                            self.line(Table::Role(other), &["label"])
+                        };
+                        let other_at = other_line
+                            .map(|l| format!(" (line {l})"))
+                            .unwrap_or_default();
+                        let other_as = if *other_is_key {
+                            "the key"
+                        } else {
+                            "a `label`"
+                        };
+                        let shown = if is_key {
+                            name.clone()
+                        } else {
+                            role.label
+                                .as_ref()
+                                .and_then(|l| {
+                                    l.titles().iter().find(|t| fold_title(t) == *title).cloned()
+                                })
+                                .unwrap_or_else(|| title.clone())
+                        };
+                        return Err(self.fail(
+                            line,
+                            &what,
+                            format_args!(
+                                "its {key} `{shown}` is also {other_as} of role `{other}`{other_at}; \
+                                 a roster 岗位 must name exactly one role, so give each job title to one role only"
+                            ),
+                        ));
+                    }
+                    None => {
+                        seen.insert(title.clone(), (name.as_str(), is_key));
+                    }
+                }
+            }
         }
         Ok(())
     }
 
     fn role(&self, name: &str, role: &Role) -> Result<()> {
         let what = format!("role `{name}`");
+        if let Some(labels) = &role.label {
+            let problem = if labels.titles().is_empty() {
+                Some("`label` must name at least one job title")
+            } else if labels.titles().iter().any(|t| fold_title(t).is_empty()) {
+                Some("`label` holds an empty job title")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                return Err(self.fail(self.line(Table::Role(name), &["label"]), &what, problem));
+            }
+        }
         if let Some(a) = &role.attribute {
             if !ATTRIBUTES.contains(&a.as_str()) {
                 return Err(self.fail(
@@ -492,7 +607,10 @@ impl Validator<'_> {
         if !finite(k.weight) || k.weight <= 0.0 {
             return Err(fail(
                 &["weight"],
-                format!("`weight` must be a finite number above 0, got {}", k.weight),
+                format!(
+                    "`weight` must be a number above 0 and at most 1e12, got {}",
+                    number(k.weight)
+                ),
             ));
         }
         let numbers = [
@@ -985,9 +1103,21 @@ target = 1
     #[test]
     fn weight_not_positive() {
         let t = base_with("weight = 40", "weight = 0");
-        assert_error(&t, "role `x`, kpi 2", "weight", 11, "above 0, got 0");
+        assert_error(
+            &t,
+            "role `x`, kpi 2",
+            "weight",
+            11,
+            "above 0 and at most 1e12, got 0",
+        );
         let t = base_with("weight = 60", "weight = -5");
-        assert_error(&t, "role `x`, kpi 1", "weight", 6, "above 0, got -5");
+        assert_error(
+            &t,
+            "role `x`, kpi 1",
+            "weight",
+            6,
+            "above 0 and at most 1e12, got -5",
+        );
     }
 
     #[test]
@@ -1242,7 +1372,7 @@ target = 1
             "role `x`, kpi 1",
             "bands",
             6,
-            "finite numbers only, got inf",
+            "finite numbers within ±1e12 only, got inf",
         );
     }
 
@@ -1315,7 +1445,7 @@ target = 1
             "role `x`, kpi 2",
             "floor",
             12,
-            "finite number, got -inf",
+            "finite number within ±1e12, got -inf",
         );
         let t = base_with("stretch = 0.6", "stretch = nan");
         assert_error(&t, "role `x`, kpi 2", "stretch", 14, "got NaN");
@@ -1405,7 +1535,7 @@ target = 1
             "role `x`, veto 2",
             "above",
             23,
-            "finite number, got NaN",
+            "finite number within ±1e12, got NaN",
         );
         let t = format!("{BASE}\n[[roles.x.veto]]\nmetric = \"complication_rate\"\nabove = 0.01\ncap_total = inf\n");
         assert_error(&t, "role `x`, veto 1", "cap_total", 19, "got inf");
@@ -1440,7 +1570,13 @@ target = 1
     #[test]
     fn bonus_money_not_finite() {
         let t = format!("{BASE}\n[roles.x.bonus]\nbasis = \"total\"\ntiers = [[80, inf]]\n");
-        assert_error(&t, "role `x`, bonus", "tiers", 18, "finite numbers only");
+        assert_error(
+            &t,
+            "role `x`, bonus",
+            "tiers",
+            18,
+            "finite numbers within ±1e12 only",
+        );
         let t = format!("{BASE}\n[roles.x.bonus]\nbasis = \"total\"\nbelow = -inf\n");
         assert_error(&t, "role `x`, bonus", "below", 18, "got -inf");
     }
@@ -1486,7 +1622,13 @@ target = 1
     #[test]
     fn surveys_scale_not_positive() {
         let t = format!("[surveys]\nscale = 0\n\n{BASE}");
-        assert_error(&t, "[surveys]", "scale", 2, "above 0, got 0");
+        assert_error(
+            &t,
+            "[surveys]",
+            "scale",
+            2,
+            "above 0 and at most 1e12, got 0",
+        );
         let t = format!("[surveys]\nscale = inf\n\n{BASE}");
         assert_error(&t, "[surveys]", "scale", 2, "got inf");
     }
@@ -1494,7 +1636,113 @@ target = 1
     #[test]
     fn secondary_window_days_zero() {
         let t = format!("[secondary]\nrule = \"derive\"\nwindow_days = 0\n\n{BASE}");
-        assert_error(&t, "[secondary]", "window_days", 3, "at least 1");
+        assert_error(&t, "[secondary]", "window_days", 3, "from 1 to 36500");
+    }
+
+    #[test]
+    fn secondary_window_days_beyond_a_century() {
+        // 4e9 days back from a date is beyond any calendar: refused before it is subtracted.
+        let t = format!("[secondary]\nrule = \"derive\"\nwindow_days = 4000000000\n\n{BASE}");
+        assert_error(&t, "[secondary]", "window_days", 3, "got 4000000000");
+    }
+
+    #[test]
+    fn numbers_beyond_1e12_name_key_and_line() {
+        let t = base_with("target = 1000", "target = 2e12");
+        assert_error(
+            &t,
+            "role `x`, kpi 1",
+            "target",
+            7,
+            "within ±1e12, got 2000000000000",
+        );
+        let t = base_with("stretch = 0.6", "stretch = 0.6\nstretch_score = 1e308");
+        assert_error(&t, "role `x`, kpi 2", "stretch_score", 15, "got 1e308");
+        let t = format!("[grades]\nS = 1e13\nA = 95\nB = 80\nC = 60\n\n{BASE}");
+        assert_error(&t, "[grades]", "S", 2, "within ±1e12");
+        let t = format!("[surveys]\nscale = 1e13\n\n{BASE}");
+        assert_error(&t, "[surveys]", "scale", 2, "at most 1e12");
+        let t = format!("{BASE}\n[roles.x.bonus]\nbasis = \"total\"\ntiers = [[80, -1e13]]\n");
+        assert_error(
+            &t,
+            "role `x`, bonus",
+            "tiers",
+            18,
+            "within ±1e12 only, got -10000000000000",
+        );
+        let t = format!(
+            "{BASE}\n[roles.x.bonus]\nbasis = \"total\"\n\
+             per_unit = {{ metric = \"revenue\", above = 0, amount = 1e15 }}\n"
+        );
+        assert_error(&t, "role `x`, bonus per_unit", "amount", 18, "within ±1e12");
+        let t = format!(
+            "{BASE}\n[[roles.x.veto]]\nmetric = \"revenue\"\nabove = 1\ncap_total = -2e12\n"
+        );
+        assert_error(&t, "role `x`, veto 1", "cap_total", 19, "within ±1e12");
+        // 1e12 itself is allowed.
+        let t = base_with("target = 1000", "target = 1e12");
+        assert!(validate(&load(&t)).is_ok());
+    }
+
+    #[test]
+    fn no_roles_is_an_error_naming_the_file() {
+        let e = error("[grades]\nS = 110\nA = 95\nB = 80\nC = 60\n");
+        assert!(
+            e.starts_with("config t.toml: [roles]: the config defines no roles"),
+            "{e}"
+        );
+        let e = error("");
+        assert!(e.contains("defines no roles"), "{e}");
+    }
+
+    #[test]
+    fn label_lists_must_hold_titles() {
+        let t = base_with("label = \"X\"", "label = []");
+        assert_error(&t, "role `x`", "label", 2, "at least one job title");
+        let t = base_with("label = \"X\"", "label = [\"X\", \" \"]");
+        assert_error(&t, "role `x`", "label", 2, "empty job title");
+        let t = base_with("label = \"X\"", "label = [\"X\", \"Y\"]");
+        assert!(validate(&load(&t)).is_ok());
+    }
+
+    #[test]
+    fn a_title_naming_two_roles_is_an_error() {
+        let second = |head: &str| {
+            format!(
+                "{BASE}\n{head}\n\n[[roles.y.kpi]]\nmetric = \"revenue\"\nweight = 100\ntarget = 1\n"
+            )
+        };
+        // A label of y (line 17) folds (full-width, case, spaces) to a label of x (line 2).
+        let t = second("[roles.y]\nlabel = [\"Y\", \" ｘＸ \"]").replacen(
+            "label = \"X\"",
+            "label = \"XX\"",
+            1,
+        );
+        assert_error(
+            &t,
+            "role `y`",
+            "label",
+            17,
+            "its `label` ` ｘＸ ` is also a `label` of role `x` (line 2)",
+        );
+        // y's label is x's key.
+        let t = second("[roles.y]\nlabel = \"X\"");
+        assert_error(
+            &t,
+            "role `y`",
+            "label",
+            17,
+            "its `label` `X` is also the key of role `x` (line 1)",
+        );
+        // Two keys that fold alike: the second role's header line.
+        let t = second("[roles.X]\nlabel = \"Z\"").replace("roles.y.kpi", "roles.X.kpi");
+        assert_error(
+            &t,
+            "role `X`",
+            "X",
+            16,
+            "its key `X` is also the key of role `x` (line 1)",
+        );
     }
 
     #[test]

@@ -1,0 +1,674 @@
+//! `overview` (SPEC §8.1): the clinic's own indicators for a period — revenue against base and
+//! sprint, 初复诊 vs 再消费, each store, each 科室, 初诊上门量, each channel's conversion, complaint
+//! and complication rates — with the previous period beside them where the inputs cover it
+//! (SPEC §4, [`Dataset::covers`]).
+//!
+//! Serialised, an [`Overview`] is the JSON contract of `overview --format json`: stable keys,
+//! money in yuan, rates as fractions, null where there is no value.
+//!
+//! Definitions (the words of §8.1, and where a choice was made):
+//! - revenue: Σ amount of the period's sales, refunds subtracting; a store's and a
+//!   department's from the sale's own 门店 / 科室 column. Rows without one are gathered under a
+//!   row whose name is null.
+//! - 初复诊 revenue: sales whose customer has a visits row on the sale's date; the rest 再消费.
+//! - consultations and deals: §3.1 ([`compute::consultations`]); a consultation's channel and
+//!   store are those of its first row.
+//! - first_visits (初诊上门量): distinct customers with a 初诊 consultation (a store: whose
+//!   consultation was in that store).
+//! - a channel's revenue: the period's revenue of the customers whose first consultation in
+//!   the period (by date, then row order) came through it.
+//! - customers served, complaint rate and complication rate: §3 over everyone the data names
+//!   (the clinic) or over the store's roster people (a store) — the figures a `scope = "all"` /
+//!   `"store"` KPI gives; the complication rate's treatments are the orders of positive sales
+//!   naming a doctor (the `doctor` attribute).
+//! - targets are monthly and scale with the period's months (§3.2); shares and rates do not.
+//! - attainment = revenue ÷ target; gap = target − revenue (negative once it is passed);
+//!   first_visits_surplus = first visits above base (0 when below).
+
+use super::{ratio, sym_of_config_name, yuan};
+use crate::config::{Config, Levels};
+use crate::input::{Dataset, Field, FxBuild, Kind, Sym};
+use crate::metrics::compute::{self, Context, Index};
+use crate::people::Person;
+use crate::period::Period;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// Everything `overview` shows (SPEC §8.1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Overview {
+    pub period: Period,
+    /// The previous period when the inputs cover it (SPEC §4); otherwise null, and so is every
+    /// `previous` below.
+    pub previous_period: Option<Period>,
+    pub clinic: ClinicFigures,
+    /// Empty when neither the sales nor the visits have a 门店 column.
+    pub stores: Vec<StoreFigures>,
+    /// Empty when the sales have no 科室 column.
+    pub departments: Vec<DepartmentFigures>,
+    /// Empty when the visits have no channel column.
+    pub channels: Vec<ChannelFigures>,
+}
+
+/// The clinic's measured figures for one period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ClinicActuals {
+    pub revenue: f64,
+    pub initial_revenue: f64,
+    pub repeat_revenue: f64,
+    pub initial_share: Option<f64>,
+    pub repeat_share: Option<f64>,
+    pub first_visits: u64,
+    pub consultations: u64,
+    pub deals: u64,
+    pub conversion: Option<f64>,
+    #[serde(flatten)]
+    pub quality: Quality,
+}
+
+/// Customers served and the complaint and complication rates (SPEC §3), null where an input
+/// they need was not given.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Quality {
+    pub customers_served: Option<u64>,
+    pub complaints: Option<u64>,
+    pub complaint_rate: Option<f64>,
+    pub complications: Option<u64>,
+    pub treatments: Option<u64>,
+    pub complication_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClinicFigures {
+    #[serde(flatten)]
+    pub actual: ClinicActuals,
+    pub base: Option<f64>,
+    pub sprint: Option<f64>,
+    pub attainment_base: Option<f64>,
+    pub attainment_sprint: Option<f64>,
+    pub gap_base: Option<f64>,
+    pub gap_sprint: Option<f64>,
+    pub plan_initial_share: Option<f64>,
+    pub plan_repeat_share: Option<f64>,
+    pub first_visits_base: Option<f64>,
+    pub first_visits_sprint: Option<f64>,
+    pub first_visits_surplus: Option<f64>,
+    pub complaint_rate_limit: f64,
+    pub complication_rate_limit: f64,
+    pub previous: Option<ClinicActuals>,
+}
+
+/// A store's measured figures for one period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct StoreActuals {
+    pub revenue: f64,
+    pub initial_revenue: f64,
+    pub repeat_revenue: f64,
+    pub first_visits: u64,
+    pub consultations: u64,
+    pub deals: u64,
+    pub conversion: Option<f64>,
+    #[serde(flatten)]
+    pub quality: Quality,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoreFigures {
+    /// Null for the rows that name no store.
+    pub store: Option<String>,
+    #[serde(flatten)]
+    pub actual: StoreActuals,
+    pub base: Option<f64>,
+    pub sprint: Option<f64>,
+    pub attainment_base: Option<f64>,
+    pub attainment_sprint: Option<f64>,
+    pub gap_base: Option<f64>,
+    pub gap_sprint: Option<f64>,
+    pub previous: Option<StoreActuals>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DepartmentActuals {
+    pub revenue: f64,
+    /// Of the clinic's revenue (null when that is not above 0).
+    pub share: Option<f64>,
+    pub paying_customers: u64,
+    pub ticket_price: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DepartmentFigures {
+    /// Null for the sales that name no department.
+    pub department: Option<String>,
+    #[serde(flatten)]
+    pub actual: DepartmentActuals,
+    pub plan_share: Option<f64>,
+    pub base: Option<f64>,
+    pub sprint: Option<f64>,
+    pub attainment_base: Option<f64>,
+    pub attainment_sprint: Option<f64>,
+    pub previous: Option<DepartmentActuals>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ChannelActuals {
+    pub consultations: u64,
+    pub deals: u64,
+    pub conversion: Option<f64>,
+    pub revenue: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChannelFigures {
+    /// Null for the consultations whose first row names no channel.
+    pub channel: Option<String>,
+    #[serde(flatten)]
+    pub actual: ChannelActuals,
+    pub target: Option<f64>,
+    pub previous: Option<ChannelActuals>,
+}
+
+/// The overview of `period`. `people` are the people found (a store's members come from the
+/// roster, or without one from them).
+pub fn compute(ds: &Dataset, config: &Config, people: &[Person], period: &Period) -> Overview {
+    let index = Index::new(ds);
+    let previous_period = period.previous().ok().filter(|p| ds.covers(p));
+    let now = measure(ds, config, people, &index, period);
+    let before = previous_period
+        .as_ref()
+        .map(|p| measure(ds, config, people, &index, p));
+    let keys = Keys::new(ds, config, &now, before.as_ref());
+    let months = period.months();
+    let clinic_cfg = &config.clinic;
+
+    let clinic = {
+        let actual = now.clinic_actuals();
+        let (base, sprint) = levels(clinic_cfg.revenue.as_ref(), months);
+        let (fv_base, fv_sprint) = levels(clinic_cfg.first_visits.as_ref(), months);
+        let split = clinic_cfg.split.as_ref();
+        ClinicFigures {
+            base,
+            sprint,
+            attainment_base: base.and_then(|b| ratio(actual.revenue, b)),
+            attainment_sprint: sprint.and_then(|s| ratio(actual.revenue, s)),
+            gap_base: base.map(|b| b - actual.revenue),
+            gap_sprint: sprint.map(|s| s - actual.revenue),
+            plan_initial_share: split.map(|s| s.first_and_return),
+            plan_repeat_share: split.map(|s| s.repeat),
+            first_visits_base: fv_base,
+            first_visits_sprint: fv_sprint,
+            first_visits_surplus: fv_base.map(|b| (actual.first_visits as f64 - b).max(0.0)),
+            complaint_rate_limit: config.alerts.complaint_rate,
+            complication_rate_limit: config.alerts.complication_rate,
+            previous: before.as_ref().map(Measured::clinic_actuals),
+            actual,
+        }
+    };
+
+    let stores = keys
+        .stores
+        .iter()
+        .map(|key| {
+            let actual = now.store_actuals(key.data());
+            let plan = key
+                .name
+                .as_deref()
+                .and_then(|n| config_entry(&clinic_cfg.stores, n));
+            let (base, sprint) = levels(plan, months);
+            StoreFigures {
+                store: key.name.clone(),
+                base,
+                sprint,
+                attainment_base: base.and_then(|b| ratio(actual.revenue, b)),
+                attainment_sprint: sprint.and_then(|s| ratio(actual.revenue, s)),
+                gap_base: base.map(|b| b - actual.revenue),
+                gap_sprint: sprint.map(|s| s - actual.revenue),
+                previous: before.as_ref().map(|b| b.store_actuals(key.data())),
+                actual,
+            }
+        })
+        .collect();
+
+    let departments = keys
+        .departments
+        .iter()
+        .map(|key| {
+            let actual = now.department_actuals(key.data());
+            let plan = key
+                .name
+                .as_deref()
+                .and_then(|n| config_entry(&clinic_cfg.departments, n));
+            let (base, sprint) = levels(
+                plan.map(|p| Levels {
+                    base: p.base,
+                    sprint: p.sprint,
+                })
+                .as_ref(),
+                months,
+            );
+            DepartmentFigures {
+                department: key.name.clone(),
+                plan_share: plan.and_then(|p| p.share),
+                base,
+                sprint,
+                attainment_base: base.and_then(|b| ratio(actual.revenue, b)),
+                attainment_sprint: sprint.and_then(|s| ratio(actual.revenue, s)),
+                previous: before.as_ref().map(|b| b.department_actuals(key.data())),
+                actual,
+            }
+        })
+        .collect();
+
+    let channels = keys
+        .channels
+        .iter()
+        .map(|key| ChannelFigures {
+            channel: key.name.clone(),
+            actual: now.channel_actuals(key.data()),
+            target: key
+                .name
+                .as_deref()
+                .and_then(|n| config_entry(&clinic_cfg.channels, n))
+                .copied(),
+            previous: before.as_ref().map(|b| b.channel_actuals(key.data())),
+        })
+        .collect();
+
+    Overview {
+        period: period.clone(),
+        previous_period,
+        clinic,
+        stores,
+        departments,
+        channels,
+    }
+}
+
+/// A target's base and sprint for the period: the monthly levels × the period's months.
+fn levels(l: Option<&Levels>, months: f64) -> (Option<f64>, Option<f64>) {
+    match l {
+        Some(l) => (l.base.map(|b| b * months), l.sprint.map(|s| s * months)),
+        None => (None, None),
+    }
+}
+
+/// The config entry for a name as the data spells it (config keys are read like the data's
+/// names: trimmed, full-width folded).
+fn config_entry<'c, V>(map: &'c indexmap::IndexMap<String, V>, name: &str) -> Option<&'c V> {
+    map.get(name).or_else(|| {
+        map.iter()
+            .find(|(k, _)| crate::input::values::fold_text(k) == name)
+            .map(|(_, v)| v)
+    })
+}
+
+/// A row of a section: its name as shown (null for rows naming none) and its interned name, if
+/// the data holds it.
+#[derive(Debug, Clone, PartialEq)]
+struct Key {
+    name: Option<String>,
+    sym: Option<Sym>,
+}
+
+impl Key {
+    /// The key of the row's sums: `Some(None)` for the null row, None for a configured name
+    /// the data never gives (nothing to look up: its figures are 0).
+    fn data(&self) -> Option<Option<Sym>> {
+        match (&self.name, self.sym) {
+            (None, _) => Some(None),
+            (Some(_), Some(s)) => Some(Some(s)),
+            (Some(_), None) => None,
+        }
+    }
+}
+
+/// The rows of each section: the configured names first (in config order), then every other
+/// name the data gives in either period (in the order the data first names them), then, when
+/// some rows of the period name none, the null row.
+struct Keys {
+    stores: Vec<Key>,
+    departments: Vec<Key>,
+    channels: Vec<Key>,
+}
+
+impl Keys {
+    fn new(ds: &Dataset, config: &Config, now: &Measured, before: Option<&Measured>) -> Keys {
+        let c = &config.clinic;
+        let has_store =
+            ds.has_field(Kind::Sales, Field::Store) || ds.has_field(Kind::Visits, Field::Store);
+        let stores = if has_store {
+            let mut seen: Vec<Option<Sym>> = Vec::new();
+            for m in std::iter::once(now).chain(before) {
+                seen.extend(m.stores.keys().copied());
+                seen.extend(m.store_first_visits.keys().copied());
+                seen.extend(m.store_consultations.keys().copied());
+            }
+            // Roster stores too: a store that exported nothing shows 0, not nothing.
+            seen.extend(ds.roster.iter().map(|r| r.store));
+            section(ds, c.stores.keys(), seen)
+        } else {
+            Vec::new()
+        };
+        let departments = if ds.has_field(Kind::Sales, Field::Department) {
+            let mut seen: Vec<Option<Sym>> = Vec::new();
+            for m in std::iter::once(now).chain(before) {
+                seen.extend(m.departments.keys().copied());
+            }
+            section(ds, c.departments.keys(), seen)
+        } else {
+            Vec::new()
+        };
+        let channels = if ds.has_field(Kind::Visits, Field::Channel) {
+            let mut seen: Vec<Option<Sym>> = Vec::new();
+            for m in std::iter::once(now).chain(before) {
+                seen.extend(m.channels.keys().copied());
+            }
+            section(ds, c.channels.keys(), seen)
+        } else {
+            Vec::new()
+        };
+        Keys {
+            stores,
+            departments,
+            channels,
+        }
+    }
+}
+
+/// One section's rows: `configured` names, then the `seen` names not among them (in `Sym`
+/// order: the order the data first names them), then null when `seen` holds None.
+fn section<'c>(
+    ds: &Dataset,
+    configured: impl Iterator<Item = &'c String>,
+    seen: Vec<Option<Sym>>,
+) -> Vec<Key> {
+    let mut out: Vec<Key> = Vec::new();
+    for name in configured {
+        let sym = sym_of_config_name(ds, name);
+        let shown = sym.map_or_else(
+            || crate::input::values::fold_text(name),
+            |s| ds.name(s).to_string(),
+        );
+        if !out
+            .iter()
+            .any(|k| k.name.as_deref() == Some(shown.as_str()))
+        {
+            out.push(Key {
+                name: Some(shown),
+                sym,
+            });
+        }
+    }
+    let mut named: Vec<Sym> = seen.iter().flatten().copied().collect();
+    named.sort_unstable();
+    named.dedup();
+    for sym in named {
+        if !out.iter().any(|k| k.sym == Some(sym)) {
+            out.push(Key {
+                name: Some(ds.name(sym).to_string()),
+                sym: Some(sym),
+            });
+        }
+    }
+    if seen.contains(&None) {
+        out.push(Key {
+            name: None,
+            sym: None,
+        });
+    }
+    out
+}
+
+/// Revenue and its 初复诊 part, in fen.
+#[derive(Debug, Clone, Copy, Default)]
+struct Money {
+    revenue: i64,
+    initial: i64,
+}
+
+#[derive(Debug, Default)]
+struct DepartmentSums {
+    revenue: i64,
+    by_customer: HashMap<Sym, i64, FxBuild>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Counted {
+    consultations: u64,
+    deals: u64,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct ChannelSums {
+    consultations: u64,
+    deals: u64,
+    revenue: i64,
+}
+
+/// What one period's rows add up to, before targets.
+struct Measured {
+    clinic: Money,
+    clinic_consultations: Counted,
+    first_visit_customers: usize,
+    quality: Quality,
+    stores: HashMap<Option<Sym>, Money>,
+    store_first_visits: HashMap<Option<Sym>, usize>,
+    store_consultations: HashMap<Option<Sym>, Counted>,
+    store_quality: HashMap<Sym, Quality>,
+    departments: HashMap<Option<Sym>, DepartmentSums>,
+    channels: HashMap<Option<Sym>, ChannelSums>,
+}
+
+/// The figures of §3 that make [`Quality`]: a complaint rate (numerator valid complaints,
+/// denominator customers served) and a complication rate (complications over treatments).
+fn quality(cx: &Context, members: &[Sym]) -> Quality {
+    let complaint = cx.members_figure(members, "complaint_rate", "consultant");
+    let complication = cx.members_figure(members, "complication_rate", "doctor");
+    let count = |x: Option<f64>| x.map(|v| v.max(0.0) as u64);
+    Quality {
+        customers_served: count(complaint.denominator),
+        complaints: count(complaint.numerator),
+        complaint_rate: complaint.value,
+        complications: count(complication.numerator),
+        treatments: count(complication.denominator),
+        complication_rate: complication.value,
+    }
+}
+
+fn measure(
+    ds: &Dataset,
+    config: &Config,
+    people: &[Person],
+    index: &Index,
+    period: &Period,
+) -> Measured {
+    // Who had a consultation on which day: their sales that day are 初复诊 revenue.
+    let visit_days: HashSet<(Sym, chrono::NaiveDate), FxBuild> = ds
+        .visits
+        .iter()
+        .filter(|v| period.contains(v.date))
+        .map(|v| (v.customer, v.date))
+        .collect();
+    let mut clinic = Money::default();
+    let mut stores: HashMap<Option<Sym>, Money> = HashMap::new();
+    let mut departments: HashMap<Option<Sym>, DepartmentSums> = HashMap::new();
+    let mut by_customer: HashMap<Sym, i64, FxBuild> = HashMap::default();
+    let track_departments = ds.has_field(Kind::Sales, Field::Department);
+    for s in ds.sales.iter().filter(|s| period.contains(s.date)) {
+        let initial = if visit_days.contains(&(s.customer, s.date)) {
+            s.amount
+        } else {
+            0
+        };
+        for m in [&mut clinic, stores.entry(s.store).or_default()] {
+            m.revenue += s.amount;
+            m.initial += initial;
+        }
+        if track_departments {
+            let d = departments.entry(s.department).or_default();
+            d.revenue += s.amount;
+            *d.by_customer.entry(s.customer).or_default() += s.amount;
+        }
+        *by_customer.entry(s.customer).or_default() += s.amount;
+    }
+
+    let consultations = compute::consultations(
+        ds,
+        index,
+        ds.visits.iter().filter(|v| period.contains(v.date)),
+    );
+    let mut clinic_consultations = Counted::default();
+    let mut store_consultations: HashMap<Option<Sym>, Counted> = HashMap::new();
+    let mut first_visitors: HashSet<Sym, FxBuild> = HashSet::default();
+    let mut store_first_visitors: HashMap<Option<Sym>, HashSet<Sym, FxBuild>> = HashMap::new();
+    let mut channels: HashMap<Option<Sym>, ChannelSums> = HashMap::new();
+    // Each customer's first consultation of the period: (date, its place in the list).
+    let mut first_of: HashMap<Sym, (chrono::NaiveDate, usize), FxBuild> = HashMap::default();
+    for (i, c) in consultations.iter().enumerate() {
+        for n in [
+            &mut clinic_consultations,
+            store_consultations.entry(c.store).or_default(),
+        ] {
+            n.consultations += 1;
+            n.deals += u64::from(c.deal);
+        }
+        let ch = channels.entry(c.channel).or_default();
+        ch.consultations += 1;
+        ch.deals += u64::from(c.deal);
+        if c.first {
+            first_visitors.insert(c.customer);
+            store_first_visitors
+                .entry(c.store)
+                .or_default()
+                .insert(c.customer);
+        }
+        let e = first_of.entry(c.customer).or_insert((c.date, i));
+        if c.date < e.0 {
+            *e = (c.date, i);
+        }
+    }
+    for (customer, (_, i)) in &first_of {
+        let revenue = by_customer.get(customer).copied().unwrap_or(0);
+        channels
+            .entry(consultations[*i].channel)
+            .or_default()
+            .revenue += revenue;
+    }
+
+    let cx = Context::new(ds, config, people, period, index);
+    let clinic_quality = quality(&cx, &cx.everyone());
+    let mut store_quality: HashMap<Sym, Quality> = HashMap::new();
+    let mut named_stores: Vec<Sym> = stores
+        .keys()
+        .chain(store_consultations.keys())
+        .flatten()
+        .copied()
+        .chain(ds.roster.iter().filter_map(|r| r.store))
+        .chain(
+            config
+                .clinic
+                .stores
+                .keys()
+                .filter_map(|n| sym_of_config_name(ds, n)),
+        )
+        .collect();
+    named_stores.sort_unstable();
+    named_stores.dedup();
+    for s in named_stores {
+        let members = cx.store_members(s);
+        // Without roster people, whose complaints are the store's cannot be told.
+        if !members.is_empty() {
+            store_quality.insert(s, quality(&cx, &members));
+        }
+    }
+
+    Measured {
+        clinic,
+        clinic_consultations,
+        first_visit_customers: first_visitors.len(),
+        quality: clinic_quality,
+        stores,
+        store_first_visits: store_first_visitors
+            .into_iter()
+            .map(|(k, v)| (k, v.len()))
+            .collect(),
+        store_consultations,
+        store_quality,
+        departments,
+        channels,
+    }
+}
+
+impl Measured {
+    fn clinic_actuals(&self) -> ClinicActuals {
+        let revenue = yuan(self.clinic.revenue);
+        let initial = yuan(self.clinic.initial);
+        let repeat = yuan(self.clinic.revenue - self.clinic.initial);
+        let n = self.clinic_consultations;
+        ClinicActuals {
+            revenue,
+            initial_revenue: initial,
+            repeat_revenue: repeat,
+            initial_share: ratio(initial, revenue),
+            repeat_share: ratio(repeat, revenue),
+            first_visits: self.first_visit_customers as u64,
+            consultations: n.consultations,
+            deals: n.deals,
+            conversion: ratio(n.deals as f64, n.consultations as f64),
+            quality: self.quality.clone(),
+        }
+    }
+
+    fn store_actuals(&self, store: Option<Option<Sym>>) -> StoreActuals {
+        let money = store
+            .and_then(|k| self.stores.get(&k).copied())
+            .unwrap_or_default();
+        let n = store
+            .and_then(|k| self.store_consultations.get(&k).copied())
+            .unwrap_or_default();
+        StoreActuals {
+            revenue: yuan(money.revenue),
+            initial_revenue: yuan(money.initial),
+            repeat_revenue: yuan(money.revenue - money.initial),
+            first_visits: store
+                .and_then(|k| self.store_first_visits.get(&k).copied())
+                .unwrap_or(0) as u64,
+            consultations: n.consultations,
+            deals: n.deals,
+            conversion: ratio(n.deals as f64, n.consultations as f64),
+            quality: store
+                .flatten()
+                .and_then(|s| self.store_quality.get(&s).cloned())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn department_actuals(&self, department: Option<Option<Sym>>) -> DepartmentActuals {
+        let Some(d) = department.and_then(|k| self.departments.get(&k)) else {
+            return DepartmentActuals {
+                share: ratio(0.0, yuan(self.clinic.revenue)),
+                ..DepartmentActuals::default()
+            };
+        };
+        let paying = d.by_customer.values().filter(|v| **v > 0).count() as u64;
+        let revenue = yuan(d.revenue);
+        DepartmentActuals {
+            revenue,
+            share: ratio(revenue, yuan(self.clinic.revenue)),
+            paying_customers: paying,
+            ticket_price: ratio(revenue, paying as f64),
+        }
+    }
+
+    fn channel_actuals(&self, channel: Option<Option<Sym>>) -> ChannelActuals {
+        let c = channel
+            .and_then(|k| self.channels.get(&k).copied())
+            .unwrap_or_default();
+        ChannelActuals {
+            consultations: c.consultations,
+            deals: c.deals,
+            conversion: ratio(c.deals as f64, c.consultations as f64),
+            revenue: yuan(c.revenue),
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! The config file as a clinic writes it (SPEC §2.4, §5.1): a role's `label` as a list of the
+//! job titles it covers, and the sanity checks that keep a config from scoring nobody, scoring a
+//! person in a role they do not hold, or putting a number no sheet can hold into the scorecard.
+
+use crate::workdir::{close, kpi, person, Workdir};
+use calamine::{open_workbook_auto, Reader};
+use std::io::Read;
+
+/// A consultant role scored on revenue alone: linear 0 → 0, 10,000 → 100 (capped at 100).
+fn revenue_role(key: &str, label: &str) -> String {
+    format!(
+        "[roles.{key}]\nlabel = {label}\n\n\
+         [[roles.{key}.kpi]]\nmetric = \"revenue\"\nweight = 100\ntarget = 10000\n"
+    )
+}
+
+/// Every `<v>` of every worksheet of an xlsx, as text.
+fn cached_values(path: &std::path::Path) -> Vec<String> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut out = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        if !f.name().unwrap().starts_with("xl/worksheets/") {
+            continue;
+        }
+        let mut xml = String::new();
+        f.read_to_string(&mut xml).unwrap();
+        for v in xml.split("<v>").skip(1) {
+            out.push(v.split("</v>").next().unwrap().to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn a_label_list_maps_every_title_to_its_role_and_shows_the_first() {
+    let w = Workdir::new();
+    w.write(
+        "clinic-kpi.toml",
+        revenue_role("consultant", "[\"咨询师\", \"咨询顾问\", \"现场咨询师\"]"),
+    );
+    // 丙's 岗位 is written with spaces and full-width letters around it: folded as before.
+    w.write(
+        "员工.csv",
+        "姓名,工号,岗位,门店\n甲,C1,咨询师,一店\n乙,C2,咨询顾问,一店\n丙,C3, 现场咨询师 ,一店\n丁,N1,护士,一店\n",
+    );
+    w.write(
+        "消费.csv",
+        "日期,顾客,实收金额,咨询师\n2026-10-05,客1,5000,甲\n2026-10-06,客2,8000,乙\n2026-10-07,客3,12000,丙\n",
+    );
+    let run = w.run(&[
+        "score", "--month", "2026-10", "--format", "json", "-q", "-o", "out.xlsx",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    let j = run.json();
+    // 甲 5,000 / 10,000 → 50; 乙 8,000 → 80; 丙 12,000 → 120, capped at 100 (no stretch).
+    for (name, score) in [("甲", 50.0), ("乙", 80.0), ("丙", 100.0)] {
+        let p = person(&j, name);
+        assert_eq!(p["role"], "consultant", "{name}");
+        assert_eq!(
+            p["role_label"], "咨询师",
+            "{name}: the first title is shown"
+        );
+        assert!(
+            close(&kpi(p, "revenue", None)["score"], score),
+            "{name}: {p}"
+        );
+    }
+    // 丁 the nurse matches no role; nobody else is scored.
+    assert_eq!(j["people"].as_array().unwrap().len(), 3, "{j}");
+    // The role sheet is named by the first title.
+    let sheets = open_workbook_auto(w.path().join("out.xlsx"))
+        .unwrap()
+        .sheet_names();
+    assert!(sheets.iter().any(|s| s == "咨询师"), "{sheets:?}");
+    assert!(!sheets.iter().any(|s| s.contains("咨询顾问")), "{sheets:?}");
+    // The table heads the role with its first title and key.
+    let run = w.run(&["score", "--month", "2026-10", "--no-scorecard"]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(run.stdout.contains("\n咨询师 (consultant)\n"), "{run}");
+    // A label that is neither a title nor a list is an error naming key and line.
+    w.write("bad.toml", revenue_role("consultant", "3"));
+    let run = w.run(&["check", "--config", "bad.toml", "--month", "2026-10"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(
+        run.stderr.starts_with(
+            "clinic-kpi: config bad.toml, line 2: invalid type: integer `3`, expected a job title"
+        ),
+        "{run}"
+    );
+}
+
+#[test]
+fn a_job_title_naming_two_roles_is_a_config_error() {
+    let w = Workdir::new();
+    // Line 1 [roles.consultant], line 2 its label; line 9 [roles.senior], line 10 its label.
+    let config = format!(
+        "{}\n{}",
+        revenue_role("consultant", "[\"咨询师\", \"咨询顾问\"]"),
+        revenue_role("senior", "[\"高级咨询师\", \"咨询顾问\"]")
+    );
+    w.write("clinic-kpi.toml", &config);
+    w.write("员工.csv", "姓名,工号,岗位\n甲,C1,咨询顾问\n");
+    w.write(
+        "消费.csv",
+        "日期,顾客,实收金额,咨询师\n2026-10-05,客1,5000,甲\n",
+    );
+    let run = w.run(&["score", "--month", "2026-10", "--no-scorecard"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert_eq!(
+        run.stderr,
+        "clinic-kpi: config clinic-kpi.toml, line 10: role `senior`: its `label` `咨询顾问` is also \
+         a `label` of role `consultant` (line 2); a roster 岗位 must name exactly one role, so \
+         give each job title to one role only\n",
+        "{run}"
+    );
+    // A label equal to another role's key, compared folded (case, full-width).
+    w.write(
+        "clinic-kpi.toml",
+        format!(
+            "{}\n{}",
+            revenue_role("consultant", "\"咨询师\""),
+            revenue_role("senior", "[\"高级咨询师\", \"ＣＯＮＳＵＬＴＡＮＴ\"]")
+        ),
+    );
+    let run = w.run(&["check", "--month", "2026-10"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(
+        run.stderr.contains(
+            "line 10: role `senior`: its `label` `ＣＯＮＳＵＬＴＡＮＴ` is also the key of role `consultant` (line 1)"
+        ),
+        "{run}"
+    );
+}
+
+#[test]
+fn a_config_without_roles_is_an_error_naming_the_file() {
+    let w = Workdir::new();
+    w.write(
+        "only-grades.toml",
+        "[grades]\nS = 110\nA = 95\nB = 80\nC = 60\n",
+    );
+    w.write("员工.csv", "姓名,工号,岗位\n甲,C1,咨询师\n");
+    w.write(
+        "消费.csv",
+        "日期,顾客,实收金额,咨询师\n2026-10-05,客1,5000,甲\n",
+    );
+    // Today: an empty payroll with exit 0. Now: exit 1 and nothing written.
+    let run = w.run(&[
+        "score",
+        "--config",
+        "only-grades.toml",
+        "--month",
+        "2026-10",
+        "-o",
+        "out.xlsx",
+    ]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(
+        run.stderr.starts_with(
+            "clinic-kpi: config only-grades.toml: [roles]: the config defines no roles"
+        ),
+        "{run}"
+    );
+    assert!(!w.path().join("out.xlsx").exists());
+}
+
+#[test]
+fn numbers_beyond_1e12_are_refused_with_key_and_line() {
+    let w = Workdir::new();
+    w.write("员工.csv", "姓名,工号,岗位\n甲,C1,咨询师\n");
+    w.write(
+        "消费.csv",
+        "日期,顾客,实收金额,咨询师\n2026-10-05,客1,12000,甲\n",
+    );
+    // 12,000 is 20% of the way from target 10,000 to stretch 20,000: 100 + 0.2 × (1e308 − 100)
+    // = 2e307, and the total 2e307 × 100 ÷ 100 overflows to inf on the way: before this
+    // check the xlsx held <v>inf</v>, which Excel reports as a corrupt file.
+    w.write(
+        "clinic-kpi.toml",
+        "[roles.consultant]\nlabel = \"咨询师\"\n\n[[roles.consultant.kpi]]\nmetric = \"revenue\"\n\
+         weight = 100\ntarget = 10000\nstretch = 20000\nstretch_score = 1e308\n",
+    );
+    let run = w.run(&["score", "--month", "2026-10", "-o", "out.xlsx", "-q"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert_eq!(
+        run.stderr,
+        "clinic-kpi: config clinic-kpi.toml, line 9: role `consultant`, kpi 1 (`revenue`): \
+         `stretch_score` must be a finite number within ±1e12, got 1e308\n",
+        "{run}"
+    );
+    assert!(!w.path().join("out.xlsx").exists());
+    // A bonus amount, a grade and the 二开 look-back likewise (window_days = 4e9 panicked).
+    for (extra, line, says) in [
+        (
+            "\n[roles.consultant.bonus]\nbasis = \"total\"\ntiers = [[80, 2e12]]\n",
+            11,
+            "role `consultant`, bonus: `tiers` must hold finite numbers within ±1e12 only, got 2000000000000",
+        ),
+        (
+            "\n[grades]\nS = 1e13\nA = 95\nB = 80\nC = 60\n",
+            10,
+            "[grades]: `S` must be a finite number within ±1e12, got 10000000000000",
+        ),
+        (
+            "\n[secondary]\nrule = \"derive\"\nwindow_days = 4000000000\n",
+            11,
+            "[secondary]: `window_days` must be from 1 to 36500 (100 years), got 4000000000",
+        ),
+    ] {
+        w.write(
+            "clinic-kpi.toml",
+            format!(
+                "[roles.consultant]\nlabel = \"咨询师\"\n\n[[roles.consultant.kpi]]\nmetric = \"revenue\"\n\
+                 weight = 100\ntarget = 10000\n{extra}"
+            ),
+        );
+        let run = w.run(&["score", "--month", "2026-10", "--no-scorecard", "-q"]);
+        assert_eq!(run.code, 1, "{run}");
+        assert_eq!(
+            run.stderr,
+            format!("clinic-kpi: config clinic-kpi.toml, line {line}: {says}\n"),
+            "{run}"
+        );
+    }
+}
+
+/// An adjustment (申诉) whose value is absurd can still push a steps score past what a number
+/// holds: the guard where scores, totals and bonuses are made keeps it out of every output.
+#[test]
+fn a_score_no_sheet_can_hold_is_an_error_never_inf() {
+    let w = Workdir::new();
+    w.write(
+        "clinic-kpi.toml",
+        "[roles.consultant]\nlabel = \"咨询师\"\n\n[[roles.consultant.kpi]]\nmetric = \"revenue\"\n\
+         weight = 60\nmethod = \"steps\"\ntarget = 10000\nper = 0.01\npoints = 10\n\n\
+         [[roles.consultant.kpi]]\nmetric = \"treatments\"\nweight = 40\ntarget = 1\n\n\
+         [roles.consultant.bonus]\nbasis = \"total\"\ntiers = [[60, 3000]]\n",
+    );
+    w.write("员工.csv", "姓名,工号,岗位\n甲,C1,咨询师\n乙,C2,咨询师\n");
+    w.write(
+        "消费.csv",
+        "日期,顾客,实收金额,咨询师,单号\n2026-10-05,客1,12000,甲,A1\n2026-10-05,客2,10000,乙,A2\n",
+    );
+    w.write(
+        "申诉调整.csv",
+        "姓名,考核月份,指标,考核项,调整值,加减分,原因,审批人\n甲,2026-10,业绩,,1e306,,复核,王院长\n",
+    );
+    let run = w.run(&[
+        "score", "--month", "2026-10", "--format", "json", "-q", "-o", "out.xlsx",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    let j = run.json();
+    let p = person(&j, "甲");
+    // (1e306 − 10,000) ÷ 0.01 steps × 10 points saturates at f64::MAX; × weight 60 it was inf
+    // (JSON null, xlsx <v>inf</v>). Now the score is left out with an error issue, and the
+    // total is the treatments KPI alone: 1 order ÷ target 1 → 100, reweighted to 100%.
+    assert!(kpi(p, "revenue", None)["score"].is_null(), "{p}");
+    assert!(close(&p["total"], 100.0), "{p}");
+    // Bonus: total 100 ≥ 60 → 3,000.
+    assert!(close(&p["bonus"], 3000.0), "{p}");
+    let issue = j["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["severity"] == "error" && i["value"] == "甲")
+        .unwrap_or_else(|| panic!("no error for 甲: {j}"));
+    assert!(
+        issue["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("甲: the score (业绩) came out as 1.7976931348623157e308, beyond what a scorecard can hold"),
+        "{issue}"
+    );
+    // 乙 untouched: 10,000 is the target → 100; 1 order → 100; total 100.
+    assert!(close(&person(&j, "乙")["total"], 100.0), "{j}");
+    let values = cached_values(&w.path().join("out.xlsx"));
+    assert!(
+        values
+            .iter()
+            .all(|v| !v.to_ascii_lowercase().contains("inf") && !v.contains("NaN")),
+        "{values:?}"
+    );
+    // --strict: the error stops the run, nothing written.
+    std::fs::remove_file(w.path().join("out.xlsx")).unwrap();
+    let run = w.run(&[
+        "score", "--month", "2026-10", "--strict", "-q", "-o", "out.xlsx",
+    ]);
+    assert_eq!(run.code, 3, "{run}");
+    assert!(!w.path().join("out.xlsx").exists());
+}
