@@ -138,15 +138,15 @@ pub fn settle(ds: &mut Dataset, cfg: &Config, period: Option<&Period>) -> Vec<Is
     // The kinds that name one person and have no store column: only namesakes are settled.
     macro_rules! staff_rows {
         ($rows:ident, $in_period:expr) => {
+            let in_period = $in_period;
             for i in 0..ds.$rows.len() {
                 let r = &ds.$rows[i];
                 if !s.namesakes.contains_key(&r.staff) {
                     continue;
                 }
-                #[allow(clippy::redundant_closure_call)]
                 let facts = RowFacts {
                     at: r.at,
-                    in_period: ($in_period)(r),
+                    in_period: in_period(r),
                     store: None,
                     department: None,
                 };
