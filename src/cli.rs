@@ -13,6 +13,20 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// The language the command was asked to speak (for its errors, too).
+    pub fn lang(&self) -> crate::Lang {
+        let arg = match &self.command {
+            Command::Check(a) => a.common.lang,
+            Command::Score(a) => a.common.lang,
+            Command::Explain(a) => a.common.lang,
+            Command::Overview(a) => a.common.lang,
+            Command::Alerts(a) => a.common.lang,
+            Command::Init(a) => a.lang,
+            Command::Completions(_) | Command::Man(_) => LangArg::Zh,
+        };
+        arg.into()
+    }
+
     /// Parses the command line; `score` and `explain` help lists every metric from its one
     /// definition (src/metrics/defs.rs).
     pub fn parse_with_metric_help() -> Cli {

@@ -37,7 +37,7 @@ impl Severity {
 /// is built ([`Issue::new`], [`Issue::value`]), whatever column it came from — the two fields
 /// are private so no issue can reach an output unmasked. Customer identifiers that are not phone
 /// numbers (names, member numbers) are masked by whoever creates the issue.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Issue {
     pub severity: Severity,
     pub file: Option<String>,
@@ -45,7 +45,21 @@ pub struct Issue {
     pub row: Option<u32>,
     pub column: Option<String>,
     value: Option<String>,
-    message: String,
+    message: crate::words::Msg,
+}
+
+/// An issue as `--format json` prints it: the message in the language asked for, beside its
+/// stable `code`.
+#[derive(Debug, Serialize)]
+pub struct IssueView<'a> {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub file: Option<&'a str>,
+    pub sheet: Option<&'a str>,
+    pub row: Option<u32>,
+    pub column: Option<&'a str>,
+    pub value: Option<&'a str>,
+    pub message: String,
 }
 
 /// `text` with every mobile number masked, reusing it when there is none.
@@ -57,7 +71,7 @@ fn masked(text: String) -> String {
 }
 
 impl Issue {
-    pub fn new(severity: Severity, message: impl Into<String>) -> Issue {
+    pub fn new(severity: Severity, message: impl Into<crate::words::Msg>) -> Issue {
         Issue {
             severity,
             file: None,
@@ -65,13 +79,32 @@ impl Issue {
             row: None,
             column: None,
             value: None,
-            message: masked(message.into()),
+            message: message.into(),
         }
     }
 
-    /// The message, phone numbers masked.
-    pub fn message(&self) -> &str {
+    /// The message in `lang`, phone numbers masked.
+    pub fn message(&self, lang: crate::Lang) -> String {
+        masked(self.message.say(lang))
+    }
+
+    /// What was found, as data (tests match on it instead of on words).
+    pub fn what(&self) -> &crate::words::Msg {
         &self.message
+    }
+
+    /// The issue as JSON prints it.
+    pub fn view(&self, lang: crate::Lang) -> IssueView<'_> {
+        IssueView {
+            severity: self.severity,
+            code: self.message.code(),
+            file: self.file.as_deref(),
+            sheet: self.sheet.as_deref(),
+            row: self.row,
+            column: self.column.as_deref(),
+            value: self.value.as_deref(),
+            message: self.message(lang),
+        }
     }
 
     /// The offending value as shown (phone numbers masked), if the issue has one.
@@ -100,32 +133,27 @@ impl Issue {
         self
     }
 
-    /// "消费.xlsx, sheet Sheet1, row 17, column 实收金额" — as much of it as is known.
-    pub fn location(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(f) = &self.file {
-            parts.push(f.clone());
-        }
-        if let Some(s) = &self.sheet {
-            parts.push(format!("sheet {s}"));
-        }
-        if let Some(r) = self.row {
-            parts.push(format!("row {r}"));
-        }
-        if let Some(c) = &self.column {
-            parts.push(format!("column {c}"));
-        }
-        parts.join(", ")
+    /// "消费.xlsx，工作表 Sheet1，第 17 行，列 实收金额" — as much of it as is known.
+    pub fn location(&self, lang: crate::Lang) -> String {
+        crate::words::location(
+            lang,
+            self.file.as_deref(),
+            self.sheet.as_deref(),
+            self.row,
+            self.column.as_deref(),
+        )
     }
 }
 
 impl std::fmt::Display for Issue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let loc = self.location();
+        // Logs and test failures: English.
+        let loc = self.location(crate::Lang::En);
+        let msg = self.message(crate::Lang::En);
         if loc.is_empty() {
-            write!(f, "{}", self.message)
+            write!(f, "{msg}")
         } else {
-            write!(f, "{loc}: {}", self.message)
+            write!(f, "{loc}: {msg}")
         }
     }
 }

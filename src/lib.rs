@@ -19,6 +19,7 @@ pub mod period;
 pub mod pipeline;
 pub mod report;
 pub mod scoring;
+pub mod words;
 
 /// Language of user-facing labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -4,6 +4,7 @@ fn main() -> ExitCode {
     // A panic is a bug; it is reported as one sentence, never as a backtrace (SPEC §1).
     std::panic::set_hook(Box::new(|_| {}));
     let cli = clinic_kpi::cli::Cli::parse_with_metric_help();
+    let lang = cli.lang();
     let result = std::panic::catch_unwind(|| clinic_kpi::run(cli));
     match result {
         Ok(Ok(code)) => ExitCode::from(code),
@@ -11,7 +12,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&e) {
                 return ExitCode::from(clinic_kpi::exit::OK);
             }
-            eprintln!("clinic-kpi: {e:#}");
+            eprintln!("clinic-kpi: {}", clinic_kpi::words::error_text(&e, lang));
             if e.downcast_ref::<clinic_kpi::UsageError>().is_some() {
                 ExitCode::from(clinic_kpi::exit::USAGE)
             } else {
@@ -25,7 +26,8 @@ fn main() -> ExitCode {
                 .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_default();
             eprintln!(
-                "clinic-kpi: internal error ({what}); please report it with the command you ran"
+                "clinic-kpi: {}",
+                clinic_kpi::words::internal_error(&what, lang)
             );
             ExitCode::from(clinic_kpi::exit::FAILURE)
         }

@@ -59,10 +59,11 @@ pub fn prepare(ds: &mut Dataset, cfg: &Config, period: Option<&Period>) -> Vec<P
 pub fn empty_period(p: &Period) -> Issue {
     Issue::new(
         Severity::Error,
-        format!(
-            "{} has no sales or visits rows ({} ~ {}): are these the right exports? Every KPI would be scored on nothing",
-            p.label, p.start, p.end
-        ),
+        crate::words::people::PeopleMsg::EmptyPeriod {
+            period: p.label.clone(),
+            start: p.start.to_string(),
+            end: p.end.to_string(),
+        },
     )
 }
 

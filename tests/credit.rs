@@ -349,7 +349,7 @@ fn an_empty_period_is_an_error_above_the_numbers() {
     let data = crate::workdir::fixtures().join("clinic");
     let data = data.to_str().unwrap();
     let run = w.run(&[
-        "score", "--data", data, "--month", "2026-11", "--format", "json",
+        "score", "--data", data, "--month", "2026-11", "--format", "json", "--lang", "en",
     ]);
     let j = run.json();
     let e = issues_with(&j, "error", "2026-11 has no sales or visits rows");
@@ -359,7 +359,7 @@ fn an_empty_period_is_an_error_above_the_numbers() {
     assert!(
         first_lines
             .iter()
-            .any(|l| l.contains("2026-11 has no sales or visits rows")),
+            .any(|l| l.contains("2026-11（2026-11-01 ~ 2026-11-30）没有任何消费或到院记录")),
         "{run}"
     );
     let run = w.run(&[

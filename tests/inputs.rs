@@ -10,7 +10,8 @@ use serde_json::Value;
 
 /// `check --format json [args]` in `w`, which must succeed; its JSON.
 fn check_json(w: &Workdir, args: &[&str]) -> Value {
-    let mut all = vec!["check", "--format", "json"];
+    // The messages are matched in English; tests/lang.rs reads them in Chinese.
+    let mut all = vec!["check", "--format", "json", "--lang", "en"];
     all.extend_from_slice(args);
     let run = w.run(&all);
     assert_eq!(run.code, 0, "{run}");

@@ -45,7 +45,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
                 period: plan.period.as_ref(),
                 inputs: &ds.inputs,
                 not_read: &ds.not_read,
-                issues: &ds.issues,
+                issues: ds.issues.iter().map(|i| i.view(plan.lang)).collect(),
             };
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;
@@ -79,7 +79,7 @@ struct JsonReport<'a> {
     inputs: &'a [InputReport],
     /// Files and sheets found but not read, each with why (they contribute no rows).
     not_read: &'a [NotRead],
-    issues: &'a [Issue],
+    issues: Vec<crate::issues::IssueView<'a>>,
 }
 
 fn yuan(fen: i64) -> String {
@@ -239,12 +239,18 @@ fn write_issues(out: &mut impl Write, l: Lang, ds: &Dataset, all: bool) -> Resul
             };
             for i in &list[..shown] {
                 let value = match i.shown_value() {
-                    Some(v) if !v.is_empty() && !i.message().contains(v) => {
+                    Some(v) if !v.is_empty() && !i.message(l).contains(v) => {
                         format!(" [{v}]")
                     }
                     _ => String::new(),
                 };
-                writeln!(out, "  {} {i}{value}", sev.label(l))?;
+                let loc = i.location(l);
+                let sep = if loc.is_empty() {
+                    ""
+                } else {
+                    l.pick("：", ": ")
+                };
+                writeln!(out, "  {} {loc}{sep}{}{value}", sev.label(l), i.message(l))?;
             }
             if shown < list.len() {
                 writeln!(

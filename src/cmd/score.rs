@@ -2,7 +2,7 @@
 //! them as a table, JSON or CSV.
 
 use crate::cli::{ScoreArgs, ScoreFormat};
-use crate::issues::{Issue, Severity};
+use crate::issues::Severity;
 use crate::metrics::defs::{self, Unit};
 use crate::period::Period;
 use crate::pipeline::{
@@ -177,7 +177,7 @@ pub struct JsonReport<'a> {
     pub period: &'a Period,
     pub secondary_rule: &'a str,
     pub people: Vec<JsonPerson<'a>>,
-    pub issues: &'a [Issue],
+    pub issues: Vec<crate::issues::IssueView<'a>>,
     pub inputs: &'a [crate::input::InputReport],
 }
 
@@ -224,7 +224,7 @@ pub fn json_report(run: &Run) -> JsonReport<'_> {
         period: &run.period,
         secondary_rule: run.secondary_rule,
         people,
-        issues: &ds.issues,
+        issues: ds.issues.iter().map(|i| i.view(run.plan.lang)).collect(),
         inputs: &ds.inputs,
     }
 }
@@ -347,7 +347,7 @@ fn write_tables(out: &mut impl Write, run: &Run) -> Result<()> {
         .iter()
         .filter(|i| i.severity == Severity::Error && i.file.is_none())
     {
-        writeln!(out, "!! {}: {}", Severity::Error.label(l), i.message())?;
+        writeln!(out, "!! {}: {}", Severity::Error.label(l), i.message(l))?;
     }
     for (key, role) in &run.plan.config.config.roles {
         let rows: Vec<&PersonResult> = ordered(run)

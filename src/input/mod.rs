@@ -1735,7 +1735,7 @@ impl<'a> SheetReader<'a> {
         *self.memo.borrow_mut() = NameMemo::default();
     }
 
-    fn issue(&self, severity: Severity, row: u32, message: impl Into<String>) -> Issue {
+    fn issue(&self, severity: Severity, row: u32, message: impl Into<crate::words::Msg>) -> Issue {
         Issue::new(severity, message)
             .at(self.ctx.display, self.sheet.as_deref())
             .row(row)
@@ -1913,7 +1913,9 @@ impl<'a> SheetReader<'a> {
                 ds.issues.push(self.issue(
                     Severity::Info,
                     row_no,
-                    format!("totals row skipped ({})", first.display()),
+                    crate::words::input::InputMsg::TotalsRow {
+                        label: first.display(),
+                    },
                 ));
                 return;
             }
@@ -2861,7 +2863,10 @@ mod tests {
         let repeats = whole
             .issues
             .iter()
-            .filter(|i| i.message().contains("repeats a row of another file"))
+            .filter(|i| {
+                i.message(crate::Lang::En)
+                    .contains("repeats a row of another file")
+            })
             .count();
         assert_eq!(repeats, 18);
         assert_eq!(whole.inputs[1].file, "消费流水_10月.csv");
@@ -2906,7 +2911,10 @@ mod tests {
         let repeats: Vec<(String, Option<u32>)> = one
             .issues
             .iter()
-            .filter(|i| i.message().contains("repeats a row of another file"))
+            .filter(|i| {
+                i.message(crate::Lang::En)
+                    .contains("repeats a row of another file")
+            })
             .map(|i| (i.file.clone().unwrap_or_default(), i.row))
             .collect();
         let supplement = "消费流水_补充导出.csv".to_string();

@@ -1612,8 +1612,9 @@ fn issues_sheets(
                 widths.num(3, Num::Int, r as f64);
                 ws.write_number(row, 3, r)?;
             }
-            ws.text_fmt(row, 6, i.message(), &f.wrap)?;
-            heights.wrapped(row, 6, 6, i.message());
+            let message = i.message(l);
+            ws.text_fmt(row, 6, &message, &f.wrap)?;
+            heights.wrapped(row, 6, 6, &message);
         }
         if chunk.is_empty() {
             ws.text(1, 6, l.pick("（无）", "(none)"))?;
@@ -1887,7 +1888,7 @@ mod tests {
             .ds
             .issues
             .iter()
-            .map(|i| i.message().to_string())
+            .map(|i| i.message(run.plan.lang))
             .collect();
         assert_eq!(messages, want);
         // More people than a sheet holds is refused, not truncated: 12 people and a header

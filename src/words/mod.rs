@@ -1,0 +1,249 @@
+//! The one layer that speaks (SPEC revision 2 §1 "Language"; issue 14).
+//!
+//! Everything below `words` is data: the input layer, the engine and the clinic indicators
+//! return typed values — an issue is a [`Msg`] variant with its parameters, never a sentence.
+//! This module turns them into words, Chinese (`--lang zh`, the default) or English, with both
+//! renderings of a message side by side so a reviewer reads them together.
+//!
+//! Each area owns one catalogue file: `input` (reading exports), `people` (who is scored and
+//! whose rows are whose), … Every catalogue enum lists its variants for the walk test
+//! (`examples()`, checked against the variant list strum derives), and every variant has a
+//! stable `code` that `--format json` prints beside the message.
+
+use crate::Lang;
+
+/// `say!(lang, "中文 {x}", "English {x}")` formats only the language asked for (inline
+/// arguments are captured from the caller's scope, as in `format!`).
+macro_rules! say {
+    ($lang:expr, $zh:literal, $en:literal) => {
+        match $lang {
+            $crate::Lang::Zh => format!($zh),
+            $crate::Lang::En => format!($en),
+        }
+    };
+}
+
+/// `catalogue!(InputMsg, InputCode)`: the stable `code()` of a catalogue enum's variants (from
+/// the discriminant enum strum derives) and, for the walk test, that `examples()` shows every one.
+macro_rules! catalogue {
+    ($msg:ty, $code:ty) => {
+        impl $msg {
+            /// A stable key for scripts, printed beside the message in JSON.
+            pub fn code(&self) -> &'static str {
+                <$code>::from(self).into()
+            }
+
+            /// Panics naming the first variant `examples()` leaves out.
+            #[cfg(test)]
+            pub fn check_examples() {
+                let seen: std::collections::HashSet<$code> =
+                    Self::examples().iter().map(<$code>::from).collect();
+                for c in <$code as strum::IntoEnumIterator>::iter() {
+                    assert!(seen.contains(&c), "{c:?} has no example in examples()");
+                }
+            }
+        }
+    };
+}
+
+pub mod input;
+pub mod people;
+
+/// A data-issue message (SPEC §2.5): what was found, with its parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Input(input::InputMsg),
+    People(people::PeopleMsg),
+    /// An English sentence not yet moved into the catalogue (issue 14 removes the last).
+    Legacy(String),
+}
+
+impl Msg {
+    /// The sentence a person reads.
+    pub fn say(&self, lang: Lang) -> String {
+        match self {
+            Msg::Input(m) => m.say(lang),
+            Msg::People(m) => m.say(lang),
+            Msg::Legacy(s) => s.clone(),
+        }
+    }
+
+    /// A stable key for scripts (`"amount_not_number"`): JSON prints it beside the message.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Msg::Input(m) => m.code(),
+            Msg::People(m) => m.code(),
+            Msg::Legacy(_) => "other",
+        }
+    }
+}
+
+impl From<String> for Msg {
+    fn from(s: String) -> Msg {
+        Msg::Legacy(s)
+    }
+}
+
+impl From<&str> for Msg {
+    fn from(s: &str) -> Msg {
+        Msg::Legacy(s.to_string())
+    }
+}
+
+impl From<input::InputMsg> for Msg {
+    fn from(m: input::InputMsg) -> Msg {
+        Msg::Input(m)
+    }
+}
+
+impl From<people::PeopleMsg> for Msg {
+    fn from(m: people::PeopleMsg) -> Msg {
+        Msg::People(m)
+    }
+}
+
+/// "消费.xlsx，工作表 明细，第 17 行，列 实收金额" / "消费.xlsx, sheet 明细, row 17, column 实收金额":
+/// as much of the place as is known.
+pub fn location(
+    lang: Lang,
+    file: Option<&str>,
+    sheet: Option<&str>,
+    row: Option<u32>,
+    column: Option<&str>,
+) -> String {
+    let mut parts = Vec::new();
+    if let Some(f) = file {
+        parts.push(f.to_string());
+    }
+    if let Some(s) = sheet {
+        parts.push(say!(lang, "工作表 {s}", "sheet {s}"));
+    }
+    if let Some(r) = row {
+        parts.push(say!(lang, "第 {r} 行", "row {r}"));
+    }
+    if let Some(c) = column {
+        parts.push(say!(lang, "列 {c}", "column {c}"));
+    }
+    parts.join(lang.pick("，", ", "))
+}
+
+/// An error as a person reads it: each cause in the chain in `lang` where we wrote it — the
+/// catalogue's own errors and the system's (file not found, permission denied) — and foreign
+/// library text as it came, joined the way `{:#}` joins them.
+pub fn error_text(e: &anyhow::Error, lang: Lang) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let text = if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            io_error(io, lang)
+        } else {
+            cause.to_string()
+        };
+        // anyhow repeats an io::Error's text when it is both the context and its source.
+        if parts.last() != Some(&text) {
+            parts.push(text);
+        }
+    }
+    parts.join(lang.pick("：", ": "))
+}
+
+/// A panic: a bug, reported as one sentence.
+pub fn internal_error(what: &str, lang: Lang) -> String {
+    say!(
+        lang,
+        "内部错误（{what}）；请连同所运行的命令一起报告",
+        "internal error ({what}); please report it with the command you ran"
+    )
+}
+
+/// A system error in the reader's words; the OS text for kinds without a plain rendering.
+pub fn io_error(e: &std::io::Error, lang: Lang) -> String {
+    use std::io::ErrorKind as K;
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    match e.kind() {
+        K::NotFound => "文件或文件夹不存在".to_string(),
+        K::PermissionDenied => "没有权限".to_string(),
+        K::AlreadyExists => "已存在".to_string(),
+        K::IsADirectory => "这是一个文件夹，不是文件".to_string(),
+        K::NotADirectory => "这不是文件夹".to_string(),
+        K::StorageFull => "磁盘已满".to_string(),
+        K::ReadOnlyFilesystem => "文件系统只读".to_string(),
+        K::InvalidData => format!("数据无效（{e}）"),
+        K::UnexpectedEof => "文件意外结束（可能不完整）".to_string(),
+        K::BrokenPipe => "输出管道已关闭".to_string(),
+        _ => format!("系统错误（{e}）"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every message of every catalogue, in both languages: the Chinese rendering has no
+    /// English word outside its parameters and the allow-list, the English none of Chinese.
+    #[test]
+    fn every_message_in_both_languages() {
+        let mut all: Vec<Msg> = Vec::new();
+        all.extend(input::InputMsg::examples().into_iter().map(Msg::from));
+        all.extend(people::PeopleMsg::examples().into_iter().map(Msg::from));
+        for m in &all {
+            let zh = m.say(Lang::Zh);
+            let en = m.say(Lang::En);
+            assert!(!zh.is_empty() && !en.is_empty(), "{m:?}");
+            assert_eq!(
+                english_words(&zh),
+                Vec::<String>::new(),
+                "{}: English in {zh}",
+                m.code()
+            );
+            assert!(!has_cjk(&en), "{}: Chinese in {en}", m.code());
+        }
+    }
+
+    #[test]
+    fn every_variant_has_an_example() {
+        input::InputMsg::check_examples();
+        people::PeopleMsg::check_examples();
+    }
+
+    /// The words a Chinese reader may meet in Chinese text: file formats, units, the tool's
+    /// name and the config keys they type.
+    pub(crate) const ALLOWED: &[&str] = &[
+        "clinic", "kpi", "toml", "csv", "xlsx", "xls", "xlsm", "xlsb", "ods", "txt", "json", "utf",
+        "gbk", "bom", "id", "kpi", "excel",
+    ];
+
+    /// Runs of ASCII letters that are not allowed, parameters of the examples excepted
+    /// (the examples use Chinese or numeric parameters).
+    pub(crate) fn english_words(text: &str) -> Vec<String> {
+        text.split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() > 1 && !ALLOWED.contains(&w.to_ascii_lowercase().as_str()))
+            .map(str::to_string)
+            .collect()
+    }
+
+    pub(crate) fn has_cjk(text: &str) -> bool {
+        text.chars().any(|c| {
+            ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3000}'..='\u{303f}').contains(&c)
+        })
+    }
+
+    #[test]
+    fn location_in_both_languages() {
+        assert_eq!(
+            location(
+                Lang::Zh,
+                Some("消费.xlsx"),
+                Some("明细"),
+                Some(17),
+                Some("实收金额")
+            ),
+            "消费.xlsx，工作表 明细，第 17 行，列 实收金额"
+        );
+        assert_eq!(
+            location(Lang::En, Some("消费.xlsx"), None, Some(17), None),
+            "消费.xlsx, row 17"
+        );
+    }
+}
