@@ -48,9 +48,29 @@ impl From<cli::LangArg> for Lang {
     }
 }
 
-/// A mistake in how the command was called (exit code 2).
+/// A mistake in how the command was called (exit code 2). Its words are the catalogue's
+/// (`UsageError::new(…)` with a [`words::Speak`] message) or, until they move there, a string.
 #[derive(Debug)]
-pub struct UsageError(pub String);
+pub struct UsageError(pub String, pub Option<words::Fail>);
+
+impl UsageError {
+    pub fn new(msg: impl words::Speak) -> UsageError {
+        let fail = words::Fail::new(msg);
+        UsageError(fail.to_string(), Some(fail))
+    }
+
+    /// An English sentence not yet moved into the catalogue.
+    pub fn legacy(msg: String) -> UsageError {
+        UsageError(msg, None)
+    }
+
+    pub fn say(&self, lang: Lang) -> String {
+        match &self.1 {
+            Some(f) => f.say(lang),
+            None => self.0.clone(),
+        }
+    }
+}
 
 impl std::fmt::Display for UsageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

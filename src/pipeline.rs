@@ -43,7 +43,7 @@ impl Plan {
         let encoding = match &common.encoding {
             None => None,
             Some(name) => Some(csv_source::encoding_by_name(name).ok_or_else(|| {
-                UsageError(format!(
+                UsageError::legacy(format!(
                     "--encoding {name}: unknown encoding (try gbk, gb18030, utf-8, utf-16le, big5)"
                 ))
             })?),
@@ -89,7 +89,7 @@ impl Plan {
 
 /// The period the arguments name, if any.
 pub fn period_from_args(p: &PeriodArgs) -> Result<Option<Period>> {
-    let usage = |e: anyhow::Error| anyhow::Error::new(UsageError(e.to_string()));
+    let usage = |e: anyhow::Error| anyhow::Error::new(UsageError::legacy(e.to_string()));
     if let Some(m) = &p.month {
         return Period::parse_month(m).map(Some).map_err(usage);
     }
@@ -103,7 +103,7 @@ pub fn period_from_args(p: &PeriodArgs) -> Result<Option<Period>> {
         let parse = |flag: &str, s: &str| -> Result<NaiveDate> {
             let cell = input::cell::RawCell::Text((*s).into());
             input::values::parse_date(&cell, false).map_err(|_| {
-                anyhow::Error::new(UsageError(format!(
+                anyhow::Error::new(UsageError::legacy(format!(
                     "{flag} {s:?} is not a date: write it as 2026-10-01"
                 )))
             })

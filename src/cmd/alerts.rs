@@ -79,7 +79,7 @@ pub fn run(args: &AlertsArgs) -> Result<u8> {
 /// `20261020`, `2026年10月20日`) — not a bare serial number, and between 1990 and 2100.
 fn parse_day(s: &str) -> Result<NaiveDate> {
     let usage = || {
-        anyhow::Error::new(UsageError(format!(
+        anyhow::Error::new(UsageError::legacy(format!(
             "--date {s:?} is not a date: write it as 2026-10-20"
         )))
     };

@@ -30,7 +30,7 @@ pub fn run(args: &ScoreArgs) -> Result<u8> {
     });
     // A folder that is not there fails now, not after reading a year of data.
     if !args.no_scorecard {
-        crate::report::write::check_target_folder(&output, split).map_err(UsageError)?;
+        crate::report::write::check_target_folder(&output, split).map_err(UsageError::legacy)?;
     }
     let run = compute(
         plan,

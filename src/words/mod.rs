@@ -127,13 +127,46 @@ pub fn location(
     parts.join(lang.pick("，", ", "))
 }
 
+/// A message that can be said in either language: the catalogue's error enums implement it.
+pub trait Speak: std::fmt::Debug + Send + Sync + 'static {
+    fn say(&self, lang: Lang) -> String;
+}
+
+/// An error whose words live in the catalogue. It travels through `anyhow` like any error
+/// (`bail!(Fail::new(…))`, `.with_context(|| Fail::new(…))`); `main` renders it in the reader's
+/// language through [`error_text`]. `Display` (logs, tests) is English.
+#[derive(Debug)]
+pub struct Fail(Box<dyn Speak>);
+
+impl Fail {
+    pub fn new(msg: impl Speak) -> Fail {
+        Fail(Box::new(msg))
+    }
+
+    pub fn say(&self, lang: Lang) -> String {
+        self.0.say(lang)
+    }
+}
+
+impl std::fmt::Display for Fail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.say(Lang::En))
+    }
+}
+
+impl std::error::Error for Fail {}
+
 /// An error as a person reads it: each cause in the chain in `lang` where we wrote it — the
 /// catalogue's own errors and the system's (file not found, permission denied) — and foreign
 /// library text as it came, joined the way `{:#}` joins them.
 pub fn error_text(e: &anyhow::Error, lang: Lang) -> String {
     let mut parts: Vec<String> = Vec::new();
     for cause in e.chain() {
-        let text = if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+        let text = if let Some(fail) = cause.downcast_ref::<Fail>() {
+            fail.say(lang)
+        } else if let Some(usage) = cause.downcast_ref::<crate::UsageError>() {
+            usage.say(lang)
+        } else if let Some(io) = cause.downcast_ref::<std::io::Error>() {
             io_error(io, lang)
         } else {
             cause.to_string()
