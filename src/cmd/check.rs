@@ -130,7 +130,7 @@ fn write_table(
             None => i.format.to_string(),
         };
         t.add_row(vec![
-            i.kind.label(l).to_string(),
+            crate::words::labels::kind(i.kind, l).to_string(),
             i.file.clone(),
             i.sheet.clone().unwrap_or_else(|| "-".into()),
             fmt,

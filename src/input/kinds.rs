@@ -328,22 +328,6 @@ impl Kind {
         ALL_KINDS.iter().copied().find(|k| k.key() == key)
     }
 
-    pub fn label(self, lang: crate::Lang) -> &'static str {
-        match lang {
-            crate::Lang::En => self.key(),
-            crate::Lang::Zh => match self {
-                Kind::Sales => "消费流水",
-                Kind::Visits => "到院咨询",
-                Kind::Complaints => "投诉",
-                Kind::Roster => "员工花名册",
-                Kind::Targets => "业绩目标",
-                Kind::Surveys => "回访满意度",
-                Kind::Ratings => "主管评分",
-                Kind::Adjustments => "申诉调整",
-            },
-        }
-    }
-
     /// Keywords that name the kind in a file or sheet name (SPEC §2.1).
     pub fn keywords(self) -> &'static [&'static str] {
         match self {

@@ -10,7 +10,7 @@ use crate::Lang;
 fn kinds(what: &str, l: Lang) -> String {
     let sep = l.pick("或", " or ");
     what.split(" or ")
-        .map(|k| Kind::from_key(k).map_or(k, |kind| kind.label(l)))
+        .map(|k| Kind::from_key(k).map_or(k, |kind| crate::words::labels::kind(kind, l)))
         .collect::<Vec<_>>()
         .join(sep)
 }

@@ -1515,7 +1515,7 @@ fn inputs_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
     for (n, i) in run.ds.inputs.iter().enumerate() {
         let row = n as u32 + 1;
         for (c, t) in [
-            (0, i.kind.label(run.plan.lang)),
+            (0, crate::words::labels::kind(i.kind, run.plan.lang)),
             (1, i.file.as_str()),
             (2, i.sheet.as_deref().unwrap_or("")),
             (10, version.as_str()),
