@@ -1,6 +1,8 @@
 //! The weight-config file (TOML): its schema, the built-in defaults and where each key sits.
 
-use anyhow::{Context, Result};
+use crate::words::config::{ConfigError, ConfigNote};
+use crate::words::Fail;
+use anyhow::{bail, Context, Result};
 use indexmap::IndexMap;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -508,10 +510,18 @@ impl LoadedConfig {
 
     /// Display name for messages: the file name, or "built-in defaults".
     pub fn name(&self) -> String {
-        match &self.path {
-            Some(p) => p.display().to_string(),
-            None => "built-in defaults".to_string(),
-        }
+        self.name_in(crate::Lang::En)
+    }
+
+    /// The file name, or the built-in defaults in the reader's words (内置默认配置).
+    pub fn name_in(&self, lang: crate::Lang) -> String {
+        let file = self.path.as_ref().map(|p| p.display().to_string());
+        crate::words::config::config_name(file.as_deref(), lang)
+    }
+
+    /// The path as messages show it; `None` for the built-in defaults.
+    pub fn file(&self) -> Option<String> {
+        self.path.as_ref().map(|p| p.display().to_string())
     }
 
     /// The folder relative paths in `[inputs]` are resolved against.
@@ -520,22 +530,26 @@ impl LoadedConfig {
     }
 }
 
-/// Parses config text; the error names the file, key and line (toml reports them).
+/// Parses config text; the error names the file and line (toml reports them) and keeps toml's
+/// own description of what is wrong.
 pub fn parse(text: &str, name: &str) -> Result<Config> {
     let config: Config = toml::from_str(text).map_err(|e| {
-        let mut msg = e.message().to_string();
-        if msg.starts_with("invalid unquoted key") {
-            // `整形外科 = …` as §8 writes it: TOML keys beyond A-Z a-z 0-9 - _ need quotes.
-            msg.push_str(
-                "; a key that is not plain letters and digits (a 科室, 渠道 or 门店 name) is written in quotes: \"整形外科\" = { share = 0.4 }",
-            );
-        }
-        let line = e
-            .span()
-            .map(|s| line_of_offset(text, s.start))
-            .map(|l| format!(", line {l}"))
-            .unwrap_or_default();
-        anyhow::anyhow!("config {name}{line}: {msg}")
+        let line = e.span().map(|s| line_of_offset(text, s.start));
+        // `整形外科 = …` as §8 writes it: TOML keys beyond A-Z a-z 0-9 - _ need quotes. The
+        // line as it should be written, when it is a `key = value` line.
+        let quoted = line
+            .filter(|_| e.message().starts_with("invalid unquoted key"))
+            .and_then(|l| text.lines().nth(l - 1))
+            .and_then(|l| l.split_once('='))
+            .map(|(key, value)| (key.trim(), value.trim()))
+            .filter(|(key, _)| !key.is_empty() && !key.starts_with('"'))
+            .map(|(key, value)| format!("\"{key}\" = {value}"));
+        anyhow::Error::new(Fail::new(ConfigError::Toml {
+            file: Some(name.to_string()),
+            line,
+            quoted,
+            detail: e.message().to_string(),
+        }))
     })?;
     Ok(config)
 }
@@ -552,35 +566,28 @@ pub fn line_of_offset(text: &str, offset: usize) -> usize {
 
 /// Loads `path`; when it is the default path and does not exist, the built-in defaults.
 /// Returns the config and, when the defaults were used, a note for the user.
-pub fn load(path: Option<&Path>) -> Result<(LoadedConfig, Option<String>)> {
+pub fn load(path: Option<&Path>) -> Result<(LoadedConfig, Option<ConfigNote>)> {
     let explicit = path.is_some();
     let path = path
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("clinic-kpi.toml"));
     if !explicit && !path.exists() {
-        return Ok((
-            LoadedConfig::builtin(),
-            Some(
-                "no clinic-kpi.toml here: using the built-in defaults (write one with `clinic-kpi init`)"
-                    .to_string(),
-            ),
-        ));
+        return Ok((LoadedConfig::builtin(), Some(ConfigNote::BuiltinDefaults)));
     }
-    let meta = std::fs::metadata(&path)
-        .with_context(|| format!("cannot read config {}", path.display()))?;
+    let file = || path.display().to_string();
+    let cannot_read = || Fail::new(ConfigError::CannotRead { file: file() });
+    let meta = std::fs::metadata(&path).with_context(cannot_read)?;
     if meta.len() > MAX_CONFIG_BYTES {
-        anyhow::bail!(
-            "config {} is {} bytes; a config file is at most {} bytes",
-            path.display(),
-            meta.len(),
-            MAX_CONFIG_BYTES
-        );
+        bail!(Fail::new(ConfigError::TooLarge {
+            file: file(),
+            bytes: meta.len(),
+            max: MAX_CONFIG_BYTES,
+        }));
     }
-    let bytes =
-        std::fs::read(&path).with_context(|| format!("cannot read config {}", path.display()))?;
+    let bytes = std::fs::read(&path).with_context(cannot_read)?;
     let text = String::from_utf8(bytes)
-        .map_err(|_| anyhow::anyhow!("config {} is not UTF-8 text", path.display()))?;
-    let config = parse(&text, &path.display().to_string())?;
+        .map_err(|_| anyhow::Error::new(Fail::new(ConfigError::NotUtf8 { file: file() })))?;
+    let config = parse(&text, &file())?;
     Ok((
         LoadedConfig {
             config,

@@ -1,5 +1,7 @@
 //! Scoring periods (SPEC §4): a month, quarter, year or an inclusive date range.
 
+use crate::words::cmd::Usage;
+use crate::words::Fail;
 use anyhow::{bail, Result};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
@@ -34,7 +36,7 @@ impl Period {
 
     pub fn month(year: i32, month: u32) -> Result<Period> {
         let start = NaiveDate::from_ymd_opt(year, month, 1)
-            .ok_or_else(|| anyhow::anyhow!("{year}-{month:02} is not a month"))?;
+            .ok_or_else(|| outside(format!("{year}-{month:02}")))?;
         let end = add_months(start, 1)? - chrono::Duration::days(1);
         Ok(Period {
             label: format!("{year:04}-{month:02}"),
@@ -46,10 +48,10 @@ impl Period {
 
     pub fn quarter(year: i32, q: u32) -> Result<Period> {
         if !(1..=4).contains(&q) {
-            bail!("quarter {q} does not exist: use 1 to 4, as in 2026Q3");
+            bail!(Fail::new(Usage::QuarterRange { q }));
         }
         let start = NaiveDate::from_ymd_opt(year, (q - 1) * 3 + 1, 1)
-            .ok_or_else(|| anyhow::anyhow!("{year}Q{q} is not a quarter"))?;
+            .ok_or_else(|| outside(format!("{year}Q{q}")))?;
         let end = add_months(start, 3)? - chrono::Duration::days(1);
         Ok(Period {
             label: format!("{year:04}Q{q}"),
@@ -60,10 +62,8 @@ impl Period {
     }
 
     pub fn year(year: i32) -> Result<Period> {
-        let start = NaiveDate::from_ymd_opt(year, 1, 1)
-            .ok_or_else(|| anyhow::anyhow!("{year} is not a year"))?;
-        let end = NaiveDate::from_ymd_opt(year, 12, 31)
-            .ok_or_else(|| anyhow::anyhow!("{year} is not a year"))?;
+        let start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| outside(year.to_string()))?;
+        let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| outside(year.to_string()))?;
         Ok(Period {
             label: format!("{year:04}"),
             start,
@@ -74,7 +74,10 @@ impl Period {
 
     pub fn range(start: NaiveDate, end: NaiveDate) -> Result<Period> {
         if end < start {
-            bail!("--to {end} is before --from {start}");
+            bail!(Fail::new(Usage::ToBeforeFrom {
+                from: start.to_string(),
+                to: end.to_string(),
+            }));
         }
         Ok(Period {
             label: format!("{start}~{end}"),
@@ -100,7 +103,7 @@ impl Period {
             (Some(y), Some(m)) if (1..=12).contains(&m) && (1900..=9999).contains(&y) => {
                 Period::month(y, m)
             }
-            _ => bail!("--month {s:?} is not a month: write it as 2026-10"),
+            _ => bail!(Fail::new(Usage::BadMonth { given: s.into() })),
         }
     }
 
@@ -116,14 +119,14 @@ impl Period {
             Some((y, q)) if (1900..=9999).contains(&y) && (1..=4).contains(&q) => {
                 Period::quarter(y, q)
             }
-            _ => bail!("--quarter {s:?} is not a quarter: write it as 2026Q3"),
+            _ => bail!(Fail::new(Usage::BadQuarter { given: s.into() })),
         }
     }
 
     pub fn parse_year(s: &str) -> Result<Period> {
         match s.trim().parse::<i32>() {
             Ok(y) if (1900..=9999).contains(&y) => Period::year(y),
-            _ => bail!("--year {s:?} is not a year: write it as 2026"),
+            _ => bail!(Fail::new(Usage::BadYear { given: s.into() })),
         }
     }
 
@@ -132,7 +135,7 @@ impl Period {
         let first = today.with_day(1).unwrap_or(today);
         let prev = first
             .checked_sub_months(Months::new(1))
-            .ok_or_else(|| anyhow::anyhow!("no month before {today}"))?;
+            .ok_or_else(|| outside(format!("{today}")))?;
         Period::month(prev.year(), prev.month())
     }
 
@@ -175,14 +178,14 @@ impl Period {
                 let p = self
                     .start
                     .checked_sub_months(Months::new(1))
-                    .ok_or_else(|| anyhow::anyhow!("no period before {}", self.label))?;
+                    .ok_or_else(|| outside(format!("{} − 1", self.label)))?;
                 Period::month(p.year(), p.month())
             }
             PeriodKind::Quarter => {
                 let p = self
                     .start
                     .checked_sub_months(Months::new(3))
-                    .ok_or_else(|| anyhow::anyhow!("no period before {}", self.label))?;
+                    .ok_or_else(|| outside(format!("{} − 1", self.label)))?;
                 Period::quarter(p.year(), (p.month() - 1) / 3 + 1)
             }
             PeriodKind::Year => Period::year(self.start.year() - 1),
@@ -197,7 +200,12 @@ impl Period {
 
 fn add_months(d: NaiveDate, n: u32) -> Result<NaiveDate> {
     d.checked_add_months(Months::new(n))
-        .ok_or_else(|| anyhow::anyhow!("date out of range"))
+        .ok_or_else(|| outside(format!("{d} + {n}")))
+}
+
+/// A period the calendar cannot hold (`label` as it would be written).
+fn outside(label: String) -> anyhow::Error {
+    anyhow::Error::new(Fail::new(Usage::OutOfCalendar { label }))
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use crate::people;
 use crate::period::Period;
 use crate::period::PeriodKind;
 use crate::scoring::engine::{self, PersonResult};
+use crate::words::cmd::Usage;
 use crate::{Lang, UsageError};
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -21,7 +22,7 @@ use std::path::PathBuf;
 pub struct Plan {
     pub config: LoadedConfig,
     /// Set when the built-in defaults are used.
-    pub config_note: Option<String>,
+    pub config_note: Option<crate::words::config::ConfigNote>,
     pub data_dir: PathBuf,
     pub data_dir_given: bool,
     pub period: Option<Period>,
@@ -40,14 +41,13 @@ pub struct Plan {
 
 impl Plan {
     pub fn new(common: &CommonArgs, period: Option<Period>) -> Result<Plan> {
-        let encoding = match &common.encoding {
-            None => None,
-            Some(name) => Some(csv_source::encoding_by_name(name).ok_or_else(|| {
-                UsageError::legacy(format!(
-                    "--encoding {name}: unknown encoding (try gbk, gb18030, utf-8, utf-16le, big5)"
-                ))
-            })?),
-        };
+        let encoding =
+            match &common.encoding {
+                None => None,
+                Some(name) => Some(csv_source::encoding_by_name(name).ok_or_else(|| {
+                    UsageError::new(Usage::UnknownEncoding { name: name.clone() })
+                })?),
+            };
         let (config, config_note) = config::load(common.config.as_deref())?;
         crate::scoring::validate::validate(&config)?;
         Ok(Plan {
@@ -89,7 +89,11 @@ impl Plan {
 
 /// The period the arguments name, if any.
 pub fn period_from_args(p: &PeriodArgs) -> Result<Option<Period>> {
-    let usage = |e: anyhow::Error| anyhow::Error::new(UsageError::legacy(e.to_string()));
+    // The period's own errors are the reader's mistakes: usage errors (exit 2).
+    let usage = |e: anyhow::Error| match e.downcast::<crate::words::Fail>() {
+        Ok(fail) => anyhow::Error::new(UsageError(fail.to_string(), Some(fail))),
+        Err(e) => e,
+    };
     if let Some(m) = &p.month {
         return Period::parse_month(m).map(Some).map_err(usage);
     }
@@ -103,9 +107,11 @@ pub fn period_from_args(p: &PeriodArgs) -> Result<Option<Period>> {
         let parse = |flag: &str, s: &str| -> Result<NaiveDate> {
             let cell = input::cell::RawCell::Text((*s).into());
             input::values::parse_date(&cell, false).map_err(|_| {
-                anyhow::Error::new(UsageError::legacy(format!(
-                    "{flag} {s:?} is not a date: write it as 2026-10-01"
-                )))
+                anyhow::Error::new(UsageError::new(Usage::BadDate {
+                    flag: flag.to_string(),
+                    given: s.to_string(),
+                    example: "2026-10-01".to_string(),
+                }))
             })
         };
         let start = parse("--from", from)?;

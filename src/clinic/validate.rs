@@ -17,8 +17,9 @@
 
 use crate::config::{Levels, LoadedConfig};
 use crate::scoring::validate::{assigns, parse_header};
-use anyhow::{anyhow, Result};
-use std::fmt::Display;
+use crate::words::config::{ConfigError, Place, Problem};
+use crate::words::Fail;
+use anyhow::Result;
 
 /// The largest amount or count a target may be (SPEC §5.1: no number beyond ±1e12).
 const MAX_NUMBER: f64 = 1e12;
@@ -26,41 +27,40 @@ const MAX_NUMBER: f64 = 1e12;
 /// The longest `slump_days` or `window_days`.
 const MAX_DAYS: u32 = 366;
 
-/// Validates `[clinic]` and `[alerts]`; `Err` holds the first problem as one sentence.
+/// Validates `[clinic]` and `[alerts]`; `Err` holds the first problem.
 pub fn validate(cfg: &LoadedConfig) -> Result<()> {
     let v = Checker { cfg };
     let c = &cfg.config.clinic;
+    let clinic = |key: &str| Place::Clinic {
+        key: key.to_string(),
+    };
     if let Some(levels) = &c.revenue {
-        v.levels(&["clinic", "revenue"], levels, "[clinic] revenue")?;
+        v.levels(&["clinic", "revenue"], levels, &clinic("revenue"))?;
     }
     if let Some(split) = &c.split {
-        let what = "[clinic] split";
+        let place = clinic("split");
         for (key, x) in [
             ("first_and_return", split.first_and_return),
             ("repeat", split.repeat),
         ] {
-            v.share(&["clinic", "split", key], what, key, x)?;
+            v.share(&["clinic", "split", key], &place, key, x)?;
         }
         let sum = split.first_and_return + split.repeat;
         if (sum - 1.0).abs() > 1e-9 {
-            return Err(v.fail(
-                &["clinic", "split"],
-                what,
-                format_args!("`first_and_return` and `repeat` must sum to 1, got {sum}"),
-            ));
+            return Err(v.fail(&["clinic", "split"], &place, Problem::SplitSum { sum }));
         }
     }
     if let Some(levels) = &c.first_visits {
-        v.levels(&["clinic", "first_visits"], levels, "[clinic] first_visits")?;
+        v.levels(&["clinic", "first_visits"], levels, &clinic("first_visits"))?;
     }
     let mut shares = 0.0;
     for (name, plan) in &c.departments {
-        let what = format!("[clinic.departments] {name}");
-        v.name(&["clinic", "departments", name], &what)?;
+        let place = Place::Department { name: name.clone() };
+        v.name(&["clinic", "departments", name], &place)?;
         if let Some(share) = plan.share {
             v.share(
                 &["clinic", "departments", name, "share"],
-                &what,
+                &place,
                 "share",
                 share,
             )?;
@@ -70,39 +70,37 @@ pub fn validate(cfg: &LoadedConfig) -> Result<()> {
             base: plan.base,
             sprint: plan.sprint,
         };
-        v.base_sprint(&["clinic", "departments", name], &levels, &what)?;
+        v.base_sprint(&["clinic", "departments", name], &levels, &place)?;
         if plan.share.is_none() && plan.base.is_none() && plan.sprint.is_none() {
             return Err(v.fail(
                 &["clinic", "departments", name],
-                &what,
-                "give a `share`, a `base` or a `sprint` (or leave the department out)",
+                &place,
+                Problem::DepartmentEmpty,
             ));
         }
     }
     if shares > 1.0 + 1e-9 {
         return Err(v.fail(
             &["clinic", "departments"],
-            "[clinic.departments]",
-            format_args!("the departments' `share` values sum to {shares}, more than 1"),
+            &Place::Departments,
+            Problem::SharesSum { sum: shares },
         ));
     }
     for (name, target) in &c.channels {
-        let what = format!("[clinic.channels] {name}");
-        v.name(&["clinic", "channels", name], &what)?;
+        let place = Place::Channel { name: name.clone() };
+        v.name(&["clinic", "channels", name], &place)?;
         if !(target.is_finite() && *target > 0.0 && *target <= 1.0) {
             return Err(v.fail(
                 &["clinic", "channels", name],
-                &what,
-                format_args!(
-                    "the target conversion rate must lie above 0 and at most 1 (0.45 for 45%), got {target}"
-                ),
+                &place,
+                Problem::ChannelRate { value: *target },
             ));
         }
     }
     for (name, levels) in &c.stores {
-        let what = format!("[clinic.stores] {name}");
-        v.name(&["clinic", "stores", name], &what)?;
-        v.levels(&["clinic", "stores", name], levels, &what)?;
+        let place = Place::Store { name: name.clone() };
+        v.name(&["clinic", "stores", name], &place)?;
+        v.levels(&["clinic", "stores", name], levels, &place)?;
     }
     v.alerts()
 }
@@ -114,44 +112,48 @@ struct Checker<'a> {
 impl Checker<'_> {
     /// The error for the value at `path` (tables and keys from the top, e.g. `clinic`,
     /// `departments`, `皮肤科`, `share`), on the line [`line_of`] finds.
-    fn fail(&self, path: &[&str], what: &str, msg: impl Display) -> anyhow::Error {
-        let name = self.cfg.name();
-        match line_of(&self.cfg.source, path) {
-            Some(l) => anyhow!("config {name}, line {l}: {what}: {msg}"),
-            None => anyhow!("config {name}: {what}: {msg}"),
-        }
+    fn fail(&self, path: &[&str], place: &Place, problem: Problem) -> anyhow::Error {
+        anyhow::Error::new(Fail::new(ConfigError::Invalid {
+            file: self.cfg.file(),
+            line: line_of(&self.cfg.source, path),
+            place: place.clone(),
+            problem,
+        }))
     }
 
     /// A department, channel or store name must name something.
-    fn name(&self, path: &[&str], what: &str) -> Result<()> {
+    fn name(&self, path: &[&str], place: &Place) -> Result<()> {
         let name = path.last().copied().unwrap_or_default();
         if name.trim().is_empty() {
-            return Err(self.fail(path, what, "the name is empty"));
+            return Err(self.fail(path, place, Problem::EmptyName));
         }
         Ok(())
     }
 
     /// A share or rate: between 0 and 1.
-    fn share(&self, path: &[&str], what: &str, key: &str, x: f64) -> Result<()> {
+    fn share(&self, path: &[&str], place: &Place, key: &str, x: f64) -> Result<()> {
         if x.is_finite() && (0.0..=1.0).contains(&x) {
             return Ok(());
         }
         Err(self.fail(
             path,
-            what,
-            format_args!("`{key}` must lie between 0 and 1 (0.45 for 45%), got {x}"),
+            place,
+            Problem::Share {
+                key: key.to_string(),
+                value: x,
+            },
         ))
     }
 
     /// `{ base, sprint }`: at least one of them, each above 0, sprint not below base.
-    fn levels(&self, path: &[&str], levels: &Levels, what: &str) -> Result<()> {
+    fn levels(&self, path: &[&str], levels: &Levels, place: &Place) -> Result<()> {
         if levels.base.is_none() && levels.sprint.is_none() {
-            return Err(self.fail(path, what, "give a `base` or a `sprint` (or leave it out)"));
+            return Err(self.fail(path, place, Problem::LevelsEmpty));
         }
-        self.base_sprint(path, levels, what)
+        self.base_sprint(path, levels, place)
     }
 
-    fn base_sprint(&self, path: &[&str], levels: &Levels, what: &str) -> Result<()> {
+    fn base_sprint(&self, path: &[&str], levels: &Levels, place: &Place) -> Result<()> {
         for (key, x) in [("base", levels.base), ("sprint", levels.sprint)] {
             let Some(x) = x else { continue };
             if !(x.is_finite() && x > 0.0 && x <= MAX_NUMBER) {
@@ -159,8 +161,11 @@ impl Checker<'_> {
                 at.push(key);
                 return Err(self.fail(
                     &at,
-                    what,
-                    format_args!("`{key}` must be a number above 0 and at most 1e12, got {x}"),
+                    place,
+                    Problem::AboveZero {
+                        key: key.to_string(),
+                        value: x,
+                    },
                 ));
             }
         }
@@ -168,13 +173,7 @@ impl Checker<'_> {
             if sprint < base {
                 let mut at = path.to_vec();
                 at.push("sprint");
-                return Err(self.fail(
-                    &at,
-                    what,
-                    format_args!(
-                        "`sprint` ({sprint}) must not be below `base` ({base}): 冲刺目标 is the higher level"
-                    ),
-                ));
+                return Err(self.fail(&at, place, Problem::SprintBelowBase { sprint, base }));
             }
         }
         Ok(())
@@ -182,15 +181,18 @@ impl Checker<'_> {
 
     fn alerts(&self) -> Result<()> {
         let a = &self.cfg.config.alerts;
-        let what = "[alerts]";
+        let place = &Place::Alerts;
         let open_share = |key: &str, x: f64| -> Result<()> {
             if x.is_finite() && x > 0.0 && x < 1.0 {
                 return Ok(());
             }
             Err(self.fail(
                 &["alerts", key],
-                what,
-                format_args!("`{key}` must lie above 0 and below 1 (0.5 for 50%), got {x}"),
+                place,
+                Problem::OpenShare {
+                    key: key.to_string(),
+                    value: x,
+                },
             ))
         };
         open_share("slump_share", a.slump_share)?;
@@ -199,8 +201,12 @@ impl Checker<'_> {
             if !(1..=MAX_DAYS).contains(&days) {
                 return Err(self.fail(
                     &["alerts", key],
-                    what,
-                    format_args!("`{key}` must be between 1 and {MAX_DAYS} days, got {days}"),
+                    place,
+                    Problem::Days {
+                        key: key.to_string(),
+                        max: MAX_DAYS,
+                        days,
+                    },
                 ));
             }
         }
@@ -208,7 +214,7 @@ impl Checker<'_> {
             ("complaint_rate", a.complaint_rate),
             ("complication_rate", a.complication_rate),
         ] {
-            self.share(&["alerts", key], what, key, x)?;
+            self.share(&["alerts", key], place, key, x)?;
         }
         Ok(())
     }
@@ -310,7 +316,7 @@ mod tests {
         let e = error("[clinic]\nrevenue = { base = 200, sprint = 100 }\n");
         assert_eq!(
             e,
-            "config k.toml, line 2: [clinic] revenue: `sprint` (100) must not be below `base` (200): 冲刺目标 is the higher level"
+            "config k.toml, line 2: [clinic] revenue: `sprint` (100) must not be below `base` (200): the sprint target is the higher level"
         );
         // The same as a table of its own: the line of `sprint`.
         let e = error("[clinic.revenue]\nbase = 200\n\nsprint = 100\n");

@@ -7,6 +7,8 @@ use crate::clinic::alerts::{self, Alert, DataEnd, Figures, Level, Report, Rule, 
 use crate::period::Period;
 use crate::pipeline::Plan;
 use crate::report::overview::Kind;
+use crate::words::cmd::{CmdError, Line, Usage};
+use crate::words::Fail;
 use crate::{exit, people, Lang, UsageError};
 use anyhow::{bail, Result};
 use chrono::{Datelike, NaiveDate};
@@ -25,16 +27,15 @@ pub fn run(args: &AlertsArgs) -> Result<u8> {
     let mut ds = plan.load(Vec::new())?;
     let end = DataEnd::of(&ds);
     let Some(last) = end.last() else {
-        bail!(
-            "{}",
-            l.pick(
-                "没有消费或到院数据，无法预警：请导出消费流水",
-                "there are no sales or visits to judge: export the sales"
-            )
-        );
+        bail!(Fail::new(CmdError::AlertsNoData));
     };
     if date > last {
-        bail!("{}", past_the_data(date, last, end, l));
+        bail!(Fail::new(CmdError::AlertsPastData {
+            date: date.to_string(),
+            last: last.to_string(),
+            sales: end.sales.map(|d| d.to_string()),
+            visits: end.visits.map(|d| d.to_string()),
+        }));
     }
     let cfg = &plan.config.config;
     let (people, issues) = people::resolve(&ds, cfg, Some(&month));
@@ -42,10 +43,11 @@ pub fn run(args: &AlertsArgs) -> Result<u8> {
     let report = alerts::check(&ds, cfg, &people, date);
     if !plan.quiet {
         if let Some(note) = &plan.config_note {
-            eprintln!("{note}");
+            eprintln!("{}", note.say(l));
         }
         if args.date.is_none() {
-            eprintln!("{} {date}", l.pick("日期：昨天", "date: yesterday,"),);
+            let date = date.to_string();
+            eprintln!("{}", Line::Yesterday { date }.say(l));
         }
     }
     let mut out = std::io::stdout().lock();
@@ -79,9 +81,11 @@ pub fn run(args: &AlertsArgs) -> Result<u8> {
 /// `20261020`, `2026年10月20日`) — not a bare serial number, and between 1990 and 2100.
 fn parse_day(s: &str) -> Result<NaiveDate> {
     let usage = || {
-        anyhow::Error::new(UsageError::legacy(format!(
-            "--date {s:?} is not a date: write it as 2026-10-20"
-        )))
+        anyhow::Error::new(UsageError::new(Usage::BadDate {
+            flag: "--date".into(),
+            given: s.to_string(),
+            example: "2026-10-20".into(),
+        }))
     };
     let t = s.trim();
     if t.chars().all(|c| c.is_ascii_digit()) && t.len() != 8 {
@@ -93,23 +97,6 @@ fn parse_day(s: &str) -> Result<NaiveDate> {
         return Err(usage());
     }
     Ok(date)
-}
-
-/// The error for a day past the exports: judged, it would read as a slump.
-fn past_the_data(date: NaiveDate, last: NaiveDate, end: DataEnd, l: Lang) -> String {
-    let show = |d: Option<NaiveDate>| d.map_or_else(|| "—".to_string(), |d| d.to_string());
-    match l {
-        Lang::Zh => format!(
-            "--date {date} 超出了导出数据：导出数据截至 {last}（消费截至 {}，到院截至 {}）。请补导出到 {date} 的数据，或用更早的 --date",
-            show(end.sales),
-            show(end.visits)
-        ),
-        Lang::En => format!(
-            "--date {date} is past the data: the exports end on {last} (sales {}, visits {}); export the days up to {date}, or pass an earlier --date",
-            show(end.sales),
-            show(end.visits)
-        ),
-    }
 }
 
 #[derive(Serialize)]

@@ -5,6 +5,7 @@ use crate::input::{Dataset, InputReport, Kind, NotRead};
 use crate::issues::{Issue, Severity};
 use crate::people::{self, Person};
 use crate::pipeline::{period_from_args, Plan};
+use crate::words::cmd::Line;
 use crate::{exit, Lang};
 use anyhow::Result;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
@@ -53,7 +54,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         CheckFormat::Table => {
             if !plan.quiet {
                 if let Some(note) = &plan.config_note {
-                    eprintln!("{note}");
+                    eprintln!("{}", note.say(plan.lang));
                 }
                 write_table(&mut out, &plan, &ds, &people, args.all || plan.verbose)?;
             }
@@ -61,10 +62,10 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     }
     if args.strict && ds.error_count() > 0 {
         if !plan.quiet {
-            eprintln!(
-                "clinic-kpi: {} data error(s) found and --strict is set",
-                ds.error_count()
-            );
+            let line = Line::StrictErrors {
+                errors: ds.error_count(),
+            };
+            eprintln!("clinic-kpi: {}", line.say(plan.lang));
         }
         return Ok(exit::DATA_ERRORS);
     }
@@ -94,18 +95,17 @@ fn write_table(
     all: bool,
 ) -> Result<()> {
     let l = plan.lang;
-    match &plan.period {
-        Some(p) => writeln!(out, "{} {} ({} ~ {})", l.pick("期间", "Period"), p.label, p.start, p.end)?,
-        None => writeln!(
-            out,
-            "{}",
-            l.pick(
-                "未指定期间：所有行计为已用（用 --month 指定期间可区分期外行）",
-                "No period given: every readable row counts as used (give --month to tell out-of-period rows)"
-            )
-        )?,
-    }
-    writeln!(out, "{}: {}", l.pick("配置", "Config"), plan.config.name())?;
+    let period = match &plan.period {
+        Some(p) => Line::Period {
+            label: p.label.clone(),
+            start: p.start.to_string(),
+            end: p.end.to_string(),
+        },
+        None => Line::NoPeriod,
+    };
+    writeln!(out, "{}", period.say(l))?;
+    let name = plan.config.name_in(l);
+    writeln!(out, "{}", Line::Config { name }.say(l))?;
     writeln!(out)?;
     writeln!(out, "{}", l.pick("输入", "Inputs"))?;
     let mut t = Table::new();
@@ -165,12 +165,29 @@ fn write_table(
     writeln!(out)?;
     writeln!(out, "{}", l.pick("列匹配", "Columns matched"))?;
     for i in &ds.inputs {
-        let cols: Vec<String> = i.columns.iter().map(|(h, f)| format!("{h}→{f}")).collect();
+        let cols: Vec<String> = i
+            .columns
+            .iter()
+            .map(|(h, key)| {
+                let field = i
+                    .kind
+                    .columns()
+                    .iter()
+                    .find(|c| c.field.key() == *key)
+                    .map(|c| c.field);
+                crate::words::cmd::column_match(h, field, key, l)
+            })
+            .collect();
         let name = match &i.sheet {
             Some(s) => format!("{} [{s}]", i.file),
             None => i.file.clone(),
         };
-        writeln!(out, "  {name}: {}", cols.join(", "))?;
+        writeln!(
+            out,
+            "  {name}{}{}",
+            l.pick("：", ": "),
+            cols.join(l.pick("，", ", "))
+        )?;
         if !i.columns_not_used.is_empty() {
             writeln!(
                 out,
@@ -185,18 +202,17 @@ fn write_table(
     writeln!(out)?;
     writeln!(out, "{}", l.pick("参与考核人员", "People scored per role"))?;
     for (key, role) in &plan.config.config.roles {
-        let names: Vec<&str> = people
+        let names: Vec<String> = people
             .iter()
             .filter(|p| &p.role == key)
-            .map(|p| p.name.as_str())
+            .map(|p| p.name.clone())
             .collect();
-        let label = role.shown_label(key);
-        writeln!(
-            out,
-            "  {label} ({key}) {}: {}",
-            names.len(),
-            names.join(", ")
-        )?;
+        let line = Line::RolePeople {
+            label: role.shown_label(key).to_string(),
+            key: key.clone(),
+            names,
+        };
+        writeln!(out, "  {}", line.say(l))?;
     }
     Ok(())
 }
@@ -204,17 +220,12 @@ fn write_table(
 fn write_issues(out: &mut impl Write, l: Lang, ds: &Dataset, all: bool) -> Result<()> {
     let counts = [Severity::Error, Severity::Warning, Severity::Info]
         .map(|s| ds.issues.iter().filter(|i| i.severity == s).count());
-    writeln!(
-        out,
-        "{}: {} {}, {} {}, {} {}",
-        l.pick("数据问题", "Data issues"),
-        counts[0],
-        Severity::Error.label(l),
-        counts[1],
-        Severity::Warning.label(l),
-        counts[2],
-        Severity::Info.label(l)
-    )?;
+    let line = Line::IssueCounts {
+        errors: counts[0],
+        warnings: counts[1],
+        infos: counts[2],
+    };
+    writeln!(out, "{}", line.say(l))?;
     let kind_of = |i: &Issue| -> String {
         i.file
             .as_ref()
@@ -253,13 +264,8 @@ fn write_issues(out: &mut impl Write, l: Lang, ds: &Dataset, all: bool) -> Resul
                 writeln!(out, "  {} {loc}{sep}{}{value}", sev.label(l), i.message(l))?;
             }
             if shown < list.len() {
-                writeln!(
-                    out,
-                    "  … {} {} ({})",
-                    list.len() - shown,
-                    l.pick("条未列出", "more not listed"),
-                    l.pick("用 --all 列出全部", "--all lists every one")
-                )?;
+                let count = list.len() - shown;
+                writeln!(out, "  {}", Line::NotListed { count }.say(l))?;
             }
         }
     }

@@ -2,6 +2,8 @@
 //! English with `--lang en`), and optionally a small realistic set of exports to try it on.
 
 use crate::cli::InitArgs;
+use crate::words::cmd::{CmdError, Line};
+use crate::words::Fail;
 use crate::{config, exit, Lang};
 use anyhow::{bail, Context, Result};
 use std::path::Path;
@@ -45,7 +47,11 @@ const SAMPLE_DATA: &[(&str, &[u8])] = &[
 pub fn run(args: &InitArgs) -> Result<u8> {
     let lang = Lang::from(args.lang);
     let dir = args.dir.as_deref().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| cannot_create(lang, dir))?;
+    std::fs::create_dir_all(dir).with_context(|| {
+        Fail::new(CmdError::InitCannotCreate {
+            folder: dir.display().to_string(),
+        })
+    })?;
     let config = config::template(lang);
     let mut files: Vec<(&str, &[u8])> = vec![("clinic-kpi.toml", config.as_bytes())];
     if args.sample_data {
@@ -60,64 +66,24 @@ pub fn run(args: &InitArgs) -> Result<u8> {
             .map(|p| p.display().to_string())
             .collect();
         if !existing.is_empty() {
-            bail!(refusal(lang, &existing));
+            bail!(Fail::new(CmdError::InitRefused { existing }));
         }
     }
     for (name, bytes) in &files {
         let path = dir.join(name);
-        std::fs::write(&path, bytes).with_context(|| cannot_write(lang, &path))?;
+        let shown = path.display().to_string();
+        std::fs::write(&path, bytes).with_context(|| {
+            Fail::new(CmdError::InitCannotWrite {
+                path: shown.clone(),
+            })
+        })?;
         if !args.quiet {
-            println!("{}", wrote(lang, &path));
+            println!("{}", Line::Wrote { path: shown }.say(lang));
         }
     }
     if !args.quiet && args.sample_data {
-        println!("{}", try_it(lang, dir));
+        let folder = dir.display().to_string();
+        println!("{}", Line::TryIt { folder }.say(lang));
     }
     Ok(exit::OK)
-}
-
-// init's words, each in one place, in both languages.
-
-fn cannot_create(lang: Lang, dir: &Path) -> String {
-    let what = lang.pick("无法创建文件夹", "cannot create the folder");
-    format!("{what} {}", dir.display())
-}
-
-fn cannot_write(lang: Lang, path: &Path) -> String {
-    format!(
-        "{} {}",
-        lang.pick("无法写入", "cannot write"),
-        path.display()
-    )
-}
-
-fn refusal(lang: Lang, existing: &[String]) -> String {
-    match lang {
-        Lang::Zh => format!(
-            "{} 已存在，没有写入任何文件（要覆盖请加 --force）",
-            existing.join("、")
-        ),
-        Lang::En => format!(
-            "{} already exist(s); nothing was written (use --force to overwrite)",
-            existing.join(", ")
-        ),
-    }
-}
-
-fn wrote(lang: Lang, path: &Path) -> String {
-    format!("{} {}", lang.pick("已写入", "wrote"), path.display())
-}
-
-/// What to run next on the sample data; the later lines line up under the first command.
-fn try_it(lang: Lang, dir: &Path) -> String {
-    let (lead, indent) = match lang {
-        Lang::Zh => ("试一试：", "        "),
-        Lang::En => ("try: ", "     "),
-    };
-    format!(
-        "{lead}cd {} && clinic-kpi score --month 2026-10\n\
-         {indent}clinic-kpi overview --month 2026-10\n\
-         {indent}clinic-kpi alerts --date 2026-10-20",
-        dir.display()
-    )
 }

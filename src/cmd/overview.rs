@@ -11,6 +11,7 @@ use crate::report::overview::{
     Field, Words, CHANNEL_ACTUALS, CHANNEL_TARGETS, CLINIC_ACTUALS, CLINIC_TARGETS,
     DEPARTMENT_ACTUALS, DEPARTMENT_TARGETS, STORE_ACTUALS, STORE_TARGETS,
 };
+use crate::words::cmd::Line;
 use crate::{exit, people, Lang};
 use anyhow::Result;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, ContentArrangement, Table};
@@ -33,16 +34,14 @@ pub fn run(args: &OverviewArgs) -> Result<u8> {
     let l = plan.lang;
     if !plan.quiet {
         if let Some(note) = &plan.config_note {
-            eprintln!("{note}");
+            eprintln!("{}", note.say(l));
         }
         if !period_given {
-            eprintln!(
-                "period: {} ({} ~ {}), the previous calendar month",
-                period.label, period.start, period.end
-            );
+            eprintln!("{}", previous_month(&period).say(l));
         }
         if !ds.has_activity_in(&period) {
-            eprintln!("{}", empty_period(&period, l));
+            let label = period.label.clone();
+            eprintln!("{}", Line::EmptyPeriod { label }.say(l));
         }
     }
     let mut out = std::io::stdout().lock();
@@ -63,14 +62,12 @@ pub fn run(args: &OverviewArgs) -> Result<u8> {
     Ok(exit::OK)
 }
 
-/// The period holds no sales and no visits: the wrong exports, or late ones.
-fn empty_period(p: &Period, l: Lang) -> String {
-    match l {
-        Lang::Zh => format!("{} 没有消费或到院数据：导出的月份对吗？", p.label),
-        Lang::En => format!(
-            "{} has no sales or visits: are these the right exports?",
-            p.label
-        ),
+/// The line saying that no period was given, so the previous calendar month is scored.
+pub(crate) fn previous_month(p: &Period) -> Line {
+    Line::PreviousMonth {
+        label: p.label.clone(),
+        start: p.start.to_string(),
+        end: p.end.to_string(),
     }
 }
 
@@ -80,16 +77,12 @@ pub(crate) fn issue_summary(ds: &Dataset, period: &Period, l: Lang) {
         return;
     }
     let count = |s: Severity| ds.issues.iter().filter(|i| i.severity == s).count();
-    eprintln!(
-        "{} {} {}, {} {} — clinic-kpi check {} --all {}",
-        l.pick("数据问题：", "data issues:"),
-        count(Severity::Error),
-        Severity::Error.label(l),
-        count(Severity::Warning),
-        Severity::Warning.label(l),
-        period.flags(),
-        l.pick("查看全部", "lists them all"),
-    );
+    let line = Line::IssueSummary {
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        flags: period.flags(),
+    };
+    eprintln!("{}", line.say(l));
 }
 
 fn table() -> Table {

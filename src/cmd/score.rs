@@ -9,6 +9,7 @@ use crate::pipeline::{
     compute, flag_label, ordered, output_path, overview_of, period_from_args, Plan, Run,
 };
 use crate::scoring::engine::PersonResult;
+use crate::words::cmd::Line;
 use crate::{exit, UsageError};
 use anyhow::{Context, Result};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
@@ -30,7 +31,7 @@ pub fn run(args: &ScoreArgs) -> Result<u8> {
     });
     // A folder that is not there fails now, not after reading a year of data.
     if !args.no_scorecard {
-        crate::report::write::check_target_folder(&output, split).map_err(UsageError::legacy)?;
+        crate::report::write::check_target_folder(&output, split).map_err(UsageError::new)?;
     }
     let run = compute(
         plan,
@@ -39,13 +40,11 @@ pub fn run(args: &ScoreArgs) -> Result<u8> {
     )?;
     if !quiet {
         if let Some(note) = &run.plan.config_note {
-            eprintln!("{note}");
+            eprintln!("{}", note.say(run.plan.lang));
         }
         if !period_given {
-            eprintln!(
-                "period: {} ({} ~ {}), the previous calendar month",
-                run.period.label, run.period.start, run.period.end
-            );
+            let line = super::overview::previous_month(&run.period);
+            eprintln!("{}", line.say(run.plan.lang));
         }
     }
     let errors = run.ds.error_count();
@@ -71,11 +70,8 @@ pub fn run(args: &ScoreArgs) -> Result<u8> {
     }
     if !quiet {
         if let Some(path) = &written {
-            eprintln!(
-                "{} {}",
-                run.plan.lang.pick("已写入", "wrote"),
-                path.display()
-            );
+            let path = path.display().to_string();
+            eprintln!("{}", Line::Wrote { path }.say(run.plan.lang));
         }
     }
     if !quiet && errors + run.ds.issues.len() > 0 {
@@ -85,14 +81,12 @@ pub fn run(args: &ScoreArgs) -> Result<u8> {
             .iter()
             .filter(|i| i.severity == Severity::Warning)
             .count();
-        eprintln!(
-            "{} {errors} {}, {warnings} {} — clinic-kpi check {} --all {}",
-            run.plan.lang.pick("数据问题：", "data issues:"),
-            Severity::Error.label(run.plan.lang),
-            Severity::Warning.label(run.plan.lang),
-            run.period.flags(),
-            run.plan.lang.pick("查看全部", "lists them all"),
-        );
+        let line = Line::IssueSummary {
+            errors,
+            warnings,
+            flags: run.period.flags(),
+        };
+        eprintln!("{}", line.say(run.plan.lang));
     }
     if args.strict && errors > 0 {
         return Ok(exit::DATA_ERRORS);
@@ -116,14 +110,8 @@ fn write_output(run: &Run, output: &std::path::Path, split: bool) -> Result<std:
     // folder it had moved aside, put back when the target is missing.
     for restored in crate::report::write::clean_leftovers(&path) {
         if !run.plan.quiet {
-            eprintln!(
-                "{} {}",
-                run.plan.lang.pick(
-                    "已恢复上次中断运行移开的文件夹",
-                    "restored the folder an interrupted run had moved aside:"
-                ),
-                restored.display()
-            );
+            let path = restored.display().to_string();
+            eprintln!("{}", Line::Restored { path }.say(run.plan.lang));
         }
     }
     if split {
@@ -330,16 +318,19 @@ pub fn show_value(metric: &str, v: Option<f64>) -> String {
 fn write_tables(out: &mut impl Write, run: &Run) -> Result<()> {
     let l = run.plan.lang;
     let ds = &run.ds;
-    writeln!(
-        out,
-        "{} {} ({} ~ {}) · {} {}",
-        l.pick("期间", "Period"),
-        run.period.label,
-        run.period.start,
-        run.period.end,
-        l.pick("二开口径", "二开 rule"),
-        run.secondary_rule
-    )?;
+    let period = Line::Period {
+        label: run.period.label.clone(),
+        start: run.period.start.to_string(),
+        end: run.period.end.to_string(),
+    };
+    let rule = if run.secondary_rule == "type" {
+        Line::SecondaryByType
+    } else {
+        Line::SecondaryDerived {
+            window_days: run.plan.config.config.secondary.window_days,
+        }
+    };
+    writeln!(out, "{} · {}", period.say(l), rule.say(l))?;
     // Errors about the whole run (an empty period, a column a KPI needs) stand above the
     // numbers they make untrustworthy, not only in the count of data issues below them.
     for i in ds

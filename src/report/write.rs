@@ -8,6 +8,8 @@
 //! folder by file identity ([`FileId`]), never by how its path is spelt.
 
 use crate::file_id::{holds, FileId};
+use crate::words::cmd::{CmdError, Usage, WriteHint};
+use crate::words::Fail;
 use anyhow::{bail, Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -23,26 +25,25 @@ pub fn folder_of(path: &Path) -> PathBuf {
 
 /// Fails early, before any input is read, when the folder `path` goes in cannot take it, or
 /// (for a single file, `folder_wanted` false) when `path` is itself a folder.
-pub fn check_target_folder(path: &Path, folder_wanted: bool) -> Result<(), String> {
+pub fn check_target_folder(path: &Path, folder_wanted: bool) -> Result<(), Usage> {
+    let shown = path.display().to_string();
     if !folder_wanted && path.is_dir() {
-        return Err(format!(
-            "-o {} is a folder; name the file, e.g. {}, or add --split-by person for one workbook per person",
-            path.display(),
-            path.join("scorecard-{period}.xlsx").display()
-        ));
+        return Err(Usage::OutputIsFolder {
+            path: shown,
+            example: path.join("scorecard-{period}.xlsx").display().to_string(),
+        });
     }
     let dir = folder_of(path);
+    let folder = dir.display().to_string();
     match std::fs::metadata(&dir) {
-        Err(_) => Err(format!(
-            "cannot write {}: the folder {} does not exist; create it or choose another -o",
-            path.display(),
-            dir.display()
-        )),
-        Ok(m) if !m.is_dir() => Err(format!(
-            "cannot write {}: {} is not a folder",
-            path.display(),
-            dir.display()
-        )),
+        Err(_) => Err(Usage::OutputFolderMissing {
+            path: shown,
+            folder,
+        }),
+        Ok(m) if !m.is_dir() => Err(Usage::OutputParentNotFolder {
+            path: shown,
+            folder,
+        }),
         Ok(_) => Ok(()),
     }
 }
@@ -65,25 +66,21 @@ pub fn refuse_inputs_as_output(
     };
     let is_or_holds =
         |p: &Path| FileId::of(p).as_ref() == Some(&target) || (folder && holds(&target, p));
+    let shown = || output.display().to_string();
     if let Some(config) = config.filter(|c| is_or_holds(c)) {
-        bail!(
-            "-o {} is (or holds) the config file {}; choose another output path",
-            output.display(),
-            config.display()
-        );
+        bail!(Fail::new(CmdError::OutputIsConfig {
+            output: shown(),
+            config: config.display().to_string(),
+        }));
     }
     if inputs.iter().any(|i| is_or_holds(i)) {
-        bail!(
-            "-o {} is (or holds) one of the input files; choose another output path",
-            output.display()
-        );
+        bail!(Fail::new(CmdError::OutputIsInput { output: shown() }));
     }
     if FileId::of(data_dir).as_ref() == Some(&target) || (folder && holds(&target, data_dir)) {
-        bail!(
-            "-o {} is (or holds) the data folder {}; choose another output path",
-            output.display(),
-            data_dir.display()
-        );
+        bail!(Fail::new(CmdError::OutputIsDataFolder {
+            output: shown(),
+            folder: data_dir.display().to_string(),
+        }));
     }
     Ok(())
 }
@@ -254,21 +251,20 @@ fn io_error(e: std::io::Error, path: &Path) -> anyhow::Error {
         e
     };
     let hint = match e.kind() {
-        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => {
-            "no permission to write there; choose another folder with -o"
-        }
-        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
-            "the disk is full; free some space and run again (nothing was replaced)"
-        }
-        ErrorKind::NotFound if folder_of(path).is_dir() => {
-            "the folder does not accept new files; choose another folder with -o"
-        }
-        ErrorKind::NotFound => "the folder does not exist; create it or choose another -o",
-        ErrorKind::IsADirectory => "a folder of that name is in the way; choose another -o",
-        ErrorKind::InvalidFilename => "the file name is too long or not allowed here",
-        _ => "nothing was replaced",
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => WriteHint::NoPermission,
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => WriteHint::DiskFull,
+        ErrorKind::NotFound if folder_of(path).is_dir() => WriteHint::FolderRefuses,
+        ErrorKind::NotFound => WriteHint::NoFolder,
+        ErrorKind::IsADirectory => WriteHint::FolderInTheWay,
+        ErrorKind::InvalidFilename => WriteHint::BadName,
+        _ => WriteHint::NothingReplaced,
     };
-    anyhow::anyhow!("cannot write {}: {e} ({hint})", path.display())
+    anyhow::Error::new(Fail::new(CmdError::CannotWrite {
+        path: path.display().to_string(),
+        kind: e.kind(),
+        os: e.to_string(),
+        hint,
+    }))
 }
 
 /// A file name for `want` that every common file system takes: no `/\:*?"<>|` or control
@@ -311,21 +307,21 @@ pub fn replace_folder(target: &Path, files: &[(String, Vec<u8>)]) -> Result<()> 
     clean_leftovers(target);
     if let Ok(m) = std::fs::symlink_metadata(target) {
         if !m.is_dir() {
-            bail!(
-                "cannot write the folder {}: a file of that name exists",
-                target.display()
-            );
+            bail!(Fail::new(CmdError::FolderIsFile {
+                folder: target.display().to_string(),
+            }));
         }
-        for e in std::fs::read_dir(target)
-            .with_context(|| format!("cannot read the folder {}", target.display()))?
-        {
+        for e in std::fs::read_dir(target).with_context(|| {
+            Fail::new(CmdError::CannotReadFolder {
+                folder: target.display().to_string(),
+            })
+        })? {
             let p = e?.path();
             if !(p.is_file() && crate::input::source::is_clinic_kpi_workbook(&p)) {
-                bail!(
-                    "the folder {} already holds {}, which is not a clinic-kpi scorecard; choose an empty or new folder with -o",
-                    target.display(),
-                    p.file_name().unwrap_or_default().to_string_lossy()
-                );
+                bail!(Fail::new(CmdError::FolderHoldsOther {
+                    folder: target.display().to_string(),
+                    name: p.file_name().unwrap_or_default().to_string_lossy().into(),
+                }));
             }
         }
     }
@@ -478,12 +474,14 @@ mod tests {
 
     #[test]
     fn a_missing_folder_is_named() {
-        let e =
-            check_target_folder(Path::new("/nonexistent-clinic-kpi/x.xlsx"), false).unwrap_err();
+        use crate::words::Speak;
+        let e = check_target_folder(Path::new("/nonexistent-clinic-kpi/x.xlsx"), false)
+            .unwrap_err()
+            .say(crate::Lang::En);
         assert!(e.contains("/nonexistent-clinic-kpi does not exist"), "{e}");
         assert!(check_target_folder(Path::new("x.xlsx"), false).is_ok());
         let e = check_target_folder(Path::new("/tmp"), false).unwrap_err();
-        assert!(e.contains("is a folder"), "{e}");
+        assert!(matches!(e, Usage::OutputIsFolder { .. }), "{e:?}");
         assert!(check_target_folder(Path::new("/tmp"), true).is_ok());
     }
 

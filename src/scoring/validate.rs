@@ -29,8 +29,9 @@
 use crate::config::{fold_title, Bonus, Direction, Kpi, LoadedConfig, Method, Role, Veto};
 use crate::metrics::defs::{metric_keys, Better, MetricDef, METRICS};
 use crate::scoring::curve::Exact;
-use anyhow::{anyhow, Result};
-use std::fmt::Display;
+use crate::words::config::{ConfigError, Place, Problem};
+use crate::words::Fail;
+use anyhow::Result;
 
 /// The largest magnitude any number in the config may have (SPEC §5.1).
 pub const MAX_CONFIG_NUMBER: f64 = 1e12;
@@ -43,21 +44,12 @@ const ATTRIBUTES: [&str; 3] = ["consultant", "doctor", "nurse"];
 
 /// Validates a loaded config; `Err` holds the first problem as one sentence.
 pub fn validate(cfg: &LoadedConfig) -> Result<()> {
-    let v = Validator {
-        cfg,
-        name: cfg.name(),
-    };
+    let v = Validator { cfg };
     v.grades()?;
     v.surveys()?;
     v.secondary()?;
     if cfg.config.roles.is_empty() {
-        return Err(v.fail(
-            None,
-            "[roles]",
-            "the config defines no roles, so nobody would be scored (a config file replaces the \
-             built-in roles); add at least one [roles.KEY] with its [[roles.KEY.kpi]] tables \
-             (`clinic-kpi init DIR` writes the defaults to start from)",
-        ));
+        return Err(v.fail(None, &Place::Roles, Problem::NoRoles));
     }
     for (name, role) in &cfg.config.roles {
         v.role(name, role)?;
@@ -210,7 +202,6 @@ pub fn key_line(source: &str, table_header: &str, nth: usize, key: &str) -> Opti
 
 struct Validator<'a> {
     cfg: &'a LoadedConfig,
-    name: String,
 }
 
 /// Which table a problem is in.
@@ -227,15 +218,6 @@ enum Table<'r> {
     PerUnit(&'r str),
 }
 
-/// A number as a message shows it: in full up to 1e15, else in exponent form (`1e308`).
-fn number(x: f64) -> String {
-    if x.is_finite() && x.abs() >= 1e15 {
-        format!("{x:e}")
-    } else {
-        x.to_string()
-    }
-}
-
 /// Whether a config number is one a clinic can mean: finite and within ±[`MAX_CONFIG_NUMBER`].
 fn finite(x: f64) -> bool {
     x.is_finite() && x.abs() <= MAX_CONFIG_NUMBER
@@ -248,20 +230,16 @@ fn better_higher(def: &MetricDef, direction: Option<Direction>) -> bool {
     }
 }
 
-fn direction_word(higher: bool) -> &'static str {
-    if higher {
-        "higher-is-better"
-    } else {
-        "lower-is-better"
-    }
-}
-
 fn method_word(m: Method) -> &'static str {
     match m {
         Method::Linear => "linear",
         Method::Bands => "bands",
         Method::Steps => "steps",
     }
+}
+
+fn known_metrics() -> Vec<String> {
+    metric_keys().iter().map(|k| k.to_string()).collect()
 }
 
 impl Validator<'_> {
@@ -340,25 +318,28 @@ impl Validator<'_> {
             .or_else(|| role.and_then(|r| self.role_line(r)))
     }
 
-    fn fail(&self, line: Option<usize>, what: &str, msg: impl Display) -> anyhow::Error {
-        match line {
-            Some(l) => anyhow!("config {}, line {l}: {what}: {msg}", self.name),
-            None => anyhow!("config {}: {what}: {msg}", self.name),
-        }
+    /// The error: the file, the line, the table and what is wrong (words::config says it).
+    fn fail(&self, line: Option<usize>, place: &Place, problem: Problem) -> anyhow::Error {
+        anyhow::Error::new(Fail::new(ConfigError::Invalid {
+            file: self.cfg.file(),
+            line,
+            place: place.clone(),
+            problem,
+        }))
     }
 
     /// Fails unless `x` is finite.
-    fn need_finite(&self, table: Table, what: &str, key: &str, x: f64) -> Result<()> {
+    fn need_finite(&self, table: Table, place: &Place, key: &str, x: f64) -> Result<()> {
         if finite(x) {
             Ok(())
         } else {
             Err(self.fail(
                 self.line(table, &[key]),
-                what,
-                format_args!(
-                    "`{key}` must be a finite number within ±1e12, got {}",
-                    number(x)
-                ),
+                place,
+                Problem::NotFinite {
+                    key: key.to_string(),
+                    value: x,
+                },
             ))
         }
     }
@@ -367,7 +348,7 @@ impl Validator<'_> {
     fn need_finite_pairs(
         &self,
         table: Table,
-        what: &str,
+        place: &Place,
         key: &str,
         pairs: &[[f64; 2]],
     ) -> Result<()> {
@@ -375,11 +356,11 @@ impl Validator<'_> {
             None => Ok(()),
             Some(x) => Err(self.fail(
                 self.line(table, &[key]),
-                what,
-                format_args!(
-                    "`{key}` must hold finite numbers within ±1e12 only, got {}",
-                    number(*x)
-                ),
+                place,
+                Problem::PairsNotFinite {
+                    key: key.to_string(),
+                    value: *x,
+                },
             )),
         }
     }
@@ -388,17 +369,20 @@ impl Validator<'_> {
         let g = &self.cfg.config.grades;
         let grades = [("S", g.s), ("A", g.a), ("B", g.b), ("C", g.c)];
         for (key, x) in grades {
-            self.need_finite(Table::Grades, "[grades]", key, x)?;
+            self.need_finite(Table::Grades, &Place::Grades, key, x)?;
         }
         for pair in grades.windows(2) {
             let ((hk, hx), (lk, lx)) = (pair[0], pair[1]);
             if lx >= hx {
                 return Err(self.fail(
                     self.line(Table::Grades, &[lk]),
-                    "[grades]",
-                    format_args!(
-                        "`{lk}` ({lx}) must be below `{hk}` ({hx}); grades descend S > A > B > C"
-                    ),
+                    &Place::Grades,
+                    Problem::GradesOrder {
+                        low_key: lk.to_string(),
+                        low: lx,
+                        high_key: hk.to_string(),
+                        high: hx,
+                    },
                 ));
             }
         }
@@ -412,11 +396,11 @@ impl Validator<'_> {
         }
         Err(self.fail(
             self.line(Table::Surveys, &["scale"]),
-            "[surveys]",
-            format_args!(
-                "`scale` must be a number above 0 and at most 1e12, got {}",
-                number(scale)
-            ),
+            &Place::Surveys,
+            Problem::AboveZero {
+                key: "scale".into(),
+                value: scale,
+            },
         ))
     }
 
@@ -425,10 +409,11 @@ impl Validator<'_> {
         if days == 0 || days > MAX_WINDOW_DAYS {
             return Err(self.fail(
                 self.line(Table::Secondary, &["window_days"]),
-                "[secondary]",
-                format_args!(
-                    "`window_days` must be from 1 to {MAX_WINDOW_DAYS} (100 years), got {days}"
-                ),
+                &Place::Secondary,
+                Problem::WindowDays {
+                    max: MAX_WINDOW_DAYS,
+                    days,
+                },
             ));
         }
         Ok(())
@@ -446,24 +431,15 @@ impl Validator<'_> {
                 match seen.get(title.as_str()) {
                     Some((other, _)) if *other == name.as_str() => {}
                     Some((other, other_is_key)) => {
-                        let what = format!("role `{name}`");
-                        let (line, key) = if is_key {
-                            (self.role_line(name), "key")
+                        let line = if is_key {
+                            self.role_line(name)
                         } else {
-                            (self.line(Table::Role(name), &["label"]), "`label`")
+                            self.line(Table::Role(name), &["label"])
                         };
                         let other_line = if *other_is_key {
                             self.role_line(other)
                         } else {
                             self.line(Table::Role(other), &["label"])
-                        };
-                        let other_at = other_line
-                            .map(|l| format!(" (line {l})"))
-                            .unwrap_or_default();
-                        let other_as = if *other_is_key {
-                            "the key"
-                        } else {
-                            "a `label`"
                         };
                         let shown = if is_key {
                             name.clone()
@@ -477,11 +453,14 @@ impl Validator<'_> {
                         };
                         return Err(self.fail(
                             line,
-                            &what,
-                            format_args!(
-                                "its {key} `{shown}` is also {other_as} of role `{other}`{other_at}; \
-                                 a roster 岗位 must name exactly one role, so give each job title to one role only"
-                            ),
+                            &Place::Role { role: name.clone() },
+                            Problem::TitleTwice {
+                                is_key,
+                                title: shown,
+                                other: other.to_string(),
+                                other_is_key: *other_is_key,
+                                other_line,
+                            },
                         ));
                     }
                     None => {
@@ -494,39 +473,40 @@ impl Validator<'_> {
     }
 
     fn role(&self, name: &str, role: &Role) -> Result<()> {
-        let what = format!("role `{name}`");
+        let place = Place::Role {
+            role: name.to_string(),
+        };
         if let Some(labels) = &role.label {
             let problem = if labels.titles().is_empty() {
-                Some("`label` must name at least one job title")
+                Some(Problem::LabelNoTitle)
             } else if labels.titles().iter().any(|t| fold_title(t).is_empty()) {
-                Some("`label` holds an empty job title")
+                Some(Problem::LabelEmptyTitle)
             } else {
                 None
             };
             if let Some(problem) = problem {
-                return Err(self.fail(self.line(Table::Role(name), &["label"]), &what, problem));
+                return Err(self.fail(self.line(Table::Role(name), &["label"]), &place, problem));
             }
         }
         if let Some(a) = &role.attribute {
             if !ATTRIBUTES.contains(&a.as_str()) {
                 return Err(self.fail(
                     self.line(Table::Role(name), &["attribute"]),
-                    &what,
-                    format_args!(
-                        "`attribute` must be one of {}, got `{a}`",
-                        ATTRIBUTES.join(", ")
-                    ),
+                    &place,
+                    Problem::Attribute {
+                        got: a.to_string(),
+                        allowed: ATTRIBUTES.iter().map(|s| s.to_string()).collect(),
+                    },
                 ));
             }
         }
         if role.kpi.is_empty() {
             return Err(self.fail(
                 self.role_line(name),
-                &what,
-                format_args!(
-                    "has no `kpi`; a role needs at least one {} table",
-                    header(&["roles", name, "kpi"], true)
-                ),
+                &place,
+                Problem::NoKpi {
+                    header: header(&["roles", name, "kpi"], true),
+                },
             ));
         }
         for (i, kpi) in role.kpi.iter().enumerate() {
@@ -534,11 +514,7 @@ impl Validator<'_> {
         }
         let sum: f64 = role.kpi.iter().map(|k| k.weight).sum();
         if (sum - 100.0).abs() > 1e-9 {
-            return Err(self.fail(
-                self.role_line(name),
-                &what,
-                format_args!("the KPIs' `weight` values sum to {sum}, not 100"),
-            ));
+            return Err(self.fail(self.role_line(name), &place, Problem::WeightSum { sum }));
         }
         for (j, veto) in role.veto.iter().enumerate() {
             self.veto(name, j, veto)?;
@@ -554,38 +530,40 @@ impl Validator<'_> {
     fn metric(
         &self,
         table: Table,
-        what: &str,
+        place: &Place,
         metric: &str,
         item: Option<&str>,
         item_allowed: bool,
     ) -> Result<&'static MetricDef> {
         let Some(def) = METRICS.iter().find(|m| m.key == metric) else {
-            let msg = match METRICS.iter().find(|m| m.zh == metric.trim()) {
-                Some(m) => format!(
-                    "`metric` must be a metric key: write `{}` for `{metric}`",
-                    m.key
-                ),
-                None => format!(
-                    "unknown metric `{metric}` in `metric`; known metrics: {}",
-                    metric_keys().join(", ")
-                ),
+            let problem = match METRICS.iter().find(|m| m.zh == metric.trim()) {
+                Some(m) => Problem::MetricIsLabel {
+                    key: m.key.to_string(),
+                    label: metric.to_string(),
+                },
+                None => Problem::UnknownMetric {
+                    metric: metric.to_string(),
+                    known: known_metrics(),
+                },
             };
-            return Err(self.fail(self.line(table, &["metric"]), what, msg));
+            return Err(self.fail(self.line(table, &["metric"]), place, problem));
         };
         let item = item.filter(|i| !i.trim().is_empty());
         if def.key == "rating" && item.is_none() {
-            let msg = if item_allowed {
-                "metric `rating` needs an `item` (the rating item's name)"
+            let problem = if item_allowed {
+                Problem::RatingNeedsItem
             } else {
-                "metric `rating` needs an `item`, which this table cannot name; use another metric"
+                Problem::RatingNoItemHere
             };
-            return Err(self.fail(self.line(table, &["item", "metric"]), what, msg));
+            return Err(self.fail(self.line(table, &["item", "metric"]), place, problem));
         }
         if def.key != "rating" && item.is_some() {
             return Err(self.fail(
                 self.line(table, &["item"]),
-                what,
-                format_args!("`item` applies only to metric `rating`, not `{}`", def.key),
+                place,
+                Problem::ItemNotRating {
+                    metric: def.key.to_string(),
+                },
             ));
         }
         Ok(def)
@@ -593,24 +571,25 @@ impl Validator<'_> {
 
     fn kpi(&self, role: &str, i: usize, k: &Kpi) -> Result<()> {
         let table = Table::Kpi(role, i);
-        let item = k
-            .item
-            .as_deref()
-            .map(|s| format!(" {s}"))
-            .unwrap_or_default();
-        let what = format!("role `{role}`, kpi {} (`{}`{item})", i + 1, k.metric);
-        let what = what.as_str();
-        let fail = |keys: &[&str], msg: String| self.fail(self.line(table, keys), what, msg);
+        let place = Place::Kpi {
+            role: role.to_string(),
+            n: i + 1,
+            metric: k.metric.clone(),
+            item: k.item.clone(),
+        };
+        let place = &place;
+        let fail =
+            |keys: &[&str], problem: Problem| self.fail(self.line(table, keys), place, problem);
 
-        let def = self.metric(table, what, &k.metric, k.item.as_deref(), true)?;
+        let def = self.metric(table, place, &k.metric, k.item.as_deref(), true)?;
 
         if !finite(k.weight) || k.weight <= 0.0 {
             return Err(fail(
                 &["weight"],
-                format!(
-                    "`weight` must be a number above 0 and at most 1e12, got {}",
-                    number(k.weight)
-                ),
+                Problem::AboveZero {
+                    key: "weight".into(),
+                    value: k.weight,
+                },
             ));
         }
         let numbers = [
@@ -625,11 +604,11 @@ impl Validator<'_> {
         ];
         for (key, x) in numbers {
             if let Some(x) = x {
-                self.need_finite(table, what, key, x)?;
+                self.need_finite(table, place, key, x)?;
             }
         }
         if let Some(b) = &k.bands {
-            self.need_finite_pairs(table, what, "bands", b)?;
+            self.need_finite_pairs(table, place, "bands", b)?;
         }
 
         let method = k.method.unwrap_or_default();
@@ -647,42 +626,33 @@ impl Validator<'_> {
             if !used.contains(&key) {
                 return Err(fail(
                     &[key],
-                    format!(
-                        "`{key}` does not apply to method `{}` (set `method` to use it)",
-                        method_word(method)
-                    ),
+                    Problem::KeyNotForMethod {
+                        key: key.to_string(),
+                        method: method_word(method).to_string(),
+                    },
                 ));
             }
         }
 
         let higher = better_higher(def, k.direction);
         match method {
-            Method::Linear => self.linear(table, what, k, higher),
-            Method::Bands => self.bands(table, what, k, higher),
-            Method::Steps => self.steps(table, what, k),
+            Method::Linear => self.linear(table, place, k, higher),
+            Method::Bands => self.bands(table, place, k, higher),
+            Method::Steps => self.steps(table, place, k),
         }
     }
 
-    fn linear(&self, table: Table, what: &str, k: &Kpi, higher: bool) -> Result<()> {
-        let fail = |keys: &[&str], msg: String| self.fail(self.line(table, keys), what, msg);
-        let dir = direction_word(higher);
+    fn linear(&self, table: Table, place: &Place, k: &Kpi, higher: bool) -> Result<()> {
+        let fail =
+            |keys: &[&str], problem: Problem| self.fail(self.line(table, keys), place, problem);
         let Some(target) = k.target else {
-            return Err(fail(
-                &["method", "metric"],
-                "method `linear` needs a `target` (the value scoring 100)".to_string(),
-            ));
+            return Err(fail(&["method", "metric"], Problem::LinearNeedsTarget));
         };
-        let (floor, floor_text) =
-            match (k.floor, higher) {
-                (Some(f), _) => (f, format!("`floor` ({f})")),
-                (None, true) => (0.0, "`floor` (default 0)".to_string()),
-                (None, false) => return Err(fail(
-                    &["target"],
-                    "floor is required for lower-is-better metrics (`floor` is where the score \
-                     reaches 0, above `target`)"
-                        .to_string(),
-                )),
-            };
+        let floor = match (k.floor, higher) {
+            (Some(f), _) => f,
+            (None, true) => 0.0,
+            (None, false) => return Err(fail(&["target"], Problem::FloorRequired)),
+        };
         let floor_ok = if higher {
             floor < target
         } else {
@@ -691,10 +661,11 @@ impl Validator<'_> {
         if !floor_ok {
             return Err(fail(
                 &["floor", "target"],
-                format!(
-                    "{floor_text} must be {} `target` ({target}) for a {dir} metric",
-                    if higher { "below" } else { "above" }
-                ),
+                Problem::FloorOrder {
+                    floor: k.floor,
+                    target,
+                    higher,
+                },
             ));
         }
         if let Some(s) = k.stretch {
@@ -702,47 +673,37 @@ impl Validator<'_> {
             if !ok {
                 return Err(fail(
                     &["stretch"],
-                    format!(
-                        "`stretch` ({s}) must be {} `target` ({target}) for a {dir} metric",
-                        if higher { "above" } else { "below" }
-                    ),
+                    Problem::StretchOrder {
+                        stretch: s,
+                        target,
+                        higher,
+                    },
                 ));
             }
         }
         if let Some(ss) = k.stretch_score {
             if k.stretch.is_none() {
-                return Err(fail(
-                    &["stretch_score"],
-                    "`stretch_score` has no effect without `stretch`".to_string(),
-                ));
+                return Err(fail(&["stretch_score"], Problem::StretchScoreAlone));
             }
             if ss < 100.0 {
                 return Err(fail(
                     &["stretch_score"],
-                    format!("`stretch_score` must be at least 100, got {ss}"),
+                    Problem::StretchScoreLow { value: ss },
                 ));
             }
         }
         Ok(())
     }
 
-    fn bands(&self, table: Table, what: &str, k: &Kpi, higher: bool) -> Result<()> {
-        let fail = |keys: &[&str], msg: String| self.fail(self.line(table, keys), what, msg);
-        let bands =
-            match &k.bands {
-                Some(b) if !b.is_empty() => b,
-                _ => return Err(fail(
-                    &["bands", "method"],
-                    "method `bands` needs `bands = [[threshold, points], …]` with at least one \
-                     band"
-                        .to_string(),
-                )),
-            };
+    fn bands(&self, table: Table, place: &Place, k: &Kpi, higher: bool) -> Result<()> {
+        let fail =
+            |keys: &[&str], problem: Problem| self.fail(self.line(table, keys), place, problem);
+        let bands = match &k.bands {
+            Some(b) if !b.is_empty() => b,
+            _ => return Err(fail(&["bands", "method"], Problem::BandsEmpty)),
+        };
         if let Some([_, p]) = bands.iter().find(|b| b[1] < 0.0) {
-            return Err(fail(
-                &["bands"],
-                format!("`bands` points must not be negative, got {p}"),
-            ));
+            return Err(fail(&["bands"], Problem::BandPointsNegative { points: *p }));
         }
         for pair in bands.windows(2) {
             let ([t0, p0], [t1, p1]) = (pair[0], pair[1]);
@@ -750,55 +711,56 @@ impl Validator<'_> {
             if !ordered {
                 return Err(fail(
                     &["bands"],
-                    format!(
-                        "`bands` thresholds must be strictly {} for a {} metric, but {t1} \
-                         follows {t0}",
-                        if higher { "descending" } else { "ascending" },
-                        direction_word(higher)
-                    ),
+                    Problem::BandThresholdOrder {
+                        prev: t0,
+                        next: t1,
+                        higher,
+                    },
                 ));
             }
             if p1 > p0 {
                 return Err(fail(
                     &["bands"],
-                    format!("`bands` points must be descending, but {p1} follows {p0}"),
+                    Problem::BandPointsOrder { prev: p0, next: p1 },
                 ));
             }
         }
         Ok(())
     }
 
-    fn steps(&self, table: Table, what: &str, k: &Kpi) -> Result<()> {
-        let fail = |keys: &[&str], msg: String| self.fail(self.line(table, keys), what, msg);
+    fn steps(&self, table: Table, place: &Place, k: &Kpi) -> Result<()> {
+        let fail =
+            |keys: &[&str], problem: Problem| self.fail(self.line(table, keys), place, problem);
         let (Some(target), Some(per), Some(points)) = (k.target, k.per, k.points) else {
-            let missing: Vec<&str> = [("target", k.target), ("per", k.per), ("points", k.points)]
+            let missing: Vec<String> = [("target", k.target), ("per", k.per), ("points", k.points)]
                 .iter()
                 .filter(|(_, x)| x.is_none())
-                .map(|(key, _)| *key)
+                .map(|(key, _)| key.to_string())
                 .collect();
-            let list: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
             return Err(fail(
                 &["method", "metric"],
-                format!(
-                    "method `steps` needs `target`, `per` and `points`; missing {}",
-                    list.join(", ")
-                ),
+                Problem::StepsMissing { missing },
             ));
         };
-        if per <= 0.0 {
-            return Err(fail(&["per"], format!("`per` must be above 0, got {per}")));
-        }
-        if points <= 0.0 {
-            return Err(fail(
-                &["points"],
-                format!("`points` must be above 0, got {points}"),
-            ));
+        for (key, x) in [("per", per), ("points", points)] {
+            if x <= 0.0 {
+                return Err(fail(
+                    &[key],
+                    Problem::NotPositive {
+                        key: key.to_string(),
+                        value: x,
+                    },
+                ));
+            }
         }
         for (key, cap) in [("max_bonus", k.max_bonus), ("max_penalty", k.max_penalty)] {
             if let Some(c) = cap.filter(|c| *c < 0.0) {
                 return Err(fail(
                     &[key],
-                    format!("`{key}` must not be negative, got {c}"),
+                    Problem::Negative {
+                        key: key.to_string(),
+                        value: c,
+                    },
                 ));
             }
         }
@@ -806,7 +768,10 @@ impl Validator<'_> {
             if Exact::from_config(x).is_none() {
                 return Err(fail(
                     &[key],
-                    format!("`{key}` ({x}) has too many digits to count steps exactly"),
+                    Problem::NotExact {
+                        key: key.to_string(),
+                        value: x,
+                    },
                 ));
             }
         }
@@ -815,68 +780,78 @@ impl Validator<'_> {
 
     fn veto(&self, role: &str, j: usize, v: &Veto) -> Result<()> {
         let table = Table::Veto(role, j);
-        let what = format!("role `{role}`, veto {} (`{}`)", j + 1, v.metric);
-        self.metric(table, &what, &v.metric, v.item.as_deref(), true)?;
-        self.need_finite(table, &what, "above", v.above)?;
-        self.need_finite(table, &what, "cap_total", v.cap_total)?;
+        let place = Place::Veto {
+            role: role.to_string(),
+            n: j + 1,
+            metric: v.metric.clone(),
+        };
+        self.metric(table, &place, &v.metric, v.item.as_deref(), true)?;
+        self.need_finite(table, &place, "above", v.above)?;
+        self.need_finite(table, &place, "cap_total", v.cap_total)?;
         Ok(())
     }
 
     fn bonus(&self, role: &str, b: &Bonus) -> Result<()> {
         let table = Table::Bonus(role);
-        let what = format!("role `{role}`, bonus");
-        let what = what.as_str();
+        let place = Place::Bonus {
+            role: role.to_string(),
+        };
+        let place = &place;
         if b.basis != "total" {
             match METRICS.iter().find(|m| m.key == b.basis) {
                 None => {
                     return Err(self.fail(
                         self.line(table, &["basis"]),
-                        what,
-                        format_args!(
-                            "`basis` must be \"total\" or a metric key, got `{}`; known: {}",
-                            b.basis,
-                            metric_keys().join(", ")
-                        ),
+                        place,
+                        Problem::BasisUnknown {
+                            basis: b.basis.clone(),
+                            known: known_metrics(),
+                        },
                     ))
                 }
                 Some(m) if m.key == "rating" => {
                     return Err(self.fail(
                         self.line(table, &["basis"]),
-                        what,
-                        "`basis` cannot be `rating`, which needs an `item` a bonus cannot name",
+                        place,
+                        Problem::BasisRating,
                     ))
                 }
                 Some(_) => {}
             }
         }
-        self.need_finite_pairs(table, what, "tiers", &b.tiers)?;
+        self.need_finite_pairs(table, place, "tiers", &b.tiers)?;
         for pair in b.tiers.windows(2) {
             let (t0, t1) = (pair[0][0], pair[1][0]);
             if t1 <= t0 {
                 return Err(self.fail(
                     self.line(table, &["tiers"]),
-                    what,
-                    format_args!(
-                        "`tiers` thresholds must be strictly ascending, but {t1} follows {t0}"
-                    ),
+                    place,
+                    Problem::TiersOrder { prev: t0, next: t1 },
                 ));
             }
         }
         if let Some(below) = b.below {
-            self.need_finite(table, what, "below", below)?;
+            self.need_finite(table, place, "below", below)?;
         }
         if let Some(pu) = &b.per_unit {
             let table = Table::PerUnit(role);
-            let what = format!("role `{role}`, bonus per_unit (`{}`)", pu.metric);
-            self.metric(table, &what, &pu.metric, None, false)?;
-            self.need_finite(table, &what, "above", pu.above)?;
-            self.need_finite(table, &what, "amount", pu.amount)?;
+            let place = Place::PerUnit {
+                role: role.to_string(),
+                metric: pu.metric.clone(),
+            };
+            self.metric(table, &place, &pu.metric, None, false)?;
+            self.need_finite(table, &place, "above", pu.above)?;
+            self.need_finite(table, &place, "amount", pu.amount)?;
         }
         for (j, g) in b.gate.iter().enumerate() {
             let table = Table::Gate(role, j);
-            let what = format!("role `{role}`, bonus gate {} (`{}`)", j + 1, g.metric);
-            self.metric(table, &what, &g.metric, g.item.as_deref(), true)?;
-            self.need_finite(table, &what, "above", g.above)?;
+            let place = Place::Gate {
+                role: role.to_string(),
+                n: j + 1,
+                metric: g.metric.clone(),
+            };
+            self.metric(table, &place, &g.metric, g.item.as_deref(), true)?;
+            self.need_finite(table, &place, "above", g.above)?;
         }
         Ok(())
     }

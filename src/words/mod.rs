@@ -46,6 +46,8 @@ macro_rules! catalogue {
     };
 }
 
+pub mod cmd;
+pub mod config;
 pub mod input;
 pub mod labels;
 pub mod people;
@@ -239,19 +241,134 @@ mod tests {
     fn every_variant_has_an_example() {
         input::InputMsg::check_examples();
         people::PeopleMsg::check_examples();
+        config::ConfigNote::check_examples();
+        config::ConfigError::check_examples();
+        config::Place::check_examples();
+        config::Problem::check_examples();
+        cmd::Usage::check_examples();
+        cmd::WriteHint::check_examples();
+        cmd::CmdError::check_examples();
+        cmd::Line::check_examples();
+    }
+
+    /// The errors and lines of the config and the commands, in both languages, as the
+    /// data-issue messages above: every place and problem of a config error within its frame.
+    #[test]
+    fn every_error_and_line_in_both_languages() {
+        let mut all: Vec<(&'static str, String, String)> = Vec::new();
+        let mut add = |code: &'static str, say: &dyn Fn(Lang) -> String| {
+            all.push((code, say(Lang::Zh), say(Lang::En)));
+        };
+        for m in config::ConfigNote::examples() {
+            add(m.code(), &|l| m.say(l));
+        }
+        for m in config::ConfigError::examples() {
+            add(m.code(), &|l| m.say(l));
+        }
+        let invalid =
+            |place: config::Place, problem: config::Problem| config::ConfigError::Invalid {
+                file: Some("f".into()),
+                line: Some(1),
+                place,
+                problem,
+            };
+        for p in config::Place::examples() {
+            let e = invalid(p.clone(), config::Problem::EmptyName);
+            add(p.code(), &|l| e.say(l));
+        }
+        for p in config::Problem::examples() {
+            let e = invalid(config::Place::Roles, p.clone());
+            add(p.code(), &|l| e.say(l));
+        }
+        for m in cmd::Usage::examples() {
+            add(m.code(), &|l| m.say(l));
+        }
+        for m in cmd::WriteHint::examples() {
+            add(m.code(), &|l| m.say(l).to_string());
+        }
+        for m in cmd::CmdError::examples() {
+            add(m.code(), &|l| m.say(l));
+        }
+        for m in cmd::Line::examples() {
+            add(m.code(), &|l| m.say(l));
+        }
+        for (code, zh, en) in &all {
+            assert!(!zh.is_empty() && !en.is_empty(), "{code}");
+            assert_eq!(
+                english_words(zh),
+                Vec::<String>::new(),
+                "{code}: English in {zh}"
+            );
+            assert!(has_cjk(zh), "{code}: no Chinese in {zh}");
+            assert!(!has_cjk(en), "{code}: Chinese in {en}");
+        }
     }
 
     /// The words a Chinese reader may meet in Chinese text: file formats, units, the tool's
     /// name and the config keys they type.
     pub(crate) const ALLOWED: &[&str] = &[
         "clinic", "kpi", "toml", "csv", "xlsx", "xls", "xlsm", "xlsb", "ods", "txt", "json", "utf",
-        "gbk", "bom", "id", "kpi", "excel",
+        "gbk", "bom", "id", "kpi", "excel", "cd",
     ];
 
     /// Runs of ASCII letters that are not allowed, parameters of the examples excepted
     /// (the examples use Chinese or numeric parameters).
+    ///
+    /// What the reader types stays as typed and is not counted: a config key or value in
+    /// backticks (`floor`), a table header in brackets ([roles.x]), a command-line flag
+    /// (--month, -o) and a command (clinic-kpi check …, up to the next Chinese character).
     pub(crate) fn english_words(text: &str) -> Vec<String> {
-        text.split(|c: char| !c.is_ascii_alphabetic())
+        let mut plain = String::new();
+        let mut chars = text.chars().peekable();
+        let mut prev = ' ';
+        while let Some(c) = chars.next() {
+            let skip_to = |chars: &mut std::iter::Peekable<std::str::Chars>, end: char| {
+                for d in chars.by_ref() {
+                    if d == end {
+                        break;
+                    }
+                }
+            };
+            match c {
+                '`' => skip_to(&mut chars, '`'),
+                '[' => {
+                    let mut depth = 1;
+                    for d in chars.by_ref() {
+                        match d {
+                            '[' => depth += 1,
+                            ']' => depth -= 1,
+                            _ => {}
+                        }
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                }
+                '-' if !prev.is_ascii_alphanumeric() => {
+                    while chars
+                        .peek()
+                        .is_some_and(|d| d.is_ascii_alphanumeric() || *d == '-')
+                    {
+                        chars.next();
+                    }
+                }
+                _ => plain.push(c),
+            }
+            prev = c;
+        }
+        // A command line: from `clinic-kpi ` to the next Chinese character or line end.
+        let mut rest = plain.as_str();
+        let mut kept = String::new();
+        while let Some(at) = rest.find("clinic-kpi ") {
+            kept.push_str(&rest[..at]);
+            let tail = &rest[at..];
+            let end = tail
+                .find(|c: char| c == '\n' || has_cjk(&c.to_string()))
+                .unwrap_or(tail.len());
+            rest = &tail[end..];
+        }
+        kept.push_str(rest);
+        kept.split(|c: char| !c.is_ascii_alphabetic())
             .filter(|w| w.len() > 1 && !ALLOWED.contains(&w.to_ascii_lowercase().as_str()))
             .map(str::to_string)
             .collect()
