@@ -50,6 +50,8 @@ impl Plan {
             };
         let (config, config_note) = config::load(common.config.as_deref())?;
         crate::scoring::validate::validate(&config)?;
+        // [clinic] and [alerts] (SPEC §8): checked as the roles are, before anything is read.
+        crate::clinic::validate::validate(&config)?;
         Ok(Plan {
             config,
             config_note,

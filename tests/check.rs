@@ -375,7 +375,7 @@ fn config_errors_name_key_and_line() {
         "clinic-kpi.toml",
         "[scoring]\nmissing = \"zero\"\nmisssing = 1\n",
     );
-    let run = w.run(&["check"]);
+    let run = w.run(&["check", "--lang", "en"]);
     assert_eq!(run.code, 1, "{run}");
     assert!(run.stderr.contains("line 3"), "{run}");
     assert!(run.stderr.contains("misssing"), "{run}");
@@ -495,10 +495,16 @@ fn forced_encoding_overrides_detection() {
     let run = w.run(&["check", "--encoding", "utf-8"]);
     // The header itself cannot be decoded as UTF-8, so no header row is found.
     assert_eq!(run.code, 1, "{run}");
-    let run = w.run(&["check", "--encoding", "klingon"]);
+    let run = w.run(&["check", "--encoding", "klingon", "--lang", "en"]);
     assert_eq!(run.code, 2, "{run}");
     assert!(
         run.stderr.contains("--encoding klingon: unknown encoding"),
+        "{run}"
+    );
+    let run = w.run(&["check", "--encoding", "klingon"]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(
+        run.stderr.contains("--encoding klingon：不认识这种编码"),
         "{run}"
     );
 }
@@ -512,11 +518,19 @@ fn check_validates_the_config() {
         "clinic-kpi.toml",
         "[roles.consultant]\nlabel = \"咨询师\"\n\n[[roles.consultant.kpi]]\nmetric = \"revenue\"\nweight = 60\ntarget = 100000\n\n[[roles.consultant.kpi]]\nmetric = \"treatments\"\nweight = 30\ntarget = 50\n",
     );
-    let run = w.run(&["check"]);
+    let run = w.run(&["check", "--lang", "en"]);
     assert_eq!(run.code, 1, "{run}");
     assert!(run.stderr.contains("consultant"), "{run}");
     assert!(run.stderr.contains("90"), "{run}");
     assert!(run.stderr.contains("line 1"), "{run}");
+    // In Chinese (the default): the file and line framed in Chinese, the keys as written.
+    let run = w.run(&["check"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert_eq!(
+        run.stderr,
+        "clinic-kpi: 配置 clinic-kpi.toml 第 1 行：岗位 `consultant`：各项 KPI 的 `weight` 合计为 90，应为 100\n",
+        "{run}"
+    );
 }
 
 /// A zip named 消费.xlsx holding `parts`, written deflated.

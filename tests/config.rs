@@ -80,7 +80,9 @@ fn a_label_list_maps_every_title_to_its_role_and_shows_the_first() {
     assert!(run.stdout.contains("\n咨询师 (consultant)\n"), "{run}");
     // A label that is neither a title nor a list is an error naming key and line.
     w.write("bad.toml", revenue_role("consultant", "3"));
-    let run = w.run(&["check", "--config", "bad.toml", "--month", "2026-10"]);
+    let run = w.run(&[
+        "check", "--config", "bad.toml", "--month", "2026-10", "--lang", "en",
+    ]);
     assert_eq!(run.code, 1, "{run}");
     assert!(
         run.stderr.starts_with(
@@ -105,13 +107,20 @@ fn a_job_title_naming_two_roles_is_a_config_error() {
         "消费.csv",
         "日期,顾客,实收金额,咨询师\n2026-10-05,客1,5000,甲\n",
     );
-    let run = w.run(&["score", "--month", "2026-10", "--no-scorecard"]);
+    let run = w.run(&[
+        "score",
+        "--month",
+        "2026-10",
+        "--no-scorecard",
+        "--lang",
+        "en",
+    ]);
     assert_eq!(run.code, 1, "{run}");
     assert_eq!(
         run.stderr,
         "clinic-kpi: config clinic-kpi.toml, line 10: role `senior`: its `label` `咨询顾问` is also \
-         a `label` of role `consultant` (line 2); a roster 岗位 must name exactly one role, so \
-         give each job title to one role only\n",
+         a `label` of role `consultant` (line 2); a job title on the roster must name exactly one \
+         role, so give each job title to one role only\n",
         "{run}"
     );
     // A label equal to another role's key, compared folded (case, full-width).
@@ -123,7 +132,7 @@ fn a_job_title_naming_two_roles_is_a_config_error() {
             revenue_role("senior", "[\"高级咨询师\", \"ＣＯＮＳＵＬＴＡＮＴ\"]")
         ),
     );
-    let run = w.run(&["check", "--month", "2026-10"]);
+    let run = w.run(&["check", "--month", "2026-10", "--lang", "en"]);
     assert_eq!(run.code, 1, "{run}");
     assert!(
         run.stderr.contains(
@@ -154,6 +163,8 @@ fn a_config_without_roles_is_an_error_naming_the_file() {
         "2026-10",
         "-o",
         "out.xlsx",
+        "--lang",
+        "en",
     ]);
     assert_eq!(run.code, 1, "{run}");
     assert!(
@@ -181,7 +192,9 @@ fn numbers_beyond_1e12_are_refused_with_key_and_line() {
         "[roles.consultant]\nlabel = \"咨询师\"\n\n[[roles.consultant.kpi]]\nmetric = \"revenue\"\n\
          weight = 100\ntarget = 10000\nstretch = 20000\nstretch_score = 1e308\n",
     );
-    let run = w.run(&["score", "--month", "2026-10", "-o", "out.xlsx", "-q"]);
+    let run = w.run(&[
+        "score", "--month", "2026-10", "-o", "out.xlsx", "-q", "--lang", "en",
+    ]);
     assert_eq!(run.code, 1, "{run}");
     assert_eq!(
         run.stderr,
@@ -215,7 +228,15 @@ fn numbers_beyond_1e12_are_refused_with_key_and_line() {
                  weight = 100\ntarget = 10000\n{extra}"
             ),
         );
-        let run = w.run(&["score", "--month", "2026-10", "--no-scorecard", "-q"]);
+        let run = w.run(&[
+            "score",
+            "--month",
+            "2026-10",
+            "--no-scorecard",
+            "-q",
+            "--lang",
+            "en",
+        ]);
         assert_eq!(run.code, 1, "{run}");
         assert_eq!(
             run.stderr,
@@ -288,4 +309,123 @@ fn a_score_no_sheet_can_hold_is_an_error_never_inf() {
     ]);
     assert_eq!(run.code, 3, "{run}");
     assert!(!w.path().join("out.xlsx").exists());
+}
+
+/// Config errors speak Chinese by default (issue 14): the frame (file, line, table) in Chinese,
+/// the keys and values as written in the file, TOML's own words for a syntax error quoted as
+/// they come; `--lang en` gives the English twin.
+#[test]
+fn config_errors_are_chinese_by_default() {
+    let w = Workdir::new();
+    w.write("员工.csv", "姓名,工号,岗位\n甲,C1,咨询师\n");
+    w.write(
+        "消费.csv",
+        "日期,顾客,实收金额,咨询师\n2026-10-05,客1,5000,甲\n",
+    );
+    let refused = |config: &str, args: &[&str], says: &str| {
+        w.write("clinic-kpi.toml", config);
+        let run = w.run(args);
+        assert_eq!(run.code, 1, "{run}");
+        assert_eq!(run.stderr, format!("clinic-kpi: {says}\n"), "{run}");
+    };
+    // Higher is better, yet `floor` 0.6 (line 7) is above `target` 0.5.
+    let floor_above = "[roles.consultant]\nlabel = \"咨询师\"\n\n[[roles.consultant.kpi]]\n\
+         metric = \"conversion_rate\"\nweight = 100\nfloor = 0.6\ntarget = 0.5\n";
+    refused(
+        floor_above,
+        &["check", "--month", "2026-10"],
+        "配置 clinic-kpi.toml 第 7 行：岗位 `consultant` 第 1 项 KPI（`conversion_rate`）：\
+         `floor`（0.6）必须低于 `target`（0.5）：这是越高越好的指标",
+    );
+    refused(
+        floor_above,
+        &["check", "--month", "2026-10", "--lang", "en"],
+        "config clinic-kpi.toml, line 7: role `consultant`, kpi 1 (`conversion_rate`): \
+         `floor` (0.6) must be below `target` (0.5) for a higher-is-better metric",
+    );
+    // [clinic]: a sprint level (100) below the base (200), on line 10 (`revenue = …`).
+    let sprint_below = format!(
+        "{}\n[clinic]\nrevenue = {{ base = 200, sprint = 100 }}\n",
+        revenue_role("consultant", "\"咨询师\"")
+    );
+    refused(
+        &sprint_below,
+        &["overview", "--month", "2026-10"],
+        "配置 clinic-kpi.toml 第 10 行：[clinic] `revenue`：`sprint`（100）不能低于 `base`（200）：\
+         冲刺目标是较高的那一档",
+    );
+    refused(
+        &sprint_below,
+        &[
+            "score",
+            "--month",
+            "2026-10",
+            "--no-scorecard",
+            "--lang",
+            "en",
+        ],
+        "config clinic-kpi.toml, line 10: [clinic] revenue: `sprint` (100) must not be below \
+         `base` (200): the sprint target is the higher level",
+    );
+    // A TOML syntax error: `10,000` as a clerk writes money, on line 7.
+    let comma = revenue_role("consultant", "\"咨询师\"").replace("10000", "10,000");
+    refused(
+        &comma,
+        &["score", "--month", "2026-10"],
+        "配置 clinic-kpi.toml 第 7 行：unexpected key or value, expected newline, `#`",
+    );
+    refused(
+        &comma,
+        &["score", "--month", "2026-10", "--lang", "en"],
+        "config clinic-kpi.toml, line 7: unexpected key or value, expected newline, `#`",
+    );
+    // A 科室 written without quotes (line 10): the line as it should be written.
+    let unquoted = format!(
+        "{}\n[clinic.departments]\n整形外科 = {{ share = 0.4 }}\n",
+        revenue_role("consultant", "\"咨询师\"")
+    );
+    refused(
+        &unquoted,
+        &["check"],
+        "配置 clinic-kpi.toml 第 10 行：invalid unquoted key, expected letters, numbers, `-`, `_`；\
+         不是纯字母和数字的键（科室、渠道或门店名称）要加英文引号：\"整形外科\" = { share = 0.4 }",
+    );
+}
+
+/// The commands' own mistakes and refusals speak the reader's language too: a bad --month
+/// (exit 2), an output folder that does not exist (exit 2), an output that is the config.
+#[test]
+fn usage_and_output_errors_are_chinese_by_default() {
+    let w = Workdir::new();
+    w.write("clinic-kpi.toml", revenue_role("consultant", "\"咨询师\""));
+    w.write(
+        "消费.csv",
+        "日期,顾客,实收金额,咨询师\n2026-10-05,客1,5000,甲\n",
+    );
+    let run = w.run(&["score", "--month", "2026-13"]);
+    assert_eq!(run.code, 2, "{run}");
+    assert_eq!(
+        run.stderr, "clinic-kpi: --month “2026-13” 不是月份：请写成 2026-10\n",
+        "{run}"
+    );
+    let run = w.run(&["check", "--from", "2026-10-09", "--to", "2026-10-01"]);
+    assert_eq!(run.code, 2, "{run}");
+    assert_eq!(
+        run.stderr, "clinic-kpi: --to 2026-10-01 早于 --from 2026-10-09\n",
+        "{run}"
+    );
+    let run = w.run(&["score", "--month", "2026-10", "-o", "missing/out.xlsx"]);
+    assert_eq!(run.code, 2, "{run}");
+    assert_eq!(
+        run.stderr,
+        "clinic-kpi: 无法写入 missing/out.xlsx：文件夹 missing 不存在；请先创建它，或用 -o 另选位置\n",
+        "{run}"
+    );
+    let run = w.run(&["score", "--month", "2026-10", "-o", "clinic-kpi.toml"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert_eq!(
+        run.stderr,
+        "clinic-kpi: -o clinic-kpi.toml 就是（或包含）配置文件 clinic-kpi.toml；请另选输出位置\n",
+        "{run}"
+    );
 }

@@ -867,7 +867,7 @@ fn check_with_config(config: &str) -> Run {
     let w = Workdir::new();
     w.write("消费.csv", CSV_HEADER);
     w.write("clinic-kpi.toml", config);
-    w.run(&["check"])
+    w.run(&["check", "--lang", "en"])
 }
 
 #[test]
@@ -909,7 +909,7 @@ fn a_2_gib_config_is_refused_before_reading() {
     w.write("消费.csv", CSV_HEADER);
     let f = std::fs::File::create(w.path().join("clinic-kpi.toml")).unwrap();
     f.set_len(2 << 30).unwrap();
-    let r = w.run(&["check"]);
+    let r = w.run(&["check", "--lang", "en"]);
     assert_refused(
         &r,
         1,

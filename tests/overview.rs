@@ -692,7 +692,11 @@ fn without_a_config_no_clinic_targets_apply() {
         "json",
     ]);
     assert_eq!(run.code, 0, "{run}");
-    assert!(run.stderr.contains("using the built-in defaults"), "{run}");
+    assert!(
+        run.stderr
+            .contains("当前文件夹没有 clinic-kpi.toml：使用内置默认配置"),
+        "{run}"
+    );
     let j = run.json();
     expect(
         &j["clinic"],

@@ -21,6 +21,9 @@ fn copy_clinic(w: &Workdir) -> PathBuf {
     to
 }
 
+/// Errors in English, as the tests that match their words read them.
+const EN: &[&str] = &["--lang", "en"];
+
 fn score_to(w: &Workdir, data: &Path, out: &str, extra: &[&str]) -> Run {
     let mut args = vec![
         "score",
@@ -549,7 +552,7 @@ fn output_folder_problems_are_one_sentence_and_leave_nothing() {
     let w = Workdir::new();
     let data = fixtures().join("clinic");
     // A folder that does not exist: a usage error before anything is read.
-    let run = score_to(&w, &data, "missing/out.xlsx", &[]);
+    let run = score_to(&w, &data, "missing/out.xlsx", EN);
     assert_eq!(run.code, 2, "{run}");
     assert!(
         run.stderr
@@ -558,11 +561,11 @@ fn output_folder_problems_are_one_sentence_and_leave_nothing() {
     );
     // -o naming a folder.
     std::fs::create_dir(w.path().join("reports")).unwrap();
-    let run = score_to(&w, &data, "reports", &[]);
+    let run = score_to(&w, &data, "reports", EN);
     assert_eq!(run.code, 2, "{run}");
     assert!(run.stderr.contains("-o reports is a folder"), "{run}");
     // A folder nobody may write to, root included (sysfs).
-    let run = score_to(&w, &data, "/sys/scorecard.xlsx", &[]);
+    let run = score_to(&w, &data, "/sys/scorecard.xlsx", EN);
     assert_eq!(run.code, 1, "{run}");
     assert!(
         run.stderr.contains("cannot write /sys/scorecard.xlsx"),
@@ -1163,10 +1166,16 @@ fn refuses_the_config_and_inputs_by_identity_not_spelling() {
     // The config, named plainly, through a detour, and through a hard link; with --config and
     // without (the default ./clinic-kpi.toml).
     for (out, extra) in [
-        ("clinic-kpi.toml", &["--config", "clinic-kpi.toml"][..]),
-        ("clinic-kpi.toml", &[][..]),
-        ("./clinic/../clinic-kpi.toml", &[][..]),
-        ("config-link.xlsx", &["--config", "./clinic-kpi.toml"][..]),
+        (
+            "clinic-kpi.toml",
+            &["--config", "clinic-kpi.toml", "--lang", "en"][..],
+        ),
+        ("clinic-kpi.toml", EN),
+        ("./clinic/../clinic-kpi.toml", EN),
+        (
+            "config-link.xlsx",
+            &["--config", "./clinic-kpi.toml", "--lang", "en"][..],
+        ),
     ] {
         let run = score_to(&w, &data, out, extra);
         assert_eq!(run.code, 1, "{run}");
@@ -1174,7 +1183,11 @@ fn refuses_the_config_and_inputs_by_identity_not_spelling() {
             run.stderr,
             format!(
                 "clinic-kpi: -o {out} is (or holds) the config file {}; choose another output path\n",
-                extra.get(1).unwrap_or(&"clinic-kpi.toml")
+                extra
+                    .first()
+                    .filter(|f| **f == "--config")
+                    .and(extra.get(1))
+                    .unwrap_or(&"clinic-kpi.toml")
             ),
             "{run}"
         );
@@ -1183,7 +1196,7 @@ fn refuses_the_config_and_inputs_by_identity_not_spelling() {
     // An input through a hard link outside the data folder, and spelt with a detour.
     let detour = format!("{}/../clinic/投诉记录.xlsx", data.display());
     for out in ["link.xlsx", detour.as_str()] {
-        let run = score_to(&w, &data, out, &[]);
+        let run = score_to(&w, &data, out, EN);
         assert_eq!(run.code, 1, "{run}");
         assert!(
             run.stderr
@@ -1195,7 +1208,7 @@ fn refuses_the_config_and_inputs_by_identity_not_spelling() {
     }
     // --split-by person: the data folder, spelt with a detour, or a folder above it.
     for out in [format!("{}/../clinic", data.display()), ".".to_string()] {
-        let run = score_to(&w, &data, &out, &["--split-by", "person"]);
+        let run = score_to(&w, &data, &out, &["--split-by", "person", "--lang", "en"]);
         assert_eq!(run.code, 1, "{run}");
         assert!(
             run.stderr.contains(&format!("-o {out} is (or holds)")),
@@ -1317,8 +1330,8 @@ fn an_unwritable_target_is_named_not_the_temp_path() {
     let w = Workdir::new();
     let data = fixtures().join("clinic");
     for (out, extra) in [
-        ("/sys/scorecard.xlsx", &[][..]),
-        ("/sys/cards", &["--split-by", "person"][..]),
+        ("/sys/scorecard.xlsx", EN),
+        ("/sys/cards", &["--split-by", "person", "--lang", "en"][..]),
     ] {
         let run = score_to(&w, &data, out, extra);
         assert_eq!(run.code, 1, "{run}");
