@@ -81,7 +81,7 @@ impl Plan {
             period: self.period.as_ref(),
             encoding: self.encoding,
             outputs,
-            progress: self.progress,
+            progress: self.progress.then_some(self.lang),
             workers: self.jobs,
             chunk_bytes: 0,
             part_rows: 0,

@@ -200,6 +200,27 @@ fn table_lists_inputs_encodings_and_people() {
         "{run}"
     );
     assert!(run.stderr.contains("built-in defaults"), "{run}");
+    // In Chinese (the default): the column map names each field as a clerk says it, with the
+    // config key to list another header under; the roles with their table in the config.
+    let run = w.run(&["check", "--data", data.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(run.stdout.contains("\n配置：内置默认配置\n"), "{run}");
+    assert!(
+        run.stdout
+            .contains("收银单号→单号（order_id），结账日期→日期（date），"),
+        "{run}"
+    );
+    assert!(run.stdout.contains("，门店（store），"), "{run}");
+    assert!(
+        run.stdout
+            .contains("\n  咨询师（[roles.consultant]）5 人：林晓雯、王思琪、周婷、吴雨桐、郭佳\n"),
+        "{run}"
+    );
+    assert!(
+        run.stderr
+            .contains("当前文件夹没有 clinic-kpi.toml：使用内置默认配置"),
+        "{run}"
+    );
 }
 
 #[test]

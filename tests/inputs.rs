@@ -721,7 +721,7 @@ fn check_lists_the_columns_not_used_per_input() {
     );
     let run = w.run(&["check"]);
     assert!(
-        run.stdout.contains("    未使用的列: 会员姓名, 支付方式\n"),
+        run.stdout.contains("    未使用的列：会员姓名、支付方式\n"),
         "{run}"
     );
 }

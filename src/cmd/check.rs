@@ -191,9 +191,10 @@ fn write_table(
         if !i.columns_not_used.is_empty() {
             writeln!(
                 out,
-                "    {}: {}",
+                "    {}{}{}",
                 l.pick("未使用的列", "columns not used"),
-                i.columns_not_used.join(", ")
+                l.pick("：", ": "),
+                i.columns_not_used.join(l.pick("、", ", "))
             )?;
         }
     }

@@ -338,7 +338,8 @@ fn write_tables(out: &mut impl Write, run: &Run) -> Result<()> {
         .iter()
         .filter(|i| i.severity == Severity::Error && i.file.is_none())
     {
-        writeln!(out, "!! {}: {}", Severity::Error.label(l), i.message(l))?;
+        let sep = l.pick("：", ": ");
+        writeln!(out, "!! {}{sep}{}", Severity::Error.label(l), i.message(l))?;
     }
     for (key, role) in &run.plan.config.config.roles {
         let rows: Vec<&PersonResult> = ordered(run)

@@ -482,8 +482,9 @@ pub struct LoadOptions<'a> {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// Paths that are outputs of this run: never read as inputs.
     pub outputs: Vec<PathBuf>,
-    /// Show a progress bar on stderr (the caller decides: a terminal, not `-q`).
-    pub progress: bool,
+    /// Show a progress bar on stderr, in this language (the caller decides: a terminal, not
+    /// `-q`); its words are `words::cmd`'s.
+    pub progress: Option<crate::Lang>,
     /// Threads the reading may use (`--jobs`): at most this many files are read at once (and
     /// at most 4), and with 1 everything — reading, typing, hashing — runs on the calling
     /// thread; 0: one per core. The result does not depend on it.
@@ -531,18 +532,16 @@ const PROGRESS_EVERY_ROWS: u64 = 1 << 14;
 /// The progress bar over the bytes of the files to read, with the file and row count as its
 /// message; None when no bar is to be shown.
 fn progress_bar(opts: &LoadOptions, planned: &[Planned]) -> Option<ProgressBar> {
-    if !opts.progress {
+    let Some(lang) = opts.progress else {
         return None;
-    }
+    };
     let total: u64 = planned
         .iter()
         .map(|p| std::fs::metadata(&p.path).map_or(0, |m| m.len()))
         .sum();
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    let style = ProgressStyle::with_template(
-        "{spinner} reading [{bar:30}] {bytes}/{total_bytes} {wide_msg}",
-    )
-    .map(|s| s.progress_chars("=> "));
+    let style = ProgressStyle::with_template(crate::words::cmd::progress_template(lang))
+        .map(|s| s.progress_chars("=> "));
     if let Ok(style) = style {
         bar.set_style(style);
     }
@@ -1888,7 +1887,11 @@ impl<'a> SheetReader<'a> {
             // The rows of this reader (a part handed over takes its counts along).
             self.rows_seen += 1;
             if self.rows_seen.is_multiple_of(PROGRESS_EVERY_ROWS) {
-                bar.set_message(format!("{} · {} rows", self.ctx.display, self.rows_seen));
+                let line = crate::words::cmd::Line::Reading {
+                    file: self.ctx.display.to_string(),
+                    rows: self.rows_seen,
+                };
+                bar.set_message(line.say(self.ctx.opts.progress.unwrap_or_default()));
             }
         }
         let (cells, fields) = match row {
@@ -2605,7 +2608,7 @@ pub(crate) fn load_fixture_clinic(
         period: Some(period),
         encoding: None,
         outputs: vec![],
-        progress: false,
+        progress: None,
         workers,
         chunk_bytes: 0,
         part_rows: 0,
@@ -2731,7 +2734,7 @@ mod tests {
             period: Some(&period),
             encoding: None,
             outputs: vec![],
-            progress: false,
+            progress: None,
             workers,
             chunk_bytes,
             part_rows,
@@ -2779,7 +2782,7 @@ mod tests {
             period: None,
             encoding: None,
             outputs: vec![],
-            progress: false,
+            progress: None,
             workers: threads,
             chunk_bytes,
             part_rows: 0,

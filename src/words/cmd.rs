@@ -488,6 +488,11 @@ pub enum Line {
     NotListed {
         count: usize,
     },
+    /// The progress bar's message: the file being read and the rows read so far.
+    Reading {
+        file: String,
+        rows: u64,
+    },
     /// `check`'s 参与考核人员: a role's shown label, its key and the names scored in it.
     RolePeople {
         label: String,
@@ -572,6 +577,9 @@ impl Line {
                 "… 另有 {count} 条未列出（加 --all 列出全部）",
                 "… {count} more not listed (--all lists every one)"
             ),
+            Line::Reading { file, rows } => {
+                say!(lang, "{file} · 已读 {rows} 行", "{file} · {rows} rows")
+            }
             Line::RolePeople { label, key, names } => {
                 let n = names.len();
                 let zh = names.join("、");
@@ -620,6 +628,10 @@ impl Line {
             Line::Yesterday { date: d() },
             Line::TryIt { folder: "f".into() },
             Line::NotListed { count: 3 },
+            Line::Reading {
+                file: "f".into(),
+                rows: 9,
+            },
             Line::RolePeople {
                 label: "l".into(),
                 key: "k".into(),
@@ -629,9 +641,20 @@ impl Line {
     }
 }
 
+/// The progress bar while the exports are read (indicatif's template: the placeholders in
+/// braces are indicatif's, the words around them ours).
+pub fn progress_template(lang: Lang) -> &'static str {
+    lang.pick(
+        "{spinner} 正在读取 [{bar:30}] {bytes}/{total_bytes} {wide_msg}",
+        "{spinner} reading [{bar:30}] {bytes}/{total_bytes} {wide_msg}",
+    )
+}
+
 /// `check`'s column map: `收银单号→单号（order_id）` — the header, what the tool took it for in
-/// the reader's words, and the config key to write under `[columns.KIND]` for another alias.
-/// English shows the key alone (`收银单号→order_id`), which is its own word.
+/// the reader's words (the name 口径 and the data-issue messages use for that column), and the
+/// config key to write under `[columns.KIND]` to add another header for it. A header that is
+/// already that name shows once: `门店（store）`. English shows the key alone
+/// (`收银单号→order_id`), which is its own word.
 pub fn column_match(
     header: &str,
     field: Option<crate::input::kinds::Field>,
@@ -641,8 +664,30 @@ pub fn column_match(
     match (lang, field) {
         (Lang::Zh, Some(f)) => {
             let name = crate::words::labels::field(f, lang);
-            format!("{header}→{name}（{key}）")
+            if name == header {
+                format!("{header}（{key}）")
+            } else {
+                format!("{header}→{name}（{key}）")
+            }
         }
         _ => format!("{header}→{key}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::kinds::Field;
+
+    #[test]
+    fn a_column_match_names_the_field_for_a_clerk_and_the_key_to_write() {
+        let m = |h: &str, f: Field, l: Lang| column_match(h, Some(f), f.key(), l);
+        assert_eq!(
+            m("收银单号", Field::OrderId, Lang::Zh),
+            "收银单号→单号（order_id）"
+        );
+        assert_eq!(m("门店", Field::Store, Lang::Zh), "门店（store）");
+        assert_eq!(m("收银单号", Field::OrderId, Lang::En), "收银单号→order_id");
+        assert_eq!(column_match("X", None, "x", Lang::Zh), "X→x");
     }
 }

@@ -23,7 +23,7 @@ pub fn load_and_reconcile(dir: &std::path::Path) {
         period: None,
         encoding: None,
         outputs: Vec::new(),
-        progress: false,
+        progress: None,
         workers: 2,
         chunk_bytes: 64,
         part_rows: 3,
