@@ -159,7 +159,7 @@ fn write_table(
                 Some(s) => format!("{} [{s}]", n.file),
                 None => n.file.clone(),
             };
-            writeln!(out, "  {name}: {}", n.reason)?;
+            writeln!(out, "  {name}{}{}", l.pick("：", ": "), n.reason)?;
         }
     }
     writeln!(out)?;

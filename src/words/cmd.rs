@@ -529,8 +529,8 @@ impl Line {
             ),
             Line::SecondaryDerived { window_days } => say!(
                 lang,
-                "二开口径：{window_days} 天内同一顾客再次消费",
-                "secondary sales: a repeat sale within {window_days} days"
+                "二开口径：同一顾客 {window_days} 天内在同一人名下再次消费",
+                "secondary sales: the same customer buys again from the same person within {window_days} days"
             ),
             Line::Wrote { path } => say!(lang, "已写入 {path}", "wrote {path}"),
             Line::Restored { path } => say!(
