@@ -532,9 +532,7 @@ const PROGRESS_EVERY_ROWS: u64 = 1 << 14;
 /// The progress bar over the bytes of the files to read, with the file and row count as its
 /// message; None when no bar is to be shown.
 fn progress_bar(opts: &LoadOptions, planned: &[Planned]) -> Option<ProgressBar> {
-    let Some(lang) = opts.progress else {
-        return None;
-    };
+    let lang = opts.progress?;
     let total: u64 = planned
         .iter()
         .map(|p| std::fs::metadata(&p.path).map_or(0, |m| m.len()))
