@@ -74,8 +74,18 @@ fn a_label_list_maps_every_title_to_its_role_and_shows_the_first() {
         .sheet_names();
     assert!(sheets.iter().any(|s| s == "咨询师"), "{sheets:?}");
     assert!(!sheets.iter().any(|s| s.contains("咨询顾问")), "{sheets:?}");
-    // The table heads the role with its first title and key.
+    // The table heads the role with its first title (and in English its key).
     let run = w.run(&["score", "--month", "2026-10", "--no-scorecard"]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(run.stdout.contains("\n咨询师\n┌"), "{run}");
+    let run = w.run(&[
+        "score",
+        "--month",
+        "2026-10",
+        "--no-scorecard",
+        "--lang",
+        "en",
+    ]);
     assert_eq!(run.code, 0, "{run}");
     assert!(run.stdout.contains("\n咨询师 (consultant)\n"), "{run}");
     // A label that is neither a title nor a list is an error naming key and line.

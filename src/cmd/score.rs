@@ -10,7 +10,7 @@ use crate::pipeline::{
 };
 use crate::scoring::engine::PersonResult;
 use crate::words::cmd::Line;
-use crate::{exit, UsageError};
+use crate::{exit, Lang, UsageError};
 use anyhow::{Context, Result};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use serde::Serialize;
@@ -350,7 +350,13 @@ fn write_tables(out: &mut impl Write, run: &Run) -> Result<()> {
             continue;
         }
         writeln!(out)?;
-        writeln!(out, "{} ({key})", role.shown_label(key))?;
+        // The role by its job title; in English with its config key, the one English word for
+        // it (a title names one role only, so the title alone is unambiguous).
+        let label = role.shown_label(key);
+        match l {
+            Lang::Zh => writeln!(out, "{label}")?,
+            Lang::En => writeln!(out, "{label} ({key})")?,
+        }
         let mut t = Table::new();
         t.load_style(UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Dynamic);
