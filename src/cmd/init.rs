@@ -73,7 +73,7 @@ pub fn run(args: &InitArgs) -> Result<u8> {
         let path = dir.join(name);
         let shown = path.display().to_string();
         std::fs::write(&path, bytes).with_context(|| {
-            Fail::new(CmdError::InitCannotWrite {
+            Fail::new(CmdError::CannotWriteFile {
                 path: shown.clone(),
             })
         })?;

@@ -9,7 +9,8 @@ use crate::pipeline::{
     compute, flag_label, ordered, output_path, overview_of, period_from_args, Plan, Run,
 };
 use crate::scoring::engine::PersonResult;
-use crate::words::cmd::Line;
+use crate::words::cmd::{CmdError, Line};
+use crate::words::Fail;
 use crate::{exit, Lang, UsageError};
 use anyhow::{Context, Result};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
@@ -115,11 +116,13 @@ fn write_output(run: &Run, output: &std::path::Path, split: bool) -> Result<std:
         }
     }
     if split {
-        let files = crate::report::person::build_all(run).context("building the scorecards")?;
+        let files = crate::report::person::build_all(run)
+            .with_context(|| Fail::new(CmdError::Building { per_person: true }))?;
         crate::report::write::replace_folder(&path, &files)?;
     } else {
         let overview = overview_of(run);
-        let bytes = crate::report::xlsx::build(run, &overview).context("building the scorecard")?;
+        let bytes = crate::report::xlsx::build(run, &overview)
+            .with_context(|| Fail::new(CmdError::Building { per_person: false }))?;
         crate::report::write::write_atomic(&path, &bytes)?;
     }
     Ok(path)

@@ -39,7 +39,11 @@ pub fn man(dir: Option<&Path>) -> Result<u8> {
         let mut page = Vec::new();
         clap_mangen::Man::new(page_cmd).render(&mut page)?;
         let path = dir.join(format!("{name}.1"));
-        std::fs::write(&path, page).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(&path, page).with_context(|| {
+            crate::words::Fail::new(crate::words::cmd::CmdError::CannotWriteFile {
+                path: path.display().to_string(),
+            })
+        })?;
     }
     Ok(crate::exit::OK)
 }

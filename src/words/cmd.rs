@@ -275,8 +275,14 @@ pub enum CmdError {
     InitCannotCreate {
         folder: String,
     },
-    InitCannotWrite {
+    /// A file `init` or `man` writes cannot be written (the system's reason follows).
+    CannotWriteFile {
         path: String,
+    },
+    /// Building the scorecard (or, `per_person`, the per-person workbooks) failed; the reason
+    /// follows.
+    Building {
+        per_person: bool,
     },
     /// `init` without `--force` where its files exist.
     InitRefused {
@@ -361,8 +367,14 @@ impl crate::words::Speak for CmdError {
                 "无法创建文件夹 {folder}",
                 "cannot create the folder {folder}"
             ),
-            CmdError::InitCannotWrite { path } => {
+            CmdError::CannotWriteFile { path } => {
                 say!(lang, "无法写入 {path}", "cannot write {path}")
+            }
+            CmdError::Building { per_person: false } => {
+                say!(lang, "生成考核表时出错", "building the scorecard")
+            }
+            CmdError::Building { per_person: true } => {
+                say!(lang, "生成个人考核表时出错", "building the scorecards")
             }
             CmdError::InitRefused { existing } => {
                 let zh = existing.join("、");
@@ -411,7 +423,9 @@ impl CmdError {
                 visits: Some("1".into()),
             },
             CmdError::InitCannotCreate { folder: "f".into() },
-            CmdError::InitCannotWrite { path: p() },
+            CmdError::CannotWriteFile { path: p() },
+            CmdError::Building { per_person: false },
+            CmdError::Building { per_person: true },
             CmdError::InitRefused {
                 existing: vec!["a".into(), "b".into()],
             },
