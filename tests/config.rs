@@ -133,6 +133,15 @@ fn a_job_title_naming_two_roles_is_a_config_error() {
          role, so give each job title to one role only\n",
         "{run}"
     );
+    let run = w.run(&["score", "--month", "2026-10", "--no-scorecard"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert_eq!(
+        run.stderr,
+        "clinic-kpi: 配置 clinic-kpi.toml 第 10 行：岗位 `senior`：`label` 中的 `咨询顾问` 也是岗位 \
+         `consultant` 的 `label`（第 2 行）；花名册中的一个岗位名称只能对应一个考核岗位，请把每个岗位\
+         名称只写在一个岗位下\n",
+        "{run}"
+    );
     // A label equal to another role's key, compared folded (case, full-width).
     w.write(
         "clinic-kpi.toml",

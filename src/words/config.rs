@@ -578,13 +578,17 @@ impl Problem {
                 other_line,
             } => match lang {
                 Lang::Zh => {
-                    let what = if *is_key { "键名" } else { "`label`" };
-                    let other_as = if *other_is_key { "键名" } else { "`label`" };
+                    let what = if *is_key {
+                        format!("键名 `{title}`")
+                    } else {
+                        format!("`label` 中的 `{title}`")
+                    };
+                    let other_as = if *other_is_key { "键名" } else { " `label`" };
                     let at = other_line
                         .map(|l| format!("（第 {l} 行）"))
                         .unwrap_or_default();
                     format!(
-                        "它的{what} `{title}` 也是岗位 `{other}` 的{other_as}{at}；花名册中的一个岗位名称只能对应一个考核岗位，请把每个岗位名称只写在一个岗位下"
+                        "{what} 也是岗位 `{other}` 的{other_as}{at}；花名册中的一个岗位名称只能对应一个考核岗位，请把每个岗位名称只写在一个岗位下"
                     )
                 }
                 Lang::En => {
