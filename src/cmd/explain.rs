@@ -9,6 +9,7 @@ use crate::input::values;
 use crate::pipeline::{compute, flag_label};
 use crate::pipeline::{period_from_args, Plan};
 use crate::report::evidence::{self as words, JsonRow};
+use crate::words::score as say;
 use anyhow::{bail, Result};
 use serde::Serialize;
 use std::io::Write;
@@ -68,14 +69,18 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
                     metric: k.metric,
                     item: k.item.as_deref(),
                     label: crate::metrics::defs::kpi_label(k.metric, k.item.as_deref(), l),
-                    curve: &k.curve,
+                    curve: say::curve(&k.curve, l),
                     rows: rows_of(k.metric, &k.item)
                         .map(|rs| rs.iter().map(|row| words::json_row(ds, row, l)).collect()),
                 })
                 .collect(),
             raw_total: r.raw_total,
-            veto: r.veto_note.as_deref(),
-            bonus_steps: &r.bonus_steps,
+            veto: r.veto_note.as_ref().map(|v| say::veto(v, l)),
+            bonus_steps: r
+                .bonus_steps
+                .iter()
+                .map(|s| say::bonus_step(s, l))
+                .collect(),
         };
         serde_json::to_writer_pretty(&mut out, &json)?;
         writeln!(out)?;
@@ -160,7 +165,12 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
                 a.approved_by
             )?;
         }
-        writeln!(out, "   {}: {}", l.pick("计分规则", "curve"), k.curve)?;
+        writeln!(
+            out,
+            "   {}: {}",
+            l.pick("计分规则", "curve"),
+            say::curve(&k.curve, l)
+        )?;
         writeln!(
             out,
             "   {} {} × {} {:.4}% ({} {}%) → {:.4}",
@@ -193,7 +203,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
         r.raw_total
     )?;
     if let Some(v) = &r.veto_note {
-        writeln!(out, "{}: {v}", l.pick("一票否决", "veto"))?;
+        writeln!(out, "{}: {}", l.pick("一票否决", "veto"), say::veto(v, l))?;
     }
     writeln!(
         out,
@@ -208,7 +218,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
     )?;
     if let Some(b) = r.bonus {
         for s in &r.bonus_steps {
-            writeln!(out, "  {s}")?;
+            writeln!(out, "  {}", say::bonus_step(s, l))?;
         }
         writeln!(
             out,
@@ -234,8 +244,8 @@ struct JsonExplain<'a> {
     person: JsonPerson<'a>,
     kpis: Vec<JsonKpiRows<'a>>,
     raw_total: f64,
-    veto: Option<&'a str>,
-    bonus_steps: &'a [String],
+    veto: Option<String>,
+    bonus_steps: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -243,7 +253,7 @@ struct JsonKpiRows<'a> {
     metric: &'a str,
     item: Option<&'a str>,
     label: String,
-    curve: &'a str,
+    curve: String,
     /// null without `--rows`.
     rows: Option<Vec<JsonRow>>,
 }

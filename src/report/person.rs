@@ -15,6 +15,7 @@ use crate::metrics::defs;
 use crate::metrics::evidence::KpiRows;
 use crate::pipeline::Run;
 use crate::scoring::engine::PersonResult;
+use crate::words::score as say;
 use rust_xlsxwriter::{utility::row_col_to_cell, Formula, Workbook, XlsxError};
 
 /// The file name of a person's workbook: `2026-10_一店_林晓雯_C001.xlsx`, made safe for any
@@ -147,8 +148,9 @@ pub fn build(run: &Run, r: &PersonResult, rows: &[KpiRows]) -> Result<Vec<u8>, X
             widths.num(4, change_num(k.metric, l), c);
             ws.write_number_with_format(row, 4, c, &change_format(k.metric, l))?;
         }
-        ws.text_fmt(row, 5, &k.curve, &f.wrap)?;
-        heights.wrapped(row, 5, 5, &k.curve);
+        let rule = say::curve(&k.curve, l);
+        ws.text_fmt(row, 5, &rule, &f.wrap)?;
+        heights.wrapped(row, 5, 5, &rule);
         if let Some(s) = k.score {
             widths.num(6, Num::Score, s);
             ws.write_number_with_format(row, 6, s, &f.score)?;

@@ -10,6 +10,7 @@ use crate::metrics::compute::Status;
 use crate::metrics::defs::{self, Unit};
 use crate::pipeline::{flag_label, Run};
 use crate::scoring::engine::{self, KpiResult, PersonResult};
+use crate::words::score as say;
 use crate::Lang;
 use chrono::Datelike;
 use rust_xlsxwriter::{
@@ -443,9 +444,10 @@ pub(crate) fn value_note(k: &KpiResult, l: Lang) -> String {
         }
         lines.push(s);
     }
+    let rule = say::curve(&k.curve, l);
     match k.score {
-        Some(s) => lines.push(format!("{} {s:.1}：{}", l.pick("得分", "score"), k.curve)),
-        None => lines.push(format!("{}：{}", l.pick("不计分", "not scored"), k.curve)),
+        Some(s) => lines.push(format!("{} {s:.1}：{rule}", l.pick("得分", "score"))),
+        None => lines.push(format!("{}：{rule}", l.pick("不计分", "not scored"))),
     }
     if k.status != Status::Ok {
         lines.push(format!(
@@ -513,45 +515,19 @@ pub(crate) fn total_formula(r: &PersonResult, cfg: &Config, terms: &[String]) ->
 
 /// 距下一等级: "A 差 9.97 分".
 pub(crate) fn next_grade_text(r: &PersonResult, l: Lang) -> String {
-    match &r.next_grade {
-        None => l.pick("已是最高等级", "top grade").to_string(),
-        Some((g, gap)) => match l {
-            Lang::Zh => format!("{g} 差 {gap:.2} 分"),
-            Lang::En => format!("{g}: {gap:.2} points short"),
-        },
-    }
+    say::next_grade(r.next_grade.as_ref(), l)
 }
 
 /// 距下一奖金档: "业绩达成率 差 15%（达 100% 奖 ¥3,000）".
 pub(crate) fn next_tier_text(r: &PersonResult, l: Lang) -> String {
-    let Some(t) = &r.next_tier else {
-        return String::new();
-    };
-    let (label, metric) = if t.basis == "total" {
-        (l.pick("总分", "total").to_string(), "")
-    } else {
-        (defs::kpi_label(&t.basis, None, l), t.basis.as_str())
-    };
-    let money = defs::show_amount("revenue", t.amount);
-    match l {
-        Lang::Zh => format!(
-            "{label} 差 {}（达 {} 奖 {money}）",
-            defs::show_amount(metric, t.gap),
-            defs::show_amount(metric, t.threshold)
-        ),
-        Lang::En => format!(
-            "{label} {} short of {} (pays {money})",
-            defs::show_amount(metric, t.gap),
-            defs::show_amount(metric, t.threshold)
-        ),
-    }
+    say::next_tier(r.next_tier.as_ref(), l)
 }
 
 pub(crate) fn flags_text(r: &PersonResult, l: Lang) -> String {
     let flags: Vec<&str> = r.flags.iter().map(|x| flag_label(x, l)).collect();
     let mut text = flags.join(" ");
     if let Some(v) = &r.veto_note {
-        text = format!("{text} ({v})");
+        text = format!("{text} ({})", say::veto(v, l));
     }
     text.trim().to_string()
 }
@@ -717,7 +693,7 @@ pub(crate) fn bonus_note(r: &PersonResult, l: Lang) -> String {
             .to_string(),
         );
     }
-    lines.extend(r.bonus_steps.iter().cloned());
+    lines.extend(r.bonus_steps.iter().map(|s| say::bonus_step(s, l)));
     lines.join("\n")
 }
 
@@ -860,7 +836,7 @@ fn write_person(
         &total_format(r, f),
     )?;
     if let Some(v) = &r.veto_note {
-        ws.insert_note(row, ov::TOTAL, &note(v))?;
+        ws.insert_note(row, ov::TOTAL, &note(&say::veto(v, l)))?;
     }
     ws.write_formula(
         row,
@@ -983,10 +959,11 @@ fn people_sheet(
         let mut rules: Vec<String> = Vec::new();
         for r in people {
             if let Some(k) = r.kpis.iter().find(|k| k.metric == *m && k.item == *item) {
+                let rule = say::curve(&k.curve, l);
                 let line = if weights.is_some() {
-                    k.curve.clone()
+                    rule
                 } else {
-                    format!("{}: {}", r.role_label, k.curve)
+                    format!("{}: {rule}", r.role_label)
                 };
                 if !rules.contains(&line) {
                     rules.push(line);
@@ -1408,7 +1385,8 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
                 continue;
             };
             let higher = engine::better_of(k, def);
-            let rule = engine::describe_curve(k, def.key, higher, period_scale(def.key, months), l);
+            let curve = engine::curve_rule(k, def.key, higher, period_scale(def.key, months));
+            let rule = say::curve(&curve, l);
             let cells = [
                 label.clone(),
                 defs::kpi_label(def.key, None, l),
