@@ -199,7 +199,7 @@ pub fn build(run: &Run, r: &PersonResult, rows: &[KpiRows]) -> Result<Vec<u8>, X
         row,
         1,
         &note(l.pick(
-            "总分 = Σ 得分 × 有效权重 ÷ 100；触发否决时取 MIN(总分, 封顶分)",
+            "总分 = Σ 得分 × 有效权重 ÷ 100；触发否决时取总分与封顶分中较小者",
             "total = Σ score × effective weight ÷ 100; a veto caps it with MIN(total, cap)",
         )),
     )?;

@@ -5,11 +5,12 @@
 //! inputs give the same bytes. Writing the file atomically is `report::write`'s job.
 
 use crate::clinic::overview::Overview;
-use crate::config::{Config, GateEffect, Method, Missing, Role};
+use crate::config::Config;
 use crate::metrics::compute::Status;
 use crate::metrics::defs::{self, Unit};
 use crate::pipeline::{flag_label, Run};
 use crate::scoring::engine::{self, KpiResult, PersonResult};
+use crate::words::report as words;
 use crate::words::score as say;
 use crate::Lang;
 use chrono::Datelike;
@@ -1001,7 +1002,7 @@ fn people_sheet(
         0,
         ov::TOTAL,
         &note(l.pick(
-            "总分 = Σ 得分 × 有效权重 ÷ 100（公式可在 Excel 中重算）；触发否决时取 MIN(总分, 封顶分)",
+            "总分 = Σ 得分 × 有效权重 ÷ 100（公式可在 Excel 中重算）；触发否决时取总分与封顶分中较小者",
             "total = Σ score × effective weight ÷ 100 (a live formula); a veto caps it with MIN(total, cap)",
         )),
     )?;
@@ -1123,144 +1124,17 @@ fn print_in_blocks(
     Ok(())
 }
 
-/// The factor a rule's thresholds are multiplied by for the period (sums and counts scale with
-/// the months, SPEC §3.2; a part-month person's own thresholds are further pro-rated).
-fn period_scale(metric: &str, months: f64) -> f64 {
-    match defs::metric(metric) {
-        Some(d) if d.scales_with_period() => months,
-        _ => 1.0,
-    }
-}
-
-fn role_veto(role: &Role, l: Lang, months: f64) -> String {
-    role.veto
-        .iter()
-        .map(|v| {
-            let above = defs::show_amount(&v.metric, v.above * period_scale(&v.metric, months));
-            let label = defs::kpi_label(&v.metric, v.item.as_deref(), l);
-            match l {
-                Lang::Zh => format!("{label} > {above} 时总分封顶 {}", v.cap_total),
-                Lang::En => format!("{label} > {above} caps the total at {}", v.cap_total),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("；")
-}
-
-fn role_bonus(role: &Role, l: Lang, months: f64) -> String {
-    let Some(b) = &role.bonus else {
-        return String::new();
-    };
-    let money = |x: f64| defs::show_amount("revenue", x * months);
-    let (basis_label, basis_metric) = if b.basis == "total" {
-        (l.pick("总分", "total").to_string(), "")
-    } else {
-        (defs::kpi_label(&b.basis, None, l), b.basis.as_str())
-    };
-    let k = period_scale(basis_metric, months);
-    let mut parts = Vec::new();
-    let tiers: Vec<String> = b
-        .tiers
-        .iter()
-        .map(|[a, v]| {
-            format!(
-                "≥ {} → {}",
-                defs::show_amount(basis_metric, a * k),
-                money(*v)
-            )
-        })
-        .collect();
-    parts.push(format!(
-        "{}{basis_label}：{}",
-        l.pick("依据 ", "basis "),
-        tiers.join("，")
-    ));
-    if let Some(x) = b.below {
-        parts.push(format!(
-            "{} {}",
-            l.pick("未达任何档", "below every tier"),
-            money(x)
-        ));
-    }
-    if let Some(p) = &b.per_unit {
-        let above = defs::show_amount(&p.metric, p.above * period_scale(&p.metric, months));
-        parts.push(format!(
-            "{} {} > {above}：× {}",
-            defs::kpi_label(&p.metric, None, l),
-            l.pick("超出部分每单位", "each unit above"),
-            defs::show_amount("revenue", p.amount)
-        ));
-    }
-    for g in &b.gate {
-        let effect = match (g.effect, l) {
-            (GateEffect::Zero, Lang::Zh) => "奖金清零",
-            (GateEffect::Halve, Lang::Zh) => "奖金减半",
-            (GateEffect::Zero, Lang::En) => "zeroes the bonus",
-            (GateEffect::Halve, Lang::En) => "halves the bonus",
-        };
-        let above = defs::show_amount(&g.metric, g.above * period_scale(&g.metric, months));
-        parts.push(format!(
-            "{}{} > {above}：{effect}",
-            g.scope.unwrap_or_default().label(l),
-            defs::kpi_label(&g.metric, g.item.as_deref(), l),
-        ));
-    }
-    let text = parts.join("；");
-    if l == Lang::En {
-        text.replace('：', ": ")
-            .replace('；', "; ")
-            .replace('，', ", ")
-    } else {
-        text
-    }
-}
-
 /// The 二开 rule as configured and as applied (SPEC §3.1): the types listed under `type`, the
 /// window under `derive`, and under `auto` which one it chose and why.
 pub fn secondary_rule_text(run: &Run) -> String {
-    use crate::config::SecondaryRule;
     use crate::input::kinds::{Field, Kind};
-    let l = run.plan.lang;
     let cfg = &run.plan.config.config.secondary;
-    let types = cfg.types.join(l.pick("、", ", "));
-    let type_rule = match l {
-        Lang::Zh => format!("type：消费类型为 {types} 之一的正向消费为二开"),
-        Lang::En => format!("type: a positive sale whose type is one of {types} is 二开"),
+    let applied = words::SecondaryApplied {
+        rule: cfg.rule,
+        used_type: run.secondary_rule == "type",
+        has_type_column: run.ds.has_field(Kind::Sales, Field::Type),
     };
-    let window = cfg.window_days;
-    let derive_rule = match l {
-        Lang::Zh => format!(
-            "derive：同一顾客在此前 1–{window} 天内（含第 {window} 天）已有归属同一人的正向消费，则这笔正向消费为二开；同一天更早的消费不算，期前的消费计入"
-        ),
-        Lang::En => format!(
-            "derive: a positive sale is 二开 when the same customer had a positive sale credited to the same person 1 to {window} days earlier (inclusive; earlier the same day does not count; sales before the period count)"
-        ),
-    };
-    let used_type = run.secondary_rule == "type";
-    let used = if used_type { type_rule } else { derive_rule };
-    match cfg.rule {
-        SecondaryRule::Type | SecondaryRule::Derive => used,
-        SecondaryRule::Auto => {
-            let why = match (used_type, run.ds.has_field(Kind::Sales, Field::Type)) {
-                (true, _) => l.pick(
-                    "消费记录的类型列中有这些值，故按 type",
-                    "the sales' type column holds such values, so type",
-                ),
-                (false, true) => l.pick(
-                    "消费记录的类型列中没有这些值，故按 derive",
-                    "the sales' type column holds none of these values, so derive",
-                ),
-                (false, false) => l.pick(
-                    "消费记录没有类型列，故按 derive",
-                    "the sales have no type column, so derive",
-                ),
-            };
-            match l {
-                Lang::Zh => format!("auto（自动）：{why}。{used}"),
-                Lang::En => format!("auto: {why}. {used}"),
-            }
-        }
-    }
+    words::secondary_rule(applied, &cfg.types, cfg.window_days, run.plan.lang)
 }
 
 fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError> {
@@ -1269,20 +1143,7 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
     let months = run.period.months();
     let mut widths = Widths::default();
     let secondary = secondary_rule_text(run);
-    let missing = match cfg.scoring.missing {
-        Missing::Reweight => l.pick(
-            "reweight：数据不足的指标不计分，其权重按比例分给其余指标",
-            "reweight: a KPI that is not ok is not scored and its weight goes to the others",
-        ),
-        Missing::Zero => l.pick(
-            "zero：数据不足的指标按 0 分计",
-            "zero: a KPI that is not ok scores 0",
-        ),
-        Missing::Target => l.pick(
-            "target：数据不足的指标按 100 分计",
-            "target: a KPI that is not ok scores 100",
-        ),
-    };
+    let missing = words::missing_rule(cfg.scoring.missing, l);
     let pairs = [
         (
             l.pick("期间", "Period"),
@@ -1295,8 +1156,11 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
                 l.pick("个月", "month(s)")
             ),
         ),
-        (l.pick("二开口径", "二开 rule"), secondary),
-        (l.pick("配置", "Config"), run.plan.config.name()),
+        (l.pick("二开口径", "Secondary purchases"), secondary),
+        (
+            l.pick("配置", "Config"),
+            words::config_name(run.plan.config.path.as_deref(), l),
+        ),
         (
             l.pick("等级线", "Grades"),
             format!(
@@ -1377,15 +1241,16 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
     header_cells(ws, f, row, &headers)?;
     row += 1;
     for (key, role) in &cfg.roles {
-        let label = format!("{} ({key})", role.shown_label(key));
-        let veto = role_veto(role, l, months);
-        let bonus = role_bonus(role, l, months);
+        let label = words::role_name(role.shown_label(key), key, l);
+        let veto = words::role_veto(role, months, l);
+        let bonus = words::role_bonus(role, months, l);
         for k in &role.kpi {
             let Some(def) = defs::metric(&k.metric) else {
                 continue;
             };
             let higher = engine::better_of(k, def);
-            let curve = engine::curve_rule(k, def.key, higher, period_scale(def.key, months));
+            let curve =
+                engine::curve_rule(k, def.key, higher, words::period_scale(def.key, months));
             let rule = say::curve(&curve, l);
             let cells = [
                 label.clone(),
@@ -1407,12 +1272,8 @@ fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<(), XlsxError
             heights.wrapped(row, 7, 7, &veto);
             ws.text_fmt(row, 8, &bonus, &wrap_top)?;
             heights.wrapped(row, 8, 8, &bonus);
-            let method = match k.method.unwrap_or_default() {
-                Method::Linear => "linear",
-                Method::Bands => "bands",
-                Method::Steps => "steps",
-            };
-            ws.insert_note(row, 5, &note(&format!("method = \"{method}\"")))?;
+            let method = words::method_note(k.method.unwrap_or_default(), l);
+            ws.insert_note(row, 5, &note(&method))?;
             row += 1;
         }
     }
@@ -1717,7 +1578,7 @@ fn build_with_limits(
     let role_names: Vec<String> = cfg
         .roles
         .iter()
-        .map(|(key, role)| sheet_name(role.shown_label(key), &mut used))
+        .map(|(key, role)| sheet_name(words::role_title(role.shown_label(key), key, l), &mut used))
         .collect();
     let charts_name = sheet_name(l.pick("图表", "Charts"), &mut used);
     let monthly_name =
@@ -1746,7 +1607,7 @@ fn build_with_limits(
         ws.set_name(name)?;
         people_sheet(ws, &f, run, &rows, &rkeys, Some(&weights), &grades)?;
         role_rows.push(super::charts::RoleTotals {
-            label: role.shown_label(key).to_string(),
+            label: words::role_title(role.shown_label(key), key, l).to_string(),
             sheet: name.clone(),
             first_row: HEADER_ROWS,
             total_col: ov::TOTAL,

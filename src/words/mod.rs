@@ -49,6 +49,7 @@ macro_rules! catalogue {
 pub mod input;
 pub mod labels;
 pub mod people;
+pub mod report;
 pub mod score;
 
 /// A data-issue message (SPEC §2.5): what was found, with its parameters.
