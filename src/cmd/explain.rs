@@ -9,7 +9,8 @@ use crate::input::values;
 use crate::pipeline::{compute, flag_label};
 use crate::pipeline::{period_from_args, Plan};
 use crate::report::evidence::{self as words, JsonRow};
-use crate::words::score as say;
+use crate::words::score::{self as say, ExplainFail};
+use crate::words::Fail;
 use anyhow::{bail, Result};
 use serde::Serialize;
 use std::io::Write;
@@ -27,13 +28,14 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
         .collect();
     let r = match matches.as_slice() {
         [r] => *r,
-        [] => bail!(
-            "{} is not among the people scored for {} (see `clinic-kpi check --month {}` for who is)",
-            args.staff,
-            run.period.label,
-            run.period.label
-        ),
-        _ => bail!("{} names several people: use their 工号 (staff id)", args.staff),
+        [] => bail!(Fail::new(ExplainFail::NotScored {
+            staff: args.staff.clone(),
+            period: run.period.label.clone(),
+            command: format!("clinic-kpi check {}", run.period.flags()),
+        })),
+        _ => bail!(Fail::new(ExplainFail::SeveralPeople {
+            staff: args.staff.clone(),
+        })),
     };
     let ds = &run.ds;
     // The rows behind the numbers, only when asked for.
@@ -154,12 +156,22 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
             }
         }
         if let Some(a) = &k.adjustment {
+            let mut what = Vec::new();
+            if let Some(v) = a.value {
+                what.push(format!(
+                    "{} {}",
+                    l.pick("改为", "value set to"),
+                    show_value(k.metric, Some(v))
+                ));
+            }
+            if let Some(d) = a.score_delta {
+                what.push(format!("{} {d:+}", l.pick("得分调整", "score change")));
+            }
             writeln!(
                 out,
-                "   {}: value {:?}, score_delta {:?} — {} ({} {})",
+                "   {}: {} — {} ({} {})",
                 l.pick("申诉调整", "adjustment"),
-                a.value,
-                a.score_delta,
+                what.join(l.pick("，", ", ")),
                 a.reason,
                 l.pick("审批人", "approved by"),
                 a.approved_by

@@ -136,6 +136,66 @@ impl ScoreMsg {
     }
 }
 
+/// Why `explain --staff` cannot explain (exit 1).
+#[derive(Debug, Clone, PartialEq, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(ExplainFailCode),
+    derive(strum::EnumIter, strum::IntoStaticStr, Hash),
+    strum(serialize_all = "snake_case")
+)]
+pub enum ExplainFail {
+    /// Nobody scored for the period has this name or staff id; `command` lists who is.
+    NotScored {
+        staff: String,
+        period: String,
+        command: String,
+    },
+    /// Several people scored have this name.
+    SeveralPeople { staff: String },
+}
+
+catalogue!(ExplainFail, ExplainFailCode);
+
+impl ExplainFail {
+    pub fn say(&self, lang: Lang) -> String {
+        match self {
+            ExplainFail::NotScored {
+                staff,
+                period,
+                command,
+            } => say!(
+                lang,
+                "{staff} 不在 {period} 参与考核的人员中（`{command}` 可列出参与考核的人员）",
+                "{staff} is not among the people scored for {period} (see `{command}` for who is)"
+            ),
+            ExplainFail::SeveralPeople { staff } => say!(
+                lang,
+                "{staff} 对应多名人员：请改用工号",
+                "{staff} names several people: use their staff id"
+            ),
+        }
+    }
+
+    /// One of each variant, for the walk test.
+    #[cfg(test)]
+    pub fn examples() -> Vec<ExplainFail> {
+        vec![
+            ExplainFail::NotScored {
+                staff: "X".into(),
+                period: "1".into(),
+                command: "Y".into(),
+            },
+            ExplainFail::SeveralPeople { staff: "X".into() },
+        ]
+    }
+}
+
+impl crate::words::Speak for ExplainFail {
+    fn say(&self, lang: Lang) -> String {
+        ExplainFail::say(self, lang)
+    }
+}
+
 /// A number of points as the rules write it: at most four decimals, no trailing zeros.
 pub fn points(x: f64) -> String {
     let r = (x * 10000.0).round() / 10000.0;
@@ -459,6 +519,10 @@ mod tests {
             amount: 3.0,
         };
         add(&|l| next_tier(Some(&t), l));
+        for e in ExplainFail::examples() {
+            texts.push((e.say(Lang::Zh), e.say(Lang::En)));
+        }
+        ExplainFail::check_examples();
         for (zh, en) in &texts {
             assert_eq!(english_words(zh), Vec::<String>::new(), "English in {zh}");
             assert!(!has_cjk(en), "Chinese in {en}");
