@@ -119,7 +119,8 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
     }
     for (i, k) in r.kpis.iter().enumerate() {
         writeln!(out)?;
-        writeln!(out, "{}. {} [{}]", i + 1, k.label, k.metric)?;
+        let label = crate::metrics::defs::kpi_label(k.metric, k.item.as_deref(), l);
+        writeln!(out, "{}. {label} [{}]", i + 1, k.metric)?;
         if let Some(def) = crate::metrics::defs::metric(k.metric) {
             writeln!(
                 out,
