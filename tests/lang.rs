@@ -254,6 +254,24 @@ fn the_scorecard_speaks_one_language() {
                 "--lang {lang}: sheets {foreign:?} of {names:?}"
             );
         }
+        // So are the roles in the Role column of the summary and the payroll sheet.
+        if lang == "en" {
+            let mut wb = open_workbook_auto(&books[0]).unwrap();
+            for name in ["Summary", "Payroll"] {
+                let range = wb.worksheet_range(name).unwrap();
+                let rows: Vec<&[Data]> = range.rows().collect();
+                let col = rows[0]
+                    .iter()
+                    .position(|h| h == &Data::String("Role".into()))
+                    .unwrap_or_else(|| panic!("{name}: no Role column in {:?}", rows[0]));
+                let header_rows = if name == "Summary" { 2 } else { 1 };
+                assert!(rows.len() > header_rows, "{name}: nobody listed");
+                for row in &rows[header_rows..] {
+                    let role = row[col].to_string();
+                    assert!(cjk(&role).is_empty(), "{name}: role {role:?} in --lang en");
+                }
+            }
+        }
         data.sort();
         data.dedup();
         data.sort_by_key(|d| std::cmp::Reverse(d.chars().count()));

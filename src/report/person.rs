@@ -76,7 +76,10 @@ pub fn build(run: &Run, r: &PersonResult, rows: &[KpiRows]) -> Result<Vec<u8>, X
             l.pick("工号", "Staff ID"),
             r.person.staff_id.clone().unwrap_or_default(),
         ),
-        (l.pick("岗位", "Role"), r.role_label.clone()),
+        (
+            l.pick("岗位", "Role"),
+            crate::words::report::role_title(&r.role_label, &r.person.role, l).to_string(),
+        ),
         (
             l.pick("门店", "Store"),
             r.person

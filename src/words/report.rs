@@ -115,8 +115,9 @@ pub fn role_name(label: &str, key: &str, lang: Lang) -> String {
     }
 }
 
-/// A role as a sheet or a chart names it: its label in Chinese, its config key in English
-/// (`consultant`): the label is what the roster calls the job, usually Chinese.
+/// A role as its sheet, a chart or a 岗位 (Role) column names it: its label in Chinese, its
+/// config key in English (`consultant`): the label is what the roster calls the job, usually
+/// Chinese.
 pub fn role_title<'a>(label: &'a str, key: &'a str, lang: Lang) -> &'a str {
     lang.pick(label, key)
 }

@@ -309,7 +309,12 @@ pub(super) fn write_person(
     if let Some(id) = &r.person.staff_id {
         text(ws, widths, ov::ID, id)?;
     }
-    text(ws, widths, ov::ROLE, &r.role_label)?;
+    text(
+        ws,
+        widths,
+        ov::ROLE,
+        words::role_title(&r.role_label, &r.person.role, l),
+    )?;
     if let Some(s) = r.person.store {
         text(ws, widths, ov::STORE, ds.name(s))?;
     }
@@ -482,7 +487,8 @@ pub(super) fn people_sheet(
                 let line = if weights.is_some() {
                     rule
                 } else {
-                    format!("{}: {rule}", r.role_label)
+                    let role = words::role_title(&r.role_label, &r.person.role, l);
+                    format!("{role}: {rule}")
                 };
                 if !rules.contains(&line) {
                     rules.push(line);
