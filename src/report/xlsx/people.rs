@@ -148,7 +148,11 @@ pub(crate) fn flags_text(r: &PersonResult, l: Lang) -> String {
     let flags: Vec<&str> = r.flags.iter().map(|x| flag_label(x, l)).collect();
     let mut text = flags.join(" ");
     if let Some(v) = &r.veto_note {
-        text = format!("{text} ({})", say::veto(v, l));
+        let veto = say::veto(v, l);
+        text = match l {
+            Lang::Zh => format!("{text}（{veto}）"),
+            Lang::En => format!("{text} ({veto})"),
+        };
     }
     text.trim().to_string()
 }
