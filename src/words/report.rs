@@ -1,6 +1,6 @@
-//! Words of the scorecard's 口径 (Config) sheet: the rules of the run as configured — the 二开
-//! rule, what a missing KPI scores, each role's veto and bonus with this period's numbers.
-//! `report::xlsx` lays them out.
+//! Words of the scorecard: the rules of the run on 口径 (Config) as configured — the 二开 rule,
+//! what a missing KPI scores, each role's veto and bonus with this period's numbers — and the
+//! fixed notes and legend of the people sheets. `report::xlsx` lays them out.
 
 use crate::config::{GateEffect, Method, Missing, Role, SecondaryRule};
 use crate::metrics::defs;
@@ -203,6 +203,138 @@ pub fn role_bonus(role: &Role, months: f64, lang: Lang) -> String {
     parts.join(lang.pick("；", "; "))
 }
 
+/// The fixed notes of the people sheets and of 口径, said whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter)]
+pub enum SheetNote {
+    /// Under a KPI header's definition and rules.
+    ScoreColours,
+    /// On 权重% (the effective weight).
+    EffectiveWeight,
+    /// On 环比.
+    Change,
+    /// On 总分: a live formula, capped when vetoed.
+    Total,
+    /// On 等级, after the thresholds: a formula on the total.
+    GradeFormula,
+    /// On the 奖金 header.
+    Bonus,
+    /// First line of a bonus cell's note.
+    BonusCell,
+    /// A bonus cell's note when the role has no bonus rule.
+    NoBonusRule,
+    /// On 口径's grade table.
+    GradeLookup,
+    /// 口径's 折算 line.
+    Scaling,
+}
+
+impl SheetNote {
+    pub fn say(self, lang: Lang) -> &'static str {
+        match self {
+            SheetNote::ScoreColours => lang.pick(
+                "得分颜色：0 红 → 60 黄 → 100 及以上绿（固定分值，各表相同）",
+                "score colours: 0 red → 60 amber → 100 and above green (fixed, the same on every sheet)",
+            ),
+            SheetNote::EffectiveWeight => lang.pick(
+                "有效权重：数据不足的指标不计分时，其权重按比例分给其余指标（口径表“缺数据”）",
+                "effective weight: when a KPI is not scored its weight is shared out among the others (Config sheet, missing data)",
+            ),
+            SheetNote::Change => lang.pick(
+                "环比 = 本期值 − 上期值（上一个同长度期间）",
+                "change = this period's value − the previous period's",
+            ),
+            SheetNote::Total => lang.pick(
+                "总分 = Σ 得分 × 有效权重 ÷ 100（公式可在 Excel 中重算）；触发否决时取总分与封顶分中较小者",
+                "total = Σ score × effective weight ÷ 100 (a live formula); a veto caps it with MIN(total, cap)",
+            ),
+            SheetNote::GradeFormula => lang.pick(
+                "等级是总分的公式，按口径表的等级线查得：改动得分，总分与等级随之重算",
+                "the grade is a formula on the total, looked up on the Config sheet's grade lines: change a score and both recalculate",
+            ),
+            SheetNote::Bonus => lang.pick(
+                "奖金由 clinic-kpi 按保存时的总分与指标值计算（整元），不随表内修改重算；无奖金规则的岗位为 0",
+                "bonus computed by clinic-kpi from the saved total and KPI values (whole yuan); edits here do not recalculate it; roles without a bonus rule get 0",
+            ),
+            SheetNote::BonusCell => lang.pick(
+                "奖金由 clinic-kpi 按保存时的总分与指标值计算，不随表内修改重算：",
+                "Bonus computed by clinic-kpi from the saved total and KPI values; edits here do not recalculate it:",
+            ),
+            SheetNote::NoBonusRule => lang.pick(
+                "本岗位未设奖金规则，奖金为 0",
+                "this role has no bonus rule: 0",
+            ),
+            SheetNote::GradeLookup => lang.pick(
+                "各人员表的等级是总分的公式，按这里的等级线查得",
+                "the grades on the people sheets are formulas on the total, looked up here",
+            ),
+            SheetNote::Scaling => lang.pick(
+                "合计类与计数类指标的目标、奖金金额按月数折算；部分在岗者本人的目标与奖金再按在岗天数比例折算",
+                "targets of sums and counts and bonus amounts are × months; a part-period person's own are further × the share of days employed",
+            ),
+        }
+    }
+}
+
+/// The lines of the legend (图例) under 汇总: what each colour and highlight means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter)]
+pub enum Legend {
+    ScoreRed,
+    ScoreAmber,
+    ScoreGreen,
+    TooLittleData,
+    Adjusted,
+    Veto,
+    Bottom,
+}
+
+impl Legend {
+    /// The swatch's text and what it means.
+    pub fn say(self, lang: Lang) -> (&'static str, &'static str) {
+        match self {
+            Legend::ScoreRed => (
+                lang.pick("得分 0", "score 0"),
+                lang.pick(
+                    "得分颜色按分值本身，各表相同：0 分红色",
+                    "a score's colour is its value, the same on every sheet: 0 red",
+                ),
+            ),
+            Legend::ScoreAmber => (
+                lang.pick("得分 60", "score 60"),
+                lang.pick("60 分黄色（中间渐变）", "60 amber (shades between)"),
+            ),
+            Legend::ScoreGreen => (
+                lang.pick("得分 ≥100", "score ≥100"),
+                lang.pick("100 分及以上绿色", "100 and above green"),
+            ),
+            Legend::TooLittleData => (
+                lang.pick("数据不足", "too little data"),
+                lang.pick(
+                    "本期值底色黄：样本不足或无数据，该指标不计分；标记列同色",
+                    "yellow value: too small a sample or no data, the KPI is not scored; so are flags",
+                ),
+            ),
+            Legend::Adjusted => (
+                lang.pick("调整", "adjusted"),
+                lang.pick(
+                    "本期值底色紫：经申诉调整",
+                    "lilac value: adjusted after an appeal",
+                ),
+            ),
+            Legend::Veto => (
+                lang.pick("否决", "veto"),
+                lang.pick(
+                    "总分底色红：一票否决，总分封顶",
+                    "red total: vetoed, the total is capped",
+                ),
+            ),
+            Legend::Bottom => (
+                lang.pick("末位", "bottom"),
+                lang.pick("排名底色橙：末位", "orange rank: bottom of the role"),
+            ),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,6 +383,13 @@ mod tests {
                 role_bonus(role, 3.0, Lang::Zh),
                 role_bonus(role, 3.0, Lang::En),
             ));
+        }
+        for n in <SheetNote as strum::IntoEnumIterator>::iter() {
+            texts.push((n.say(Lang::Zh).into(), n.say(Lang::En).into()));
+        }
+        for g in <Legend as strum::IntoEnumIterator>::iter() {
+            let ((zs, zm), (es, em)) = (g.say(Lang::Zh), g.say(Lang::En));
+            texts.push((format!("{zs} {zm}"), format!("{es} {em}")));
         }
         for (zh, en) in &texts {
             assert_eq!(english_words(zh), Vec::<String>::new(), "English in {zh}");

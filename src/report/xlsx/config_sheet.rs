@@ -72,11 +72,7 @@ pub(super) fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<()
         (l.pick("缺数据", "Missing data"), missing.to_string()),
         (
             l.pick("折算", "Scaling"),
-            l.pick(
-                "合计类与计数类指标的目标、奖金金额按月数折算；部分在岗者本人的目标与奖金再按在岗天数比例折算",
-                "targets of sums and counts and bonus amounts are × months; a part-period person's own are further × the share of days employed",
-            )
-            .to_string(),
+            words::SheetNote::Scaling.say(l).to_string(),
         ),
     ];
     let mut heights = Heights::default();
@@ -117,10 +113,7 @@ pub(super) fn config_sheet(ws: &mut Worksheet, f: &Fmts, run: &Run) -> Result<()
     ws.insert_note(
         CONFIG_GRADE_HEADER_ROW,
         1,
-        &note(l.pick(
-            "各人员表的等级是总分的公式，按这里的等级线查得",
-            "the grades on the people sheets are formulas on the total, looked up here",
-        )),
+        &note(words::SheetNote::GradeLookup.say(l)),
     )?;
     let mut row = CONFIG_RULES_ROW;
     let headers = [

@@ -201,20 +201,9 @@ pub(crate) fn grade_formula(total_cell: &str, cells: &[String; 4]) -> String {
 
 /// The note on a bonus cell: it is not a formula, so it says where it came from.
 pub(crate) fn bonus_note(r: &PersonResult, l: Lang) -> String {
-    let mut lines = vec![l
-        .pick(
-            "奖金由 clinic-kpi 按保存时的总分与指标值计算，不随表内修改重算：",
-            "Bonus computed by clinic-kpi from the saved total and KPI values; edits here do not recalculate it:",
-        )
-        .to_string()];
+    let mut lines = vec![words::SheetNote::BonusCell.say(l).to_string()];
     if r.bonus.is_none() {
-        lines.push(
-            l.pick(
-                "本岗位未设奖金规则，奖金为 0",
-                "this role has no bonus rule: 0",
-            )
-            .to_string(),
-        );
+        lines.push(words::SheetNote::NoBonusRule.say(l).to_string());
     }
     lines.extend(r.bonus_steps.iter().map(|s| say::bonus_step(s, l)));
     lines.join("\n")
@@ -224,56 +213,18 @@ pub(crate) fn bonus_note(r: &PersonResult, l: Lang) -> String {
 pub(super) fn legend(ws: &mut Worksheet, f: &Fmts, mut row: u32, l: Lang) -> Result<(), XlsxError> {
     ws.text_fmt(row, 0, l.pick("图例", "Legend"), &f.bold)?;
     row += 1;
-    let lines: [(u32, &str, &str); 7] = [
-        (
-            SCORE_RED,
-            l.pick("得分 0", "score 0"),
-            l.pick(
-                "得分颜色按分值本身，各表相同：0 分红色",
-                "a score's colour is its value, the same on every sheet: 0 red",
-            ),
-        ),
-        (
-            SCORE_AMBER,
-            l.pick("得分 60", "score 60"),
-            l.pick("60 分黄色（中间渐变）", "60 amber (shades between)"),
-        ),
-        (
-            SCORE_GREEN,
-            l.pick("得分 ≥100", "score ≥100"),
-            l.pick("100 分及以上绿色", "100 and above green"),
-        ),
-        (
-            FILL_STATUS,
-            l.pick("数据不足", "too little data"),
-            l.pick(
-                "本期值底色黄：样本不足或无数据，该指标不计分；标记列同色",
-                "yellow value: too small a sample or no data, the KPI is not scored; so are flags",
-            ),
-        ),
-        (
-            FILL_ADJUSTED,
-            l.pick("调整", "adjusted"),
-            l.pick(
-                "本期值底色紫：经申诉调整",
-                "lilac value: adjusted after an appeal",
-            ),
-        ),
-        (
-            FILL_VETO,
-            l.pick("否决", "veto"),
-            l.pick(
-                "总分底色红：一票否决，总分封顶",
-                "red total: vetoed, the total is capped",
-            ),
-        ),
-        (
-            FILL_BOTTOM,
-            l.pick("末位", "bottom"),
-            l.pick("排名底色橙：末位", "orange rank: bottom of the role"),
-        ),
+    use words::Legend;
+    let lines = [
+        (SCORE_RED, Legend::ScoreRed),
+        (SCORE_AMBER, Legend::ScoreAmber),
+        (SCORE_GREEN, Legend::ScoreGreen),
+        (FILL_STATUS, Legend::TooLittleData),
+        (FILL_ADJUSTED, Legend::Adjusted),
+        (FILL_VETO, Legend::Veto),
+        (FILL_BOTTOM, Legend::Bottom),
     ];
-    for (fill, swatch, meaning) in lines {
+    for (fill, line) in lines {
+        let (swatch, meaning) = line.say(l);
         ws.text_fmt(
             row,
             0,
@@ -504,36 +455,12 @@ pub(super) fn people_sheet(
             text.push_str(c);
         }
         text.push('\n');
-        text.push_str(l.pick(
-            "得分颜色：0 红 → 60 黄 → 100 及以上绿（固定分值，各表相同）",
-            "score colours: 0 red → 60 amber → 100 and above green (fixed, the same on every sheet)",
-        ));
+        text.push_str(words::SheetNote::ScoreColours.say(l));
         ws.insert_note(0, col, &note(&text))?;
-        ws.insert_note(
-            1,
-            col + 2,
-            &note(l.pick(
-                "有效权重：数据不足的指标不计分时，其权重按比例分给其余指标（口径表“缺数据”）",
-                "effective weight: when a KPI is not scored its weight is shared out among the others (Config sheet, missing data)",
-            )),
-        )?;
-        ws.insert_note(
-            1,
-            col + 3,
-            &note(l.pick(
-                "环比 = 本期值 − 上期值（上一个同长度期间）",
-                "change = this period's value − the previous period's",
-            )),
-        )?;
+        ws.insert_note(1, col + 2, &note(words::SheetNote::EffectiveWeight.say(l)))?;
+        ws.insert_note(1, col + 3, &note(words::SheetNote::Change.say(l)))?;
     }
-    ws.insert_note(
-        0,
-        ov::TOTAL,
-        &note(l.pick(
-            "总分 = Σ 得分 × 有效权重 ÷ 100（公式可在 Excel 中重算）；触发否决时取总分与封顶分中较小者",
-            "total = Σ score × effective weight ÷ 100 (a live formula); a veto caps it with MIN(total, cap)",
-        )),
-    )?;
+    ws.insert_note(0, ov::TOTAL, &note(words::SheetNote::Total.say(l)))?;
     ws.insert_note(
         0,
         ov::GRADE,
@@ -544,20 +471,10 @@ pub(super) fn people_sheet(
             cfg.grades.b,
             cfg.grades.c,
             l.pick("否则 D", "else D"),
-            l.pick(
-                "等级是总分的公式，按口径表的等级线查得：改动得分，总分与等级随之重算",
-                "the grade is a formula on the total, looked up on the Config sheet's grade lines: change a score and both recalculate",
-            )
+            words::SheetNote::GradeFormula.say(l)
         )),
     )?;
-    ws.insert_note(
-        0,
-        ov::BONUS,
-        &note(l.pick(
-            "奖金由 clinic-kpi 按保存时的总分与指标值计算（整元），不随表内修改重算；无奖金规则的岗位为 0",
-            "bonus computed by clinic-kpi from the saved total and KPI values (whole yuan); edits here do not recalculate it; roles without a bonus rule get 0",
-        )),
-    )?;
+    ws.insert_note(0, ov::BONUS, &note(words::SheetNote::Bonus.say(l)))?;
     for (n, r) in people.iter().enumerate() {
         write_person(
             ws,
