@@ -154,7 +154,6 @@ pub fn compute(plan: Plan, rank_by_store: bool, output: Option<&std::path::Path>
     let people = people::prepare(&mut ds, cfg, Some(&period));
     let opts = engine::Options {
         rank_by_store,
-        lang: plan.lang,
         threads: plan.jobs,
     };
     let (results, issues) = engine::score_all(&ds, cfg, &people, &period, &opts);

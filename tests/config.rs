@@ -305,11 +305,12 @@ fn a_score_no_sheet_can_hold_is_an_error_never_inf() {
         .iter()
         .find(|i| i["severity"] == "error" && i["value"] == "甲")
         .unwrap_or_else(|| panic!("no error for 甲: {j}"));
+    assert_eq!(issue["code"], "score_out_of_range", "{issue}");
     assert!(
         issue["message"]
             .as_str()
             .unwrap()
-            .starts_with("甲: the score (业绩) came out as 1.7976931348623157e308, beyond what a scorecard can hold"),
+            .starts_with("甲：得分（业绩）算得 1.7976931348623157e308，超出计分表能容纳的范围"),
         "{issue}"
     );
     // 乙 untouched: 10,000 is the target → 100; 1 order → 100; total 100.

@@ -298,6 +298,24 @@ fn csv_and_output_refusal_and_explain() {
     ]);
     assert_eq!(run.code, 1, "{run}");
     assert!(
+        run.stderr.contains(
+            "无名氏 不在 2026-10 参与考核的人员中（`clinic-kpi check --month 2026-10` 可列出参与考核的人员）"
+        ),
+        "{run}"
+    );
+    let run = w.run(&[
+        "explain",
+        "--data",
+        d,
+        "--month",
+        "2026-10",
+        "--staff",
+        "无名氏",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(
         run.stderr
             .contains("无名氏 is not among the people scored for 2026-10"),
         "{run}"

@@ -433,11 +433,12 @@ fn adjustment_for_nobody_is_an_error_and_other_months_are_ignored() {
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0]["file"], "申诉调整.csv");
     assert_eq!(errors[0]["row"], 2);
+    assert_eq!(errors[0]["code"], "adjustment_unused", "{}", errors[0]);
     assert!(
         errors[0]["message"]
             .as_str()
             .unwrap()
-            .contains("no scored person"),
+            .contains("申诉调整对不上任何参与考核的人员"),
         "{}",
         errors[0]
     );

@@ -9,6 +9,7 @@ mod explain;
 mod hostile;
 mod init;
 mod inputs;
+mod lang;
 mod overview;
 mod privacy;
 mod score;

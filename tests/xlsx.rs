@@ -315,12 +315,16 @@ fn every_value_on_every_sheet_equals_the_json_of_the_same_run() {
         "2026-10 (2026-10-01 ~ 2026-10-31, 1 个月)"
     );
     // (auto, which chose the rule the JSON names: see config_sheet_states_the_secondary_rule_…)
-    let rule = format!("故按 {}", j["secondary_rule"].as_str().unwrap());
-    assert!(text(&rows[1][1]).contains(&rule), "{:?}", rows[1][1]);
+    // In Chinese the rules are named, not keyed (issue 14): type 按消费类型, derive 按消费记录推算.
+    let rule = match j["secondary_rule"].as_str().unwrap() {
+        "type" => "故按消费类型",
+        _ => "故按消费记录推算",
+    };
+    assert!(text(&rows[1][1]).contains(rule), "{:?}", rows[1][1]);
     assert_eq!(text(&rows[3][1]), "S ≥ 110, A ≥ 95, B ≥ 80, C ≥ 60, 否则 D");
     let conversion = rows
         .iter()
-        .find(|r| text(&r[0]) == "咨询师 (consultant)" && text(&r[1]) == "成交率")
+        .find(|r| text(&r[0]) == "咨询师" && text(&r[1]) == "成交率")
         .expect("consultant conversion rule");
     assert_eq!(
         text(&conversion[5]),
@@ -1919,7 +1923,8 @@ fn charts_exist_with_the_right_series() {
 /// `type`, the window under `derive`, and under `auto` which one it chose and why. The fixture's
 /// sales have a 类型 column holding 二开, so `auto` (the default) chose `type`. Before: always
 /// "按消费记录的类型列（二开/复购）认定", and derive described "second and later sales in the
-/// period", not the window rule the code applies.
+/// period", not the window rule the code applies. In Chinese the rules are named in Chinese
+/// (issue 14: the scorecard speaks one language): auto 自动, type 按消费类型, derive 按消费记录推算.
 #[test]
 fn config_sheet_states_the_secondary_rule_as_configured() {
     let rule_on = |w: &Workdir| -> String {
@@ -1934,7 +1939,7 @@ fn config_sheet_states_the_secondary_rule_as_configured() {
     fixture_run(&w, &[]);
     assert_eq!(
         rule_on(&w),
-        "auto（自动）：消费记录的类型列中有这些值，故按 type。type：消费类型为 二开、二次开发 之一的正向消费为二开"
+        "自动：消费记录的类型列中有这些值，故按消费类型。按消费类型：消费类型为 二开、二次开发 之一的正向消费为二开"
     );
     // derive, with a 60-day window, from the config.
     let config = format!(
@@ -1945,6 +1950,6 @@ fn config_sheet_states_the_secondary_rule_as_configured() {
     fixture_run(&w, &["--config", "cfg.toml"]);
     assert_eq!(
         rule_on(&w),
-        "derive：同一顾客在此前 1–60 天内（含第 60 天）已有归属同一人的正向消费，则这笔正向消费为二开；同一天更早的消费不算，期前的消费计入"
+        "按消费记录推算：同一顾客在此前 1–60 天内（含第 60 天）已有归属同一人的正向消费，则这笔正向消费为二开；同一天更早的消费不算，期前的消费计入"
     );
 }

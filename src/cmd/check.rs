@@ -31,7 +31,6 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
             period,
             &crate::scoring::engine::Options {
                 rank_by_store: false,
-                lang: plan.lang,
                 threads: plan.jobs,
             },
         );

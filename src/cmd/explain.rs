@@ -9,6 +9,8 @@ use crate::input::values;
 use crate::pipeline::{compute, flag_label};
 use crate::pipeline::{period_from_args, Plan};
 use crate::report::evidence::{self as words, JsonRow};
+use crate::words::score::{self as say, ExplainFail};
+use crate::words::Fail;
 use anyhow::{bail, Result};
 use serde::Serialize;
 use std::io::Write;
@@ -26,13 +28,14 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
         .collect();
     let r = match matches.as_slice() {
         [r] => *r,
-        [] => bail!(
-            "{} is not among the people scored for {} (see `clinic-kpi check --month {}` for who is)",
-            args.staff,
-            run.period.label,
-            run.period.label
-        ),
-        _ => bail!("{} names several people: use their 工号 (staff id)", args.staff),
+        [] => bail!(Fail::new(ExplainFail::NotScored {
+            staff: args.staff.clone(),
+            period: run.period.label.clone(),
+            command: format!("clinic-kpi check {}", run.period.flags()),
+        })),
+        _ => bail!(Fail::new(ExplainFail::SeveralPeople {
+            staff: args.staff.clone(),
+        })),
     };
     let ds = &run.ds;
     // The rows behind the numbers, only when asked for.
@@ -68,14 +71,18 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
                     metric: k.metric,
                     item: k.item.as_deref(),
                     label: crate::metrics::defs::kpi_label(k.metric, k.item.as_deref(), l),
-                    curve: &k.curve,
+                    curve: say::curve(&k.curve, l),
                     rows: rows_of(k.metric, &k.item)
                         .map(|rs| rs.iter().map(|row| words::json_row(ds, row, l)).collect()),
                 })
                 .collect(),
             raw_total: r.raw_total,
-            veto: r.veto_note.as_deref(),
-            bonus_steps: &r.bonus_steps,
+            veto: r.veto_note.as_ref().map(|v| say::veto(v, l)),
+            bonus_steps: r
+                .bonus_steps
+                .iter()
+                .map(|s| say::bonus_step(s, l))
+                .collect(),
         };
         serde_json::to_writer_pretty(&mut out, &json)?;
         writeln!(out)?;
@@ -112,7 +119,8 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
     }
     for (i, k) in r.kpis.iter().enumerate() {
         writeln!(out)?;
-        writeln!(out, "{}. {} [{}]", i + 1, k.label, k.metric)?;
+        let label = crate::metrics::defs::kpi_label(k.metric, k.item.as_deref(), l);
+        writeln!(out, "{}. {label} [{}]", i + 1, k.metric)?;
         if let Some(def) = crate::metrics::defs::metric(k.metric) {
             writeln!(
                 out,
@@ -149,18 +157,33 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
             }
         }
         if let Some(a) = &k.adjustment {
+            let mut what = Vec::new();
+            if let Some(v) = a.value {
+                what.push(format!(
+                    "{} {}",
+                    l.pick("改为", "value set to"),
+                    show_value(k.metric, Some(v))
+                ));
+            }
+            if let Some(d) = a.score_delta {
+                what.push(format!("{} {d:+}", l.pick("得分调整", "score change")));
+            }
             writeln!(
                 out,
-                "   {}: value {:?}, score_delta {:?} — {} ({} {})",
+                "   {}: {} — {} ({} {})",
                 l.pick("申诉调整", "adjustment"),
-                a.value,
-                a.score_delta,
+                what.join(l.pick("，", ", ")),
                 a.reason,
                 l.pick("审批人", "approved by"),
                 a.approved_by
             )?;
         }
-        writeln!(out, "   {}: {}", l.pick("计分规则", "curve"), k.curve)?;
+        writeln!(
+            out,
+            "   {}: {}",
+            l.pick("计分规则", "curve"),
+            say::curve(&k.curve, l)
+        )?;
         writeln!(
             out,
             "   {} {} × {} {:.4}% ({} {}%) → {:.4}",
@@ -193,7 +216,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
         r.raw_total
     )?;
     if let Some(v) = &r.veto_note {
-        writeln!(out, "{}: {v}", l.pick("一票否决", "veto"))?;
+        writeln!(out, "{}: {}", l.pick("一票否决", "veto"), say::veto(v, l))?;
     }
     writeln!(
         out,
@@ -208,7 +231,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
     )?;
     if let Some(b) = r.bonus {
         for s in &r.bonus_steps {
-            writeln!(out, "  {s}")?;
+            writeln!(out, "  {}", say::bonus_step(s, l))?;
         }
         writeln!(
             out,
@@ -234,8 +257,8 @@ struct JsonExplain<'a> {
     person: JsonPerson<'a>,
     kpis: Vec<JsonKpiRows<'a>>,
     raw_total: f64,
-    veto: Option<&'a str>,
-    bonus_steps: &'a [String],
+    veto: Option<String>,
+    bonus_steps: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -243,7 +266,7 @@ struct JsonKpiRows<'a> {
     metric: &'a str,
     item: Option<&'a str>,
     label: String,
-    curve: &'a str,
+    curve: String,
     /// null without `--rows`.
     rows: Option<Vec<JsonRow>>,
 }

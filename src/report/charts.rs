@@ -165,7 +165,7 @@ pub(crate) fn monthly_sheet(
             .copied()
             .filter(|r| &r.person.role == key)
             .collect();
-        let label = role.shown_label(key).to_string();
+        let label = crate::words::report::role_title(role.shown_label(key), key, l).to_string();
         ws.text_fmt(row, 0, &label, &f.bold)?;
         ws.text_fmt(row, 2, l.pick("总分", "Total"), &f.bold)?;
         ws.text_fmt(row, grade_col, l.pick("等级", "Grade"), &f.bold)?;

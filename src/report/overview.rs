@@ -86,11 +86,11 @@ macro_rules! field {
 #[rustfmt::skip]
 pub const CLINIC_ACTUALS: &[Field<ClinicActuals>] = &[
     field!(ClinicActuals, "revenue", "业绩", "Revenue", Money, |a| Some(a.revenue)),
-    field!(ClinicActuals, "initial_revenue", "初复诊业绩", "初复诊 revenue", Money, |a| Some(a.initial_revenue)),
-    field!(ClinicActuals, "repeat_revenue", "再消费业绩", "再消费 revenue", Money, |a| Some(a.repeat_revenue)),
-    field!(ClinicActuals, "initial_share", "初复诊占比", "初复诊 share", Rate, |a| a.initial_share),
-    field!(ClinicActuals, "repeat_share", "再消费占比", "再消费 share", Rate, |a| a.repeat_share),
-    field!(ClinicActuals, "first_visits", "初诊上门量", "First visits (初诊上门量)", Count, |a| n(a.first_visits)),
+    field!(ClinicActuals, "initial_revenue", "初复诊业绩", "First/return-visit revenue", Money, |a| Some(a.initial_revenue)),
+    field!(ClinicActuals, "repeat_revenue", "再消费业绩", "Repeat revenue", Money, |a| Some(a.repeat_revenue)),
+    field!(ClinicActuals, "initial_share", "初复诊占比", "First/return-visit share", Rate, |a| a.initial_share),
+    field!(ClinicActuals, "repeat_share", "再消费占比", "Repeat share", Rate, |a| a.repeat_share),
+    field!(ClinicActuals, "first_visits", "初诊上门量", "First visits", Count, |a| n(a.first_visits)),
     field!(ClinicActuals, "consultations", "咨询数", "Consultations", Count, |a| n(a.consultations)),
     field!(ClinicActuals, "deals", "成交数", "Deals", Count, |a| n(a.deals)),
     field!(ClinicActuals, "conversion", "转化率", "Conversion", Rate, |a| a.conversion),
@@ -111,8 +111,8 @@ pub const CLINIC_TARGETS: &[Field<ClinicFigures>] = &[
     field!(ClinicFigures, "attainment_sprint", "冲刺达成率", "Attainment of sprint", Rate, |c| c.attainment_sprint),
     field!(ClinicFigures, "gap_base", "距基础目标", "Short of base", Money, |c| c.gap_base),
     field!(ClinicFigures, "gap_sprint", "距冲刺目标", "Short of sprint", Money, |c| c.gap_sprint),
-    field!(ClinicFigures, "plan_initial_share", "计划初复诊占比", "Planned 初复诊 share", Rate, |c| c.plan_initial_share),
-    field!(ClinicFigures, "plan_repeat_share", "计划再消费占比", "Planned 再消费 share", Rate, |c| c.plan_repeat_share),
+    field!(ClinicFigures, "plan_initial_share", "计划初复诊占比", "Planned first/return-visit share", Rate, |c| c.plan_initial_share),
+    field!(ClinicFigures, "plan_repeat_share", "计划再消费占比", "Planned repeat share", Rate, |c| c.plan_repeat_share),
     field!(ClinicFigures, "first_visits_base", "初诊基础目标", "First visits base", Count, |c| c.first_visits_base),
     field!(ClinicFigures, "first_visits_sprint", "初诊冲刺目标", "First visits sprint", Count, |c| c.first_visits_sprint),
     field!(ClinicFigures, "first_visits_surplus", "初诊超基础人数", "First visits above base", Count, |c| c.first_visits_surplus),
@@ -123,8 +123,8 @@ pub const CLINIC_TARGETS: &[Field<ClinicFigures>] = &[
 #[rustfmt::skip]
 pub const STORE_ACTUALS: &[Field<StoreActuals>] = &[
     field!(StoreActuals, "revenue", "业绩", "Revenue", Money, |a| Some(a.revenue)),
-    field!(StoreActuals, "initial_revenue", "初复诊业绩", "初复诊 revenue", Money, |a| Some(a.initial_revenue)),
-    field!(StoreActuals, "repeat_revenue", "再消费业绩", "再消费 revenue", Money, |a| Some(a.repeat_revenue)),
+    field!(StoreActuals, "initial_revenue", "初复诊业绩", "First/return-visit revenue", Money, |a| Some(a.initial_revenue)),
+    field!(StoreActuals, "repeat_revenue", "再消费业绩", "Repeat revenue", Money, |a| Some(a.repeat_revenue)),
     field!(StoreActuals, "first_visits", "初诊上门量", "First visits", Count, |a| n(a.first_visits)),
     field!(StoreActuals, "consultations", "咨询数", "Consultations", Count, |a| n(a.consultations)),
     field!(StoreActuals, "deals", "成交数", "Deals", Count, |a| n(a.deals)),

@@ -56,7 +56,10 @@ pub(crate) fn payroll_sheet(
         for (c, t) in [
             (col::ID, r.person.staff_id.as_deref().unwrap_or("")),
             (col::NAME, r.person.name.as_str()),
-            (col::ROLE, r.role_label.as_str()),
+            (
+                col::ROLE,
+                crate::words::report::role_title(&r.role_label, &r.person.role, l),
+            ),
             (col::STORE, store),
             (col::DEPT, dept),
             (col::GRADE, r.grade.as_str()),

@@ -15,6 +15,7 @@ use crate::metrics::defs;
 use crate::metrics::evidence::KpiRows;
 use crate::pipeline::Run;
 use crate::scoring::engine::PersonResult;
+use crate::words::score as say;
 use rust_xlsxwriter::{utility::row_col_to_cell, Formula, Workbook, XlsxError};
 
 /// The file name of a person's workbook: `2026-10_一店_林晓雯_C001.xlsx`, made safe for any
@@ -75,7 +76,10 @@ pub fn build(run: &Run, r: &PersonResult, rows: &[KpiRows]) -> Result<Vec<u8>, X
             l.pick("工号", "Staff ID"),
             r.person.staff_id.clone().unwrap_or_default(),
         ),
-        (l.pick("岗位", "Role"), r.role_label.clone()),
+        (
+            l.pick("岗位", "Role"),
+            crate::words::report::role_title(&r.role_label, &r.person.role, l).to_string(),
+        ),
         (
             l.pick("门店", "Store"),
             r.person
@@ -147,8 +151,9 @@ pub fn build(run: &Run, r: &PersonResult, rows: &[KpiRows]) -> Result<Vec<u8>, X
             widths.num(4, change_num(k.metric, l), c);
             ws.write_number_with_format(row, 4, c, &change_format(k.metric, l))?;
         }
-        ws.text_fmt(row, 5, &k.curve, &f.wrap)?;
-        heights.wrapped(row, 5, 5, &k.curve);
+        let rule = say::curve(&k.curve, l);
+        ws.text_fmt(row, 5, &rule, &f.wrap)?;
+        heights.wrapped(row, 5, 5, &rule);
         if let Some(s) = k.score {
             widths.num(6, Num::Score, s);
             ws.write_number_with_format(row, 6, s, &f.score)?;
@@ -197,7 +202,7 @@ pub fn build(run: &Run, r: &PersonResult, rows: &[KpiRows]) -> Result<Vec<u8>, X
         row,
         1,
         &note(l.pick(
-            "总分 = Σ 得分 × 有效权重 ÷ 100；触发否决时取 MIN(总分, 封顶分)",
+            "总分 = Σ 得分 × 有效权重 ÷ 100；触发否决时取总分与封顶分中较小者",
             "total = Σ score × effective weight ÷ 100; a veto caps it with MIN(total, cap)",
         )),
     )?;

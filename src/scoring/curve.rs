@@ -16,6 +16,38 @@
 
 use crate::config::{Kpi, Method};
 
+/// A KPI's rule as this run applies it: its numbers already scaled to the period (and to a
+/// part-period person's share), in the unit of `metric`. Data for `words::score` to say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Curve {
+    /// The metric whose unit the thresholds are in.
+    pub metric: &'static str,
+    /// Whether higher values are better.
+    pub higher: bool,
+    pub rule: CurveRule,
+}
+
+/// The method and its numbers (SPEC §5.1).
+#[derive(Debug, Clone, PartialEq)]
+pub enum CurveRule {
+    /// floor → 0, target → 100, and with a stretch (threshold, score) beyond it; else capped.
+    Linear {
+        floor: f64,
+        target: f64,
+        stretch: Option<(f64, f64)>,
+    },
+    /// `[threshold, points]`, the first met gives its points; none met → 0.
+    Bands { bands: Vec<[f64; 2]> },
+    /// 100 at target, ± points per whole `per`, the bonus and penalty capped, never below 0.
+    Steps {
+        target: f64,
+        per: f64,
+        points: f64,
+        max_bonus: Option<f64>,
+        max_penalty: Option<f64>,
+    },
+}
+
 /// `stretch_score` when the config gives none (SPEC §5.1).
 pub const DEFAULT_STRETCH_SCORE: f64 = 120.0;
 

@@ -8,7 +8,8 @@ use crate::metrics::compute::{Context, Figure, Index, Status};
 use crate::metrics::defs::{self, Better, MetricDef};
 use crate::people::Person;
 use crate::period::Period;
-use crate::scoring::curve::{self, Exact};
+use crate::scoring::curve::{self, Curve, CurveRule, Exact};
+use crate::words::score::ScoreMsg;
 use crate::Lang;
 
 /// An adjustment (申诉) applied to one KPI, for display next to the cell it changed.
@@ -36,8 +37,8 @@ pub struct KpiResult {
     pub adjustment: Option<Applied>,
     /// What was counted, for `explain`.
     pub rows: Vec<crate::metrics::compute::Detail>,
-    /// The curve with this run's (scaled) numbers, in words.
-    pub curve: String,
+    /// The rule with this run's (scaled) numbers.
+    pub curve: Curve,
 }
 
 #[derive(Debug, Clone)]
@@ -52,9 +53,9 @@ pub struct PersonResult {
     pub rank: u32,
     pub rank_of: u32,
     pub bonus: Option<f64>,
-    pub bonus_steps: Vec<String>,
+    pub bonus_steps: Vec<BonusStep>,
     pub vetoed: bool,
-    pub veto_note: Option<String>,
+    pub veto_note: Option<VetoNote>,
     pub flags: Vec<&'static str>,
     /// Share of the period's days the person was employed (1 for the whole period).
     pub share: f64,
@@ -69,16 +70,87 @@ pub struct PersonResult {
 /// like the tier itself), how far the basis value is from it, and what it pays.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NextTier {
-    pub basis: String,
+    pub basis: Basis,
     pub threshold: f64,
     pub gap: f64,
     pub amount: f64,
 }
 
+/// What a bonus is paid on: the total or the person's own value of a metric (its config key).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Basis {
+    Total,
+    Metric(String),
+}
+
+impl Basis {
+    fn of(basis: &str) -> Basis {
+        if basis == "total" {
+            Basis::Total
+        } else {
+            Basis::Metric(basis.to_string())
+        }
+    }
+
+    /// The metric whose unit its values are in ("" for the total: a plain number).
+    pub fn unit_metric(&self) -> &str {
+        match self {
+            Basis::Total => "",
+            Basis::Metric(m) => m,
+        }
+    }
+}
+
+/// One step of a bonus's derivation (SPEC §5.3), amounts in yuan as paid.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BonusStep {
+    /// The basis has no value: no tier is paid and no `below` is charged.
+    NoBasisValue { basis: Basis },
+    /// The basis `value` reaches the tier at `at`, which pays `amount`.
+    Tier {
+        basis: Basis,
+        value: f64,
+        at: f64,
+        amount: f64,
+    },
+    /// The basis `value` reaches no tier: `amount` is the `below` (often negative).
+    BelowTiers {
+        basis: Basis,
+        value: f64,
+        amount: f64,
+    },
+    /// The metric's `value` is above `above`: `per_unit` for each unit more, `extra` in all.
+    PerUnit {
+        metric: &'static str,
+        value: f64,
+        above: f64,
+        per_unit: f64,
+        extra: f64,
+    },
+    /// A gate: the metric's `value` at `scope` is above `above`; the bonus is now `amount`.
+    Gate {
+        scope: Scope,
+        metric: &'static str,
+        item: Option<String>,
+        value: f64,
+        above: f64,
+        amount: f64,
+    },
+    /// Vetoed: a positive bonus becomes 0.
+    Vetoed,
+}
+
+/// Why a total was capped: the metric's `value` above `above`, the total capped at `cap`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VetoNote {
+    pub metric: &'static str,
+    pub value: f64,
+    pub above: f64,
+    pub cap: f64,
+}
+
 pub struct Options {
     pub rank_by_store: bool,
-    /// Language of the rule and veto texts.
-    pub lang: Lang,
     /// Scoring threads at most (`--jobs`); with 1 everyone is scored on the calling thread.
     pub threads: usize,
 }
@@ -124,11 +196,6 @@ fn scale(def: &MetricDef, months: f64, share: f64, own: bool) -> f64 {
     }
 }
 
-fn fmt_num(x: f64) -> String {
-    let r = (x * 10000.0).round() / 10000.0;
-    format!("{r}")
-}
-
 /// Scores a value on the KPI's curve (thresholds already scaled by `k`).
 fn curve_score(kpi: &Kpi, higher: bool, k: f64, fig_value: f64, exact: Option<Exact>) -> f64 {
     match kpi.method.unwrap_or_default() {
@@ -172,86 +239,41 @@ fn curve_score(kpi: &Kpi, higher: bool, k: f64, fig_value: f64, exact: Option<Ex
     }
 }
 
-/// The curve in words with this run's numbers (thresholds × `k`), in the metric's unit.
-pub fn describe_curve(kpi: &Kpi, metric: &str, higher: bool, k: f64, lang: Lang) -> String {
-    let amt = |x: f64| defs::show_amount(metric, x * k);
-    let pts = fmt_num;
-    let dir = match (higher, lang) {
-        (true, Lang::Zh) => "越高越好",
-        (false, Lang::Zh) => "越低越好",
-        (true, Lang::En) => "higher is better",
-        (false, Lang::En) => "lower is better",
-    };
-    match (kpi.method.unwrap_or_default(), lang) {
-        (Method::Linear, _) => {
-            let floor = amt(kpi.floor.unwrap_or(0.0));
-            let target = amt(kpi.target.unwrap_or(0.0));
-            let stretch = kpi.stretch.map(|st| {
+/// The KPI's rule with this run's numbers (thresholds × `k`): what `words::score` puts into
+/// words on the sheets and in `explain`.
+pub fn curve_rule(kpi: &Kpi, metric: &'static str, higher: bool, k: f64) -> Curve {
+    let rule = match kpi.method.unwrap_or_default() {
+        Method::Linear => CurveRule::Linear {
+            floor: kpi.floor.unwrap_or(0.0) * k,
+            target: kpi.target.unwrap_or(0.0) * k,
+            stretch: kpi.stretch.map(|st| {
                 (
-                    amt(st),
-                    pts(kpi.stretch_score.unwrap_or(curve::DEFAULT_STRETCH_SCORE)),
+                    st * k,
+                    kpi.stretch_score.unwrap_or(curve::DEFAULT_STRETCH_SCORE),
                 )
-            });
-            match lang {
-                Lang::Zh => {
-                    let mut s = format!("线性（{dir}）：{floor} → 0分，{target} → 100分");
-                    match stretch {
-                        Some((a, p)) => s.push_str(&format!("，{a} → {p}分")),
-                        None => s.push_str("，封顶100分"),
-                    }
-                    s
-                }
-                Lang::En => {
-                    let mut s = format!("linear ({dir}): {floor} → 0, {target} → 100");
-                    match stretch {
-                        Some((a, p)) => s.push_str(&format!(", {a} → {p}")),
-                        None => s.push_str(", capped at 100"),
-                    }
-                    s
-                }
-            }
-        }
-        (Method::Bands, _) => {
-            let op = if higher { "≥" } else { "≤" };
-            let parts: Vec<String> = kpi
+            }),
+        },
+        Method::Bands => CurveRule::Bands {
+            bands: kpi
                 .bands
                 .as_deref()
                 .unwrap_or(&[])
                 .iter()
-                .map(|b| match lang {
-                    Lang::Zh => format!("{op} {} → {}分", amt(b[0]), pts(b[1])),
-                    Lang::En => format!("{op} {} → {}", amt(b[0]), pts(b[1])),
-                })
-                .collect();
-            match lang {
-                Lang::Zh => format!("分档（{dir}）：{}；其余 0分", parts.join("，")),
-                Lang::En => format!("bands ({dir}): {}; else 0", parts.join(", ")),
-            }
-        }
-        (Method::Steps, Lang::Zh) => format!(
-            "阶梯（{dir}）：{} → 100分，每超出或不足 {} 加减 {}分{}{}；不低于0分",
-            amt(kpi.target.unwrap_or(0.0)),
-            amt(kpi.per.unwrap_or(0.0)),
-            pts(kpi.points.unwrap_or(0.0)),
-            kpi.max_bonus
-                .map(|b| format!("，最多加 {}分", pts(b)))
-                .unwrap_or_default(),
-            kpi.max_penalty
-                .map(|b| format!("，最多扣 {}分", pts(b)))
-                .unwrap_or_default(),
-        ),
-        (Method::Steps, Lang::En) => format!(
-            "steps ({dir}): 100 at {}, {} points per whole {} beyond or short{}{}; never below 0",
-            amt(kpi.target.unwrap_or(0.0)),
-            pts(kpi.points.unwrap_or(0.0)),
-            amt(kpi.per.unwrap_or(0.0)),
-            kpi.max_bonus
-                .map(|b| format!(", at most +{}", pts(b)))
-                .unwrap_or_default(),
-            kpi.max_penalty
-                .map(|b| format!(", at most −{}", pts(b)))
-                .unwrap_or_default(),
-        ),
+                .map(|b| [b[0] * k, b[1]])
+                .collect(),
+        },
+        Method::Steps => CurveRule::Steps {
+            target: kpi.target.unwrap_or(0.0) * k,
+            per: kpi.per.unwrap_or(0.0) * k,
+            points: kpi.points.unwrap_or(0.0),
+            max_bonus: kpi.max_bonus,
+            max_penalty: kpi.max_penalty,
+        },
+    };
+    Curve {
+        metric,
+        higher,
+        rule,
     }
 }
 
@@ -365,7 +387,6 @@ fn score_with(
                 period.months(),
                 &mut out.used_adjustments,
                 &mut out.issues,
-                opts.lang,
             );
             out.results.push(r);
         }
@@ -416,12 +437,11 @@ fn score_with(
         issues.push(
             Issue::new(
                 Severity::Error,
-                format!(
-                    "adjustment for {} ({}{}) names no scored person or no KPI of their role; it was not applied",
-                    ds.name(a.staff),
-                    a.metric,
-                    a.item.as_deref().map(|i| format!(" {i}")).unwrap_or_default()
-                ),
+                ScoreMsg::AdjustmentUnused {
+                    staff: ds.name(a.staff).to_string(),
+                    metric: a.metric.clone(),
+                    item: a.item.clone(),
+                },
             )
             .at(&input.file, input.sheet.as_deref())
             .row(a.at.row)
@@ -441,7 +461,6 @@ fn score_person(
     months: f64,
     used_adjustments: &mut [bool],
     issues: &mut Vec<Issue>,
-    lang: Lang,
 ) -> PersonResult {
     let ds = ctx.ds;
     let cfg = ctx.config;
@@ -514,12 +533,13 @@ fn score_person(
                         issues.push(
                             Issue::new(
                                 Severity::Error,
-                                format!(
-                                    "score_delta {delta} for {} {} cannot be applied: the KPI has no score ({})",
-                                    person.name,
-                                    def.key,
-                                    status.key()
-                                ),
+                                ScoreMsg::ScoreDeltaUnscored {
+                                    delta,
+                                    staff: person.name.clone(),
+                                    metric: def.key,
+                                    item: kpi.item.clone(),
+                                    status,
+                                },
                             )
                             .at(&input.file, input.sheet.as_deref())
                             .row(a.at.row),
@@ -538,7 +558,15 @@ fn score_person(
         let label = defs::kpi_label(def.key, item, Lang::Zh);
         // Never a score no sheet can hold (an adjustment value of 1e306 on a steps KPI).
         if let Some(s) = score.filter(|s| !within_result_range(*s)) {
-            issues.push(unscorable_issue(&person.name, &label, "score", s));
+            issues.push(unscorable_issue(
+                &person.name,
+                ScoreMsg::ScoreOutOfRange {
+                    staff: person.name.clone(),
+                    metric: def.key,
+                    item: kpi.item.clone(),
+                    x: s,
+                },
+            ));
             score = None;
         }
         kpis.push(KpiResult {
@@ -555,7 +583,7 @@ fn score_person(
             status,
             adjustment: shown,
             rows: fig.rows,
-            curve: describe_curve(kpi, def.key, higher, k, lang),
+            curve: curve_rule(kpi, def.key, higher, k),
         });
     }
     let weights: Vec<f64> = kpis.iter().map(|k| k.weight).collect();
@@ -593,41 +621,42 @@ fn score_person(
             if val > above {
                 vetoed = true;
                 total = total.min(v.cap_total);
-                veto_note = Some(match lang {
-                    Lang::Zh => format!(
-                        "{} {} > {}，总分封顶 {}",
-                        def.zh,
-                        defs::show_amount(def.key, val),
-                        defs::show_amount(def.key, above),
-                        fmt_num(v.cap_total)
-                    ),
-                    Lang::En => format!(
-                        "{} {} > {} → total capped at {}",
-                        def.en,
-                        defs::show_amount(def.key, val),
-                        defs::show_amount(def.key, above),
-                        fmt_num(v.cap_total)
-                    ),
+                veto_note = Some(VetoNote {
+                    metric: def.key,
+                    value: val,
+                    above,
+                    cap: v.cap_total,
                 });
             }
         }
     }
     let mut raw_total = raw_total;
     if !within_result_range(total) {
-        issues.push(unscorable_issue(&person.name, "总分", "total", total));
+        issues.push(unscorable_issue(
+            &person.name,
+            ScoreMsg::TotalOutOfRange {
+                staff: person.name.clone(),
+                x: total,
+            },
+        ));
         (total, raw_total) = (0.0, 0.0);
     }
     let grade = grade_of(total, cfg);
     let (bonus, bonus_steps, next_tier) = match &role.bonus {
         None => (None, Vec::new(), None),
         Some(b) => {
-            let (amount, steps, next) = bonus(
-                ctx, person, b, total, vetoed, months, share, &own_value, lang,
-            );
+            let (amount, steps, next) =
+                bonus(ctx, person, b, total, vetoed, months, share, &own_value);
             if within_result_range(amount) {
                 (Some(amount), steps, next)
             } else {
-                issues.push(unscorable_issue(&person.name, "奖金", "bonus", amount));
+                issues.push(unscorable_issue(
+                    &person.name,
+                    ScoreMsg::BonusOutOfRange {
+                        staff: person.name.clone(),
+                        x: amount,
+                    },
+                ));
                 (None, steps, None)
             }
         }
@@ -680,14 +709,8 @@ pub fn within_result_range(x: f64) -> bool {
 }
 
 /// The error issue for a score, total or bonus beyond [`MAX_RESULT`]; it is left out.
-fn unscorable_issue(person: &str, what: &str, key: &str, x: f64) -> Issue {
-    Issue::new(
-        Severity::Error,
-        format!(
-            "{person}: the {key} ({what}) came out as {x:e}, beyond what a scorecard can hold (±1e15); it is left empty — check the config's numbers for it and any adjustment value"
-        ),
-    )
-    .value(person)
+fn unscorable_issue(person: &str, msg: ScoreMsg) -> Issue {
+    Issue::new(Severity::Error, msg).value(person)
 }
 
 /// The lowest grade above the one reached and the points missing to it (SPEC §6.3 距下一档).
@@ -753,16 +776,8 @@ fn bonus(
     months: f64,
     share: f64,
     own_value: &dyn Fn(&str, Option<&str>) -> Option<f64>,
-    lang: Lang,
-) -> (f64, Vec<String>, Option<NextTier>) {
+) -> (f64, Vec<BonusStep>, Option<NextTier>) {
     let mut steps = Vec::new();
-    // The basis and amounts in words: "业绩达成率 59.29%", "¥3,000".
-    let (basis_label, basis_key) = if b.basis == "total" {
-        (lang.pick("总分", "total").to_string(), "")
-    } else {
-        (defs::kpi_label(&b.basis, None, lang), b.basis.as_str())
-    };
-    let money = |x: f64| defs::show_amount("revenue", x);
     let money_k = months * share;
     let (basis, basis_def) = if b.basis == "total" {
         (Some(total), None)
@@ -779,16 +794,15 @@ fn bonus(
             .filter(|t| v < t[0] * tier_k)
             .min_by(|a, c| a[0].total_cmp(&c[0]))
             .map(|t| NextTier {
-                basis: b.basis.clone(),
+                basis: Basis::of(&b.basis),
                 threshold: t[0] * tier_k,
                 gap: t[0] * tier_k - v,
                 amount: t[1] * money_k,
             })
     });
     match basis {
-        None => steps.push(match lang {
-            Lang::Zh => format!("{basis_label} 无数值：不发档位奖金，也不扣负激励"),
-            Lang::En => format!("{basis_label} has no value: no tier and no below"),
+        None => steps.push(BonusStep::NoBasisValue {
+            basis: Basis::of(&b.basis),
         }),
         Some(v) => {
             let reached = b
@@ -796,24 +810,22 @@ fn bonus(
                 .iter()
                 .filter(|t| v >= t[0] * tier_k)
                 .max_by(|a, c| a[0].total_cmp(&c[0]));
-            let shown = defs::show_amount(basis_key, v);
             match reached {
                 Some(t) => {
                     amount = t[1] * money_k;
-                    let at = defs::show_amount(basis_key, t[0] * tier_k);
-                    steps.push(match lang {
-                        Lang::Zh => format!("{basis_label} {shown} ≥ {at} → {}", money(amount)),
-                        Lang::En => format!("{basis_label} {shown} ≥ {at} → {}", money(amount)),
+                    steps.push(BonusStep::Tier {
+                        basis: Basis::of(&b.basis),
+                        value: v,
+                        at: t[0] * tier_k,
+                        amount,
                     });
                 }
                 None => {
                     amount = b.below.unwrap_or(0.0) * money_k;
-                    steps.push(match lang {
-                        Lang::Zh => format!("{basis_label} {shown} 未达任何档 → {}", money(amount)),
-                        Lang::En => format!(
-                            "{basis_label} {shown} reaches no tier → below {}",
-                            money(amount)
-                        ),
+                    steps.push(BonusStep::BelowTiers {
+                        basis: Basis::of(&b.basis),
+                        value: v,
+                        amount,
                     });
                 }
             }
@@ -826,22 +838,12 @@ fn bonus(
                 if v > above {
                     let extra = pu.amount * (v - above);
                     amount += extra;
-                    let label = defs::kpi_label(def.key, None, lang);
-                    let (v, above) = (
-                        defs::show_amount(def.key, v),
-                        defs::show_amount(def.key, above),
-                    );
-                    steps.push(match lang {
-                        Lang::Zh => format!(
-                            "{label} {v} 超过 {above}，每单位 {} → +{}",
-                            money(pu.amount),
-                            money(extra)
-                        ),
-                        Lang::En => format!(
-                            "{label} {v} above {above} × {} = +{}",
-                            money(pu.amount),
-                            money(extra)
-                        ),
+                    steps.push(BonusStep::PerUnit {
+                        metric: def.key,
+                        value: v,
+                        above,
+                        per_unit: pu.amount,
+                        extra,
                     });
                 }
             }
@@ -873,34 +875,20 @@ fn bonus(
                     crate::config::GateEffect::Zero => 0.0,
                     crate::config::GateEffect::Halve => amount / 2.0,
                 };
-                let label = defs::kpi_label(def.key, g.item.as_deref(), lang);
-                let (v, above) = (
-                    defs::show_amount(def.key, v),
-                    defs::show_amount(def.key, above),
-                );
-                let scope = scope.label(lang);
-                steps.push(match lang {
-                    Lang::Zh => format!(
-                        "门槛：{scope}{label} {v} > {above} → 奖金 {}",
-                        money(amount)
-                    ),
-                    Lang::En => format!(
-                        "gate: {scope} {label} {v} > {above} → bonus {}",
-                        money(amount)
-                    ),
+                steps.push(BonusStep::Gate {
+                    scope,
+                    metric: def.key,
+                    item: g.item.clone(),
+                    value: v,
+                    above,
+                    amount,
                 });
             }
         }
     }
     if vetoed && amount > 0.0 {
         amount = 0.0;
-        steps.push(
-            lang.pick(
-                "触发否决：正向奖金归零",
-                "vetoed: a positive bonus becomes 0",
-            )
-            .to_string(),
-        );
+        steps.push(BonusStep::Vetoed);
     }
     (round_yuan(amount), steps, next)
 }

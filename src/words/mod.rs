@@ -51,12 +51,15 @@ pub mod config;
 pub mod input;
 pub mod labels;
 pub mod people;
+pub mod report;
+pub mod score;
 
 /// A data-issue message (SPEC §2.5): what was found, with its parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Input(input::InputMsg),
     People(people::PeopleMsg),
+    Score(score::ScoreMsg),
     /// An English sentence not yet moved into the catalogue (issue 14 removes the last).
     Legacy(String),
 }
@@ -67,6 +70,7 @@ impl Msg {
         match self {
             Msg::Input(m) => m.say(lang),
             Msg::People(m) => m.say(lang),
+            Msg::Score(m) => m.say(lang),
             Msg::Legacy(s) => s.clone(),
         }
     }
@@ -76,6 +80,7 @@ impl Msg {
         match self {
             Msg::Input(m) => m.code(),
             Msg::People(m) => m.code(),
+            Msg::Score(m) => m.code(),
             Msg::Legacy(_) => "other",
         }
     }
@@ -96,6 +101,12 @@ impl From<&str> for Msg {
 impl From<input::InputMsg> for Msg {
     fn from(m: input::InputMsg) -> Msg {
         Msg::Input(m)
+    }
+}
+
+impl From<score::ScoreMsg> for Msg {
+    fn from(m: score::ScoreMsg) -> Msg {
+        Msg::Score(m)
     }
 }
 
@@ -223,6 +234,7 @@ mod tests {
         let mut all: Vec<Msg> = Vec::new();
         all.extend(input::InputMsg::examples().into_iter().map(Msg::from));
         all.extend(people::PeopleMsg::examples().into_iter().map(Msg::from));
+        all.extend(score::ScoreMsg::examples().into_iter().map(Msg::from));
         for m in &all {
             let zh = m.say(Lang::Zh);
             let en = m.say(Lang::En);
@@ -241,6 +253,7 @@ mod tests {
     fn every_variant_has_an_example() {
         input::InputMsg::check_examples();
         people::PeopleMsg::check_examples();
+        score::ScoreMsg::check_examples();
         config::ConfigNote::check_examples();
         config::ConfigError::check_examples();
         config::Place::check_examples();
