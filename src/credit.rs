@@ -10,7 +10,7 @@
 //! A row held back names a fresh name (shown as the person's name, reached by no text of the
 //! data), so no metric counts it for anyone and the same sale is never credited twice.
 
-use crate::config::Config;
+use crate::config::{Attribute, Config};
 use crate::input::{Dataset, Kind, RowRef, Sym};
 use crate::issues::{Issue, Severity};
 use crate::people::match_role;
@@ -82,10 +82,7 @@ pub fn settle(ds: &mut Dataset, cfg: &Config, period: Option<&Period>) -> Vec<Is
             });
             let name = own.map_or(r.staff, |p| p.sym);
             if let Some(role) = match_role(cfg, &r.role) {
-                let attribute = cfg.roles[&role]
-                    .attribute
-                    .clone()
-                    .unwrap_or_else(|| "consultant".into());
+                let attribute = cfg.roles[&role].attribute.unwrap_or_default();
                 s.role_of.entry(name).or_insert((role, attribute));
             }
         }
@@ -198,7 +195,7 @@ struct Settler {
     /// are held, made on first use.
     other_role: HashMap<Sym, Sym>,
     /// Roster name → (config role, the sales column that credits it).
-    role_of: HashMap<Sym, (String, String)>,
+    role_of: HashMap<Sym, (String, Attribute)>,
     issues: Vec<Issue>,
     /// Held rows outside the period, per name shown.
     held_outside: BTreeMap<String, usize>,
@@ -269,7 +266,7 @@ impl Settler {
         let Some((role, attribute)) = self.role_of.get(&name) else {
             return name;
         };
-        if col == Column::Staff || attribute == col.key() {
+        if col == Column::Staff || attribute.field().key() == col.key() {
             return name;
         }
         let role_label = cfg.roles[role].shown_label(role).to_string();
@@ -283,8 +280,9 @@ impl Settler {
             }
         };
         let message = format!(
-            "{} is a {role_label} ({role}) in the roster, credited by the {attribute} column, but this row names them in the {} column: the row is credited to nobody in that column (correct the row, or the roster role)",
+            "{} is a {role_label} ({role}) in the roster, credited by the {} column, but this row names them in the {} column: the row is credited to nobody in that column (correct the row, or the roster role)",
             ds.names.name(name),
+            attribute.field().key(),
             col.key()
         );
         self.report(ds, Severity::Warning, message, name, col, facts);

@@ -1175,10 +1175,9 @@ fn role_bonus(role: &Role, l: Lang, months: f64) -> String {
         return String::new();
     };
     let money = |x: f64| defs::show_amount("revenue", x * months);
-    let (basis_label, basis_metric) = if b.basis == "total" {
-        (l.pick("总分", "total").to_string(), "")
-    } else {
-        (defs::kpi_label(&b.basis, None, l), b.basis.as_str())
+    let (basis_label, basis_metric) = match b.basis {
+        crate::config::Basis::Total => (l.pick("总分", "total").to_string(), ""),
+        crate::config::Basis::Metric(d) => (defs::kpi_label(d.key, None, l), d.key),
     };
     let k = period_scale(basis_metric, months);
     let mut parts = Vec::new();

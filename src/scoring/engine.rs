@@ -1,7 +1,7 @@
 //! From figures to pay (SPEC §3.2, §5): scores, effective weights, totals, vetoes, grades,
 //! ranks, bonuses and adjustments. Figures + config → results; no module below reads these.
 
-use crate::config::{Config, Direction, Kpi, Method, Missing, Role, Scope};
+use crate::config::{Basis, Config, Direction, Kpi, Method, Missing, Role, Scope};
 use crate::input::Dataset;
 use crate::issues::{Issue, Severity};
 use crate::metrics::compute::{Context, Figure, Index, Status};
@@ -446,7 +446,7 @@ fn score_person(
     let ds = ctx.ds;
     let cfg = ctx.config;
     let (share, left) = employment(person, ctx.period);
-    let attribute = role.attribute.as_deref().unwrap_or("consultant");
+    let attribute = role.attribute.unwrap_or_default();
     let missing = cfg.scoring.missing;
     let mut kpis = Vec::new();
     let mut adjusted = false;
@@ -454,11 +454,7 @@ fn score_person(
         let Some(def) = defs::metric(&kpi.metric) else {
             continue;
         };
-        let scope = kpi.scope.unwrap_or(if def.key == "turnover_rate" {
-            Scope::Store
-        } else {
-            Scope::Own
-        });
+        let scope = kpi.scope.unwrap_or(def.default_scope);
         let item = kpi.item.as_deref();
         let fig: Figure = ctx.figure(person, def.key, item, scope, attribute, kpi.min_sample);
         let previous = prev_ctx.and_then(|pc| {
@@ -757,17 +753,15 @@ fn bonus(
 ) -> (f64, Vec<String>, Option<NextTier>) {
     let mut steps = Vec::new();
     // The basis and amounts in words: "业绩达成率 59.29%", "¥3,000".
-    let (basis_label, basis_key) = if b.basis == "total" {
-        (lang.pick("总分", "total").to_string(), "")
-    } else {
-        (defs::kpi_label(&b.basis, None, lang), b.basis.as_str())
+    let (basis_label, basis_key) = match b.basis {
+        Basis::Total => (lang.pick("总分", "total").to_string(), ""),
+        Basis::Metric(d) => (defs::kpi_label(d.key, None, lang), d.key),
     };
     let money = |x: f64| defs::show_amount("revenue", x);
     let money_k = months * share;
-    let (basis, basis_def) = if b.basis == "total" {
-        (Some(total), None)
-    } else {
-        (own_value(&b.basis, None), defs::metric(&b.basis))
+    let (basis, basis_def) = match b.basis {
+        Basis::Total => (Some(total), None),
+        Basis::Metric(d) => (own_value(d.key, None), Some(d)),
     };
     let tier_k = basis_def
         .map(|d| scale(d, months, share, true))
@@ -779,7 +773,7 @@ fn bonus(
             .filter(|t| v < t[0] * tier_k)
             .min_by(|a, c| a[0].total_cmp(&c[0]))
             .map(|t| NextTier {
-                basis: b.basis.clone(),
+                basis: b.basis.key().to_string(),
                 threshold: t[0] * tier_k,
                 gap: t[0] * tier_k - v,
                 amount: t[1] * money_k,
@@ -856,8 +850,8 @@ fn bonus(
             .config
             .roles
             .get(&person.role)
-            .and_then(|r| r.attribute.as_deref())
-            .unwrap_or("consultant");
+            .and_then(|r| r.attribute)
+            .unwrap_or_default();
         // A self gate reads the person's own value after adjustments (§5.4); a team gate the
         // data as it is.
         let value = if scope == Scope::Own {

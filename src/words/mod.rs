@@ -48,6 +48,7 @@ macro_rules! catalogue {
 
 pub mod input;
 pub mod labels;
+pub mod metrics;
 pub mod people;
 
 /// A data-issue message (SPEC §2.5): what was found, with its parameters.
