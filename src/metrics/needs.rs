@@ -8,6 +8,7 @@ use crate::input::Dataset;
 use crate::issues::{Issue, Severity};
 use crate::metrics::defs::{self, Need as Needs};
 use crate::people::Person;
+use crate::words::people::PeopleMsg;
 use std::collections::BTreeSet;
 
 /// A column one KPI of one role cannot do without.
@@ -91,25 +92,23 @@ pub fn missing_columns(ds: &Dataset, cfg: &Config, people: &[Person]) -> Vec<Iss
 
 fn issue(cfg: &Config, n: &Need) -> Issue {
     let role = &cfg.roles[&n.role];
-    let label = role.shown_label(&n.role);
-    let def = defs::metric(n.metric);
-    let kpi = def.map_or(n.metric.to_string(), |d| format!("{} ({})", d.zh, d.key));
-    let aliases: Vec<&str> = n
+    let aliases: Vec<String> = n
         .kind
         .columns()
         .iter()
         .find(|c| c.field == n.field)
-        .map(|c| c.aliases.to_vec())
+        .map(|c| c.aliases.iter().map(|a| a.to_string()).collect())
         .unwrap_or_default();
-    let field = n.field.key();
-    let kind = n.kind.key();
     Issue::new(
         Severity::Error,
-        format!(
-            "role {label} ({}), KPI {kpi}: needs the {kind} column {field}, which no {kind} input has (recognised names: {}); if your export calls it something else, add [columns.{kind}] {field} = [\"<its header>\"] to the config — until then this KPI cannot be computed for anyone",
-            n.role,
-            aliases.join(" "),
-        ),
+        PeopleMsg::KpiColumnMissing {
+            role_label: role.shown_label(&n.role).to_string(),
+            role: n.role.clone(),
+            metric: n.metric,
+            kind: n.kind,
+            field: n.field,
+            aliases,
+        },
     )
-    .column(field)
+    .column(n.field.key())
 }
