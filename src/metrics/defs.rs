@@ -386,6 +386,25 @@ pub fn metric_keys() -> Vec<&'static str> {
 mod tests {
     use super::*;
 
+    /// Every key once, and every column a metric needs is a column its kind has.
+    #[test]
+    fn definitions_are_consistent() {
+        let keys: std::collections::HashSet<&str> = METRICS.iter().map(|m| m.key).collect();
+        assert_eq!(keys.len(), METRICS.len());
+        for m in METRICS {
+            for n in m.needs {
+                if let Need::Column(kind, field) = *n {
+                    assert!(
+                        kind.columns().iter().any(|c| c.field == field),
+                        "{}: {kind:?} has no {field:?} column",
+                        m.key
+                    );
+                }
+            }
+        }
+        assert_eq!(metric("turnover_rate").unwrap().default_scope, Scope::Store);
+    }
+
     #[test]
     fn labels_find_metrics() {
         assert_eq!(metric("成交率").map(|m| m.key), Some("conversion_rate"));

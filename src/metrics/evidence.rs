@@ -243,7 +243,7 @@ fn sale_row(s: &Sale, counts: Counts, why: Why) -> Row {
 
 /// Which of the visit metrics a walk of the consultations lists rows for.
 #[derive(Clone, Copy, PartialEq)]
-enum Visits {
+enum VisitMetric {
     /// 成交率: every consultation, its deal row in both parts.
     Conversion,
     /// 初诊上门量: the 初诊 consultations.
@@ -448,7 +448,7 @@ impl Walk<'_, '_> {
 
     /// The visits behind 成交率, 初诊上门量 and 新客数, one consultation (customer, date,
     /// consultant) at a time: its deciding row counts, its other rows are listed with it.
-    fn visits(&self, metric: Visits) -> Vec<Row> {
+    fn visits(&self, metric: VisitMetric) -> Vec<Row> {
         let cx = self.cx;
         let ds = cx.ds;
         let has_deal = ds.has_field(Kind::Visits, Field::Deal);
@@ -477,16 +477,16 @@ impl Walk<'_, '_> {
             };
             let first_row = vs.iter().position(|v| v.first_visit == Some(true));
             let (decides, counts, why) = match metric {
-                Visits::Conversion => match deal_row {
+                VisitMetric::Conversion => match deal_row {
                     Some(i) if has_deal => (i, Counts::Both, Why::DealConsultation),
                     Some(i) => (i, Counts::Both, Why::DealBySale),
                     None => (0, Counts::Denominator, Why::NoDeal),
                 },
-                Visits::FirstVisits => match first_row {
+                VisitMetric::FirstVisits => match first_row {
                     Some(i) => (i, Counts::Value, Why::FirstVisit),
                     None => continue,
                 },
-                Visits::NewCustomers => match (first_row, deal_row) {
+                VisitMetric::NewCustomers => match (first_row, deal_row) {
                     (Some(_), Some(i)) if new_customers.insert(customer) => {
                         (i, Counts::Value, Why::NewCustomer)
                     }
@@ -679,17 +679,17 @@ pub(super) fn repurchase_rate(w: &Walk<'_, '_>, a: &Args<'_>) -> Vec<Row> {
 
 /// `conversion_rate`: every consultation of the members.
 pub(super) fn conversion_rate(w: &Walk<'_, '_>, _: &Args<'_>) -> Vec<Row> {
-    w.visits(Visits::Conversion)
+    w.visits(VisitMetric::Conversion)
 }
 
 /// `first_visits`: every consultation of the members.
 pub(super) fn first_visits(w: &Walk<'_, '_>, _: &Args<'_>) -> Vec<Row> {
-    w.visits(Visits::FirstVisits)
+    w.visits(VisitMetric::FirstVisits)
 }
 
 /// `new_customers`: every consultation of the members.
 pub(super) fn new_customers(w: &Walk<'_, '_>, _: &Args<'_>) -> Vec<Row> {
-    w.visits(Visits::NewCustomers)
+    w.visits(VisitMetric::NewCustomers)
 }
 
 /// `complaint_rate`: see its definition in `defs::METRICS`.
