@@ -114,11 +114,14 @@ impl PeopleMsg {
                     "staff id {staff_id} is given to two different names ({at}): a staff id belongs to one person; neither is scored until the roster is corrected"
                 )
             }
-            PeopleMsg::RosterRoleUnknown { role, people } => say!(
-                lang,
-                "花名册岗位“{role}”（{people} 人）不对应配置中的任何岗位，这些人不计分",
-                "roster role {role} ({people} people) matches no role in the config; they are not scored"
-            ),
+            PeopleMsg::RosterRoleUnknown { role, people } => {
+                let who = if *people == 1 { "person" } else { "people" };
+                say!(
+                    lang,
+                    "花名册岗位“{role}”（{people} 人）不对应配置中的任何岗位，这些人不计分",
+                    "roster role {role} ({people} {who}) matches no role in the config; they are not scored"
+                )
+            }
             PeopleMsg::UnscoredRoleHasData {
                 name,
                 file,
@@ -206,7 +209,7 @@ impl PeopleMsg {
                 let field_name = labels::field(*field, lang);
                 let kind_key = kind.key();
                 let field_key = field.key();
-                let aliases = aliases.join(" ");
+                let aliases = aliases.join(lang.pick("、", " "));
                 say!(
                     lang,
                     "岗位 {role_label}（{role}）的 KPI {kpi}（`{metric}`）需要{kind_name}的“{field_name}”列（`{field_key}`），但没有任何{kind_name}文件有这一列（可识别的表头：{aliases}）；如果导出文件里这一列叫别的名字，请在配置中加上 `[columns.{kind_key}] {field_key} = [\"<表头>\"]`。在此之前，这项 KPI 对任何人都无法计算",
