@@ -31,7 +31,7 @@ impl Cli {
     /// definition (src/metrics/defs.rs).
     pub fn parse_with_metric_help() -> Cli {
         use clap::{CommandFactory, FromArgMatches};
-        let help = crate::metrics::defs::help_text();
+        let help = crate::words::metrics::help_text();
         let cmd = Cli::command()
             .mut_subcommand("score", |c| c.after_long_help(help.clone()))
             .mut_subcommand("explain", |c| c.after_long_help(help.clone()));

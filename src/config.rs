@@ -180,7 +180,7 @@ impl Default for Grades {
 pub struct Role {
     /// The job titles this role covers; the first is the one shown (SPEC §2.4).
     pub label: Option<Labels>,
-    pub attribute: Option<String>,
+    pub attribute: Option<Attribute>,
     pub bottom: Option<u32>,
     #[serde(default)]
     pub kpi: Vec<Kpi>,
@@ -296,6 +296,28 @@ impl Scope {
     }
 }
 
+/// Which sales column credits a role's people with a sale (`attribute`, SPEC §2.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Attribute {
+    #[default]
+    Consultant,
+    Doctor,
+    Nurse,
+}
+
+impl Attribute {
+    /// The sales column this attribute reads.
+    pub fn field(self) -> crate::input::Field {
+        use crate::input::Field;
+        match self {
+            Attribute::Consultant => Field::Consultant,
+            Attribute::Doctor => Field::Doctor,
+            Attribute::Nurse => Field::Nurse,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
@@ -345,13 +367,67 @@ pub struct Veto {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Bonus {
-    pub basis: String,
+    pub basis: Basis,
     #[serde(default)]
     pub tiers: Vec<[f64; 2]>,
     pub below: Option<f64>,
     pub per_unit: Option<PerUnit>,
     #[serde(default)]
     pub gate: Vec<Gate>,
+}
+
+/// What a bonus's tiers are read against (`basis`): the total score, or one metric's value.
+#[derive(Debug, Clone, Copy)]
+pub enum Basis {
+    Total,
+    Metric(&'static crate::metrics::defs::MetricDef),
+}
+
+impl Basis {
+    /// The metric whose unit its values are in ("" for the total: a plain number).
+    pub fn unit_metric(self) -> &'static str {
+        match self {
+            Basis::Total => "",
+            Basis::Metric(d) => d.key,
+        }
+    }
+
+    /// The config value: `total` or the metric's key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Basis::Total => "total",
+            Basis::Metric(d) => d.key,
+        }
+    }
+}
+
+impl PartialEq for Basis {
+    fn eq(&self, other: &Basis) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl<'de> Deserialize<'de> for Basis {
+    /// `"total"` or a metric key; anything else is refused here, so toml names its line.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Basis, D::Error> {
+        let s = String::deserialize(d)?;
+        if s == "total" {
+            return Ok(Basis::Total);
+        }
+        crate::metrics::defs::METRICS
+            .iter()
+            .find(|m| m.key == s)
+            .map(Basis::Metric)
+            .ok_or_else(|| {
+                static KNOWN: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+                let known = KNOWN.get_or_init(|| {
+                    let mut k = vec!["total"];
+                    k.extend(crate::metrics::defs::metric_keys());
+                    k
+                });
+                serde::de::Error::unknown_variant(&s, known)
+            })
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

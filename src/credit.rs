@@ -10,11 +10,12 @@
 //! A row held back names a fresh name (shown as the person's name, reached by no text of the
 //! data), so no metric counts it for anyone and the same sale is never credited twice.
 
-use crate::config::Config;
-use crate::input::{Dataset, Kind, RowRef, Sym};
+use crate::config::{Attribute, Config};
+use crate::input::{Dataset, Field, Kind, RowRef, Sym};
 use crate::issues::{Issue, Severity};
 use crate::people::match_role;
 use crate::period::Period;
+use crate::words::people::PeopleMsg;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 
@@ -51,6 +52,15 @@ impl Column {
             Column::Staff => "staff",
         }
     }
+
+    fn field(self) -> Field {
+        match self {
+            Column::Consultant => Field::Consultant,
+            Column::Doctor => Field::Doctor,
+            Column::Nurse => Field::Nurse,
+            Column::Staff => Field::Staff,
+        }
+    }
 }
 
 /// A row being settled: where it is, whether it falls in the period, and the store and
@@ -82,10 +92,7 @@ pub fn settle(ds: &mut Dataset, cfg: &Config, period: Option<&Period>) -> Vec<Is
             });
             let name = own.map_or(r.staff, |p| p.sym);
             if let Some(role) = match_role(cfg, &r.role) {
-                let attribute = cfg.roles[&role]
-                    .attribute
-                    .clone()
-                    .unwrap_or_else(|| "consultant".into());
+                let attribute = cfg.roles[&role].attribute.unwrap_or_default();
                 s.role_of.entry(name).or_insert((role, attribute));
             }
         }
@@ -170,9 +177,7 @@ pub fn settle(ds: &mut Dataset, cfg: &Config, period: Option<&Period>) -> Vec<Is
     for (name, n) in std::mem::take(&mut s.held_outside) {
         s.issues.push(Issue::new(
             Severity::Info,
-            format!(
-                "{n} row(s) outside the period naming {name} are credited to nobody for the same reason (they count in no previous-period or look-back figure)"
-            ),
+            PeopleMsg::HeldOutsidePeriod { name, rows: n },
         ));
     }
     for g in s.namesakes.values() {
@@ -198,7 +203,7 @@ struct Settler {
     /// are held, made on first use.
     other_role: HashMap<Sym, Sym>,
     /// Roster name → (config role, the sales column that credits it).
-    role_of: HashMap<Sym, (String, String)>,
+    role_of: HashMap<Sym, (String, Attribute)>,
     issues: Vec<Issue>,
     /// Held rows outside the period, per name shown.
     held_outside: BTreeMap<String, usize>,
@@ -231,27 +236,18 @@ impl Settler {
         let g = &self.namesakes[&name];
         {
             let held = g.held;
-            let who: Vec<String> = g
-                .people
-                .iter()
-                .map(|p| {
-                    let store = p.store.map_or("-", |s| ds.names.name(s));
-                    format!("{} 工号 {} ({store})", ds.names.name(name), p.staff_id)
-                })
-                .collect();
-            let why = match (facts.store, facts.department) {
-                (None, None) => {
-                    "the row has no store (门店) or department (科室) column to tell them apart"
-                        .to_string()
-                }
-                _ => "the row's store (门店) and department (科室) do not pick exactly one of them"
-                    .to_string(),
+            let message = PeopleMsg::NamesakeHeld {
+                name: ds.names.name(name).to_string(),
+                people: g
+                    .people
+                    .iter()
+                    .map(|p| {
+                        let store = p.store.map(|s| ds.names.name(s).to_string());
+                        (p.staff_id.clone(), store)
+                    })
+                    .collect(),
+                row_has_store_or_department: facts.store.is_some() || facts.department.is_some(),
             };
-            let message = format!(
-                "{} names two roster people, {}: {why}, so it is credited to neither; correct the name in the row (or give each a distinct name)",
-                ds.names.name(name),
-                who.join(" and ")
-            );
             self.report(ds, Severity::Error, message, name, col, facts);
             held
         }
@@ -269,7 +265,7 @@ impl Settler {
         let Some((role, attribute)) = self.role_of.get(&name) else {
             return name;
         };
-        if col == Column::Staff || attribute == col.key() {
+        if col == Column::Staff || attribute.field() == col.field() {
             return name;
         }
         let role_label = cfg.roles[role].shown_label(role).to_string();
@@ -282,11 +278,13 @@ impl Settler {
                 held
             }
         };
-        let message = format!(
-            "{} is a {role_label} ({role}) in the roster, credited by the {attribute} column, but this row names them in the {} column: the row is credited to nobody in that column (correct the row, or the roster role)",
-            ds.names.name(name),
-            col.key()
-        );
+        let message = PeopleMsg::CreditedByOtherColumn {
+            name: ds.names.name(name).to_string(),
+            role_label,
+            role: role.clone(),
+            credited_by: attribute.field(),
+            column: col.field(),
+        };
         self.report(ds, Severity::Warning, message, name, col, facts);
         held
     }
@@ -296,7 +294,7 @@ impl Settler {
         &mut self,
         ds: &Dataset,
         severity: Severity,
-        message: String,
+        message: PeopleMsg,
         name: Sym,
         col: Column,
         facts: RowFacts,

@@ -4,6 +4,7 @@ use crate::config::Config;
 use crate::input::{Dataset, Kind, Sym};
 use crate::issues::{Issue, Severity};
 use crate::period::Period;
+use crate::words::people::PeopleMsg;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -59,7 +60,7 @@ pub fn prepare(ds: &mut Dataset, cfg: &Config, period: Option<&Period>) -> Vec<P
 pub fn empty_period(p: &Period) -> Issue {
     Issue::new(
         Severity::Error,
-        crate::words::people::PeopleMsg::EmptyPeriod {
+        PeopleMsg::EmptyPeriod {
             period: p.label.clone(),
             start: p.start.to_string(),
             end: p.end.to_string(),
@@ -87,12 +88,12 @@ pub fn resolve(ds: &Dataset, cfg: &Config, period: Option<&Period>) -> (Vec<Pers
                 continue;
             }
             ambiguous.insert(*sym);
-            let where_: Vec<String> = rows
+            let at: Vec<(String, u32)> = rows
                 .iter()
                 .map(|&i| {
                     let r = &ds.roster[i];
                     let input = &ds.inputs[r.at.input as usize];
-                    format!("{} row {}", input.file, r.at.row)
+                    (input.file.clone(), r.at.row)
                 })
                 .collect();
             let first = &ds.roster[rows[0]];
@@ -100,11 +101,10 @@ pub fn resolve(ds: &Dataset, cfg: &Config, period: Option<&Period>) -> (Vec<Pers
             issues.push(
                 Issue::new(
                     Severity::Error,
-                    format!(
-                        "two people named {} ({}): give each a distinct 工号 (staff_id) in the roster; neither is scored until then",
-                        ds.name(*sym),
-                        where_.join(" and ")
-                    ),
+                    PeopleMsg::SameNameNoStaffId {
+                        name: ds.name(*sym).to_string(),
+                        rows: at,
+                    },
                 )
                 .at(&input.file, input.sheet.as_deref())
                 .row(first.at.row)
@@ -130,23 +130,20 @@ pub fn resolve(ds: &Dataset, cfg: &Config, period: Option<&Period>) -> (Vec<Pers
             }
             let first = &ds.roster[rows[0]];
             let input = &ds.inputs[first.at.input as usize];
-            let where_: Vec<String> = rows
+            let at: Vec<(String, u32)> = rows
                 .iter()
                 .map(|&i| {
-                    format!(
-                        "{} row {}",
-                        ds.name(ds.roster[i].staff),
-                        ds.roster[i].at.row
-                    )
+                    let r = &ds.roster[i];
+                    (ds.name(r.staff).to_string(), r.at.row)
                 })
                 .collect();
             issues.push(
                 Issue::new(
                     Severity::Error,
-                    format!(
-                        "工号 {id} is given to two different names ({}): a 工号 belongs to one person; neither is scored until the roster is corrected",
-                        where_.join(", ")
-                    ),
+                    PeopleMsg::StaffIdTwoNames {
+                        staff_id: id.to_string(),
+                        rows: at,
+                    },
                 )
                 .at(&input.file, input.sheet.as_deref())
                 .row(first.at.row)
@@ -190,9 +187,10 @@ pub fn resolve(ds: &Dataset, cfg: &Config, period: Option<&Period>) -> (Vec<Pers
             issues.push(
                 Issue::new(
                     Severity::Info,
-                    format!(
-                        "roster role {role} ({n} people) matches no role in the config; they are not scored"
-                    ),
+                    PeopleMsg::RosterRoleUnknown {
+                        role: role.clone(),
+                        people: n,
+                    },
                 )
                 .at(&input.file, input.sheet.as_deref())
                 .row(at.row)
@@ -214,12 +212,12 @@ pub fn resolve(ds: &Dataset, cfg: &Config, period: Option<&Period>) -> (Vec<Pers
                 issues.push(
                     Issue::new(
                         Severity::Warning,
-                        format!(
-                            "{} has data in the period (first: {}, row {}) but their roster role {role} matches no role in the config, so they are not scored: add {role} to a role's label list (label = [\"…\", \"{role}\"]) or correct the roster",
-                            ds.name(sym),
-                            ds.inputs[at.input as usize].file,
-                            at.row
-                        ),
+                        PeopleMsg::UnscoredRoleHasData {
+                            name: ds.name(sym).to_string(),
+                            file: ds.inputs[at.input as usize].file.clone(),
+                            row: at.row,
+                            role: role.clone(),
+                        },
                     )
                     .at(&roster.file, roster.sheet.as_deref())
                     .row(roster_at.row)
@@ -235,10 +233,9 @@ pub fn resolve(ds: &Dataset, cfg: &Config, period: Option<&Period>) -> (Vec<Pers
             issues.push(
                 Issue::new(
                     Severity::Warning,
-                    format!(
-                        "{} is named in the data but not in the roster; not scored (add them to the roster, or correct the name)",
-                        ds.name(sym)
-                    ),
+                    PeopleMsg::NotInRoster {
+                        name: ds.name(sym).to_string(),
+                    },
                 )
                 .at(&input.file, input.sheet.as_deref())
                 .row(at.row)
@@ -271,10 +268,7 @@ pub fn resolve(ds: &Dataset, cfg: &Config, period: Option<&Period>) -> (Vec<Pers
             }
         }
         if !order.is_empty() {
-            issues.push(Issue::new(
-                Severity::Info,
-                "no roster (员工花名册) given: names in the consultant columns are scored as consultants and names in the doctor column as doctors; nurses and supervisors need a roster",
-            ));
+            issues.push(Issue::new(Severity::Info, PeopleMsg::NoRoster));
         }
         for (sym, role) in order {
             people.push(Person {

@@ -446,9 +446,13 @@ fn people_without_roster_and_unknown_names() {
         .iter()
         .find(|i| i["severity"] == "error")
         .unwrap_or_else(|| panic!("{run}"));
+    assert_eq!(dup["code"], "same_name_no_staff_id");
     let msg = dup["message"].as_str().unwrap();
-    assert!(msg.contains("two people named 王丽"), "{msg}");
-    assert!(msg.contains("row 2 and 员工花名册.csv row 3"), "{msg}");
+    assert!(msg.contains("两人同名“王丽”"), "{msg}");
+    assert!(
+        msg.contains("员工花名册.csv 第 2 行、员工花名册.csv 第 3 行"),
+        "{msg}"
+    );
 }
 
 #[test]

@@ -449,3 +449,78 @@ fn usage_and_output_errors_are_chinese_by_default() {
         "{run}"
     );
 }
+
+/// A value with a fixed set of meanings is refused as the config is read, naming its line and
+/// every value it may take (issue 14: `attribute` and a bonus's `basis` are enums at the serde
+/// boundary, like `method`, `scope` and the 二开 `rule`). Before, `attribute = "docter"` passed
+/// the parser and was caught (or not) by hand-written checks.
+#[test]
+fn a_value_with_fixed_meanings_names_its_line_and_the_allowed_values() {
+    let w = Workdir::new();
+    w.write("员工.csv", "姓名,工号,岗位\n甲,C1,咨询师\n");
+    w.write(
+        "消费.csv",
+        "日期,顾客,实收金额,咨询师\n2026-10-05,客1,3000,甲\n",
+    );
+    // Line 1 [roles.consultant], 2 label, 3 the value under test.
+    for (extra, typo, allowed) in [
+        (
+            "attribute = \"docter\"",
+            "`docter`",
+            "`consultant`, `doctor`, `nurse`",
+        ),
+        (
+            "scope = \"shop\"",
+            "`shop`",
+            "`self`, `department`, `store`, `all`",
+        ),
+        (
+            "method = \"linaer\"",
+            "`linaer`",
+            "`linear`, `bands`, `steps`",
+        ),
+    ] {
+        let (head, kpi_line) = if extra.starts_with("attribute") {
+            (format!("{extra}\n"), String::new())
+        } else {
+            (format!("# {extra}\n"), format!("{extra}\n"))
+        };
+        w.write(
+            "clinic-kpi.toml",
+            format!(
+                "[roles.consultant]\nlabel = \"咨询师\"\n{head}\n[[roles.consultant.kpi]]\n\
+                 metric = \"revenue\"\nweight = 100\ntarget = 10000\n{kpi_line}"
+            ),
+        );
+        let run = w.run(&["score", "--month", "2026-10", "--no-scorecard", "-q"]);
+        assert_eq!(run.code, 1, "{run}");
+        // The KPI's value sits on line 9, the role's `attribute` on line 3.
+        let line = if kpi_line.is_empty() { 3 } else { 9 };
+        assert!(
+            run.stderr.contains(&format!("line {line}:"))
+                || run.stderr.contains(&format!("第 {line} 行")),
+            "{run}"
+        );
+        assert!(run.stderr.contains(typo), "{run}");
+        assert!(run.stderr.contains(allowed), "{run}");
+    }
+    // A bonus `basis` is `total` or a metric key: line 10 of this config.
+    w.write(
+        "clinic-kpi.toml",
+        format!(
+            "{}\n[roles.consultant.bonus]\nbasis = \"totals\"\ntiers = [[80, 1000]]\n",
+            revenue_role("consultant", "\"咨询师\"")
+        ),
+    );
+    let run = w.run(&["score", "--month", "2026-10", "--no-scorecard", "-q"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(
+        run.stderr.contains("line 10:") || run.stderr.contains("第 10 行"),
+        "{run}"
+    );
+    assert!(
+        run.stderr
+            .contains("`totals`, expected one of `total`, `revenue`, `revenue_attainment`"),
+        "{run}"
+    );
+}

@@ -60,6 +60,20 @@ fn issues_with<'a>(j: &'a Value, severity: &str, text: &str) -> Vec<&'a Value> {
         .collect()
 }
 
+/// The issues of `severity` with this `code` whose message (in the run's language) holds `text`.
+fn coded<'a>(j: &'a Value, severity: &str, code: &str, text: &str) -> Vec<&'a Value> {
+    j["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| {
+            i["severity"] == severity
+                && i["code"] == code
+                && i["message"].as_str().unwrap().contains(text)
+        })
+        .collect()
+}
+
 fn people_named<'a>(j: &'a Value, name: &str) -> Vec<&'a Value> {
     j["people"]
         .as_array()
@@ -108,14 +122,19 @@ fn namesakes_are_told_apart_by_store_or_credited_to_neither() {
         &kpi(person(&j, "李娜"), "revenue", None)["value"],
         500.0
     ));
-    let errors = issues_with(&j, "error", "names two roster people");
+    let errors = coded(&j, "error", "namesake_held", "");
     assert_eq!(errors.len(), 1, "{j:#}");
     let e = errors[0];
     assert_eq!(e["file"], "消费流水.csv");
     assert_eq!(e["row"], 4);
     assert_eq!(e["column"], "咨询师");
-    let m = e["message"].as_str().unwrap();
-    assert!(m.contains("C001") && m.contains("C002"), "{m}");
+    // In Chinese (the default): both people, and why the row is held.
+    assert_eq!(
+        e["message"],
+        "张伟 对应花名册中的多个人：张伟（工号 C001，一店）、张伟（工号 C002，二店）；\
+         该行的门店和科室不能确定是其中哪一位，因此该行不计入任何一人：\
+         请更正该行的姓名（或给每人不同的姓名）"
+    );
     // --strict: that error means exit 3 and nothing written.
     let run = w.run(&[
         "score", "--data", "data", "--month", "2026-10", "--strict", "-o", "out.xlsx",
@@ -144,12 +163,23 @@ fn namesakes_without_a_deciding_column_and_explain_by_staff_id() {
         ),
     ]);
     let (_, j, _) = score(&w, &[]);
-    let errors = issues_with(&j, "error", "names two roster people");
+    let errors = coded(
+        &j,
+        "error",
+        "namesake_held",
+        "该行没有门店或科室列可以区分两人",
+    );
     assert_eq!(errors.len(), 1, "{j:#}");
     assert_eq!(errors[0]["file"], "到院咨询登记.csv");
     assert_eq!(errors[0]["row"], 2);
-    let m = errors[0]["message"].as_str().unwrap();
-    assert!(m.contains("no store"), "{m}");
+    let (_, j, _) = score(&w, &["--lang", "en"]);
+    let m = coded(&j, "error", "namesake_held", "")[0]["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        m.contains("the row has no store or department column"),
+        "{m}"
+    );
 
     let run = w.run(&[
         "explain", "--data", "data", "--month", "2026-10", "--staff", "张伟",
@@ -181,7 +211,7 @@ fn one_staff_id_two_names_is_an_error() {
         ),
     ]);
     let (_, j, _) = score(&w, &[]);
-    let errors = issues_with(&j, "error", "工号 C009");
+    let errors = coded(&j, "error", "staff_id_two_names", "工号 C009");
     assert_eq!(errors.len(), 1, "{j:#}");
     assert_eq!(errors[0]["row"], 2);
     assert!(people_named(&j, "王芳").is_empty() && people_named(&j, "王方").is_empty());
@@ -207,13 +237,18 @@ fn people_with_data_who_are_not_scored_and_credit_to_another_role() {
         ),
     ]);
     let (_, j, _) = score(&w, &[]);
-    let w1 = issues_with(&j, "warning", "赵强 has data in the period");
+    let w1 = coded(&j, "warning", "unscored_role_has_data", "赵强 本期有数据");
     assert_eq!(w1.len(), 1, "{j:#}");
     let m = w1[0]["message"].as_str().unwrap();
     assert!(m.contains("现场咨询师"), "{m}");
     assert_eq!(w1[0]["file"], "员工花名册.csv");
     assert_eq!(w1[0]["row"], 3);
-    let w2 = issues_with(&j, "warning", "刘芳 is a 护士 (nurse)");
+    let w2 = coded(
+        &j,
+        "warning",
+        "credited_by_other_column",
+        "刘芳 在花名册中是护士（nurse），按护士列计业绩，但该行把此人写在咨询师列",
+    );
     assert_eq!(w2.len(), 1, "{j:#}");
     assert_eq!(w2[0]["file"], "消费流水.csv");
     assert_eq!(w2[0]["row"], 3);
@@ -274,26 +309,47 @@ fn a_column_a_kpi_needs_that_nobody_mapped_is_an_error() {
         ),
     ]);
     let (_, j, _) = score(&w, &[]);
-    let e = issues_with(&j, "error", "KPI 业绩 (revenue)");
+    let e = coded(&j, "error", "kpi_column_missing", "");
     assert_eq!(e.len(), 1, "{j:#}");
+    // In Chinese (the default): the role, the KPI, the column and the line to add.
     let m = e[0]["message"].as_str().unwrap();
-    assert!(m.contains("role 咨询师 (consultant)"), "{m}");
+    assert!(
+        m.contains(
+            "岗位 咨询师（consultant）的 KPI 业绩（`revenue`）需要消费流水的“咨询师”列（`consultant`）"
+        ),
+        "{m}"
+    );
+    assert!(
+        m.contains("`[columns.sales] consultant = [\"<表头>\"]`"),
+        "{m}"
+    );
+    assert!(m.contains("现场咨询师"), "recognised names listed: {m}");
+    let (_, j, _) = score(&w, &["--lang", "en"]);
+    let m = coded(&j, "error", "kpi_column_missing", "")[0]["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        m.contains("role 咨询师 (consultant), KPI Revenue (revenue)"),
+        "{m}"
+    );
     assert!(m.contains("sales column consultant"), "{m}");
     assert!(m.contains("[columns.sales] consultant = "), "{m}");
-    assert!(m.contains("现场咨询师"), "recognised names listed: {m}");
     let check = w.run(&[
         "check", "--data", "data", "--month", "2026-10", "--format", "json",
     ]);
     assert_eq!(check.code, 0, "{check}");
     let cj = check.json();
-    assert_eq!(issues_with(&cj, "error", "KPI 业绩 (revenue)").len(), 1);
+    assert_eq!(coded(&cj, "error", "kpi_column_missing", "业绩").len(), 1);
     // With the alias added, the same data credits ¥9,000 and the error is gone.
     w.write(
         "clinic-kpi.toml",
         format!("{CONFIG}\n[columns.sales]\nconsultant = [\"销售顾问\"]\n"),
     );
     let (_, j, _) = score(&w, &[]);
-    assert!(issues_with(&j, "error", "KPI").is_empty(), "{j:#}");
+    assert!(
+        coded(&j, "error", "kpi_column_missing", "").is_empty(),
+        "{j:#}"
+    );
     assert!(close(
         &kpi(person(&j, "李娜"), "revenue", None)["value"],
         9000.0
@@ -329,13 +385,23 @@ target = 10000
 "#,
     );
     let (_, j, _) = score(&w, &[]);
-    let t = issues_with(&j, "error", "KPI 二开率 (secondary_rate)");
+    let t = coded(
+        &j,
+        "error",
+        "kpi_column_missing",
+        "二开率（`secondary_rate`）",
+    );
     assert_eq!(t.len(), 1, "{j:#}");
     assert!(t[0]["message"]
         .as_str()
         .unwrap()
-        .contains("sales column type"));
-    let s = issues_with(&j, "error", "roster column store");
+        .contains("需要消费流水的“消费类型”列（`type`）"));
+    let s = coded(
+        &j,
+        "error",
+        "kpi_column_missing",
+        "需要员工花名册的“门店”列（`store`）",
+    );
     assert_eq!(s.len(), 1, "{j:#}");
 }
 

@@ -61,8 +61,7 @@ fn assert_masked(j: &Value, stdout: &str) {
     );
     assert_eq!(
         issue(j, "投诉.csv", 2)["message"],
-        "177****2222 is named in the data but not in the roster; not scored (add them to the \
-         roster, or correct the name)"
+        "177****2222 出现在数据中，但不在员工花名册里，不计分（请把此人加入花名册，或更正姓名）"
     );
 }
 

@@ -20,7 +20,7 @@
 //! ([`DataEnd`]), so a late export never reads as a slump.
 
 use super::{ratio, sym_of_config_name, yuan};
-use crate::config::Config;
+use crate::config::{Attribute, Config};
 use crate::input::{Dataset, Field, Kind, Sym};
 use crate::metrics::compute::{self, Context, Figure, Index};
 use crate::people::Person;
@@ -480,11 +480,11 @@ fn rates(
         for rule in [Rule::ComplaintRate, Rule::ComplicationRate] {
             let (f, limit) = match rule {
                 Rule::ComplaintRate => (
-                    cx.members_figure(&members, "complaint_rate", "consultant"),
+                    cx.members_figure(&members, "complaint_rate", Attribute::Consultant),
                     a.complaint_rate,
                 ),
                 _ => (
-                    cx.members_figure(&members, "complication_rate", "doctor"),
+                    cx.members_figure(&members, "complication_rate", Attribute::Doctor),
                     a.complication_rate,
                 ),
             };

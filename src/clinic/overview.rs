@@ -26,7 +26,7 @@
 //!   first_visits_surplus = first visits above base (0 when below).
 
 use super::{ratio, sym_of_config_name, yuan};
-use crate::config::{Config, Levels};
+use crate::config::{Attribute, Config, Levels};
 use crate::input::{Dataset, Field, FxBuild, Kind, Sym};
 use crate::metrics::compute::{self, Context, Index};
 use crate::people::Person;
@@ -462,8 +462,8 @@ struct Measured {
 /// The figures of §3 that make [`Quality`]: a complaint rate (numerator valid complaints,
 /// denominator customers served) and a complication rate (complications over treatments).
 fn quality(cx: &Context, members: &[Sym]) -> Quality {
-    let complaint = cx.members_figure(members, "complaint_rate", "consultant");
-    let complication = cx.members_figure(members, "complication_rate", "doctor");
+    let complaint = cx.members_figure(members, "complaint_rate", Attribute::Consultant);
+    let complication = cx.members_figure(members, "complication_rate", Attribute::Doctor);
     let count = |x: Option<f64>| x.map(|v| v.max(0.0) as u64);
     Quality {
         customers_served: count(complaint.denominator),

@@ -2,7 +2,7 @@
 //!
 //! Money is kept in fen (i64) while counting and turned into yuan (f64) only in the figure.
 
-use crate::config::{Config, Scope, SecondaryRule};
+use crate::config::{Attribute, Config, Scope, SecondaryRule};
 use crate::input::{Dataset, Field, FxBuild, Kind, Sale, Sym};
 use crate::metrics::defs;
 use crate::people::Person;
@@ -31,14 +31,9 @@ impl Status {
         }
     }
 
-    /// The status for people, with what it means for the score.
+    /// The status for people (the words live in [`crate::words::labels::status`]).
     pub fn label(self, l: crate::Lang) -> &'static str {
-        match self {
-            Status::Ok => l.pick("正常", "ok"),
-            Status::Insufficient => l.pick("样本不足", "sample too small"),
-            Status::NoData => l.pick("无数据", "no data"),
-            Status::NoTarget => l.pick("无目标", "no target"),
-        }
+        crate::words::labels::status(self, l)
     }
 }
 
@@ -58,10 +53,9 @@ pub struct Figure {
 /// One line of how a figure was counted (shown by `explain` in the run's language).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Detail {
-    /// No input of the kind(s) the metric needs was given ("sales", "sales or visits", …).
-    NoInput(&'static str),
+    /// No input of the kind(s) the metric needs was given (sales; sales or visits; …).
+    NoInput(&'static [Kind]),
     UnknownMetric(String),
-    NotComputedHere(String),
     SalesRows {
         rows: usize,
         revenue: f64,
@@ -126,7 +120,7 @@ pub enum Detail {
 }
 
 impl Figure {
-    fn no_input(what: &'static str) -> Figure {
+    fn no_input(what: &'static [Kind]) -> Figure {
         Figure {
             value: None,
             numerator: None,
@@ -220,11 +214,11 @@ impl Index {
         })
     }
 
-    pub(super) fn sales_by(&self, attribute: &str) -> &SymMap<Vec<u32>> {
+    pub(super) fn sales_by(&self, attribute: Attribute) -> &SymMap<Vec<u32>> {
         match attribute {
-            "doctor" => &self.sales_by_doctor,
-            "nurse" => &self.sales_by_nurse,
-            _ => &self.sales_by_consultant,
+            Attribute::Doctor => &self.sales_by_doctor,
+            Attribute::Nurse => &self.sales_by_nurse,
+            Attribute::Consultant => &self.sales_by_consultant,
         }
     }
 }
@@ -244,6 +238,20 @@ pub(super) fn rows_of(map: &SymMap<Vec<u32>>, members: &[Sym]) -> Vec<u32> {
         out.dedup();
     }
     out
+}
+
+/// What one figure is asked for: whose rows (`m`, sorted, each once — the members `scope`
+/// gives `person`), which sales column credits them, the rating item and the minimum sample.
+/// A metric's compute function (`defs::MetricDef::compute`) reads it.
+#[derive(Clone, Copy)]
+pub struct Args<'x> {
+    /// None for a group without a person ([`Context::members_figure`]).
+    pub person: Option<&'x Person>,
+    pub item: Option<&'x str>,
+    pub scope: Scope,
+    pub attribute: Attribute,
+    pub min: Option<u32>,
+    pub m: &'x [Sym],
 }
 
 /// What a figure is computed from.
@@ -271,10 +279,16 @@ pub struct Context<'a> {
 type MembersConsultations = (Vec<Sym>, Rc<Vec<Consultation>>);
 
 /// What a sales aggregate depends on: the attribute column and the members.
-type SalesKey = (String, Vec<Sym>);
+type SalesKey = (Attribute, Vec<Sym>);
 
 /// What a group-scope figure depends on: metric, item, attribute, min_sample and the members.
-type GroupKey = (&'static str, Option<String>, String, Option<u32>, Vec<Sym>);
+type GroupKey = (
+    &'static str,
+    Option<String>,
+    Attribute,
+    Option<u32>,
+    Vec<Sym>,
+);
 
 /// The 二开 rule in force: `auto` resolves to `type` when the sales inputs have a type column
 /// holding any configured type value, else `derive` (SPEC §3.1).
@@ -304,11 +318,11 @@ fn yuan(fen: i64) -> f64 {
     fen as f64 / 100.0
 }
 
-pub(super) fn attr_col(s: &Sale, attribute: &str) -> Option<Sym> {
+pub(super) fn attr_col(s: &Sale, attribute: Attribute) -> Option<Sym> {
     match attribute {
-        "doctor" => s.doctor,
-        "nurse" => s.nurse,
-        _ => s.consultant,
+        Attribute::Doctor => s.doctor,
+        Attribute::Nurse => s.nurse,
+        Attribute::Consultant => s.consultant,
     }
 }
 
@@ -548,7 +562,7 @@ impl<'a> Context<'a> {
     /// The sales credited (by `attribute`) to any of `m` and dated in the period.
     pub(super) fn credited_sales(
         &self,
-        attribute: &str,
+        attribute: Attribute,
         m: &[Sym],
     ) -> impl Iterator<Item = &'a Sale> {
         let ds = self.ds;
@@ -559,19 +573,18 @@ impl<'a> Context<'a> {
             .filter(move |s| period.contains(s.date))
     }
 
-    fn sales_agg(&self, attribute: &str, m: &[Sym]) -> Rc<SalesAgg> {
+    fn sales_agg(&self, attribute: Attribute, m: &[Sym]) -> Rc<SalesAgg> {
         if let Some((key, agg)) = self.last_sales_agg.borrow().as_ref() {
             if key.0 == attribute && key.1 == m {
                 return Rc::clone(agg);
             }
         }
         let agg = Rc::new(self.sales_agg_uncached(attribute, m));
-        *self.last_sales_agg.borrow_mut() =
-            Some(((attribute.to_string(), m.to_vec()), Rc::clone(&agg)));
+        *self.last_sales_agg.borrow_mut() = Some(((attribute, m.to_vec()), Rc::clone(&agg)));
         agg
     }
 
-    fn sales_agg_uncached(&self, attribute: &str, m: &[Sym]) -> SalesAgg {
+    fn sales_agg_uncached(&self, attribute: Attribute, m: &[Sym]) -> SalesAgg {
         let mut agg = SalesAgg {
             revenue: 0,
             rows: 0,
@@ -634,7 +647,7 @@ impl<'a> Context<'a> {
     fn secondary_customers<'s>(
         &self,
         sales: impl Iterator<Item = &'s Sale>,
-        attribute: &str,
+        attribute: Attribute,
         m: &[Sym],
         rule: SecondaryRule,
     ) -> BTreeSet<Sym> {
@@ -683,14 +696,14 @@ impl<'a> Context<'a> {
             return None;
         }
         let mut out: HashSet<Sym, FxBuild> = self.member_visits(m).map(|v| v.customer).collect();
-        for attribute in ["consultant", "doctor", "nurse"] {
+        for attribute in [Attribute::Consultant, Attribute::Doctor, Attribute::Nurse] {
             out.extend(self.credited_sales(attribute, m).map(|s| s.customer));
         }
         Some(out)
     }
 
     /// Distinct order ids of credited positive sales in the period (rows without one count one each).
-    fn treatments(&self, attribute: &str, m: &[Sym]) -> usize {
+    fn treatments(&self, attribute: Attribute, m: &[Sym]) -> usize {
         let mut orders: HashSet<Sym, FxBuild> = HashSet::default();
         let mut loose = 0;
         for s in self.credited_sales(attribute, m) {
@@ -769,13 +782,13 @@ impl<'a> Context<'a> {
         metric: &str,
         item: Option<&str>,
         scope: Scope,
-        attribute: &str,
+        attribute: Attribute,
         min_sample: Option<u32>,
     ) -> Figure {
         let Some(def) = defs::metric(metric) else {
             return Figure {
                 rows: vec![Detail::UnknownMetric(metric.to_string())],
-                ..Figure::no_input("matching")
+                ..Figure::no_input(&[])
             };
         };
         let min = min_sample.or(def.min_sample);
@@ -783,13 +796,7 @@ impl<'a> Context<'a> {
         if scope == Scope::Own {
             return self.compute(Some(person), def, item, scope, attribute, min, &m);
         }
-        let key: GroupKey = (
-            def.key,
-            item.map(str::to_string),
-            attribute.to_string(),
-            min,
-            m,
-        );
+        let key: GroupKey = (def.key, item.map(str::to_string), attribute, min, m);
         if let Some(f) = self.group_figures.borrow().get(&key) {
             return f.clone();
         }
@@ -803,11 +810,11 @@ impl<'a> Context<'a> {
     /// ([`Context::everyone`]) — counted as a `scope = "store"` or `"all"` KPI counts them
     /// (SPEC §8.1 takes the clinic's and each store's rates "as §3"). `revenue_attainment`
     /// has no target here: targets belong to people.
-    pub fn members_figure(&self, members: &[Sym], metric: &str, attribute: &str) -> Figure {
+    pub fn members_figure(&self, members: &[Sym], metric: &str, attribute: Attribute) -> Figure {
         let Some(def) = defs::metric(metric) else {
             return Figure {
                 rows: vec![Detail::UnknownMetric(metric.to_string())],
-                ..Figure::no_input("matching")
+                ..Figure::no_input(&[])
             };
         };
         self.compute(
@@ -859,9 +866,9 @@ impl<'a> Context<'a> {
         out.dedup();
         out
     }
-
     /// The figure, computed from the rows of `m` (the members `scope` gives `person`; for a
-    /// group without a person, [`Context::members_figure`], every member's rows).
+    /// group without a person, [`Context::members_figure`], every member's rows) by the
+    /// metric's own function.
     #[allow(clippy::too_many_arguments)]
     fn compute(
         &self,
@@ -869,335 +876,413 @@ impl<'a> Context<'a> {
         def: &defs::MetricDef,
         item: Option<&str>,
         scope: Scope,
-        attribute: &str,
+        attribute: Attribute,
         min: Option<u32>,
         m: &[Sym],
     ) -> Figure {
-        let ds = self.ds;
-        let has_sales = ds.has(Kind::Sales);
-        match def.key {
-            "revenue" => {
-                if !has_sales {
-                    return Figure::no_input("sales");
-                }
-                let agg = self.sales_agg(attribute, m);
-                Figure {
-                    value: Some(yuan(agg.revenue)),
-                    numerator: None,
-                    denominator: None,
-                    status: Status::Ok,
-                    exact: Some(reduce((agg.revenue as i128, 100))),
-                    rows: vec![Detail::SalesRows {
-                        rows: agg.rows,
-                        revenue: yuan(agg.revenue),
-                    }],
-                }
-            }
-            "revenue_attainment" => {
-                let target = person.and_then(|p| self.target(p, scope, m));
-                let agg = has_sales.then(|| self.sales_agg(attribute, m));
-                let Some((tn, td)) = target else {
-                    return Figure {
-                        value: None,
-                        numerator: agg.as_ref().map(|a| yuan(a.revenue)),
-                        denominator: None,
-                        status: Status::NoTarget,
-                        exact: None,
-                        rows: vec![Detail::NoTarget],
-                    };
-                };
-                let target_yuan = tn as f64 / td as f64 / 100.0;
-                let Some(agg) = agg else {
-                    return Figure {
-                        denominator: Some(target_yuan),
-                        ..Figure::no_input("sales")
-                    };
-                };
-                let rows = vec![Detail::RevenueTarget {
-                    revenue: yuan(agg.revenue),
-                    target: target_yuan,
-                }];
-                if tn == 0 {
-                    return Figure {
-                        value: None,
-                        numerator: Some(yuan(agg.revenue)),
-                        denominator: Some(0.0),
-                        status: Status::NoData,
-                        exact: None,
-                        rows,
-                    };
-                }
-                // revenue / (tn / td) = revenue × td / tn
-                let exact = reduce((agg.revenue as i128 * td, tn));
-                Figure {
-                    value: Some(exact.0 as f64 / exact.1 as f64),
-                    numerator: Some(yuan(agg.revenue)),
-                    denominator: Some(target_yuan),
-                    status: Status::Ok,
-                    exact: Some(exact),
-                    rows,
-                }
-            }
-            "conversion_rate" => {
-                if !ds.has(Kind::Visits) {
-                    return Figure::no_input("visits");
-                }
-                let cs = self.consultations(m);
-                let deals = cs.iter().filter(|c| c.deal).count();
-                let rows = vec![Detail::Consultations {
-                    consultations: cs.len(),
-                    deals,
-                }];
-                rate(deals, cs.len(), min, rows)
-            }
-            "new_customers" => {
-                if !ds.has(Kind::Visits) {
-                    return Figure::no_input("visits");
-                }
-                let cs = self.consultations(m);
-                let n: BTreeSet<Sym> = cs
-                    .iter()
-                    .filter(|c| c.first && c.deal)
-                    .map(|c| c.customer)
-                    .collect();
-                count(n.len(), vec![Detail::NewCustomers(n.len())])
-            }
-            "first_visits" => {
-                if !ds.has(Kind::Visits) {
-                    return Figure::no_input("visits");
-                }
-                let cs = self.consultations(m);
-                let n = cs.iter().filter(|c| c.first).count();
-                count(
-                    n,
-                    vec![Detail::FirstVisits {
-                        consultations: cs.len(),
-                        first: n,
-                    }],
-                )
-            }
-            "ticket_price" => {
-                if !has_sales {
-                    return Figure::no_input("sales");
-                }
-                let agg = self.sales_agg(attribute, m);
-                let paying = agg.paying().len();
-                let rows = vec![Detail::TicketPrice {
-                    revenue: yuan(agg.revenue),
-                    paying,
-                }];
-                let exact =
-                    (paying > 0).then(|| reduce((agg.revenue as i128, 100 * paying as i128)));
-                Figure {
-                    value: exact.map(|(n, d)| n as f64 / d as f64),
-                    numerator: Some(yuan(agg.revenue)),
-                    denominator: Some(paying as f64),
-                    status: status_of(paying as f64, min),
-                    exact,
-                    rows,
-                }
-            }
-            "secondary_rate" => {
-                if !has_sales {
-                    return Figure::no_input("sales");
-                }
-                let rule = self.secondary_rule();
-                let agg = self.sales_agg(attribute, m);
-                let paying = agg.paying();
-                let second: BTreeSet<Sym> = self.secondary_customers(
-                    self.credited_sales(attribute, m)
-                        .filter(|s| paying.contains(&s.customer)),
-                    attribute,
-                    m,
-                    rule,
-                );
-                let rule_key = match rule {
-                    SecondaryRule::Type | SecondaryRule::Auto => "type",
-                    SecondaryRule::Derive => "derive",
-                };
-                let rows = vec![Detail::Secondary {
-                    paying: paying.len(),
-                    secondary: second.len(),
-                    rule: rule_key,
-                }];
-                rate(second.len(), paying.len(), min, rows)
-            }
-            "repurchase_rate" => {
-                if !has_sales {
-                    return Figure::no_input("sales");
-                }
-                let agg = self.sales_agg(attribute, m);
-                let paying = agg.paying();
-                let before = self.bought_before.get_or_init(|| {
-                    let from = self.period.start - Duration::days(365);
-                    ds.sales
-                        .iter()
-                        .filter(|s| s.amount > 0 && s.date >= from && s.date < self.period.start)
-                        .map(|s| s.customer)
-                        .collect()
-                });
-                let n = paying.iter().filter(|c| before.contains(c)).count();
-                let rows = vec![Detail::Repurchase {
-                    paying: paying.len(),
-                    bought_before: n,
-                }];
-                rate(n, paying.len(), min, rows)
-            }
-            "complaint_rate" => {
-                let served = self.customers_served(m);
-                let complaints = ds
-                    .has(Kind::Complaints)
-                    .then(|| self.member_complaints(m).filter(|c| c.valid).count());
-                match (complaints, served) {
-                    (Some(n), Some(served)) => rate(
-                        n,
-                        served.len(),
-                        min,
-                        vec![Detail::Complaints {
-                            valid: n,
-                            served: served.len(),
-                        }],
-                    ),
-                    (n, served) => Figure {
-                        numerator: n.map(|n| n as f64),
-                        denominator: served.map(|s| s.len() as f64),
-                        ..Figure::no_input(if n.is_none() {
-                            "complaints"
-                        } else {
-                            "sales or visits"
-                        })
-                    },
-                }
-            }
-            "satisfaction" => {
-                if !ds.has(Kind::Surveys) {
-                    return Figure::no_input("surveys");
-                }
-                let scale = self.config.surveys.scale;
-                let vals: Vec<f64> = rows_of(&self.index.surveys_by_staff, m)
-                    .into_iter()
-                    .map(|i| &ds.surveys[i as usize])
-                    .filter(|s| self.period.contains(s.date))
-                    .map(|s| s.score * 100.0 / scale)
-                    .collect();
-                mean(
-                    &vals,
-                    min,
-                    vec![Detail::Surveys {
-                        n: vals.len(),
-                        scale,
-                    }],
-                )
-            }
-            "complication_rate" => {
-                if !has_sales || !ds.has(Kind::Complaints) {
-                    return Figure::no_input(if has_sales { "complaints" } else { "sales" });
-                }
-                let cats = &self.config.complications.categories;
-                let n = self
-                    .member_complaints(m)
-                    .filter(|c| {
-                        c.valid
-                            && c.category.is_some_and(|k| {
-                                let k = ds.name(k).trim();
-                                cats.iter().any(|x| x.trim() == k)
-                            })
-                    })
-                    .count();
-                let t = self.treatments(attribute, m);
-                rate(n, t, min, vec![Detail::Complications { n, treatments: t }])
-            }
-            "treatments" => {
-                if !has_sales {
-                    return Figure::no_input("sales");
-                }
-                let t = self.treatments(attribute, m);
-                count(t, vec![Detail::Treatments(t)])
-            }
-            "complaint_hours" => {
-                if !ds.has(Kind::Complaints) {
-                    return Figure::no_input("complaints");
-                }
-                let mut minutes: i64 = 0;
-                let mut n: usize = 0;
-                for c in self.member_complaints(m) {
-                    if let Some(r) = c.resolved_at {
-                        minutes += (r - c.when).num_minutes();
-                        n += 1;
-                    }
-                }
-                let exact = (n > 0).then(|| reduce((minutes as i128, 60 * n as i128)));
-                Figure {
-                    value: exact.map(|(a, b)| a as f64 / b as f64),
-                    numerator: Some(minutes as f64 / 60.0),
-                    denominator: Some(n as f64),
-                    status: status_of(n as f64, min),
-                    exact,
-                    rows: vec![Detail::ResolvedComplaints {
-                        n,
-                        hours: minutes as f64 / 60.0,
-                    }],
-                }
-            }
-            "turnover_rate" => {
-                if !ds.has(Kind::Roster) {
-                    return Figure::no_input("roster");
-                }
-                let p = self.period;
-                let mut seen = HashSet::new();
-                let in_scope: Vec<_> = ds
-                    .roster
-                    .iter()
-                    .filter(|r| {
-                        m.binary_search(&r.staff).is_ok() && seen.insert((r.staff, r.staff_id))
-                    })
-                    .collect();
-                let left = in_scope
-                    .iter()
-                    .filter(|r| r.left.is_some_and(|l| p.contains(l)))
-                    .count();
-                let at_start = in_scope
-                    .iter()
-                    .filter(|r| {
-                        r.hired.is_none_or(|h| h <= p.start) && r.left.is_none_or(|l| l >= p.start)
-                    })
-                    .count();
-                rate(
-                    left,
-                    at_start,
-                    min,
-                    vec![Detail::Turnover { left, at_start }],
-                )
-            }
-            "rating" => {
-                if !ds.has(Kind::Ratings) {
-                    return Figure::no_input("ratings");
-                }
-                let months = self.period.year_months();
-                let vals: Vec<f64> = rows_of(&self.index.ratings_by_staff, m)
-                    .into_iter()
-                    .map(|i| &ds.ratings[i as usize])
-                    .filter(|r| {
-                        months.contains(&r.month)
-                            && item.is_none_or(|i| ds.name(r.item).trim() == i.trim())
-                    })
-                    .map(|r| r.score)
-                    .collect();
-                mean(
-                    &vals,
-                    min,
-                    vec![Detail::Ratings {
-                        n: vals.len(),
-                        item: item.map(str::to_string),
-                    }],
-                )
-            }
-            other => Figure {
-                rows: vec![Detail::NotComputedHere(other.to_string())],
-                ..Figure::no_input("matching")
-            },
+        let args = Args {
+            person,
+            item,
+            scope,
+            attribute,
+            min,
+            m,
+        };
+        (def.compute)(self, &args)
+    }
+}
+
+// One function per metric, each named by its key and referenced from its definition
+// (`defs::METRICS`): what the figure counts, from the rows of `a.m`.
+
+/// `revenue`: see its definition in [`defs::METRICS`].
+pub(super) fn revenue(cx: &Context<'_>, a: &Args<'_>) -> Figure {
+    let has_sales = cx.ds.has(Kind::Sales);
+    let &Args { attribute, m, .. } = a;
+    if !has_sales {
+        return Figure::no_input(&[Kind::Sales]);
+    }
+    let agg = cx.sales_agg(attribute, m);
+    Figure {
+        value: Some(yuan(agg.revenue)),
+        numerator: None,
+        denominator: None,
+        status: Status::Ok,
+        exact: Some(reduce((agg.revenue as i128, 100))),
+        rows: vec![Detail::SalesRows {
+            rows: agg.rows,
+            revenue: yuan(agg.revenue),
+        }],
+    }
+}
+
+/// `revenue_attainment`: see its definition in [`defs::METRICS`].
+pub(super) fn revenue_attainment(cx: &Context<'_>, a: &Args<'_>) -> Figure {
+    let has_sales = cx.ds.has(Kind::Sales);
+    let &Args {
+        person,
+        scope,
+        attribute,
+        m,
+        ..
+    } = a;
+    let target = person.and_then(|p| cx.target(p, scope, m));
+    let agg = has_sales.then(|| cx.sales_agg(attribute, m));
+    let Some((tn, td)) = target else {
+        return Figure {
+            value: None,
+            numerator: agg.as_ref().map(|a| yuan(a.revenue)),
+            denominator: None,
+            status: Status::NoTarget,
+            exact: None,
+            rows: vec![Detail::NoTarget],
+        };
+    };
+    let target_yuan = tn as f64 / td as f64 / 100.0;
+    let Some(agg) = agg else {
+        return Figure {
+            denominator: Some(target_yuan),
+            ..Figure::no_input(&[Kind::Sales])
+        };
+    };
+    let rows = vec![Detail::RevenueTarget {
+        revenue: yuan(agg.revenue),
+        target: target_yuan,
+    }];
+    if tn == 0 {
+        return Figure {
+            value: None,
+            numerator: Some(yuan(agg.revenue)),
+            denominator: Some(0.0),
+            status: Status::NoData,
+            exact: None,
+            rows,
+        };
+    }
+    // revenue / (tn / td) = revenue × td / tn
+    let exact = reduce((agg.revenue as i128 * td, tn));
+    Figure {
+        value: Some(exact.0 as f64 / exact.1 as f64),
+        numerator: Some(yuan(agg.revenue)),
+        denominator: Some(target_yuan),
+        status: Status::Ok,
+        exact: Some(exact),
+        rows,
+    }
+}
+
+/// `conversion_rate`: see its definition in [`defs::METRICS`].
+pub(super) fn conversion_rate(cx: &Context<'_>, a: &Args<'_>) -> Figure {
+    let ds = cx.ds;
+    let &Args { min, m, .. } = a;
+    if !ds.has(Kind::Visits) {
+        return Figure::no_input(&[Kind::Visits]);
+    }
+    let cs = cx.consultations(m);
+    let deals = cs.iter().filter(|c| c.deal).count();
+    let rows = vec![Detail::Consultations {
+        consultations: cs.len(),
+        deals,
+    }];
+    rate(deals, cs.len(), min, rows)
+}
+
+/// `new_customers`: see its definition in [`defs::METRICS`].
+pub(super) fn new_customers(cx: &Context<'_>, a: &Args<'_>) -> Figure {
+    let ds = cx.ds;
+    let &Args { m, .. } = a;
+    if !ds.has(Kind::Visits) {
+        return Figure::no_input(&[Kind::Visits]);
+    }
+    let cs = cx.consultations(m);
+    let n: BTreeSet<Sym> = cs
+        .iter()
+        .filter(|c| c.first && c.deal)
+        .map(|c| c.customer)
+        .collect();
+    count(n.len(), vec![Detail::NewCustomers(n.len())])
+}
+
+/// `first_visits`: see its definition in [`defs::METRICS`].
+pub(super) fn first_visits(cx: &Context<'_>, a: &Args<'_>) -> Figure {
+    let ds = cx.ds;
+    let &Args { m, .. } = a;
+    if !ds.has(Kind::Visits) {
+        return Figure::no_input(&[Kind::Visits]);
+    }
+    let cs = cx.consultations(m);
+    let n = cs.iter().filter(|c| c.first).count();
+    count(
+        n,
+        vec![Detail::FirstVisits {
+            consultations: cs.len(),
+            first: n,
+        }],
+    )
+}
+
+/// `ticket_price`: see its definition in [`defs::METRICS`].
+pub(super) fn ticket_price(cx: &Context<'_>, a: &Args<'_>) -> Figure {
+    let has_sales = cx.ds.has(Kind::Sales);
+    let &Args {
+        attribute, min, m, ..
+    } = a;
+    if !has_sales {
+        return Figure::no_input(&[Kind::Sales]);
+    }
+    let agg = cx.sales_agg(attribute, m);
+    let paying = agg.paying().len();
+    let rows = vec![Detail::TicketPrice {
+        revenue: yuan(agg.revenue),
+        paying,
+    }];
+    let exact = (paying > 0).then(|| reduce((agg.revenue as i128, 100 * paying as i128)));
+    Figure {
+        value: exact.map(|(n, d)| n as f64 / d as f64),
+        numerator: Some(yuan(agg.revenue)),
+        denominator: Some(paying as f64),
+        status: status_of(paying as f64, min),
+        exact,
+        rows,
+    }
+}
+
+/// `secondary_rate`: see its definition in [`defs::METRICS`].
+pub(super) fn secondary_rate(cx: &Context<'_>, a: &Args<'_>) -> Figure {
+    let has_sales = cx.ds.has(Kind::Sales);
+    let &Args {
+        attribute, min, m, ..
+    } = a;
+    if !has_sales {
+        return Figure::no_input(&[Kind::Sales]);
+    }
+    let rule = cx.secondary_rule();
+    let agg = cx.sales_agg(attribute, m);
+    let paying = agg.paying();
+    let second: BTreeSet<Sym> = cx.secondary_customers(
+        cx.credited_sales(attribute, m)
+            .filter(|s| paying.contains(&s.customer)),
+        attribute,
+        m,
+        rule,
+    );
+    let rule_key = match rule {
+        SecondaryRule::Type | SecondaryRule::Auto => "type",
+        SecondaryRule::Derive => "derive",
+    };
+    let rows = vec![Detail::Secondary {
+        paying: paying.len(),
+        secondary: second.len(),
+        rule: rule_key,
+    }];
+    rate(second.len(), paying.len(), min, rows)
+}
+
+/// `repurchase_rate`: see its definition in [`defs::METRICS`].
+pub(super) fn repurchase_rate(cx: &Context<'_>, a: &Args<'_>) -> Figure {
+    let ds = cx.ds;
+    let has_sales = cx.ds.has(Kind::Sales);
+    let &Args {
+        attribute, min, m, ..
+    } = a;
+    if !has_sales {
+        return Figure::no_input(&[Kind::Sales]);
+    }
+    let agg = cx.sales_agg(attribute, m);
+    let paying = agg.paying();
+    let before = cx.bought_before.get_or_init(|| {
+        let from = cx.period.start - Duration::days(365);
+        ds.sales
+            .iter()
+            .filter(|s| s.amount > 0 && s.date >= from && s.date < cx.period.start)
+            .map(|s| s.customer)
+            .collect()
+    });
+    let n = paying.iter().filter(|c| before.contains(c)).count();
+    let rows = vec![Detail::Repurchase {
+        paying: paying.len(),
+        bought_before: n,
+    }];
+    rate(n, paying.len(), min, rows)
+}
+
+/// `complaint_rate`: see its definition in [`defs::METRICS`].
+pub(super) fn complaint_rate(cx: &Context<'_>, a: &Args<'_>) -> Figure {
+    let ds = cx.ds;
+    let &Args { min, m, .. } = a;
+    let served = cx.customers_served(m);
+    let complaints = ds
+        .has(Kind::Complaints)
+        .then(|| cx.member_complaints(m).filter(|c| c.valid).count());
+    match (complaints, served) {
+        (Some(n), Some(served)) => rate(
+            n,
+            served.len(),
+            min,
+            vec![Detail::Complaints {
+                valid: n,
+                served: served.len(),
+            }],
+        ),
+        (n, served) => Figure {
+            numerator: n.map(|n| n as f64),
+            denominator: served.map(|s| s.len() as f64),
+            ..Figure::no_input(if n.is_none() {
+                &[Kind::Complaints]
+            } else {
+                &[Kind::Sales, Kind::Visits]
+            })
+        },
+    }
+}
+
+/// `satisfaction`: see its definition in [`defs::METRICS`].
+pub(super) fn satisfaction(cx: &Context<'_>, a: &Args<'_>) -> Figure {
+    let ds = cx.ds;
+    let &Args { min, m, .. } = a;
+    if !ds.has(Kind::Surveys) {
+        return Figure::no_input(&[Kind::Surveys]);
+    }
+    let scale = cx.config.surveys.scale;
+    let vals: Vec<f64> = rows_of(&cx.index.surveys_by_staff, m)
+        .into_iter()
+        .map(|i| &ds.surveys[i as usize])
+        .filter(|s| cx.period.contains(s.date))
+        .map(|s| s.score * 100.0 / scale)
+        .collect();
+    mean(
+        &vals,
+        min,
+        vec![Detail::Surveys {
+            n: vals.len(),
+            scale,
+        }],
+    )
+}
+
+/// `complication_rate`: see its definition in [`defs::METRICS`].
+pub(super) fn complication_rate(cx: &Context<'_>, a: &Args<'_>) -> Figure {
+    let ds = cx.ds;
+    let has_sales = cx.ds.has(Kind::Sales);
+    let &Args {
+        attribute, min, m, ..
+    } = a;
+    if !has_sales || !ds.has(Kind::Complaints) {
+        return Figure::no_input(if has_sales {
+            &[Kind::Complaints]
+        } else {
+            &[Kind::Sales]
+        });
+    }
+    let cats = &cx.config.complications.categories;
+    let n = cx
+        .member_complaints(m)
+        .filter(|c| {
+            c.valid
+                && c.category.is_some_and(|k| {
+                    let k = ds.name(k).trim();
+                    cats.iter().any(|x| x.trim() == k)
+                })
+        })
+        .count();
+    let t = cx.treatments(attribute, m);
+    rate(n, t, min, vec![Detail::Complications { n, treatments: t }])
+}
+
+/// `treatments`: see its definition in [`defs::METRICS`].
+pub(super) fn treatments(cx: &Context<'_>, a: &Args<'_>) -> Figure {
+    let has_sales = cx.ds.has(Kind::Sales);
+    let &Args { attribute, m, .. } = a;
+    if !has_sales {
+        return Figure::no_input(&[Kind::Sales]);
+    }
+    let t = cx.treatments(attribute, m);
+    count(t, vec![Detail::Treatments(t)])
+}
+
+/// `complaint_hours`: see its definition in [`defs::METRICS`].
+pub(super) fn complaint_hours(cx: &Context<'_>, a: &Args<'_>) -> Figure {
+    let ds = cx.ds;
+    let &Args { min, m, .. } = a;
+    if !ds.has(Kind::Complaints) {
+        return Figure::no_input(&[Kind::Complaints]);
+    }
+    let mut minutes: i64 = 0;
+    let mut n: usize = 0;
+    for c in cx.member_complaints(m) {
+        if let Some(r) = c.resolved_at {
+            minutes += (r - c.when).num_minutes();
+            n += 1;
         }
     }
+    let exact = (n > 0).then(|| reduce((minutes as i128, 60 * n as i128)));
+    Figure {
+        value: exact.map(|(a, b)| a as f64 / b as f64),
+        numerator: Some(minutes as f64 / 60.0),
+        denominator: Some(n as f64),
+        status: status_of(n as f64, min),
+        exact,
+        rows: vec![Detail::ResolvedComplaints {
+            n,
+            hours: minutes as f64 / 60.0,
+        }],
+    }
+}
+
+/// `turnover_rate`: see its definition in [`defs::METRICS`].
+pub(super) fn turnover_rate(cx: &Context<'_>, a: &Args<'_>) -> Figure {
+    let ds = cx.ds;
+    let &Args { min, m, .. } = a;
+    if !ds.has(Kind::Roster) {
+        return Figure::no_input(&[Kind::Roster]);
+    }
+    let p = cx.period;
+    let mut seen = HashSet::new();
+    let in_scope: Vec<_> = ds
+        .roster
+        .iter()
+        .filter(|r| m.binary_search(&r.staff).is_ok() && seen.insert((r.staff, r.staff_id)))
+        .collect();
+    let left = in_scope
+        .iter()
+        .filter(|r| r.left.is_some_and(|l| p.contains(l)))
+        .count();
+    let at_start = in_scope
+        .iter()
+        .filter(|r| r.hired.is_none_or(|h| h <= p.start) && r.left.is_none_or(|l| l >= p.start))
+        .count();
+    rate(
+        left,
+        at_start,
+        min,
+        vec![Detail::Turnover { left, at_start }],
+    )
+}
+
+/// `rating`: see its definition in [`defs::METRICS`].
+pub(super) fn rating(cx: &Context<'_>, a: &Args<'_>) -> Figure {
+    let ds = cx.ds;
+    let &Args { item, min, m, .. } = a;
+    if !ds.has(Kind::Ratings) {
+        return Figure::no_input(&[Kind::Ratings]);
+    }
+    let months = cx.period.year_months();
+    let vals: Vec<f64> = rows_of(&cx.index.ratings_by_staff, m)
+        .into_iter()
+        .map(|i| &ds.ratings[i as usize])
+        .filter(|r| {
+            months.contains(&r.month) && item.is_none_or(|i| ds.name(r.item).trim() == i.trim())
+        })
+        .map(|r| r.score)
+        .collect();
+    mean(
+        &vals,
+        min,
+        vec![Detail::Ratings {
+            n: vals.len(),
+            item: item.map(str::to_string),
+        }],
+    )
 }
 
 #[cfg(test)]
@@ -1246,11 +1331,8 @@ mod tests {
         }
         fn fig(&self, name: &str, metric: &str, item: Option<&str>, scope: Scope) -> Figure {
             let p = self.person(name);
-            let attr = self.config.roles[&p.role]
-                .attribute
-                .clone()
-                .unwrap_or_else(|| "consultant".into());
-            self.cx().figure(p, metric, item, scope, &attr, None)
+            let attr = self.config.roles[&p.role].attribute.unwrap_or_default();
+            self.cx().figure(p, metric, item, scope, attr, None)
         }
         fn own(&self, name: &str, metric: &str) -> Figure {
             self.fig(name, metric, None, Scope::Own)
@@ -1480,7 +1562,7 @@ mod tests {
             "conversion_rate",
             None,
             Scope::Own,
-            "consultant",
+            Attribute::Consultant,
             Some(3),
         );
         assert_eq!(f.status, Status::Ok);
@@ -1682,8 +1764,8 @@ mod tests {
                 for metric in defs::metric_keys() {
                     let item = (metric == "rating").then_some("专业知识");
                     for scope in [Scope::Own, Scope::Store] {
-                        let a = full.figure(p, metric, item, scope, "consultant", None);
-                        let b = month.figure(p, metric, item, scope, "consultant", None);
+                        let a = full.figure(p, metric, item, scope, Attribute::Consultant, None);
+                        let b = month.figure(p, metric, item, scope, Attribute::Consultant, None);
                         assert_eq!(a, b, "{} {metric} {scope:?} {rule:?}", p.name);
                     }
                 }
@@ -1698,7 +1780,7 @@ mod tests {
             "secondary_rate",
             None,
             Scope::Own,
-            "consultant",
+            Attribute::Consultant,
             None,
         );
         assert_ne!(f.numerator, Some(4.0));

@@ -1,5 +1,13 @@
 //! Every metric, defined once (SPEC §3): key, labels, definition, direction, kind, default
-//! min_sample. Help text, `explain`, the README table and the scorecard notes all read these.
+//! min_sample and scope, the columns it needs, and the functions that compute its figure and
+//! list the rows behind it — side by side in [`METRICS`], so nothing elsewhere matches on a
+//! metric's key. Help text, `explain`, the README table and the scorecard notes all read these
+//! (put into words by `crate::words::metrics`).
+
+use super::compute::{self, Args, Figure};
+use super::evidence::{self, Row, Walk};
+use crate::config::Scope;
+use crate::input::kinds::{Field, Kind};
 
 /// How a metric's value is formed; decides what `numerator`/`denominator` mean and whether its
 /// thresholds scale with the period's length (sums and counts do, SPEC §3.2).
@@ -28,6 +36,25 @@ pub enum Unit {
     Points,
 }
 
+/// A column a metric cannot do without (SPEC §2.4; `needs::missing_columns`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// The sales column crediting the role (its `attribute`).
+    Credit,
+    /// The sales type column, when the 二开 rule is `type`.
+    SecondaryType,
+    /// The visits' deal column, when no sales input tells deals instead.
+    DealWithoutSales,
+    /// This column of this kind.
+    Column(Kind, Field),
+}
+
+/// A metric's figure from the rows of the members [`Args`] names.
+pub type ComputeFn = fn(&compute::Context<'_>, &Args<'_>) -> Figure;
+
+/// The rows behind a metric's figure, walked as [`ComputeFn`] walks them (`explain --rows`).
+pub type RowsFn = fn(&Walk<'_, '_>, &Args<'_>) -> Vec<Row>;
+
 #[derive(Debug)]
 pub struct MetricDef {
     pub key: &'static str,
@@ -45,6 +72,12 @@ pub struct MetricDef {
     /// quotient.
     pub parts_zh: [&'static str; 2],
     pub parts_en: [&'static str; 2],
+    /// Whose rows a KPI counts when it names no `scope`.
+    pub default_scope: Scope,
+    /// The columns it needs besides its kinds of input.
+    pub needs: &'static [Need],
+    pub compute: ComputeFn,
+    pub rows: RowsFn,
 }
 
 impl MetricDef {
@@ -67,6 +100,10 @@ pub const METRICS: &[MetricDef] = &[
         definition_zh: "本期归属本人的消费实收金额合计（退款冲减）",
         parts_zh: ["", ""],
         parts_en: ["", ""],
+        default_scope: Scope::Own,
+        needs: &[Need::Credit],
+        compute: compute::revenue,
+        rows: evidence::revenue,
     },
     MetricDef {
         key: "revenue_attainment",
@@ -80,6 +117,10 @@ pub const METRICS: &[MetricDef] = &[
         definition_zh: "业绩 ÷ 业绩目标（取业绩目标表本期各月之和，否则花名册月度目标 × 月数）",
         parts_zh: ["业绩", "业绩目标"],
         parts_en: ["revenue", "revenue target"],
+        default_scope: Scope::Own,
+        needs: &[Need::Credit],
+        compute: compute::revenue_attainment,
+        rows: evidence::revenue_attainment,
     },
     MetricDef {
         key: "conversion_rate",
@@ -93,6 +134,10 @@ pub const METRICS: &[MetricDef] = &[
         definition_zh: "成交咨询数 ÷ 咨询数（同一顾客同日同咨询师计一次咨询）",
         parts_zh: ["成交", "咨询"],
         parts_en: ["deals", "consultations"],
+        default_scope: Scope::Own,
+        needs: &[Need::DealWithoutSales],
+        compute: compute::conversion_rate,
+        rows: evidence::conversion_rate,
     },
     MetricDef {
         key: "ticket_price",
@@ -106,6 +151,10 @@ pub const METRICS: &[MetricDef] = &[
         definition_zh: "业绩 ÷ 付费顾客数",
         parts_zh: ["业绩", "付费顾客"],
         parts_en: ["revenue", "paying customers"],
+        default_scope: Scope::Own,
+        needs: &[Need::Credit],
+        compute: compute::ticket_price,
+        rows: evidence::ticket_price,
     },
     MetricDef {
         key: "secondary_rate",
@@ -119,6 +168,10 @@ pub const METRICS: &[MetricDef] = &[
         definition_zh: "有二开消费的付费顾客数 ÷ 付费顾客数",
         parts_zh: ["二开顾客", "付费顾客"],
         parts_en: ["customers with 二开", "paying customers"],
+        default_scope: Scope::Own,
+        needs: &[Need::Credit, Need::SecondaryType],
+        compute: compute::secondary_rate,
+        rows: evidence::secondary_rate,
     },
     MetricDef {
         key: "complaint_rate",
@@ -132,6 +185,10 @@ pub const METRICS: &[MetricDef] = &[
         definition_zh: "有效投诉数 ÷ 服务顾客数",
         parts_zh: ["有效投诉", "服务顾客"],
         parts_en: ["valid complaints", "customers served"],
+        default_scope: Scope::Own,
+        needs: &[],
+        compute: compute::complaint_rate,
+        rows: evidence::complaint_rate,
     },
     MetricDef {
         key: "new_customers",
@@ -145,6 +202,13 @@ pub const METRICS: &[MetricDef] = &[
         definition_zh: "初诊咨询成交的不同顾客数",
         parts_zh: ["", ""],
         parts_en: ["", ""],
+        default_scope: Scope::Own,
+        needs: &[
+            Need::DealWithoutSales,
+            Need::Column(Kind::Visits, Field::VisitType),
+        ],
+        compute: compute::new_customers,
+        rows: evidence::new_customers,
     },
     MetricDef {
         key: "first_visits",
@@ -158,6 +222,10 @@ pub const METRICS: &[MetricDef] = &[
         definition_zh: "初诊咨询数",
         parts_zh: ["", ""],
         parts_en: ["", ""],
+        default_scope: Scope::Own,
+        needs: &[Need::Column(Kind::Visits, Field::VisitType)],
+        compute: compute::first_visits,
+        rows: evidence::first_visits,
     },
     MetricDef {
         key: "repurchase_rate",
@@ -171,6 +239,10 @@ pub const METRICS: &[MetricDef] = &[
         definition_zh: "期初前365天内有过正向消费（任何人、任何门店）的付费顾客数 ÷ 付费顾客数",
         parts_zh: ["老客", "付费顾客"],
         parts_en: ["returning customers", "paying customers"],
+        default_scope: Scope::Own,
+        needs: &[Need::Credit],
+        compute: compute::repurchase_rate,
+        rows: evidence::repurchase_rate,
     },
     MetricDef {
         key: "satisfaction",
@@ -184,6 +256,10 @@ pub const METRICS: &[MetricDef] = &[
         definition_zh: "回访评分均值，折算为 评分 × 100 ÷ 满分",
         parts_zh: ["评分合计", "回访份数"],
         parts_en: ["score total", "surveys"],
+        default_scope: Scope::Own,
+        needs: &[],
+        compute: compute::satisfaction,
+        rows: evidence::satisfaction,
     },
     MetricDef {
         key: "complication_rate",
@@ -197,6 +273,10 @@ pub const METRICS: &[MetricDef] = &[
         definition_zh: "并发症类有效投诉数 ÷ 操作例数",
         parts_zh: ["并发症投诉", "操作例数"],
         parts_en: ["complication complaints", "treatments"],
+        default_scope: Scope::Own,
+        needs: &[Need::Column(Kind::Complaints, Field::Category)],
+        compute: compute::complication_rate,
+        rows: evidence::complication_rate,
     },
     MetricDef {
         key: "treatments",
@@ -210,6 +290,10 @@ pub const METRICS: &[MetricDef] = &[
         definition_zh: "本人正向消费的不同单号数（无单号的行各计一例）",
         parts_zh: ["", ""],
         parts_en: ["", ""],
+        default_scope: Scope::Own,
+        needs: &[Need::Credit],
+        compute: compute::treatments,
+        rows: evidence::treatments,
     },
     MetricDef {
         key: "complaint_hours",
@@ -223,6 +307,10 @@ pub const METRICS: &[MetricDef] = &[
         definition_zh: "已处理投诉从投诉时间到处理完成时间的平均小时数",
         parts_zh: ["处理小时合计", "已处理投诉"],
         parts_en: ["hours in all", "complaints resolved"],
+        default_scope: Scope::Own,
+        needs: &[Need::Column(Kind::Complaints, Field::ResolvedAt)],
+        compute: compute::complaint_hours,
+        rows: evidence::complaint_hours,
     },
     MetricDef {
         key: "turnover_rate",
@@ -236,6 +324,10 @@ pub const METRICS: &[MetricDef] = &[
         definition_zh: "本期离职人数 ÷ 期初在职人数",
         parts_zh: ["离职人数", "期初在职"],
         parts_en: ["left", "employed at start"],
+        default_scope: Scope::Store,
+        needs: &[Need::Column(Kind::Roster, Field::Left)],
+        compute: compute::turnover_rate,
+        rows: evidence::turnover_rate,
     },
     MetricDef {
         key: "rating",
@@ -249,6 +341,10 @@ pub const METRICS: &[MetricDef] = &[
         definition_zh: "本期各月该考核项的主管评分均值",
         parts_zh: ["评分合计", "评分次数"],
         parts_en: ["ratings total", "ratings"],
+        default_scope: Scope::Own,
+        needs: &[],
+        compute: compute::rating,
+        rows: evidence::rating,
     },
 ];
 
@@ -286,56 +382,27 @@ pub fn metric_keys() -> Vec<&'static str> {
     METRICS.iter().map(|m| m.key).collect()
 }
 
-/// The metric list shown by `clinic-kpi score --help` and `explain --help`.
-pub fn help_text() -> String {
-    let mut s = String::from("Metrics (use the key in clinic-kpi.toml):\n");
-    for m in METRICS {
-        s.push_str(&format!("  {:<20} {} — {}\n", m.key, m.zh, m.definition_en));
-    }
-    s
-}
-
-/// The README's metric table, generated from the definitions (a test keeps the README equal).
-pub fn markdown_table() -> String {
-    let mut s = String::from(
-        "| key | 中文 | kind | definition | better | default min_sample |\n|---|---|---|---|---|---|\n",
-    );
-    for m in METRICS {
-        let kind = match m.kind {
-            MetricKind::Sum => "sum",
-            MetricKind::Count => "count",
-            MetricKind::Rate => "rate",
-            MetricKind::Ratio => "ratio",
-            MetricKind::Mean => "mean",
-        };
-        let better = match m.better {
-            Better::Higher => "higher",
-            Better::Lower => "lower",
-        };
-        let min = m
-            .min_sample
-            .map(|n| n.to_string())
-            .unwrap_or_else(|| "—".into());
-        s.push_str(&format!(
-            "| `{}` | {} | {kind} | {} | {better} | {min} |\n",
-            m.key, m.zh, m.definition_en
-        ));
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Every key once, and every column a metric needs is a column its kind has.
     #[test]
-    fn readme_metric_table_is_generated_from_the_definitions() {
-        let readme = include_str!("../../README.md");
-        assert!(
-            readme.contains(&markdown_table()),
-            "README.md's metric table differs from src/metrics/defs.rs; paste this:\n{}",
-            markdown_table()
-        );
+    fn definitions_are_consistent() {
+        let keys: std::collections::HashSet<&str> = METRICS.iter().map(|m| m.key).collect();
+        assert_eq!(keys.len(), METRICS.len());
+        for m in METRICS {
+            for n in m.needs {
+                if let Need::Column(kind, field) = *n {
+                    assert!(
+                        kind.columns().iter().any(|c| c.field == field),
+                        "{}: {kind:?} has no {field:?} column",
+                        m.key
+                    );
+                }
+            }
+        }
+        assert_eq!(metric("turnover_rate").unwrap().default_scope, Scope::Store);
     }
 
     #[test]

@@ -6,9 +6,9 @@
 //! nothing for it. It returns data — row references, symbols, amounts and a [`Why`] — and the
 //! report layer puts it into words.
 
-use super::compute::{attr_col, employed_days, is_type_secondary, rows_of, Context, Index};
+use super::compute::{attr_col, employed_days, is_type_secondary, rows_of, Args, Context, Index};
 use super::defs;
-use crate::config::{Config, Role, Scope, SecondaryRule};
+use crate::config::{Attribute, Config, Role, Scope, SecondaryRule};
 use crate::input::{Dataset, Field, Kind, RowRef, Sale, Sym};
 use crate::people::Person;
 use crate::period::Period;
@@ -193,21 +193,24 @@ pub fn person_rows(
     role: &Role,
 ) -> Vec<KpiRows> {
     let cx = Context::new(ds, cfg, people, period, index);
-    let attribute = role.attribute.as_deref().unwrap_or("consultant");
+    let attribute = role.attribute.unwrap_or_default();
     let mut out = Vec::new();
     for kpi in &role.kpi {
         let Some(def) = defs::metric(&kpi.metric) else {
             continue;
         };
         // The scope the figure used (engine::score_person).
-        let scope = kpi.scope.unwrap_or(if def.key == "turnover_rate" {
-            Scope::Store
-        } else {
-            Scope::Own
-        });
+        let scope = kpi.scope.unwrap_or(def.default_scope);
         let m = cx.members(person, scope);
-        let rows =
-            Walk { cx: &cx, m: &m }.rows(def.key, kpi.item.as_deref(), attribute, person, scope);
+        let args = Args {
+            person: Some(person),
+            item: kpi.item.as_deref(),
+            scope,
+            attribute,
+            min: None,
+            m: &m,
+        };
+        let rows = (def.rows)(&Walk { cx: &cx, m: &m }, &args);
         out.push(KpiRows {
             metric: def.key,
             item: kpi.item.clone(),
@@ -218,7 +221,7 @@ pub fn person_rows(
 }
 
 /// The rows of one KPI: the members' rows, walked as the figure walks them.
-struct Walk<'c, 'a> {
+pub struct Walk<'c, 'a> {
     cx: &'c Context<'a>,
     m: &'c [Sym],
 }
@@ -238,6 +241,17 @@ fn sale_row(s: &Sale, counts: Counts, why: Why) -> Row {
     }
 }
 
+/// Which of the visit metrics a walk of the consultations lists rows for.
+#[derive(Clone, Copy, PartialEq)]
+enum VisitMetric {
+    /// 成交率: every consultation, its deal row in both parts.
+    Conversion,
+    /// 初诊上门量: the 初诊 consultations.
+    FirstVisits,
+    /// 新客数: the first 初诊 deal of each customer.
+    NewCustomers,
+}
+
 /// What a sales-based ratio counts in its denominator (paying customers) and numerator.
 #[derive(Clone, Copy, PartialEq)]
 enum PerCustomer {
@@ -250,113 +264,8 @@ enum PerCustomer {
 }
 
 impl Walk<'_, '_> {
-    fn rows(
-        &self,
-        metric: &str,
-        item: Option<&str>,
-        attribute: &str,
-        person: &Person,
-        scope: Scope,
-    ) -> Vec<Row> {
-        let ds = self.cx.ds;
-        match metric {
-            "revenue" => self.sales(attribute, Counts::Value),
-            "revenue_attainment" => {
-                let mut rows = self.sales(attribute, Counts::Numerator);
-                rows.extend(self.targets(person, scope));
-                rows
-            }
-            "ticket_price" => self.per_customer(attribute, PerCustomer::TicketPrice),
-            "secondary_rate" => self.per_customer(attribute, PerCustomer::Secondary),
-            "repurchase_rate" => self.per_customer(attribute, PerCustomer::Repurchase),
-            "conversion_rate" | "first_visits" | "new_customers" => self.visits(metric),
-            "complaint_rate" => {
-                let mut rows = self.complaints(|c| {
-                    if c.valid {
-                        (Counts::Numerator, Why::ValidComplaint)
-                    } else {
-                        (Counts::Neither, Why::InvalidComplaint)
-                    }
-                });
-                rows.extend(self.customers_served());
-                rows
-            }
-            "complication_rate" => {
-                let cats = &self.cx.config.complications.categories;
-                let mut rows = self.complaints(|c| {
-                    let category = c.category.map(|k| ds.name(k).trim().to_string());
-                    match category {
-                        Some(k) if c.valid && cats.iter().any(|x| x.trim() == k) => {
-                            (Counts::Numerator, Why::Complication { category: k })
-                        }
-                        _ => (Counts::Neither, Why::NotComplication),
-                    }
-                });
-                rows.extend(self.treatments(attribute, Counts::Denominator));
-                rows
-            }
-            "treatments" => self.treatments(attribute, Counts::Value),
-            "complaint_hours" => self.complaints(|c| match c.resolved_at {
-                Some(r) => (
-                    Counts::Both,
-                    Why::Resolved {
-                        hours: (r - c.when).num_minutes() as f64 / 60.0,
-                    },
-                ),
-                None => (Counts::Neither, Why::Unresolved),
-            }),
-            "satisfaction" => {
-                let scale = self.cx.config.surveys.scale;
-                rows_of(&self.cx.index.surveys_by_staff, self.m)
-                    .into_iter()
-                    .map(|i| &ds.surveys[i as usize])
-                    .filter(|s| self.cx.period.contains(s.date))
-                    .map(|s| Row {
-                        at: s.at,
-                        kind: Kind::Surveys,
-                        date: Some(s.date),
-                        customer: s.customer,
-                        item: None,
-                        amount: None,
-                        deal: None,
-                        score: Some(s.score),
-                        counts: Counts::Both,
-                        why: Why::Survey {
-                            mapped: s.score * 100.0 / scale,
-                        },
-                    })
-                    .collect()
-            }
-            "rating" => {
-                let months = self.cx.period.year_months();
-                rows_of(&self.cx.index.ratings_by_staff, self.m)
-                    .into_iter()
-                    .map(|i| &ds.ratings[i as usize])
-                    .filter(|r| {
-                        months.contains(&r.month)
-                            && item.is_none_or(|i| ds.name(r.item).trim() == i.trim())
-                    })
-                    .map(|r| Row {
-                        at: r.at,
-                        kind: Kind::Ratings,
-                        date: NaiveDate::from_ymd_opt(r.month.0, r.month.1, 1),
-                        customer: None,
-                        item: Some(r.item),
-                        amount: None,
-                        deal: None,
-                        score: Some(r.score),
-                        counts: Counts::Both,
-                        why: Why::Rating,
-                    })
-                    .collect()
-            }
-            "turnover_rate" => self.turnover(),
-            _ => Vec::new(),
-        }
-    }
-
     /// Every credited sale in the period, counted as `counts`: a sale or a refund.
-    fn sales(&self, attribute: &str, counts: Counts) -> Vec<Row> {
+    fn sales(&self, attribute: Attribute, counts: Counts) -> Vec<Row> {
         self.cx
             .credited_sales(attribute, self.m)
             .map(|s| {
@@ -433,7 +342,7 @@ impl Walk<'_, '_> {
 
     /// The credited sales of the period for a ratio over paying customers: each paying
     /// customer is counted once, on their first positive sale.
-    fn per_customer(&self, attribute: &str, what: PerCustomer) -> Vec<Row> {
+    fn per_customer(&self, attribute: Attribute, what: PerCustomer) -> Vec<Row> {
         let cx = self.cx;
         let ds = cx.ds;
         let sales: Vec<&Sale> = cx.credited_sales(attribute, self.m).collect();
@@ -539,7 +448,7 @@ impl Walk<'_, '_> {
 
     /// The visits behind 成交率, 初诊上门量 and 新客数, one consultation (customer, date,
     /// consultant) at a time: its deciding row counts, its other rows are listed with it.
-    fn visits(&self, metric: &str) -> Vec<Row> {
+    fn visits(&self, metric: VisitMetric) -> Vec<Row> {
         let cx = self.cx;
         let ds = cx.ds;
         let has_deal = ds.has_field(Kind::Visits, Field::Deal);
@@ -568,16 +477,16 @@ impl Walk<'_, '_> {
             };
             let first_row = vs.iter().position(|v| v.first_visit == Some(true));
             let (decides, counts, why) = match metric {
-                "conversion_rate" => match deal_row {
+                VisitMetric::Conversion => match deal_row {
                     Some(i) if has_deal => (i, Counts::Both, Why::DealConsultation),
                     Some(i) => (i, Counts::Both, Why::DealBySale),
                     None => (0, Counts::Denominator, Why::NoDeal),
                 },
-                "first_visits" => match first_row {
+                VisitMetric::FirstVisits => match first_row {
                     Some(i) => (i, Counts::Value, Why::FirstVisit),
                     None => continue,
                 },
-                _ => match (first_row, deal_row) {
+                VisitMetric::NewCustomers => match (first_row, deal_row) {
                     (Some(_), Some(i)) if new_customers.insert(customer) => {
                         (i, Counts::Value, Why::NewCustomer)
                     }
@@ -663,7 +572,7 @@ impl Walk<'_, '_> {
             });
         }
         let mut listed: HashSet<(u32, u32)> = HashSet::new();
-        for attribute in ["consultant", "doctor", "nurse"] {
+        for attribute in [Attribute::Consultant, Attribute::Doctor, Attribute::Nurse] {
             for s in cx.credited_sales(attribute, self.m) {
                 if !listed.insert((s.at.input, s.at.row)) {
                     continue;
@@ -677,7 +586,7 @@ impl Walk<'_, '_> {
 
     /// Treatments: distinct orders of the credited positive sales, each counted on its first
     /// row (a row without an order id is one treatment).
-    fn treatments(&self, attribute: &str, counts: Counts) -> Vec<Row> {
+    fn treatments(&self, attribute: Attribute, counts: Counts) -> Vec<Row> {
         let mut orders: HashSet<Sym> = HashSet::new();
         self.cx
             .credited_sales(attribute, self.m)
@@ -724,4 +633,167 @@ impl Walk<'_, '_> {
             })
             .collect()
     }
+}
+
+// One function per metric, each named by its key and referenced from its definition
+// (`defs::METRICS`): the rows behind its figure.
+
+/// `revenue`: see its definition in `defs::METRICS`.
+pub(super) fn revenue(w: &Walk<'_, '_>, a: &Args<'_>) -> Vec<Row> {
+    let &Args { attribute, .. } = a;
+    w.sales(attribute, Counts::Value)
+}
+
+/// `revenue_attainment`: see its definition in `defs::METRICS`.
+pub(super) fn revenue_attainment(w: &Walk<'_, '_>, a: &Args<'_>) -> Vec<Row> {
+    let &Args {
+        attribute,
+        person,
+        scope,
+        ..
+    } = a;
+    let mut rows = w.sales(attribute, Counts::Numerator);
+    if let Some(person) = person {
+        rows.extend(w.targets(person, scope));
+    }
+    rows
+}
+
+/// `ticket_price`: see its definition in `defs::METRICS`.
+pub(super) fn ticket_price(w: &Walk<'_, '_>, a: &Args<'_>) -> Vec<Row> {
+    let &Args { attribute, .. } = a;
+    w.per_customer(attribute, PerCustomer::TicketPrice)
+}
+
+/// `secondary_rate`: see its definition in `defs::METRICS`.
+pub(super) fn secondary_rate(w: &Walk<'_, '_>, a: &Args<'_>) -> Vec<Row> {
+    let &Args { attribute, .. } = a;
+    w.per_customer(attribute, PerCustomer::Secondary)
+}
+
+/// `repurchase_rate`: see its definition in `defs::METRICS`.
+pub(super) fn repurchase_rate(w: &Walk<'_, '_>, a: &Args<'_>) -> Vec<Row> {
+    let &Args { attribute, .. } = a;
+    w.per_customer(attribute, PerCustomer::Repurchase)
+}
+
+/// `conversion_rate`: every consultation of the members.
+pub(super) fn conversion_rate(w: &Walk<'_, '_>, _: &Args<'_>) -> Vec<Row> {
+    w.visits(VisitMetric::Conversion)
+}
+
+/// `first_visits`: every consultation of the members.
+pub(super) fn first_visits(w: &Walk<'_, '_>, _: &Args<'_>) -> Vec<Row> {
+    w.visits(VisitMetric::FirstVisits)
+}
+
+/// `new_customers`: every consultation of the members.
+pub(super) fn new_customers(w: &Walk<'_, '_>, _: &Args<'_>) -> Vec<Row> {
+    w.visits(VisitMetric::NewCustomers)
+}
+
+/// `complaint_rate`: see its definition in `defs::METRICS`.
+pub(super) fn complaint_rate(w: &Walk<'_, '_>, _: &Args<'_>) -> Vec<Row> {
+    let mut rows = w.complaints(|c| {
+        if c.valid {
+            (Counts::Numerator, Why::ValidComplaint)
+        } else {
+            (Counts::Neither, Why::InvalidComplaint)
+        }
+    });
+    rows.extend(w.customers_served());
+    rows
+}
+
+/// `complication_rate`: see its definition in `defs::METRICS`.
+pub(super) fn complication_rate(w: &Walk<'_, '_>, a: &Args<'_>) -> Vec<Row> {
+    let ds = w.cx.ds;
+    let &Args { attribute, .. } = a;
+    let cats = &w.cx.config.complications.categories;
+    let mut rows = w.complaints(|c| {
+        let category = c.category.map(|k| ds.name(k).trim().to_string());
+        match category {
+            Some(k) if c.valid && cats.iter().any(|x| x.trim() == k) => {
+                (Counts::Numerator, Why::Complication { category: k })
+            }
+            _ => (Counts::Neither, Why::NotComplication),
+        }
+    });
+    rows.extend(w.treatments(attribute, Counts::Denominator));
+    rows
+}
+
+/// `treatments`: see its definition in `defs::METRICS`.
+pub(super) fn treatments(w: &Walk<'_, '_>, a: &Args<'_>) -> Vec<Row> {
+    let &Args { attribute, .. } = a;
+    w.treatments(attribute, Counts::Value)
+}
+
+/// `complaint_hours`: see its definition in `defs::METRICS`.
+pub(super) fn complaint_hours(w: &Walk<'_, '_>, _: &Args<'_>) -> Vec<Row> {
+    w.complaints(|c| match c.resolved_at {
+        Some(r) => (
+            Counts::Both,
+            Why::Resolved {
+                hours: (r - c.when).num_minutes() as f64 / 60.0,
+            },
+        ),
+        None => (Counts::Neither, Why::Unresolved),
+    })
+}
+
+/// `satisfaction`: see its definition in `defs::METRICS`.
+pub(super) fn satisfaction(w: &Walk<'_, '_>, _: &Args<'_>) -> Vec<Row> {
+    let ds = w.cx.ds;
+    let scale = w.cx.config.surveys.scale;
+    rows_of(&w.cx.index.surveys_by_staff, w.m)
+        .into_iter()
+        .map(|i| &ds.surveys[i as usize])
+        .filter(|s| w.cx.period.contains(s.date))
+        .map(|s| Row {
+            at: s.at,
+            kind: Kind::Surveys,
+            date: Some(s.date),
+            customer: s.customer,
+            item: None,
+            amount: None,
+            deal: None,
+            score: Some(s.score),
+            counts: Counts::Both,
+            why: Why::Survey {
+                mapped: s.score * 100.0 / scale,
+            },
+        })
+        .collect()
+}
+
+/// `rating`: see its definition in `defs::METRICS`.
+pub(super) fn rating(w: &Walk<'_, '_>, a: &Args<'_>) -> Vec<Row> {
+    let ds = w.cx.ds;
+    let &Args { item, .. } = a;
+    let months = w.cx.period.year_months();
+    rows_of(&w.cx.index.ratings_by_staff, w.m)
+        .into_iter()
+        .map(|i| &ds.ratings[i as usize])
+        .filter(|r| {
+            months.contains(&r.month) && item.is_none_or(|i| ds.name(r.item).trim() == i.trim())
+        })
+        .map(|r| Row {
+            at: r.at,
+            kind: Kind::Ratings,
+            date: NaiveDate::from_ymd_opt(r.month.0, r.month.1, 1),
+            customer: None,
+            item: Some(r.item),
+            amount: None,
+            deal: None,
+            score: Some(r.score),
+            counts: Counts::Both,
+            why: Why::Rating,
+        })
+        .collect()
+}
+
+/// `turnover_rate`: see its definition in `defs::METRICS`.
+pub(super) fn turnover_rate(w: &Walk<'_, '_>, _: &Args<'_>) -> Vec<Row> {
+    w.turnover()
 }

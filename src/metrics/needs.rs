@@ -2,12 +2,13 @@
 //! would silently turn 0 or `no_data` for everyone. Each such gap is an error naming the role,
 //! the KPI, the column and the aliases to add under `[columns.KIND]`.
 
-use crate::config::{Config, Scope, SecondaryRule};
+use crate::config::{Basis, Config, Scope, SecondaryRule};
 use crate::input::kinds::{Field, Kind};
 use crate::input::Dataset;
 use crate::issues::{Issue, Severity};
-use crate::metrics::defs;
+use crate::metrics::defs::{self, Need as Needs};
 use crate::people::Person;
+use crate::words::people::PeopleMsg;
 use std::collections::BTreeSet;
 
 /// A column one KPI of one role cannot do without.
@@ -26,25 +27,19 @@ pub fn missing_columns(ds: &Dataset, cfg: &Config, people: &[Person]) -> Vec<Iss
         if !people.iter().any(|p| &p.role == key) {
             continue;
         }
-        let attribute = match role.attribute.as_deref() {
-            Some("doctor") => Field::Doctor,
-            Some("nurse") => Field::Nurse,
-            _ => Field::Consultant,
-        };
+        let attribute = role.attribute.unwrap_or_default().field();
         // Every metric the role uses: KPIs (with their scope), vetoes, bonus basis, per_unit
         // and gates (those with the scope they are computed at).
         let mut used: Vec<(&str, Scope)> = Vec::new();
         for k in &role.kpi {
-            let default = if k.metric == "turnover_rate" {
-                Scope::Store
-            } else {
-                Scope::Own
-            };
+            let default = defs::metric(&k.metric).map_or(Scope::Own, |d| d.default_scope);
             used.push((k.metric.as_str(), k.scope.unwrap_or(default)));
         }
         used.extend(role.veto.iter().map(|v| (v.metric.as_str(), Scope::Own)));
         if let Some(b) = &role.bonus {
-            used.push((b.basis.as_str(), Scope::Own));
+            if let Basis::Metric(d) = b.basis {
+                used.push((d.key, Scope::Own));
+            }
             used.extend(b.per_unit.iter().map(|u| (u.metric.as_str(), Scope::Own)));
             used.extend(
                 b.gate
@@ -68,29 +63,22 @@ pub fn missing_columns(ds: &Dataset, cfg: &Config, people: &[Person]) -> Vec<Iss
                     });
                 }
             };
-            match def.key {
-                "revenue" | "revenue_attainment" | "ticket_price" | "repurchase_rate"
-                | "treatments" => need(Kind::Sales, attribute),
-                "secondary_rate" => {
-                    need(Kind::Sales, attribute);
-                    if cfg.secondary.rule == SecondaryRule::Type {
-                        need(Kind::Sales, Field::Type);
+            for n in def.needs {
+                match *n {
+                    Needs::Credit => need(Kind::Sales, attribute),
+                    Needs::SecondaryType => {
+                        if cfg.secondary.rule == SecondaryRule::Type {
+                            need(Kind::Sales, Field::Type);
+                        }
                     }
-                }
-                "conversion_rate" | "new_customers" => {
                     // Deals come from the visits' deal column, else from sales that day.
-                    if !ds.has(Kind::Sales) {
-                        need(Kind::Visits, Field::Deal);
+                    Needs::DealWithoutSales => {
+                        if !ds.has(Kind::Sales) {
+                            need(Kind::Visits, Field::Deal);
+                        }
                     }
-                    if def.key == "new_customers" {
-                        need(Kind::Visits, Field::VisitType);
-                    }
+                    Needs::Column(kind, field) => need(kind, field),
                 }
-                "first_visits" => need(Kind::Visits, Field::VisitType),
-                "complication_rate" => need(Kind::Complaints, Field::Category),
-                "complaint_hours" => need(Kind::Complaints, Field::ResolvedAt),
-                "turnover_rate" => need(Kind::Roster, Field::Left),
-                _ => {}
             }
             match scope {
                 Scope::Store => need(Kind::Roster, Field::Store),
@@ -104,25 +92,23 @@ pub fn missing_columns(ds: &Dataset, cfg: &Config, people: &[Person]) -> Vec<Iss
 
 fn issue(cfg: &Config, n: &Need) -> Issue {
     let role = &cfg.roles[&n.role];
-    let label = role.shown_label(&n.role);
-    let def = defs::metric(n.metric);
-    let kpi = def.map_or(n.metric.to_string(), |d| format!("{} ({})", d.zh, d.key));
-    let aliases: Vec<&str> = n
+    let aliases: Vec<String> = n
         .kind
         .columns()
         .iter()
         .find(|c| c.field == n.field)
-        .map(|c| c.aliases.to_vec())
+        .map(|c| c.aliases.iter().map(|a| a.to_string()).collect())
         .unwrap_or_default();
-    let field = n.field.key();
-    let kind = n.kind.key();
     Issue::new(
         Severity::Error,
-        format!(
-            "role {label} ({}), KPI {kpi}: needs the {kind} column {field}, which no {kind} input has (recognised names: {}); if your export calls it something else, add [columns.{kind}] {field} = [\"<its header>\"] to the config — until then this KPI cannot be computed for anyone",
-            n.role,
-            aliases.join(" "),
-        ),
+        PeopleMsg::KpiColumnMissing {
+            role_label: role.shown_label(&n.role).to_string(),
+            role: n.role.clone(),
+            metric: n.metric,
+            kind: n.kind,
+            field: n.field,
+            aliases,
+        },
     )
-    .column(field)
+    .column(n.field.key())
 }

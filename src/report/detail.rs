@@ -6,11 +6,11 @@ use crate::input::kinds::Kind;
 use crate::metrics::compute::Detail;
 use crate::Lang;
 
-/// An input kind named in a detail line ("sales", "sales or visits") in the run's language.
-fn kinds(what: &str, l: Lang) -> String {
+/// The input kinds named in a detail line (sales; sales or visits) in the run's language.
+fn kinds(what: &[Kind], l: Lang) -> String {
     let sep = l.pick("或", " or ");
-    what.split(" or ")
-        .map(|k| Kind::from_key(k).map_or(k, |kind| crate::words::labels::kind(kind, l)))
+    what.iter()
+        .map(|&kind| crate::words::labels::kind(kind, l))
         .collect::<Vec<_>>()
         .join(sep)
 }
@@ -22,8 +22,6 @@ pub fn detail(d: &Detail, l: Lang) -> String {
         Detail::NoInput(what) => format!("no {} input given", kinds(what, l)),
         Detail::UnknownMetric(m) if zh => format!("未知指标 {m}"),
         Detail::UnknownMetric(m) => format!("unknown metric {m}"),
-        Detail::NotComputedHere(m) if zh => format!("指标 {m} 不在此处计算"),
-        Detail::NotComputedHere(m) => format!("metric {m} is not computed here"),
         Detail::SalesRows { rows, revenue } if zh => {
             format!("消费记录 {rows} 条，业绩 {}", money_short(*revenue))
         }
@@ -138,9 +136,8 @@ mod tests {
     #[test]
     fn every_detail_in_both_languages() {
         let all = [
-            Detail::NoInput("sales or visits"),
+            Detail::NoInput(&[Kind::Sales, Kind::Visits]),
             Detail::UnknownMetric("x".into()),
-            Detail::NotComputedHere("x".into()),
             Detail::SalesRows {
                 rows: 12,
                 revenue: 38540.0,
@@ -213,6 +210,6 @@ mod tests {
             );
             assert_ne!(zh, en);
         }
-        assert_eq!(detail(&all[5], Lang::Zh), "业绩 ¥38,540，业绩目标 ¥65,000");
+        assert_eq!(detail(&all[4], Lang::Zh), "业绩 ¥38,540，业绩目标 ¥65,000");
     }
 }

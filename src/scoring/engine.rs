@@ -1,7 +1,7 @@
 //! From figures to pay (SPEC §3.2, §5): scores, effective weights, totals, vetoes, grades,
 //! ranks, bonuses and adjustments. Figures + config → results; no module below reads these.
 
-use crate::config::{Config, Direction, Kpi, Method, Missing, Role, Scope};
+use crate::config::{Basis, Config, Direction, Kpi, Method, Missing, Role, Scope};
 use crate::input::Dataset;
 use crate::issues::{Issue, Severity};
 use crate::metrics::compute::{Context, Figure, Index, Status};
@@ -74,31 +74,6 @@ pub struct NextTier {
     pub threshold: f64,
     pub gap: f64,
     pub amount: f64,
-}
-
-/// What a bonus is paid on: the total or the person's own value of a metric (its config key).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Basis {
-    Total,
-    Metric(String),
-}
-
-impl Basis {
-    fn of(basis: &str) -> Basis {
-        if basis == "total" {
-            Basis::Total
-        } else {
-            Basis::Metric(basis.to_string())
-        }
-    }
-
-    /// The metric whose unit its values are in ("" for the total: a plain number).
-    pub fn unit_metric(&self) -> &str {
-        match self {
-            Basis::Total => "",
-            Basis::Metric(m) => m,
-        }
-    }
 }
 
 /// One step of a bonus's derivation (SPEC §5.3), amounts in yuan as paid.
@@ -465,7 +440,7 @@ fn score_person(
     let ds = ctx.ds;
     let cfg = ctx.config;
     let (share, left) = employment(person, ctx.period);
-    let attribute = role.attribute.as_deref().unwrap_or("consultant");
+    let attribute = role.attribute.unwrap_or_default();
     let missing = cfg.scoring.missing;
     let mut kpis = Vec::new();
     let mut adjusted = false;
@@ -473,11 +448,7 @@ fn score_person(
         let Some(def) = defs::metric(&kpi.metric) else {
             continue;
         };
-        let scope = kpi.scope.unwrap_or(if def.key == "turnover_rate" {
-            Scope::Store
-        } else {
-            Scope::Own
-        });
+        let scope = kpi.scope.unwrap_or(def.default_scope);
         let item = kpi.item.as_deref();
         let fig: Figure = ctx.figure(person, def.key, item, scope, attribute, kpi.min_sample);
         let previous = prev_ctx.and_then(|pc| {
@@ -779,10 +750,9 @@ fn bonus(
 ) -> (f64, Vec<BonusStep>, Option<NextTier>) {
     let mut steps = Vec::new();
     let money_k = months * share;
-    let (basis, basis_def) = if b.basis == "total" {
-        (Some(total), None)
-    } else {
-        (own_value(&b.basis, None), defs::metric(&b.basis))
+    let (basis, basis_def) = match b.basis {
+        Basis::Total => (Some(total), None),
+        Basis::Metric(d) => (own_value(d.key, None), Some(d)),
     };
     let tier_k = basis_def
         .map(|d| scale(d, months, share, true))
@@ -794,16 +764,14 @@ fn bonus(
             .filter(|t| v < t[0] * tier_k)
             .min_by(|a, c| a[0].total_cmp(&c[0]))
             .map(|t| NextTier {
-                basis: Basis::of(&b.basis),
+                basis: b.basis,
                 threshold: t[0] * tier_k,
                 gap: t[0] * tier_k - v,
                 amount: t[1] * money_k,
             })
     });
     match basis {
-        None => steps.push(BonusStep::NoBasisValue {
-            basis: Basis::of(&b.basis),
-        }),
+        None => steps.push(BonusStep::NoBasisValue { basis: b.basis }),
         Some(v) => {
             let reached = b
                 .tiers
@@ -814,7 +782,7 @@ fn bonus(
                 Some(t) => {
                     amount = t[1] * money_k;
                     steps.push(BonusStep::Tier {
-                        basis: Basis::of(&b.basis),
+                        basis: b.basis,
                         value: v,
                         at: t[0] * tier_k,
                         amount,
@@ -823,7 +791,7 @@ fn bonus(
                 None => {
                     amount = b.below.unwrap_or(0.0) * money_k;
                     steps.push(BonusStep::BelowTiers {
-                        basis: Basis::of(&b.basis),
+                        basis: b.basis,
                         value: v,
                         amount,
                     });
@@ -858,8 +826,8 @@ fn bonus(
             .config
             .roles
             .get(&person.role)
-            .and_then(|r| r.attribute.as_deref())
-            .unwrap_or("consultant");
+            .and_then(|r| r.attribute)
+            .unwrap_or_default();
         // A self gate reads the person's own value after adjustments (§5.4); a team gate the
         // data as it is.
         let value = if scope == Scope::Own {

@@ -71,6 +71,17 @@ pub fn field(f: Field, lang: Lang) -> &'static str {
     }
 }
 
+/// 正常 / ok: a figure's status, with what it means for the score.
+pub fn status(s: crate::metrics::compute::Status, lang: Lang) -> &'static str {
+    use crate::metrics::compute::Status;
+    match s {
+        Status::Ok => lang.pick("正常", "ok"),
+        Status::Insufficient => lang.pick("样本不足", "sample too small"),
+        Status::NoData => lang.pick("无数据", "no data"),
+        Status::NoTarget => lang.pick("无目标", "no target"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -50,6 +50,7 @@ pub mod cmd;
 pub mod config;
 pub mod input;
 pub mod labels;
+pub mod metrics;
 pub mod people;
 pub mod report;
 pub mod score;

@@ -146,11 +146,8 @@ pub fn role_bonus(role: &Role, months: f64, lang: Lang) -> String {
         return String::new();
     };
     let money = |x: f64| defs::show_amount("revenue", x * months);
-    let (basis_label, basis_metric) = if b.basis == "total" {
-        (lang.pick("总分", "total").to_string(), "")
-    } else {
-        (defs::kpi_label(&b.basis, None, lang), b.basis.as_str())
-    };
+    let basis_label = super::score::basis_label(&b.basis, lang);
+    let basis_metric = b.basis.unit_metric();
     let k = period_scale(basis_metric, months);
     let mut parts = Vec::new();
     let tiers: Vec<String> = b

@@ -1,10 +1,11 @@
 //! Words for scoring (src/scoring): the rule of a KPI with this run's numbers, the steps of a
 //! bonus, a veto, the distance to the next grade and bonus tier, and what scoring finds wrong.
 
+use crate::config::Basis;
 use crate::metrics::compute::Status;
 use crate::metrics::defs;
 use crate::scoring::curve::{Curve, CurveRule};
-use crate::scoring::engine::{Basis, BonusStep, NextTier, VetoNote};
+use crate::scoring::engine::{BonusStep, NextTier, VetoNote};
 use crate::Lang;
 
 /// A data issue found while scoring.
@@ -286,7 +287,7 @@ pub fn curve(c: &Curve, lang: Lang) -> String {
 pub fn basis_label(b: &Basis, lang: Lang) -> String {
     match b {
         Basis::Total => lang.pick("总分", "total").to_string(),
-        Basis::Metric(m) => defs::kpi_label(m, None, lang),
+        Basis::Metric(m) => defs::kpi_label(m.key, None, lang),
     }
 }
 
@@ -467,19 +468,19 @@ mod tests {
             let c = curve_of(rule);
             add(&|l| curve(&c, l));
         }
-        let basis = Basis::Metric("revenue".into());
+        let basis = Basis::Metric(crate::metrics::defs::metric("revenue").unwrap());
         for s in [
             BonusStep::NoBasisValue {
                 basis: Basis::Total,
             },
             BonusStep::Tier {
-                basis: basis.clone(),
+                basis,
                 value: 1.0,
                 at: 2.0,
                 amount: 3.0,
             },
             BonusStep::BelowTiers {
-                basis: basis.clone(),
+                basis,
                 value: 1.0,
                 amount: -2.0,
             },
