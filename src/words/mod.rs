@@ -221,6 +221,17 @@ mod tests {
         let mut all: Vec<Msg> = Vec::new();
         all.extend(input::InputMsg::examples().into_iter().map(Msg::from));
         all.extend(people::PeopleMsg::examples().into_iter().map(Msg::from));
+        let mut fails: Vec<(&'static str, Box<dyn Speak>)> = Vec::new();
+        for f in input::InputFail::examples() {
+            fails.push((f.code(), Box::new(f)));
+        }
+        for (code, f) in &fails {
+            let zh = f.say(Lang::Zh);
+            let en = f.say(Lang::En);
+            assert!(!zh.is_empty() && !en.is_empty(), "{f:?}");
+            assert_eq!(english_words(&zh), Vec::<String>::new(), "{code}: English in {zh}");
+            assert!(!has_cjk(&en), "{code}: Chinese in {en}");
+        }
         for m in &all {
             let zh = m.say(Lang::Zh);
             let en = m.say(Lang::En);
@@ -239,6 +250,7 @@ mod tests {
     fn every_variant_has_an_example() {
         input::InputMsg::check_examples();
         people::PeopleMsg::check_examples();
+        input::InputFail::check_examples();
     }
 
     /// The words a Chinese reader may meet in Chinese text: file formats, units, the tool's
@@ -246,6 +258,9 @@ mod tests {
     pub(crate) const ALLOWED: &[&str] = &[
         "clinic", "kpi", "toml", "csv", "xlsx", "xls", "xlsm", "xlsb", "ods", "txt", "json", "utf",
         "gbk", "bom", "id", "kpi", "excel",
+        // config sections and keys (`[inputs] sales = […]`, `[surveys] scale`, `--data`)
+        "inputs", "columns", "surveys", "scale", "data", "sales", "visits", "complaints",
+        "roster", "targets", "ratings", "adjustments",
     ];
 
     /// Runs of ASCII letters that are not allowed, parameters of the examples excepted
