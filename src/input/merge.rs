@@ -458,7 +458,7 @@ fn repeat_issue(inputs: &[super::InputReport], at: RowRef) -> Issue {
     let input = &inputs[at.input as usize];
     Issue::new(
         Severity::Info,
-        "repeats a row of another file; counted once",
+        crate::words::input::InputMsg::RepeatedRow,
     )
     .at(&input.file, input.sheet.as_deref())
     .row(at.row)

@@ -13,6 +13,8 @@ pub mod values;
 
 use crate::config::LoadedConfig;
 use crate::issues::{Issue, Severity};
+use crate::words::Fail;
+use crate::words::input::{BookWhy, InputFail, InputMsg, Place, Wanted, Why};
 use crate::period::Period;
 use anyhow::{anyhow, bail, Context, Result};
 use cell::RawCell;
@@ -392,12 +394,34 @@ pub struct InputReport {
 /// scorecard, a file or sheet neither its name nor its header identifies, an empty sheet, one
 /// of a kind listed under `[inputs]`. It is no input and contributes no rows; an issue names it
 /// too.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct NotRead {
     pub file: String,
     pub sheet: Option<String>,
     pub severity: Severity,
+    pub reason: InputMsg,
+}
+
+/// A [`NotRead`] as `--format json` prints it: why, in the language asked for, beside its code.
+#[derive(Debug, Serialize)]
+pub struct NotReadView<'a> {
+    pub file: &'a str,
+    pub sheet: Option<&'a str>,
+    pub severity: Severity,
+    pub code: &'static str,
     pub reason: String,
+}
+
+impl NotRead {
+    pub fn view(&self, lang: crate::Lang) -> NotReadView<'_> {
+        NotReadView {
+            file: &self.file,
+            sheet: self.sheet.as_deref(),
+            severity: self.severity,
+            code: self.reason.code(),
+            reason: self.reason.say(lang),
+        }
+    }
 }
 
 /// Everything read from the inputs.
@@ -588,7 +612,7 @@ pub fn load(opts: &LoadOptions) -> Result<Dataset> {
             .map(|(path, display)| {
                 sha256_file(path)
                     .map(|sha| (path.to_path_buf(), sha))
-                    .with_context(|| format!("cannot read {display}"))
+                    .with_context(|| cannot_read(display))
             })
             .collect::<Result<HashMap<PathBuf, String>>>()
     };
@@ -613,7 +637,7 @@ pub fn load(opts: &LoadOptions) -> Result<Dataset> {
         }
         let hashed = match hasher {
             Some(hasher) => hasher.join().unwrap_or_else(|_| {
-                Err(anyhow!("the sha256 of the inputs could not be worked out"))
+                Err(anyhow!(Fail::new(InputFail::HashFailed)))
             }),
             None if read.is_ok() => hash_all(),
             None => Ok(HashMap::new()),
@@ -628,10 +652,9 @@ pub fn load(opts: &LoadOptions) -> Result<Dataset> {
         }
     }
     if ds.inputs.is_empty() {
-        bail!(
-            "no input files found in {}: export the month's sheets (消费流水, 到院咨询, 投诉...) as .xlsx or .csv into that folder, or pass --data",
-            opts.data_dir.display()
-        );
+        bail!(Fail::new(InputFail::NoInputs {
+            dir: opts.data_dir.display().to_string(),
+        }));
     }
     Ok(ds)
 }
@@ -722,7 +745,7 @@ fn read_all(
                         }
                     }
                 })
-                .context("cannot start a thread to read the inputs")?;
+                .with_context(|| Fail::new(InputFail::ThreadStart))?;
             handles.push(handle);
         }
         drop(tx);
@@ -749,7 +772,7 @@ fn read_all(
             // Every file was handed over unless a reading thread died (its panic is raised
             // below); never go on with a file silently missing.
             if merged < jobs.len() {
-                bail!("an input file could not be read: its reading thread stopped (a fault in clinic-kpi)");
+                bail!(Fail::new(InputFail::ThreadStopped));
             }
             Ok(())
         })();
@@ -919,7 +942,7 @@ fn csv_rule(p: &Planned, ctx: &FileCtx, part: &mut Part) -> Option<KindRule> {
                 ctx.display,
                 None,
                 Severity::Info,
-                listed_elsewhere_reason(k),
+                InputMsg::ListedElsewhere { kind: k },
             );
             return None;
         }
@@ -940,7 +963,7 @@ fn read_chunk(
 ) -> Result<()> {
     let chunk = &cut.plan.chunks[k];
     let csv_opts = csv_options(ctx.opts);
-    let cannot = || format!("cannot read {}", ctx.display);
+    let cannot = || cannot_read(ctx.display);
     if k == 0 {
         let publish = PublishHead(&cut.head);
         let Some(rule) = csv_rule(p, ctx, part) else {
@@ -1020,7 +1043,13 @@ impl FileCtx<'_> {
 }
 
 /// Notes a file or sheet that is not read: an issue naming it and why, and its `not_read` entry.
-fn not_read(ds: &mut Dataset, file: &str, sheet: Option<&str>, severity: Severity, reason: String) {
+fn not_read(
+    ds: &mut Dataset,
+    file: &str,
+    sheet: Option<&str>,
+    severity: Severity,
+    reason: InputMsg,
+) {
     ds.issues
         .push(Issue::new(severity, reason.clone()).at(file, sheet));
     ds.not_read.push(NotRead {
@@ -1029,15 +1058,6 @@ fn not_read(ds: &mut Dataset, file: &str, sheet: Option<&str>, severity: Severit
         severity,
         reason,
     });
-}
-
-/// Why a file or sheet of a kind the config lists is not read from `--data`.
-fn listed_elsewhere_reason(kind: Kind) -> String {
-    format!(
-        "not read: it holds {} rows, and the config lists the {} inputs under [inputs]; add it there to have it read",
-        kind.key(),
-        kind.key()
-    )
 }
 
 fn sha256_file(path: &Path) -> std::io::Result<String> {
@@ -1065,10 +1085,10 @@ fn plan_inputs(opts: &LoadOptions, ds: &mut Dataset) -> Result<Vec<Planned>> {
         };
         for (key, files) in &cfg.inputs {
             let kind = Kind::from_key(key).ok_or_else(|| {
-                anyhow!(
-                    "config {}: [inputs] {key} is not an input kind (use one of: sales, visits, complaints, roster, targets, surveys, ratings, adjustments)",
-                    opts.config.name()
-                )
+                anyhow!(Fail::new(InputFail::ConfigInputsKind {
+                    config: opts.config.name(),
+                    key: key.clone(),
+                }))
             })?;
             for entry in files {
                 let (file, sheet) = match entry.rsplit_once('#') {
@@ -1077,11 +1097,11 @@ fn plan_inputs(opts: &LoadOptions, ds: &mut Dataset) -> Result<Vec<Planned>> {
                 };
                 let path = base.join(file);
                 if !path.is_file() {
-                    bail!(
-                        "config {}: [inputs] {key} names {}, which does not exist",
-                        opts.config.name(),
-                        path.display()
-                    );
+                    bail!(Fail::new(InputFail::ConfigInputsMissing {
+                        config: opts.config.name(),
+                        key: key.clone(),
+                        path: path.display().to_string(),
+                    }));
                 }
                 listed.push(std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone()));
                 out.push(Planned {
@@ -1099,12 +1119,12 @@ fn plan_inputs(opts: &LoadOptions, ds: &mut Dataset) -> Result<Vec<Planned>> {
         // With files listed, a data folder that is not there only means nothing to find.
         Err(_) if !out.is_empty() && !opts.data_dir_given => return Ok(out),
         Err(e) => {
-            return Err(e).with_context(|| format!("cannot read the data folder {}", dir.display()))
+            return Err(e).with_context(|| data_folder(dir))
         }
     };
     let mut files: Vec<PathBuf> = Vec::new();
     for e in entries {
-        let e = e.with_context(|| format!("cannot read the data folder {}", dir.display()))?;
+        let e = e.with_context(|| data_folder(dir))?;
         let path = e.path();
         if !path.is_file() {
             continue;
@@ -1130,23 +1150,19 @@ fn plan_inputs(opts: &LoadOptions, ds: &mut Dataset) -> Result<Vec<Planned>> {
         // Our own scorecard is told by its document properties, never by its name: an export
         // named Scorecard消费流水.csv is data (SPEC §2.1).
         let skip_reason = if name.starts_with("~$") {
-            Some("an Excel lock file (the workbook is open in Excel)")
+            Some(InputMsg::LockFile)
         } else if name.starts_with('.') {
-            Some("a hidden file")
+            Some(InputMsg::HiddenFile)
         } else if source::is_clinic_kpi_workbook(&path) {
-            Some(
-                "a scorecard written by clinic-kpi (its document properties say so), not an export",
-            )
+            Some(InputMsg::OwnScorecard)
         } else if is_output(&path, &opts.outputs) {
             // Not our scorecard: writing there would overwrite an export.
-            bail!(
-                "{name} is an input file and also this run's output (-o); choose another output path"
-            );
+            bail!(Fail::new(InputFail::InputIsOutput { name }));
         } else {
             None
         };
         if let Some(why) = skip_reason {
-            not_read(ds, &name, None, Severity::Info, format!("not read: {why}"));
+            not_read(ds, &name, None, Severity::Info, why);
             continue;
         }
         out.push(Planned {
@@ -1175,19 +1191,20 @@ fn is_output(path: &Path, outputs: &[PathBuf]) -> bool {
 fn build_aliases(cfg: &LoadedConfig) -> Result<Aliases> {
     for (kind_key, fields) in &cfg.config.columns {
         let kind = Kind::from_key(kind_key).ok_or_else(|| {
-            anyhow!(
-                "config {}: [columns.{kind_key}] is not an input kind (use one of: sales, visits, complaints, roster, targets, surveys, ratings, adjustments)",
-                cfg.name()
-            )
+            anyhow!(Fail::new(InputFail::ConfigColumnsKind {
+                config: cfg.name(),
+                kind: kind_key.clone(),
+            }))
         })?;
         for field in fields.keys() {
             if !kind.columns().iter().any(|c| c.field.key() == field) {
-                let known: Vec<&str> = kind.columns().iter().map(|c| c.field.key()).collect();
-                bail!(
-                    "config {}: [columns.{kind_key}] {field} is not a {kind_key} column (known: {})",
-                    cfg.name(),
-                    known.join(", ")
-                );
+                let known = kind.columns().iter().map(|c| c.field.key().to_string());
+                bail!(Fail::new(InputFail::ConfigColumnsField {
+                    config: cfg.name(),
+                    kind: kind_key.clone(),
+                    field: field.clone(),
+                    known: known.collect(),
+                }));
             }
         }
     }
@@ -1221,7 +1238,7 @@ fn file_stem(file: &str) -> String {
 /// Reads one planned file: every sheet (or the one named) of a workbook, or a delimited text file.
 fn read_file(p: &Planned, ctx: &FileCtx, part: &mut Part, emit: Emit) -> Result<()> {
     let format =
-        source::sniff_format(&p.path).with_context(|| format!("cannot read {}", ctx.display))?;
+        source::sniff_format(&p.path).with_context(|| cannot_read(ctx.display))?;
     let named = kinds::kinds_named_by(&file_stem(ctx.display));
     match format {
         Format::Empty if p.kind.is_none() && named.is_empty() => {
@@ -1232,18 +1249,16 @@ fn read_file(p: &Planned, ctx: &FileCtx, part: &mut Part, emit: Emit) -> Result<
                 ctx.display,
                 None,
                 Severity::Warning,
-                "not read: it is empty (0 bytes) and its name names no kind".to_string(),
+                InputMsg::EmptyUnnamed,
             );
             Ok(())
         }
-        Format::Empty => bail!(
-            "{} is empty (0 bytes): export it again from the clinic system",
-            ctx.display
-        ),
-        Format::Html => bail!(
-            "{} is a web page (HTML), not a spreadsheet, although its name says otherwise: open it in Excel and save it as .xlsx (文件 → 另存为 → Excel 工作簿), or export it again as CSV",
-            ctx.display
-        ),
+        Format::Empty => bail!(Fail::new(InputFail::EmptyFile {
+            file: ctx.display.to_string(),
+        })),
+        Format::Html => bail!(Fail::new(InputFail::HtmlFile {
+            file: ctx.display.to_string(),
+        })),
         Format::Csv => {
             let Some(rule) = csv_rule(p, ctx, part) else {
                 return Ok(());
@@ -1261,7 +1276,7 @@ fn read_file(p: &Planned, ctx: &FileCtx, part: &mut Part, emit: Emit) -> Result<
                 },
             )
             .and_then(|read| read)
-            .with_context(|| format!("cannot read {}", ctx.display))?;
+            .with_context(|| cannot_read(ctx.display))?;
             sheet.report.format = "csv";
             sheet.report.encoding = Some(encoding);
             sheet.finish(part)?;
@@ -1340,18 +1355,37 @@ fn pipelined<T: Send>(
     })
 }
 
+/// "cannot read 消费.xlsx": the context of a system error reading a file.
+fn cannot_read(display: &str) -> Fail {
+    Fail::new(InputFail::CannotRead {
+        file: display.to_string(),
+    })
+}
+
+fn data_folder(dir: &Path) -> Fail {
+    Fail::new(InputFail::DataFolder {
+        dir: dir.display().to_string(),
+    })
+}
+
 /// Runs `f`, turning a panic inside a third-party parser into an error naming the file.
-fn guarded<T>(display: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T> {
+fn guarded<T>(place: &Place, f: impl FnOnce() -> Result<T, BookWhy>) -> Result<T> {
+    let fail = |why| {
+        Fail::new(InputFail::Book {
+            place: place.clone(),
+            why,
+        })
+    };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => bail!("{display} cannot be read: {e}"),
+        Ok(Err(e)) => bail!(fail(e)),
         Err(p) => {
             let what = p
                 .downcast_ref::<String>()
                 .cloned()
                 .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "unknown fault".to_string());
-            bail!("{display} cannot be read: the spreadsheet reader failed on it ({what}); open it in Excel and save it again as .xlsx")
+            bail!(fail(BookWhy::ReaderFailed { what }))
         }
     }
 }
@@ -1388,17 +1422,21 @@ fn read_workbook(
     emit: Emit,
 ) -> Result<()> {
     let ahead = ctx.opts.threads() > 1;
-    let mut book = guarded(ctx.display, || Book::open(&p.path, format, ahead))?;
+    let whole = Place {
+        file: ctx.display.to_string(),
+        sheet: None,
+    };
+    let mut book = guarded(&whole, || Book::open(&p.path, format, ahead))?;
     let names = book.sheet_names();
     let date1904 = book.date1904();
     let sheets: Vec<String> = match &p.sheet {
         Some(s) => {
             if !names.iter().any(|n| n == s) {
-                bail!(
-                    "{}: there is no sheet {s} (sheets: {})",
-                    ctx.display,
-                    names.join(", ")
-                );
+                bail!(Fail::new(InputFail::NoSuchSheet {
+                    file: ctx.display.to_string(),
+                    sheet: s.clone(),
+                    sheets: names.clone(),
+                }));
             }
             vec![s.clone()]
         }
@@ -1414,7 +1452,7 @@ fn read_workbook(
     let inputs_before = part.ds.inputs.len();
     // Why the first sheet that could have been of the file's kind was not: the error when no
     // sheet of the workbook is read at all.
-    let mut first_failure: Option<String> = None;
+    let mut first_failure: Option<InputFail> = None;
     for sheet_name in sheets {
         let rule = sheet_rule(p, file_kind, named, &sheet_name, single_sheet);
         if let KindRule::Fixed(k) = rule {
@@ -1424,18 +1462,18 @@ fn read_workbook(
                     ctx.display,
                     Some(&sheet_name),
                     Severity::Info,
-                    listed_elsewhere_reason(k),
+                    InputMsg::ListedElsewhere { kind: k },
                 );
                 continue;
             }
         }
         // A sheet named in the workbook whose data is not in the file: that sheet is an error
         // issue, the workbook's other sheets are still read.
-        if guarded(ctx.display, || Ok(book.sheet_is_missing(&sheet_name)))? {
+        if guarded(&whole, || Ok(book.sheet_is_missing(&sheet_name)))? {
             part.ds.issues.push(
                 Issue::new(
                     Severity::Error,
-                    "sheet not read: the workbook lists it, but its data is missing from the file (damaged or incompletely written); export the workbook again",
+                    InputMsg::SheetDataMissing,
                 )
                 .at(ctx.display, Some(&sheet_name)),
             );
@@ -1452,7 +1490,10 @@ fn read_workbook(
         );
         sheet.report.format = format.name();
         let book = &mut book;
-        let display = format!("{}, sheet {sheet_name}", ctx.display);
+        let display = Place {
+            file: ctx.display.to_string(),
+            sheet: Some(sheet_name.clone()),
+        };
         pipelined(
             ctx.opts.threads() > 1,
             |emit| guarded(&display, || book.for_each_row(&sheet_name, emit)),
@@ -1461,7 +1502,11 @@ fn read_workbook(
                 sheet.hand_over_if_full(part, emit);
             },
         )
-        .with_context(|| format!("{display} cannot be read"))??;
+        .with_context(|| {
+            Fail::new(InputFail::SheetCannotBeRead {
+                place: display.clone(),
+            })
+        })??;
         if let Some(why) = sheet.failure.take() {
             first_failure.get_or_insert(why);
         }
@@ -1471,7 +1516,7 @@ fn read_workbook(
         if let Some(why) = first_failure {
             // A workbook its name (or the config) says holds a kind, of which no sheet could be
             // read as that kind: that is the file's error, not a sheet to skip.
-            bail!(why);
+            bail!(Fail::new(why));
         }
     }
     Ok(())
@@ -1527,7 +1572,7 @@ const VALUE_MEMO_CAP: usize = 8192;
 /// few thousand amounts, each typed once instead of on every row. Typing is a function of the
 /// text alone (and of the sheet's date system, fixed per sheet), so the result is the same.
 struct TextMemo<T> {
-    map: HashMap<CompactString, Result<T, String>, FxBuild>,
+    map: HashMap<CompactString, Result<T, Why>, FxBuild>,
 }
 
 impl<T> Default for TextMemo<T> {
@@ -1543,8 +1588,8 @@ impl<T: Clone> TextMemo<T> {
     fn typed(
         &mut self,
         cell: &RawCell,
-        parse: impl Fn(&RawCell) -> Result<T, String>,
-    ) -> Result<T, String> {
+        parse: impl Fn(&RawCell) -> Result<T, Why>,
+    ) -> Result<T, Why> {
         let RawCell::Text(t) = cell else {
             return parse(cell);
         };
@@ -1573,8 +1618,8 @@ struct ValueMemos {
 enum State {
     Searching,
     Reading,
-    Skipped(Severity, String),
-    Fatal(String),
+    Skipped(Severity, InputMsg),
+    Fatal(InputFail),
 }
 
 /// Reads one sheet (or CSV file) as one input of one kind, row by row.
@@ -1602,7 +1647,7 @@ struct SheetReader<'a> {
     /// `[surveys] scale`: a survey score lies between 0 and it.
     scale: f64,
     /// Why this sheet could not be read as the file's own kind, when it was skipped.
-    failure: Option<String>,
+    failure: Option<InputFail>,
     memo: std::cell::RefCell<NameMemo>,
     /// Dates, amounts and flags already typed in this sheet, by their text.
     values: std::cell::RefCell<ValueMemos>,
@@ -1741,11 +1786,11 @@ impl<'a> SheetReader<'a> {
             .row(row)
     }
 
-    /// "消费.xlsx, sheet 明细" or "消费.csv", for messages.
-    fn where_(&self) -> String {
-        match &self.sheet {
-            Some(s) => format!("{}, sheet {s}", self.ctx.display),
-            None => self.ctx.display.to_string(),
+    /// The file and sheet, for errors.
+    fn where_(&self) -> Place {
+        Place {
+            file: self.ctx.display.to_string(),
+            sheet: self.sheet.clone(),
         }
     }
 
@@ -1798,7 +1843,7 @@ impl<'a> SheetReader<'a> {
         let decision = identify::decide(&self.rule, &rows, aliases, &merges, &where_);
         match decision {
             Decision::Read(kind, _) if self.ctx.kind_listed_elsewhere(kind) => {
-                self.state = State::Skipped(Severity::Info, listed_elsewhere_reason(kind));
+                self.state = State::Skipped(Severity::Info, InputMsg::ListedElsewhere { kind });
             }
             Decision::Read(kind, h) => self.accept(kind, h, part),
             Decision::Skip(reason) => {
@@ -1857,7 +1902,11 @@ impl<'a> SheetReader<'a> {
                             self.issue(
                                 Severity::Warning,
                                 h.row,
-                                scale_mismatch_message(name, stated, self.scale),
+                                InputMsg::ScaleMismatch {
+                                    header: name.to_string(),
+                                    stated,
+                                    scale: self.scale,
+                                },
                             )
                             .column(name),
                         );
@@ -1895,7 +1944,7 @@ impl<'a> SheetReader<'a> {
             SourceRow::Bad { row, message } => {
                 self.report.rejected += 1;
                 ds.issues
-                    .push(self.issue(Severity::Error, *row, message.as_str()));
+                    .push(self.issue(Severity::Error, *row, message.clone()));
                 return;
             }
             SourceRow::Row { cells, fields, .. } => (cells, *fields),
@@ -1925,7 +1974,7 @@ impl<'a> SheetReader<'a> {
             ds.issues.push(self.issue(
                 Severity::Info,
                 row_no,
-                format!("footer row skipped ({label}): it is not data"),
+                InputMsg::FooterRow { label },
             ));
             return;
         }
@@ -1990,7 +2039,7 @@ impl<'a> SheetReader<'a> {
         };
         // Empty fields past the header's end are padding, not a shift.
         if cells.iter().any(|(c, v)| *c >= width && !v.is_blank()) {
-            return Some(self.issue(Severity::Error, row, more_fields_message(fields, width)));
+            return Some(self.issue(Severity::Error, row, InputMsg::MoreFields { fields, width }));
         }
         if fields < width {
             let missing: Vec<&str> = map
@@ -2004,7 +2053,11 @@ impl<'a> SheetReader<'a> {
                     self.issue(
                         Severity::Error,
                         row,
-                        fewer_fields_message(fields, width, &missing),
+                        InputMsg::FewerFields {
+                            fields,
+                            width,
+                            missing: missing.iter().map(|m| m.to_string()).collect(),
+                        },
                     )
                     .column(missing[0]),
                 );
@@ -2024,7 +2077,7 @@ impl<'a> SheetReader<'a> {
                     self.ctx.display,
                     self.sheet.as_deref(),
                     Severity::Info,
-                    "sheet is empty; nothing read".to_string(),
+                    InputMsg::SheetEmpty,
                 );
                 return Ok(());
             }
@@ -2042,7 +2095,7 @@ impl<'a> SheetReader<'a> {
                 );
                 return Ok(());
             }
-            State::Fatal(why) => bail!(why),
+            State::Fatal(why) => bail!(Fail::new(why)),
             State::Searching => return Ok(()),
         }
         let ds = &mut part.ds;
@@ -2058,28 +2111,6 @@ impl<'a> SheetReader<'a> {
         ds.inputs.push(self.report);
         Ok(())
     }
-}
-
-/// The warning for a survey header that states another scale than the config's.
-fn scale_mismatch_message(header: &str, stated: f64, scale: f64) -> String {
-    format!(
-        "the header '{header}' states a 0–{stated} score scale, but [surveys] scale is {scale} in the config: scores are read against {scale}, and a score above {scale} is rejected; if the survey uses {stated}, set [surveys] scale = {stated}"
-    )
-}
-
-/// The error for a text row with more fields than its header.
-fn more_fields_message(fields: u32, width: u32) -> String {
-    format!(
-        "this row has {fields} fields but the header has {width}: a delimiter inside a value (e.g. an unquoted comma in an item name) shifted the fields after it, so which value belongs to which column cannot be told; the row is not used (quote that value, or export the file again)"
-    )
-}
-
-/// The error for a text row with fewer fields than its header, missing columns the tool uses.
-fn fewer_fields_message(fields: u32, width: u32, missing: &[&str]) -> String {
-    format!(
-        "this row has {fields} fields but the header has {width}: it ends before the column(s) {}, so the row is not used",
-        missing.join(", ")
-    )
 }
 
 fn is_totals_label(cell: &RawCell) -> bool {
@@ -2135,7 +2166,7 @@ impl RowCx<'_> {
             .unwrap_or_else(|| f.key().to_string())
     }
 
-    fn problem(&self, f: Field, raw: &RawCell, msg: String) -> Issue {
+    fn problem(&self, f: Field, raw: &RawCell, msg: InputMsg) -> Issue {
         let shown = if f == Field::Customer {
             values::mask_customer(&raw.display())
         } else {
@@ -2151,8 +2182,8 @@ impl RowCx<'_> {
     fn required<T>(
         &self,
         f: Field,
-        what: &str,
-        parse: impl Fn(&RawCell) -> Result<T, String>,
+        what: Wanted,
+        parse: impl Fn(&RawCell) -> Result<T, Why>,
         problems: &mut Vec<Issue>,
     ) -> Option<T> {
         match self.cell(f) {
@@ -2162,7 +2193,7 @@ impl RowCx<'_> {
                         .issue(
                             Severity::Error,
                             self.row,
-                            format!("{what} is missing; the row is not used"),
+                            InputMsg::Missing { what },
                         )
                         .column(&self.header(f))
                         .value(""),
@@ -2177,8 +2208,8 @@ impl RowCx<'_> {
     fn optional<T>(
         &self,
         f: Field,
-        what: &str,
-        parse: impl Fn(&RawCell) -> Result<T, String>,
+        what: Wanted,
+        parse: impl Fn(&RawCell) -> Result<T, Why>,
         problems: &mut Vec<Issue>,
     ) -> Option<T> {
         let (raw, _) = self.cell(f)?;
@@ -2189,8 +2220,8 @@ impl RowCx<'_> {
         &self,
         f: Field,
         raw: &RawCell,
-        what: &str,
-        parse: impl Fn(&RawCell) -> Result<T, String>,
+        what: Wanted,
+        parse: impl Fn(&RawCell) -> Result<T, Why>,
         problems: &mut Vec<Issue>,
     ) -> Option<T> {
         match parse(raw) {
@@ -2201,17 +2232,7 @@ impl RowCx<'_> {
                 } else {
                     raw.display()
                 };
-                // The reason is added when it says more than "not an amount".
-                let detail = if why.starts_with("not ") || why == "empty" {
-                    String::new()
-                } else {
-                    format!(" ({why})")
-                };
-                problems.push(self.problem(
-                    f,
-                    raw,
-                    format!("'{shown}' is not {what}{detail}; the row is not used"),
-                ));
+                problems.push(self.problem(f, raw, InputMsg::Unreadable { shown, what, why }));
                 None
             }
         }
@@ -2233,7 +2254,7 @@ impl RowCx<'_> {
     fn required_name(
         &self,
         f: Field,
-        what: &str,
+        what: Wanted,
         names: &mut Interner,
         problems: &mut Vec<Issue>,
     ) -> Option<Sym> {
@@ -2250,7 +2271,7 @@ impl RowCx<'_> {
         let n = self.required(
             f,
             what,
-            |c| values::normalize_name(c).ok_or_else(|| "empty".to_string()),
+            |c| values::normalize_name(c).ok_or(Why::Empty),
             problems,
         )?;
         let sym = names.intern(&n);
@@ -2267,26 +2288,26 @@ impl RowCx<'_> {
             memo.dates.typed(c, |c| values::parse_datetime(c, d1904))
         };
         if required {
-            self.required(f, "a date", parse, problems)
+            self.required(f, Wanted::Date, parse, problems)
         } else {
-            self.optional(f, "a date", parse, problems)
+            self.optional(f, Wanted::Date, parse, problems)
         }
     }
 
     /// An amount (`values::parse_amount`), typed once per text.
-    fn amount(&self, c: &RawCell) -> Result<i64, String> {
+    fn amount(&self, c: &RawCell) -> Result<i64, Why> {
         let mut memo = self.reader.values.borrow_mut();
         memo.amounts.typed(c, values::parse_amount)
     }
 
     /// A yes/no flag (`values::parse_yes_no`), typed once per text.
-    fn yes_no(&self, c: &RawCell) -> Result<bool, String> {
+    fn yes_no(&self, c: &RawCell) -> Result<bool, Why> {
         let mut memo = self.reader.values.borrow_mut();
         memo.yes_no.typed(c, values::parse_yes_no)
     }
 
     /// A visit type (初诊 true, 复诊 false), typed once per text.
-    fn visit_type(&self, c: &RawCell) -> Result<bool, String> {
+    fn visit_type(&self, c: &RawCell) -> Result<bool, Why> {
         let mut memo = self.reader.values.borrow_mut();
         memo.visit_types.typed(c, parse_visit_type)
     }
@@ -2303,17 +2324,17 @@ enum Record {
     Adjustment(Adjustment),
 }
 
-fn parse_visit_type(c: &RawCell) -> Result<bool, String> {
+fn parse_visit_type(c: &RawCell) -> Result<bool, Why> {
     let t = values::fold_text(&c.display()).to_lowercase();
     match t.as_str() {
         "初诊" | "首诊" | "新客" | "first" | "new" => Ok(true),
         "复诊" | "再诊" | "老客" | "return" | "revisit" => Ok(false),
-        _ => Err("use 初诊 or 复诊".to_string()),
+        _ => Err(Why::VisitType),
     }
 }
 
 /// A period label for adjustments: `2026-10`, `2026年10月`, a date in the month, `2026Q3`, `2026`.
-pub fn parse_period_label(c: &RawCell, date1904: bool) -> Result<String, String> {
+pub fn parse_period_label(c: &RawCell, date1904: bool) -> Result<String, Why> {
     let t = values::fold_text(&c.display()).to_uppercase();
     if let Some((y, q)) = t.split_once('Q') {
         let y = y.trim_end_matches('-').trim();
@@ -2322,7 +2343,7 @@ pub fn parse_period_label(c: &RawCell, date1904: bool) -> Result<String, String>
                 return Ok(format!("{y:04}Q{q}"));
             }
         }
-        return Err("write a quarter as 2026Q3".to_string());
+        return Err(Why::QuarterForm);
     }
     let year_only = t.trim_end_matches('年');
     if year_only.len() == 4 && year_only.chars().all(|ch| ch.is_ascii_digit()) {
@@ -2332,17 +2353,12 @@ pub fn parse_period_label(c: &RawCell, date1904: bool) -> Result<String, String>
     Ok(format!("{y:04}-{m:02}"))
 }
 
-/// Why a survey score outside 0..=scale is rejected.
-fn survey_range_message(scale: f64) -> String {
-    format!("a survey score lies between 0 and {scale} ([surveys] scale in the config)")
-}
-
-fn parse_score_0_100(c: &RawCell) -> Result<f64, String> {
+fn parse_score_0_100(c: &RawCell) -> Result<f64, Why> {
     let v = values::parse_number(c)?;
     if (0.0..=100.0).contains(&v) {
         Ok(v)
     } else {
-        Err("a rating is between 0 and 100".to_string())
+        Err(Why::RatingRange)
     }
 }
 
@@ -2357,8 +2373,8 @@ fn parse_record(
     match kind {
         Kind::Sales => {
             let date = cx.date(Field::Date, true, problems);
-            let customer = cx.required_name(Field::Customer, "the customer", names, problems);
-            let amount = cx.required(Field::Amount, "an amount", |c| cx.amount(c), problems);
+            let customer = cx.required_name(Field::Customer, Wanted::Customer, names, problems);
+            let amount = cx.required(Field::Amount, Wanted::Amount, |c| cx.amount(c), problems);
             let rec = Sale {
                 at,
                 date: date?.date(),
@@ -2377,15 +2393,15 @@ fn parse_record(
         }
         Kind::Visits => {
             let date = cx.date(Field::Date, true, problems);
-            let customer = cx.required_name(Field::Customer, "the customer", names, problems);
-            let consultant = cx.required_name(Field::Consultant, "the consultant", names, problems);
+            let customer = cx.required_name(Field::Customer, Wanted::Customer, names, problems);
+            let consultant = cx.required_name(Field::Consultant, Wanted::Consultant, names, problems);
             let first_visit = cx.optional(
                 Field::VisitType,
-                "a visit type",
+                Wanted::VisitType,
                 |c| cx.visit_type(c),
                 problems,
             );
-            let deal = cx.optional(Field::Deal, "a yes/no deal", |c| cx.yes_no(c), problems);
+            let deal = cx.optional(Field::Deal, Wanted::YesNoDeal, |c| cx.yes_no(c), problems);
             if !problems.is_empty() {
                 return None;
             }
@@ -2403,8 +2419,8 @@ fn parse_record(
         }
         Kind::Complaints => {
             let when = cx.date(Field::Date, true, problems);
-            let staff = cx.required_name(Field::Staff, "the staff member", names, problems);
-            let valid = cx.optional(Field::Valid, "a yes/no", |c| cx.yes_no(c), problems);
+            let staff = cx.required_name(Field::Staff, Wanted::StaffMember, names, problems);
+            let valid = cx.optional(Field::Valid, Wanted::YesNo, |c| cx.yes_no(c), problems);
             let resolved_at = cx.date(Field::ResolvedAt, false, problems);
             if !problems.is_empty() {
                 return None;
@@ -2420,23 +2436,23 @@ fn parse_record(
             }))
         }
         Kind::Roster => {
-            let staff = cx.required_name(Field::Staff, "the name", names, problems);
+            let staff = cx.required_name(Field::Staff, Wanted::Name, names, problems);
             let role = cx.required(
                 Field::Role,
-                "a role",
-                |c| values::normalize_name(c).ok_or_else(|| "empty".to_string()),
+                Wanted::Role,
+                |c| values::normalize_name(c).ok_or(Why::Empty),
                 problems,
             );
-            let target = cx.optional(Field::Target, "an amount", values::parse_amount, problems);
+            let target = cx.optional(Field::Target, Wanted::Amount, values::parse_amount, problems);
             let hired = cx.optional(
                 Field::Hired,
-                "a date",
+                Wanted::Date,
                 |c| values::parse_date(c, d1904),
                 problems,
             );
             let left = cx.optional(
                 Field::Left,
-                "a date",
+                Wanted::Date,
                 |c| values::parse_date(c, d1904),
                 problems,
             );
@@ -2456,14 +2472,14 @@ fn parse_record(
             }))
         }
         Kind::Targets => {
-            let staff = cx.required_name(Field::Staff, "the name", names, problems);
+            let staff = cx.required_name(Field::Staff, Wanted::Name, names, problems);
             let month = cx.required(
                 Field::Month,
-                "a month",
+                Wanted::Month,
                 |c| values::parse_month(c, d1904),
                 problems,
             );
-            let target = cx.required(Field::Target, "an amount", values::parse_amount, problems);
+            let target = cx.required(Field::Target, Wanted::Amount, values::parse_amount, problems);
             Some(Record::Target(TargetRow {
                 at,
                 staff: staff?,
@@ -2473,17 +2489,17 @@ fn parse_record(
         }
         Kind::Surveys => {
             let date = cx.date(Field::Date, true, problems);
-            let staff = cx.required_name(Field::Staff, "the staff member", names, problems);
+            let staff = cx.required_name(Field::Staff, Wanted::StaffMember, names, problems);
             let scale = cx.reader.scale;
             let score = cx.required(
                 Field::Score,
-                "a score",
+                Wanted::Score,
                 |c| {
                     let v = values::parse_number(c)?;
                     if (0.0..=scale).contains(&v) {
                         Ok(v)
                     } else {
-                        Err(survey_range_message(scale))
+                        Err(Why::SurveyRange { scale })
                     }
                 },
                 problems,
@@ -2497,15 +2513,15 @@ fn parse_record(
             }))
         }
         Kind::Ratings => {
-            let staff = cx.required_name(Field::Staff, "the name", names, problems);
+            let staff = cx.required_name(Field::Staff, Wanted::Name, names, problems);
             let month = cx.required(
                 Field::Month,
-                "a month",
+                Wanted::Month,
                 |c| values::parse_month(c, d1904),
                 problems,
             );
-            let item = cx.required_name(Field::Item, "the rating item", names, problems);
-            let score = cx.required(Field::Score, "a score", parse_score_0_100, problems);
+            let item = cx.required_name(Field::Item, Wanted::RatingItem, names, problems);
+            let score = cx.required(Field::Score, Wanted::Score, parse_score_0_100, problems);
             Some(Record::Rating(Rating {
                 at,
                 staff: staff?,
@@ -2515,32 +2531,32 @@ fn parse_record(
             }))
         }
         Kind::Adjustments => {
-            let staff = cx.required_name(Field::Staff, "the name", names, problems);
+            let staff = cx.required_name(Field::Staff, Wanted::Name, names, problems);
             let period = cx.required(
                 Field::Month,
-                "a period",
+                Wanted::Period,
                 |c| parse_period_label(c, d1904),
                 problems,
             );
-            let text = |c: &RawCell| values::normalize_name(c).ok_or_else(|| "empty".to_string());
-            let metric = cx.required(Field::Metric, "a metric", text, problems);
-            let item = cx.optional(Field::Item, "an item", text, problems);
-            let value = cx.optional(Field::Value, "a number", values::parse_number, problems);
+            let text = |c: &RawCell| values::normalize_name(c).ok_or(Why::Empty);
+            let metric = cx.required(Field::Metric, Wanted::Metric, text, problems);
+            let item = cx.optional(Field::Item, Wanted::Item, text, problems);
+            let value = cx.optional(Field::Value, Wanted::Number, values::parse_number, problems);
             let score_delta = cx.optional(
                 Field::ScoreDelta,
-                "a number",
+                Wanted::Number,
                 values::parse_number,
                 problems,
             );
-            let reason = cx.required(Field::Reason, "a reason", text, problems);
-            let approved_by = cx.required(Field::ApprovedBy, "an approver", text, problems);
+            let reason = cx.required(Field::Reason, Wanted::Reason, text, problems);
+            let approved_by = cx.required(Field::ApprovedBy, Wanted::Approver, text, problems);
             if problems.is_empty() && value.is_none() && score_delta.is_none() {
                 problems.push(
                     cx.reader
                         .issue(
                             Severity::Error,
                             cx.row,
-                            "an adjustment needs a value (调整值) or a score_delta (加减分); the row is not used",
+                            InputMsg::AdjustmentNeedsValue,
                         ),
                 );
             }

@@ -9,6 +9,7 @@
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 
 use super::cell::RawCell;
+use crate::words::input::{Wanted, Why};
 
 /// Amounts must be below this many yuan (1e13). Anything larger is a mistyped column (a phone
 /// number, an id), and the bound keeps every amount far inside `i64` cents.
@@ -237,8 +238,8 @@ fn digit_value(b: u8) -> i64 {
 
 /// Exact decimal → cents, rounding at the third decimal half away from zero (the magnitude is
 /// rounded, then the sign applied). Digits must already be checked as ASCII digits.
-fn cents_from_digits(negative: bool, int_digits: &str, frac_digits: &str) -> Result<i64, String> {
-    let too_large = || "amount too large".to_string();
+fn cents_from_digits(negative: bool, int_digits: &str, frac_digits: &str) -> Result<i64, Why> {
+    let too_large = || Why::AmountTooLarge;
     let mut yuan: i64 = 0;
     for b in int_digits.bytes() {
         yuan = yuan
@@ -282,35 +283,35 @@ fn ascii_minus(s: &str) -> String {
 /// Rejected: empty, letters (`abc`, `1e999`, `NaN`, `inf`), two signs (`--5`, `(-300)`),
 /// `12.3.4`, misplaced separators (`,300`, `3,,200`), and |amount| ≥ 1e13 yuan.
 /// Bool, date and error cells are rejected.
-pub fn parse_amount(cell: &RawCell) -> Result<i64, String> {
+pub fn parse_amount(cell: &RawCell) -> Result<i64, Why> {
     match cell {
-        RawCell::Empty => Err("empty".to_string()),
+        RawCell::Empty => Err(Why::Empty),
         RawCell::Number(n) => amount_from_f64(*n),
         RawCell::Text(s) => amount_from_text(s),
-        RawCell::Bool(_) => Err("a TRUE/FALSE cell is not an amount".to_string()),
-        RawCell::Date(_) | RawCell::BadDate(_) => Err("a date cell is not an amount".to_string()),
-        RawCell::Error(e) => Err(format!("spreadsheet error {e}")),
+        RawCell::Bool(_) => Err(Why::BoolCell { what: Wanted::Amount }),
+        RawCell::Date(_) | RawCell::BadDate(_) => Err(Why::DateCell { what: Wanted::Amount }),
+        RawCell::Error(e) => Err(Why::SpreadsheetError { code: e.to_string() }),
     }
 }
 
-fn amount_from_f64(n: f64) -> Result<i64, String> {
+fn amount_from_f64(n: f64) -> Result<i64, Why> {
     if !n.is_finite() {
-        return Err("not a finite number".to_string());
+        return Err(Why::NotFinite);
     }
     if n.abs() >= 1e13 {
-        return Err("amount too large".to_string());
+        return Err(Why::AmountTooLarge);
     }
     // f64 Display: shortest round-trip decimal, no exponent, no sign for abs().
     let text = format!("{}", n.abs());
-    let body = split_decimal(&text).ok_or_else(|| "not an amount".to_string())?;
+    let body = split_decimal(&text).ok_or(Why::NotAmount)?;
     cents_from_digits(n < 0.0, &body.int_digits, body.frac_digits)
 }
 
-fn amount_from_text(s: &str) -> Result<i64, String> {
-    let not_amount = || "not an amount".to_string();
+fn amount_from_text(s: &str) -> Result<i64, Why> {
+    let not_amount = || Why::NotAmount;
     let t = ascii_minus(&fold_compact(s)).to_lowercase();
     if t.is_empty() {
-        return Err("empty".to_string());
+        return Err(Why::Empty);
     }
     let mut rest = t.as_str();
     let mut negative = false;
@@ -372,23 +373,23 @@ fn strip_currency_prefix(s: &str) -> Option<&str> {
 /// is folded, spaces dropped, and read as an optional sign, a decimal body with the same
 /// separator rules as amounts, and an optional exponent (`1.2E+3`, as CSV exports write large
 /// numbers). No `%` handling. `NaN`, `inf` and anything that overflows (`1e999`) are rejected.
-pub fn parse_number(cell: &RawCell) -> Result<f64, String> {
+pub fn parse_number(cell: &RawCell) -> Result<f64, Why> {
     match cell {
-        RawCell::Empty => Err("empty".to_string()),
+        RawCell::Empty => Err(Why::Empty),
         RawCell::Number(n) if n.is_finite() => Ok(*n),
-        RawCell::Number(_) => Err("not a finite number".to_string()),
+        RawCell::Number(_) => Err(Why::NotFinite),
         RawCell::Text(s) => number_from_text(s),
-        RawCell::Bool(_) => Err("a TRUE/FALSE cell is not a number".to_string()),
-        RawCell::Date(_) | RawCell::BadDate(_) => Err("a date cell is not a number".to_string()),
-        RawCell::Error(e) => Err(format!("spreadsheet error {e}")),
+        RawCell::Bool(_) => Err(Why::BoolCell { what: Wanted::Number }),
+        RawCell::Date(_) | RawCell::BadDate(_) => Err(Why::DateCell { what: Wanted::Number }),
+        RawCell::Error(e) => Err(Why::SpreadsheetError { code: e.to_string() }),
     }
 }
 
-fn number_from_text(s: &str) -> Result<f64, String> {
-    let not_number = || "not a number".to_string();
+fn number_from_text(s: &str) -> Result<f64, Why> {
+    let not_number = || Why::NotNumber;
     let t = ascii_minus(&fold_compact(s));
     if t.is_empty() {
-        return Err("empty".to_string());
+        return Err(Why::Empty);
     }
     let (minus, rest) = match strip_sign(&t) {
         Some((r, m)) => (m, r),
@@ -427,7 +428,7 @@ fn number_from_text(s: &str) -> Result<f64, String> {
     if value.is_finite() {
         Ok(value)
     } else {
-        Err("number too large".to_string())
+        Err(Why::NumberTooLarge)
     }
 }
 
@@ -454,20 +455,20 @@ fn number_from_text(s: &str) -> Result<f64, String> {
 ///   folded. No AM/PM forms. A text that is only a number (`46298`, `46298.5`) is a serial,
 ///   except that 8 digits are always `YYYYMMDD`.
 /// * Impossible calendar dates (`2026-02-30`, `2026-13-01`) and times (`25:00`) are rejected.
-pub fn parse_datetime(cell: &RawCell, date1904: bool) -> Result<NaiveDateTime, String> {
+pub fn parse_datetime(cell: &RawCell, date1904: bool) -> Result<NaiveDateTime, Why> {
     match cell {
         RawCell::Date(d) => Ok(*d),
         RawCell::Number(n) => number_as_date(*n, date1904),
         RawCell::Text(s) => datetime_from_text(s, date1904),
-        RawCell::BadDate(_) => Err("not a real date".to_string()),
-        RawCell::Empty => Err("empty".to_string()),
-        RawCell::Bool(_) => Err("a TRUE/FALSE cell is not a date".to_string()),
-        RawCell::Error(e) => Err(format!("spreadsheet error {e}")),
+        RawCell::BadDate(_) => Err(Why::NotRealDate),
+        RawCell::Empty => Err(Why::Empty),
+        RawCell::Bool(_) => Err(Why::BoolCell { what: Wanted::Date }),
+        RawCell::Error(e) => Err(Why::SpreadsheetError { code: e.to_string() }),
     }
 }
 
 /// The date part of [`parse_datetime`].
-pub fn parse_date(cell: &RawCell, date1904: bool) -> Result<NaiveDate, String> {
+pub fn parse_date(cell: &RawCell, date1904: bool) -> Result<NaiveDate, Why> {
     parse_datetime(cell, date1904).map(|d| d.date())
 }
 
@@ -476,7 +477,7 @@ const FIRST_SERIAL_DAY: (i32, u32, u32) = (1990, 1, 1);
 const LAST_SERIAL_DAY: (i32, u32, u32) = (2100, 12, 31);
 
 /// A number read as a date: an 8-digit `YYYYMMDD`, else a serial of a plausible day.
-fn number_as_date(n: f64, date1904: bool) -> Result<NaiveDateTime, String> {
+fn number_as_date(n: f64, date1904: bool) -> Result<NaiveDateTime, Why> {
     if n.is_finite() && n.fract() == 0.0 && (10_000_000.0..100_000_000.0).contains(&n) {
         return datetime_from_text(&format!("{}", n as i64), date1904);
     }
@@ -484,38 +485,39 @@ fn number_as_date(n: f64, date1904: bool) -> Result<NaiveDateTime, String> {
 }
 
 /// A serial's date, kept only between 1990-01-01 and 2100-12-31.
-fn plausible_serial(d: NaiveDateTime) -> Result<NaiveDateTime, String> {
+fn plausible_serial(d: NaiveDateTime) -> Result<NaiveDateTime, Why> {
     let day = |(y, m, dd): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, dd);
     let (Some(first), Some(last)) = (day(FIRST_SERIAL_DAY), day(LAST_SERIAL_DAY)) else {
-        return Err("not a date".to_string());
+        return Err(Why::NotDate);
     };
     if (first..=last).contains(&d.date()) {
         Ok(d)
     } else {
-        Err(format!(
-            "as a date serial it would be {}; a number is a date only as yyyymmdd (20261003) or a serial between {first} and {last}",
-            d.date()
-        ))
+        Err(Why::ImplausibleSerial {
+            date: d.date().to_string(),
+            first: first.to_string(),
+            last: last.to_string(),
+        })
     }
 }
 
 /// An Excel serial as a date and time in the workbook's date system, any day Excel can show
 /// (for cells the workbook formats as dates; numbers elsewhere go through [`number_as_date`]).
-pub(crate) fn serial_to_datetime(serial: f64, date1904: bool) -> Result<NaiveDateTime, String> {
+pub(crate) fn serial_to_datetime(serial: f64, date1904: bool) -> Result<NaiveDateTime, Why> {
     if !serial.is_finite() {
-        return Err("not a date serial".to_string());
+        return Err(Why::NotSerial);
     }
-    let out_of_range = || "date serial out of range".to_string();
+    let out_of_range = || Why::SerialOutOfRange;
     if date1904 {
         if serial < 0.0 {
-            return Err("date serial before 1904-01-01".to_string());
+            return Err(Why::SerialBefore1904);
         }
     } else if serial < 1.0 {
-        return Err("date serial before 1900-01-01".to_string());
+        return Err(Why::SerialBefore1900);
     }
     // Bounding first keeps `serial * 86400` exact (< 2^53) and the casts lossless.
     if serial >= (LAST_SERIAL_1900 + 1) as f64 {
-        return Err("date serial after 9999-12-31".to_string());
+        return Err(Why::SerialAfter9999);
     }
     let seconds = (serial * SECONDS_PER_DAY as f64).round() as i64;
     let days = seconds.div_euclid(SECONDS_PER_DAY);
@@ -523,7 +525,7 @@ pub(crate) fn serial_to_datetime(serial: f64, date1904: bool) -> Result<NaiveDat
     let (base, offset) = if date1904 {
         (NaiveDate::from_ymd_opt(1904, 1, 1), days)
     } else if days == FAKE_LEAP_DAY_1900 {
-        return Err("1900-02-29 does not exist".to_string());
+        return Err(Why::FakeLeapDay);
     } else if days < FAKE_LEAP_DAY_1900 {
         // Before the fake leap day serial n is day n of 1900 counted from 1899-12-31.
         (NaiveDate::from_ymd_opt(1899, 12, 31), days)
@@ -535,7 +537,7 @@ pub(crate) fn serial_to_datetime(serial: f64, date1904: bool) -> Result<NaiveDat
     let date = base
         .and_then(|b| b.checked_add_days(Days::new(offset)))
         .filter(|d| d.year() <= 9999)
-        .ok_or_else(|| "date serial after 9999-12-31".to_string())?;
+        .ok_or(Why::SerialAfter9999)?;
     let second_of_day = u32::try_from(second_of_day).map_err(|_| out_of_range())?;
     let time =
         NaiveTime::from_num_seconds_from_midnight_opt(second_of_day, 0).ok_or_else(out_of_range)?;
@@ -547,14 +549,14 @@ fn is_plain_number(t: &str) -> bool {
     split_decimal(t).is_some() && !t.contains(',')
 }
 
-fn datetime_from_text(s: &str, date1904: bool) -> Result<NaiveDateTime, String> {
+fn datetime_from_text(s: &str, date1904: bool) -> Result<NaiveDateTime, Why> {
     let t = fold_text(s);
     if t.is_empty() {
-        return Err("empty".to_string());
+        return Err(Why::Empty);
     }
     let compact_date = t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit());
     if is_plain_number(&t) && !compact_date {
-        let serial: f64 = t.parse().map_err(|_| "not a date".to_string())?;
+        let serial: f64 = t.parse().map_err(|_| Why::NotDate)?;
         return plausible_serial(serial_to_datetime(serial, date1904)?);
     }
     let chars: Vec<char> = t.chars().collect();
@@ -562,26 +564,26 @@ fn datetime_from_text(s: &str, date1904: bool) -> Result<NaiveDateTime, String> 
         chars: &chars,
         pos: 0,
     };
-    let (date, after_ri) = scan_date(&mut scan).ok_or_else(|| "not a date".to_string())?;
+    let (date, after_ri) = scan_date(&mut scan).ok_or(Why::NotDate)?;
     let date = date?;
     if scan.at_end() {
         return Ok(date.and_time(NaiveTime::MIN));
     }
     // Time part: after a space or `T`, or directly after `日`.
     if !(scan.eat(' ') || scan.eat('T') || after_ri) {
-        return Err("not a date".to_string());
+        return Err(Why::NotDate);
     }
-    let (time, round_up) = scan_time(&mut scan).ok_or_else(|| "not a time of day".to_string())?;
+    let (time, round_up) = scan_time(&mut scan).ok_or(Why::NotTime)?;
     let time = time?;
     if !scan.at_end() {
-        return Err("not a date".to_string());
+        return Err(Why::NotDate);
     }
     let dt = date.and_time(time);
     if round_up {
         // 9999-12-31 23:59:59.5 would round into the year 10000.
         dt.checked_add_signed(TimeDelta::seconds(1))
             .filter(|d| d.year() <= 9999)
-            .ok_or_else(|| "date out of range".to_string())
+            .ok_or(Why::DateOutOfRange)
     } else {
         Ok(dt)
     }
@@ -633,7 +635,7 @@ impl Scanner<'_> {
 
 /// Parses the date part. `None` when the text does not have a date shape; `Some(Err)` when it
 /// does but names no calendar date. The flag tells whether the date ended with `日`.
-fn scan_date(scan: &mut Scanner<'_>) -> Option<(Result<NaiveDate, String>, bool)> {
+fn scan_date(scan: &mut Scanner<'_>) -> Option<(Result<NaiveDate, Why>, bool)> {
     let lead = scan.digits();
     let (year, month, day, after_ri) = if lead.len() == 8 {
         let year: i32 = lead.get(0..4)?.parse().ok()?;
@@ -660,10 +662,14 @@ fn scan_date(scan: &mut Scanner<'_>) -> Option<(Result<NaiveDate, String>, bool)
     // Excel's calendar runs from 1900-01-01: an earlier year is a typo (`0026-10-03`,
     // `00000106`), never a date of an export, and would silently fall out of every period.
     let date = NaiveDate::from_ymd_opt(year, month, day)
-        .ok_or_else(|| format!("{year:04}-{month:02}-{day:02} is not a calendar date"))
+        .ok_or_else(|| Why::NotCalendarDate {
+            date: format!("{year:04}-{month:02}-{day:02}"),
+        })
         .and_then(|d| {
             if year < 1900 {
-                Err(format!("{year:04}-{month:02}-{day:02} is before 1900"))
+                Err(Why::DateBefore1900 {
+                    date: format!("{year:04}-{month:02}-{day:02}"),
+                })
             } else {
                 Ok(d)
             }
@@ -672,7 +678,7 @@ fn scan_date(scan: &mut Scanner<'_>) -> Option<(Result<NaiveDate, String>, bool)
 }
 
 /// Parses `H:MM[:SS[.fff]]`. The flag asks to round up one second for a fraction ≥ .5.
-fn scan_time(scan: &mut Scanner<'_>) -> Option<(Result<NaiveTime, String>, bool)> {
+fn scan_time(scan: &mut Scanner<'_>) -> Option<(Result<NaiveTime, Why>, bool)> {
     let hour = scan.number(2)?;
     if !scan.eat(':') {
         return None;
@@ -688,7 +694,9 @@ fn scan_time(scan: &mut Scanner<'_>) -> Option<(Result<NaiveTime, String>, bool)
         }
     }
     let time = NaiveTime::from_hms_opt(hour, minute, second)
-        .ok_or_else(|| format!("{hour}:{minute:02}:{second:02} is not a time of day"));
+        .ok_or_else(|| Why::NotTimeOfDay {
+            time: format!("{hour}:{minute:02}:{second:02}"),
+        });
     Some((time, round_up))
 }
 
@@ -704,10 +712,10 @@ fn scan_time(scan: &mut Scanner<'_>) -> Option<(Result<NaiveTime, String>, bool)
 /// are bare years or month numbers, not serials. Six-digit values (text or number) that are no valid `YYYYMM`
 /// (`202613`) are rejected instead of being read as serials, which would land in the years
 /// 2173–4637 and hide the typo.
-pub fn parse_month(cell: &RawCell, date1904: bool) -> Result<(i32, u32), String> {
-    let not_month = || "not a month".to_string();
+pub fn parse_month(cell: &RawCell, date1904: bool) -> Result<(i32, u32), Why> {
+    let not_month = || Why::NotMonth;
     match cell {
-        RawCell::Empty => return Err("empty".to_string()),
+        RawCell::Empty => return Err(Why::Empty),
         RawCell::Number(n) => {
             if n.is_finite() && n.fract() == 0.0 && (100_000.0..1_000_000.0).contains(n) {
                 return yyyymm(*n as i64).ok_or_else(not_month);
@@ -719,7 +727,7 @@ pub fn parse_month(cell: &RawCell, date1904: bool) -> Result<(i32, u32), String>
         RawCell::Text(s) => {
             let t = fold_compact(s);
             if t.is_empty() {
-                return Err("empty".to_string());
+                return Err(Why::Empty);
             }
             if t.len() == 6 && t.bytes().all(|b| b.is_ascii_digit()) {
                 let v: i64 = t.parse().map_err(|_| not_month())?;
@@ -752,7 +760,7 @@ fn yyyymm(v: i64) -> Option<(i32, u32)> {
 
 /// `YYYY<sep>M` with sep one of `- / . 年` (and an optional `月` after a `年`). `None` when the
 /// text has another shape, `Some(Err)` for month 0 or 13+.
-fn month_from_text(t: &str) -> Option<Result<(i32, u32), String>> {
+fn month_from_text(t: &str) -> Option<Result<(i32, u32), Why>> {
     let chars: Vec<char> = t.chars().collect();
     let mut scan = Scanner {
         chars: &chars,
@@ -775,9 +783,11 @@ fn month_from_text(t: &str) -> Option<Result<(i32, u32), String>> {
         return None;
     }
     Some(if !(1..=12).contains(&month) {
-        Err(format!("month {month} does not exist"))
+        Err(Why::NoSuchMonth { month })
     } else if year < 1900 {
-        Err(format!("{year:04} is before 1900"))
+        Err(Why::YearBefore1900 {
+            year: format!("{year:04}"),
+        })
     } else {
         Ok((year, month))
     })
@@ -791,8 +801,8 @@ fn month_from_text(t: &str) -> Option<Result<(i32, u32), String>> {
 /// Yes: `是 y yes true 1 √ ✓ ✔ 已成交 成交 有效`, Number 1, TRUE.
 /// No: `否 n no false 0 × ✗ ✘ 未成交 无效`, Number 0, FALSE.
 /// `x`/`X` is deliberately not accepted: people use it both as a tick and as a cross.
-pub fn parse_yes_no(cell: &RawCell) -> Result<bool, String> {
-    let not_yes_no = || "not a yes/no value".to_string();
+pub fn parse_yes_no(cell: &RawCell) -> Result<bool, Why> {
+    let not_yes_no = || Why::NotYesNo;
     match cell {
         RawCell::Bool(b) => Ok(*b),
         RawCell::Number(n) if *n == 1.0 => Ok(true),

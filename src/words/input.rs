@@ -56,7 +56,7 @@ pub enum InputMsg {
     /// A quote opened in a CSV row and never closed.
     UnclosedQuote,
     /// A CSV record over the length limit; the rest of the file was not read.
-    RecordTooLong { max: usize },
+    RecordTooLong { max: u64 },
     /// The CSV reader failed; the rest of the file was not read.
     ReadError { detail: String },
     /// A CSV row whose text cannot be read.
