@@ -1099,7 +1099,7 @@ mod tests {
     fn bad_row(rows: &[CsvRow]) -> Vec<(u32, String)> {
         rows.iter()
             .filter_map(|r| match r {
-                CsvRow::Bad { row, message } => Some((*row, message.clone())),
+                CsvRow::Bad { row, message } => Some((*row, message.say(crate::Lang::En))),
                 CsvRow::Row { .. } => None,
             })
             .collect()
@@ -1314,6 +1314,7 @@ mod tests {
         match &rows[3] {
             CsvRow::Bad { row, message } => {
                 assert_eq!(*row, 4);
+                let message = message.say(crate::Lang::En);
                 assert!(message.contains("undecodable bytes"), "{message}");
                 assert!(message.contains("GB18030"), "{message}");
             }

@@ -3,7 +3,8 @@
 use super::cell::RawCell;
 use super::csv_source::{self, CsvOptions};
 use super::values;
-use crate::words::input::{BookWhy, InputMsg, XlsExtent};
+use crate::words::input::{BookWhy, InputFail, InputMsg, XlsExtent};
+use crate::words::Fail;
 use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsb, Xlsx};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -983,9 +984,9 @@ pub fn for_each_csv_row(
             .cloned()
             .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_default();
-        Err(std::io::Error::other(format!(
-            "the text reader failed on it ({what}); export it again"
-        )))
+        Err(std::io::Error::other(Fail::new(InputFail::TextReaderFailed {
+            what,
+        })))
     })
 }
 
@@ -1055,9 +1056,9 @@ pub fn for_each_chunk_row(
             .cloned()
             .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_default();
-        Err(std::io::Error::other(format!(
-            "the text reader failed on it ({what}); export it again"
-        )))
+        Err(std::io::Error::other(Fail::new(InputFail::TextReaderFailed {
+            what,
+        })))
     })
 }
 
@@ -1081,9 +1082,11 @@ mod tests {
     }
 
     fn read(path: &Path, max_cells: u64) -> Result<u32, String> {
-        let mut book = Book::open(path, Format::Xlsx, false)?;
+        let en = |e: BookWhy| e.say(crate::Lang::En);
+        let mut book = Book::open(path, Format::Xlsx, false).map_err(en)?;
         let mut rows = 0;
-        book.for_each_row_capped("消费", max_cells, &mut |_| rows += 1)?;
+        book.for_each_row_capped("消费", max_cells, &mut |_| rows += 1)
+            .map_err(en)?;
         Ok(rows)
     }
 
@@ -1130,7 +1133,7 @@ mod tests {
     const RELS: &str = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
 
     fn precheck(zip: Vec<u8>) -> Result<Vec<String>, String> {
-        precheck_zip_from(std::io::Cursor::new(zip))
+        precheck_zip_from(std::io::Cursor::new(zip)).map_err(|e| e.say(crate::Lang::En))
     }
 
     #[test]
@@ -1232,7 +1235,9 @@ mod tests {
         // The genuine LibreOffice file: 3 rows × 4 columns = 12 cells.
         let ods = hostile.join("sales.ods");
         assert_eq!(precheck_ods_capped(&ods, 12), Ok(()));
-        let err = precheck_ods_capped(&ods, 11).unwrap_err();
+        let err = precheck_ods_capped(&ods, 11)
+            .unwrap_err()
+            .say(crate::Lang::En);
         assert!(
             err.contains("its sheet 消费 spans 3 rows × 4 columns (12 cells)"),
             "{err}"
@@ -1291,12 +1296,12 @@ mod tests {
         let hostile = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hostile");
         assert_eq!(
             precheck_ole(&hostile.join("sales-encrypted.xlsx")),
-            Err(PASSWORD_PROTECTED.to_string())
+            Err(BookWhy::PasswordProtected)
         );
         assert_eq!(precheck_ole(&hostile.join("sales-biff8.xls")), Ok(()));
         let err = Book::open(&hostile.join("sales-encrypted.xlsx"), Format::Xls, false)
             .err()
             .unwrap();
-        assert_eq!(err, PASSWORD_PROTECTED);
+        assert_eq!(err, BookWhy::PasswordProtected);
     }
 }

@@ -940,6 +940,8 @@ pub enum InputFail {
     /// A workbook (or one of its sheets) that cannot be read, and why.
     Book { place: Place, why: BookWhy },
     HashFailed,
+    /// The CSV reader (a library) failed on a file.
+    TextReaderFailed { what: String },
     NoInputs { dir: String },
     ThreadStart,
     ThreadStopped,
@@ -1027,6 +1029,11 @@ impl super::Speak for InputFail {
                     "no input files found in {dir}: export the month's sheets ({kinds}...) as .xlsx or .csv into that folder, or pass --data"
                 )
             }
+            InputFail::TextReaderFailed { what } => say!(
+                lang,
+                "文本读取程序处理它时出错（{what}）；请重新导出",
+                "the text reader failed on it ({what}); export it again"
+            ),
             InputFail::ThreadStart => say!(
                 lang,
                 "无法启动读取输入文件的线程",
@@ -1222,6 +1229,7 @@ impl InputFail {
             InputFail::CannotRead { file: x() },
             InputFail::SheetCannotBeRead { place: place() },
             InputFail::HashFailed,
+            InputFail::TextReaderFailed { what: x() },
             InputFail::NoInputs { dir: x() },
             InputFail::ThreadStart,
             InputFail::ThreadStopped,

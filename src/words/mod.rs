@@ -192,6 +192,10 @@ pub fn internal_error(what: &str, lang: Lang) -> String {
 /// A system error in the reader's words; the OS text for kinds without a plain rendering.
 pub fn io_error(e: &std::io::Error, lang: Lang) -> String {
     use std::io::ErrorKind as K;
+    // An error of ours carried through an io::Error (a reader that may only fail with one).
+    if let Some(fail) = e.get_ref().and_then(|inner| inner.downcast_ref::<Fail>()) {
+        return fail.say(lang);
+    }
     if lang == Lang::En {
         return e.to_string();
     }
