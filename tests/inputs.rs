@@ -327,7 +327,7 @@ fn a_header_that_fits_two_kinds_equally_is_an_error_saying_how_to_name_it() {
         "导出.csv",
         "日期,顾客,金额,咨询师,渠道\n2026-10-03,13800001234,500,林晓雯,美团\n",
     );
-    let run = w.run(&["check"]);
+    let run = w.run(&["check", "--lang", "en"]);
     assert_eq!(run.code, 1, "{run}");
     assert_eq!(
         run.stderr,
@@ -653,7 +653,7 @@ fn a_missing_column_names_the_kind_row_names_seen_and_the_config_lines() {
         "投诉.csv",
         "投诉时间,被投诉人,投诉类型,处理结果\n2026-10-03 10:00,林晓雯,服务态度,已解决\n",
     );
-    let run = w.run(&["check"]);
+    let run = w.run(&["check", "--lang", "en"]);
     assert_eq!(run.code, 1, "{run}");
     assert_eq!(
         run.stderr,
@@ -681,7 +681,7 @@ fn a_wanted_name_in_a_neighbouring_row_is_pointed_at() {
         "消费.csv",
         ",,实收金额\n日期,顾客,元,咨询师\n2026-10-03,13800001234,500,林晓雯\n",
     );
-    let run = w.run(&["check"]);
+    let run = w.run(&["check", "--lang", "en"]);
     assert_eq!(run.code, 1, "{run}");
     assert_eq!(
         run.stderr,
@@ -696,7 +696,7 @@ fn no_header_names_the_row_that_came_closest() {
         "到院.csv",
         "来访时间,客户,接待人\n2026-10-03,13800001234,林晓雯\n",
     );
-    let run = w.run(&["check"]);
+    let run = w.run(&["check", "--lang", "en"]);
     assert_eq!(run.code, 1, "{run}");
     assert_eq!(
         run.stderr,

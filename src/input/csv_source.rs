@@ -931,9 +931,7 @@ impl CsvRows {
             }
         }
         // A field of the record has a problem, since its text as a whole has one.
-        Err(self
-            .problem()
-            .unwrap_or(InputMsg::UnreadableText))
+        Err(self.problem().unwrap_or(InputMsg::UnreadableText))
     }
 
     /// What makes the record just read unusable — a field over the length limit, a NUL byte,

@@ -501,11 +501,7 @@ pub fn no_header_message(
             .filter(|(c, _)| !map.cols.iter().any(|(mc, _, _)| mc == c))
             .map(|(_, n)| n.clone())
             .collect();
-        (
-            r.row,
-            names_of(&names),
-            config_lines(&missing, &unmapped),
-        )
+        (r.row, names_of(&names), config_lines(&missing, &unmapped))
     });
     InputFail::NoHeader {
         place: where_.clone(),

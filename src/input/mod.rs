@@ -13,9 +13,9 @@ pub mod values;
 
 use crate::config::LoadedConfig;
 use crate::issues::{Issue, Severity};
-use crate::words::Fail;
-use crate::words::input::{BookWhy, InputFail, InputMsg, Place, Wanted, Why};
 use crate::period::Period;
+use crate::words::input::{BookWhy, InputFail, InputMsg, Place, Wanted, Why};
+use crate::words::Fail;
 use anyhow::{anyhow, bail, Context, Result};
 use cell::RawCell;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
@@ -636,9 +636,9 @@ pub fn load(opts: &LoadOptions) -> Result<Dataset> {
             bar.finish_and_clear();
         }
         let hashed = match hasher {
-            Some(hasher) => hasher.join().unwrap_or_else(|_| {
-                Err(anyhow!(Fail::new(InputFail::HashFailed)))
-            }),
+            Some(hasher) => hasher
+                .join()
+                .unwrap_or_else(|_| Err(anyhow!(Fail::new(InputFail::HashFailed)))),
             None if read.is_ok() => hash_all(),
             None => Ok(HashMap::new()),
         };
@@ -1118,9 +1118,7 @@ fn plan_inputs(opts: &LoadOptions, ds: &mut Dataset) -> Result<Vec<Planned>> {
         Ok(entries) => entries,
         // With files listed, a data folder that is not there only means nothing to find.
         Err(_) if !out.is_empty() && !opts.data_dir_given => return Ok(out),
-        Err(e) => {
-            return Err(e).with_context(|| data_folder(dir))
-        }
+        Err(e) => return Err(e).with_context(|| data_folder(dir)),
     };
     let mut files: Vec<PathBuf> = Vec::new();
     for e in entries {
@@ -1237,8 +1235,7 @@ fn file_stem(file: &str) -> String {
 
 /// Reads one planned file: every sheet (or the one named) of a workbook, or a delimited text file.
 fn read_file(p: &Planned, ctx: &FileCtx, part: &mut Part, emit: Emit) -> Result<()> {
-    let format =
-        source::sniff_format(&p.path).with_context(|| cannot_read(ctx.display))?;
+    let format = source::sniff_format(&p.path).with_context(|| cannot_read(ctx.display))?;
     let named = kinds::kinds_named_by(&file_stem(ctx.display));
     match format {
         Format::Empty if p.kind.is_none() && named.is_empty() => {
@@ -1471,11 +1468,8 @@ fn read_workbook(
         // issue, the workbook's other sheets are still read.
         if guarded(&whole, || Ok(book.sheet_is_missing(&sheet_name)))? {
             part.ds.issues.push(
-                Issue::new(
-                    Severity::Error,
-                    InputMsg::SheetDataMissing,
-                )
-                .at(ctx.display, Some(&sheet_name)),
+                Issue::new(Severity::Error, InputMsg::SheetDataMissing)
+                    .at(ctx.display, Some(&sheet_name)),
             );
             continue;
         }
@@ -1971,11 +1965,8 @@ impl<'a> SheetReader<'a> {
         }
         if let Some(label) = header::footer(cells, map, self.kind) {
             self.report.skipped += 1;
-            ds.issues.push(self.issue(
-                Severity::Info,
-                row_no,
-                InputMsg::FooterRow { label },
-            ));
+            ds.issues
+                .push(self.issue(Severity::Info, row_no, InputMsg::FooterRow { label }));
             return;
         }
         if let Some(problem) = self.ragged(cells, fields, map, row_no) {
@@ -2190,11 +2181,7 @@ impl RowCx<'_> {
             None => {
                 problems.push(
                     self.reader
-                        .issue(
-                            Severity::Error,
-                            self.row,
-                            InputMsg::Missing { what },
-                        )
+                        .issue(Severity::Error, self.row, InputMsg::Missing { what })
                         .column(&self.header(f))
                         .value(""),
                 );
@@ -2394,7 +2381,8 @@ fn parse_record(
         Kind::Visits => {
             let date = cx.date(Field::Date, true, problems);
             let customer = cx.required_name(Field::Customer, Wanted::Customer, names, problems);
-            let consultant = cx.required_name(Field::Consultant, Wanted::Consultant, names, problems);
+            let consultant =
+                cx.required_name(Field::Consultant, Wanted::Consultant, names, problems);
             let first_visit = cx.optional(
                 Field::VisitType,
                 Wanted::VisitType,
@@ -2443,7 +2431,12 @@ fn parse_record(
                 |c| values::normalize_name(c).ok_or(Why::Empty),
                 problems,
             );
-            let target = cx.optional(Field::Target, Wanted::Amount, values::parse_amount, problems);
+            let target = cx.optional(
+                Field::Target,
+                Wanted::Amount,
+                values::parse_amount,
+                problems,
+            );
             let hired = cx.optional(
                 Field::Hired,
                 Wanted::Date,
@@ -2479,7 +2472,12 @@ fn parse_record(
                 |c| values::parse_month(c, d1904),
                 problems,
             );
-            let target = cx.required(Field::Target, Wanted::Amount, values::parse_amount, problems);
+            let target = cx.required(
+                Field::Target,
+                Wanted::Amount,
+                values::parse_amount,
+                problems,
+            );
             Some(Record::Target(TargetRow {
                 at,
                 staff: staff?,
@@ -2551,14 +2549,11 @@ fn parse_record(
             let reason = cx.required(Field::Reason, Wanted::Reason, text, problems);
             let approved_by = cx.required(Field::ApprovedBy, Wanted::Approver, text, problems);
             if problems.is_empty() && value.is_none() && score_delta.is_none() {
-                problems.push(
-                    cx.reader
-                        .issue(
-                            Severity::Error,
-                            cx.row,
-                            InputMsg::AdjustmentNeedsValue,
-                        ),
-                );
+                problems.push(cx.reader.issue(
+                    Severity::Error,
+                    cx.row,
+                    InputMsg::AdjustmentNeedsValue,
+                ));
             }
             if !problems.is_empty() {
                 return None;

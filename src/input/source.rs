@@ -140,30 +140,24 @@ pub fn precheck_zip(path: &Path) -> Result<Vec<String>, BookWhy> {
 }
 
 fn precheck_zip_from<R: Read + std::io::Seek>(reader: R) -> Result<Vec<String>, BookWhy> {
-    let mut zip = zip::ZipArchive::new(reader).map_err(|e| {
-        BookWhy::DamagedZip {
-            detail: e.to_string(),
-        }
+    let mut zip = zip::ZipArchive::new(reader).map_err(|e| BookWhy::DamagedZip {
+        detail: e.to_string(),
     })?;
     let streamed = streamed_parts(&mut zip);
     for i in 0..zip.len() {
         let (name, size, compressed) = {
-            let entry = zip
-                .by_index_raw(i)
-                .map_err(|e| BookWhy::DamagedZipEntry {
-                    detail: e.to_string(),
-                })?;
+            let entry = zip.by_index_raw(i).map_err(|e| BookWhy::DamagedZipEntry {
+                detail: e.to_string(),
+            })?;
             let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
             (name, entry.size(), entry.compressed_size())
         };
         check_part_size(&name, size, compressed, streamed.contains(&name))?;
         if name.ends_with("sharedStrings.xml") {
             let mut head = Vec::with_capacity(4096);
-            let entry = zip
-                .by_index(i)
-                .map_err(|e| BookWhy::DamagedZipEntry {
-                    detail: e.to_string(),
-                })?;
+            let entry = zip.by_index(i).map_err(|e| BookWhy::DamagedZipEntry {
+                detail: e.to_string(),
+            })?;
             entry
                 .take(4096)
                 .read_to_end(&mut head)
@@ -303,10 +297,8 @@ pub fn precheck_ods(path: &Path) -> Result<(), BookWhy> {
 
 fn precheck_ods_capped(path: &Path, max_cells: u64) -> Result<(), BookWhy> {
     let file = File::open(path).map_err(library)?;
-    let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| {
-        BookWhy::DamagedZip {
-            detail: e.to_string(),
-        }
+    let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| BookWhy::DamagedZip {
+        detail: e.to_string(),
     })?;
     let Ok(content) = zip.by_name("content.xml") else {
         // calamine says what is missing.
@@ -320,12 +312,10 @@ fn precheck_ods_capped(path: &Path, max_cells: u64) -> Result<(), BookWhy> {
         // Skip to the next tag.
         let mut found = false;
         loop {
-            let buf = rd
-                .fill_buf()
-                .map_err(|e| BookWhy::DamagedPart {
-                    part: "content.xml".to_string(),
-                    detail: e.to_string(),
-                })?;
+            let buf = rd.fill_buf().map_err(|e| BookWhy::DamagedPart {
+                part: "content.xml".to_string(),
+                detail: e.to_string(),
+            })?;
             if buf.is_empty() {
                 break;
             }
@@ -348,13 +338,10 @@ fn precheck_ods_capped(path: &Path, max_cells: u64) -> Result<(), BookWhy> {
         // come first).
         tag.clear();
         loop {
-            if rd
-                .read(&mut byte)
-                .map_err(|e| BookWhy::DamagedPart {
-                    part: "content.xml".to_string(),
-                    detail: e.to_string(),
-                })?
-                == 0
+            if rd.read(&mut byte).map_err(|e| BookWhy::DamagedPart {
+                part: "content.xml".to_string(),
+                detail: e.to_string(),
+            })? == 0
             {
                 return Ok(());
             }
@@ -510,11 +497,10 @@ const XLS_COLUMNS: u32 = 256;
 ///   Every such record of the workbook stream must lie within the BIFF8 grid.
 pub fn precheck_ole(path: &Path) -> Result<(), BookWhy> {
     let file = File::open(path).map_err(library)?;
-    let mut ole = cfb::CompoundFile::open(BufReader::new(file)).map_err(|e| {
-        BookWhy::DamagedXls {
+    let mut ole =
+        cfb::CompoundFile::open(BufReader::new(file)).map_err(|e| BookWhy::DamagedXls {
             detail: e.to_string(),
-        }
-    })?;
+        })?;
     if ole.exists("/EncryptedPackage") || ole.exists("/EncryptionInfo") {
         return Err(BookWhy::PasswordProtected);
     }
@@ -525,10 +511,8 @@ pub fn precheck_ole(path: &Path) -> Result<(), BookWhy> {
     else {
         return Ok(());
     };
-    let stream = ole.open_stream(name).map_err(|e| {
-        BookWhy::DamagedXls {
-            detail: e.to_string(),
-        }
+    let stream = ole.open_stream(name).map_err(|e| BookWhy::DamagedXls {
+        detail: e.to_string(),
     })?;
     let mut rd = BufReader::new(stream);
     let forged = |what: XlsExtent| BookWhy::XlsBeyondLimit { what };
@@ -644,8 +628,8 @@ impl Book {
             precheck_ole(path)?;
         }
         if format == Format::Xlsx {
-            let file = super::inflate::WorkbookFile::open(path, ahead, &streamed)
-                .map_err(library)?;
+            let file =
+                super::inflate::WorkbookFile::open(path, ahead, &streamed).map_err(library)?;
             return Ok(Book::Xlsx(Xlsx::new(file).map_err(|e| match e {
                 calamine::XlsxError::Password => BookWhy::PasswordProtected,
                 e => library(e),
@@ -729,10 +713,8 @@ impl Book {
     ) -> Result<(), BookWhy> {
         let date1904 = self.date1904();
         let mut grouper = RowGrouper::new(max_cells);
-        let malformed = |e: &dyn std::fmt::Display| {
-            BookWhy::MalformedSheet {
-                detail: e.to_string(),
-            }
+        let malformed = |e: &dyn std::fmt::Display| BookWhy::MalformedSheet {
+            detail: e.to_string(),
         };
         match self {
             Book::Xlsx(b) => {
@@ -984,9 +966,9 @@ pub fn for_each_csv_row(
             .cloned()
             .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_default();
-        Err(std::io::Error::other(Fail::new(InputFail::TextReaderFailed {
-            what,
-        })))
+        Err(std::io::Error::other(Fail::new(
+            InputFail::TextReaderFailed { what },
+        )))
     })
 }
 
@@ -1056,9 +1038,9 @@ pub fn for_each_chunk_row(
             .cloned()
             .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_default();
-        Err(std::io::Error::other(Fail::new(InputFail::TextReaderFailed {
-            what,
-        })))
+        Err(std::io::Error::other(Fail::new(
+            InputFail::TextReaderFailed { what },
+        )))
     })
 }
 

@@ -288,9 +288,15 @@ pub fn parse_amount(cell: &RawCell) -> Result<i64, Why> {
         RawCell::Empty => Err(Why::Empty),
         RawCell::Number(n) => amount_from_f64(*n),
         RawCell::Text(s) => amount_from_text(s),
-        RawCell::Bool(_) => Err(Why::BoolCell { what: Wanted::Amount }),
-        RawCell::Date(_) | RawCell::BadDate(_) => Err(Why::DateCell { what: Wanted::Amount }),
-        RawCell::Error(e) => Err(Why::SpreadsheetError { code: e.to_string() }),
+        RawCell::Bool(_) => Err(Why::BoolCell {
+            what: Wanted::Amount,
+        }),
+        RawCell::Date(_) | RawCell::BadDate(_) => Err(Why::DateCell {
+            what: Wanted::Amount,
+        }),
+        RawCell::Error(e) => Err(Why::SpreadsheetError {
+            code: e.to_string(),
+        }),
     }
 }
 
@@ -379,9 +385,15 @@ pub fn parse_number(cell: &RawCell) -> Result<f64, Why> {
         RawCell::Number(n) if n.is_finite() => Ok(*n),
         RawCell::Number(_) => Err(Why::NotFinite),
         RawCell::Text(s) => number_from_text(s),
-        RawCell::Bool(_) => Err(Why::BoolCell { what: Wanted::Number }),
-        RawCell::Date(_) | RawCell::BadDate(_) => Err(Why::DateCell { what: Wanted::Number }),
-        RawCell::Error(e) => Err(Why::SpreadsheetError { code: e.to_string() }),
+        RawCell::Bool(_) => Err(Why::BoolCell {
+            what: Wanted::Number,
+        }),
+        RawCell::Date(_) | RawCell::BadDate(_) => Err(Why::DateCell {
+            what: Wanted::Number,
+        }),
+        RawCell::Error(e) => Err(Why::SpreadsheetError {
+            code: e.to_string(),
+        }),
     }
 }
 
@@ -463,7 +475,9 @@ pub fn parse_datetime(cell: &RawCell, date1904: bool) -> Result<NaiveDateTime, W
         RawCell::BadDate(_) => Err(Why::NotRealDate),
         RawCell::Empty => Err(Why::Empty),
         RawCell::Bool(_) => Err(Why::BoolCell { what: Wanted::Date }),
-        RawCell::Error(e) => Err(Why::SpreadsheetError { code: e.to_string() }),
+        RawCell::Error(e) => Err(Why::SpreadsheetError {
+            code: e.to_string(),
+        }),
     }
 }
 
@@ -693,10 +707,9 @@ fn scan_time(scan: &mut Scanner<'_>) -> Option<(Result<NaiveTime, Why>, bool)> {
             round_up = frac.bytes().next()? >= b'5';
         }
     }
-    let time = NaiveTime::from_hms_opt(hour, minute, second)
-        .ok_or_else(|| Why::NotTimeOfDay {
-            time: format!("{hour}:{minute:02}:{second:02}"),
-        });
+    let time = NaiveTime::from_hms_opt(hour, minute, second).ok_or_else(|| Why::NotTimeOfDay {
+        time: format!("{hour}:{minute:02}:{second:02}"),
+    });
     Some((time, round_up))
 }
 
@@ -1299,10 +1312,7 @@ mod tests {
                 "serial {serial}"
             );
         }
-        assert_eq!(
-            serial_to_datetime(60.0, false),
-            Err(Why::FakeLeapDay)
-        );
+        assert_eq!(serial_to_datetime(60.0, false), Err(Why::FakeLeapDay));
         assert_eq!(
             serial_to_datetime(60.5, false).map(|d| d.date()),
             Err(Why::FakeLeapDay)
@@ -1438,10 +1448,7 @@ mod tests {
         }
         // A text serial follows the workbook's date system too: 44836 is 2026-10-03 there.
         assert_eq!(parse_date(&text("44836"), true), Ok(day(2026, 10, 3)));
-        assert_eq!(
-            parse_date(&text("60"), false),
-            Err(Why::FakeLeapDay)
-        );
+        assert_eq!(parse_date(&text("60"), false), Err(Why::FakeLeapDay));
     }
 
     #[test]
@@ -1564,11 +1571,7 @@ mod tests {
             RawCell::Error("#N/A".into()),
         ];
         for cell in rejected {
-            assert_eq!(
-                parse_yes_no(&cell),
-                Err(Why::NotYesNo),
-                "cell {cell:?}"
-            );
+            assert_eq!(parse_yes_no(&cell), Err(Why::NotYesNo), "cell {cell:?}");
         }
     }
 

@@ -761,17 +761,31 @@ fn seen(names: &[String], lang: Lang) -> String {
 /// Why a workbook (or its sheet) cannot be read.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BookWhy {
-    DamagedZip { detail: String },
-    DamagedZipEntry { detail: String },
-    DamagedPart { part: String, detail: String },
-    StringTableForged { strings: u64, bytes: u64 },
+    DamagedZip {
+        detail: String,
+    },
+    DamagedZipEntry {
+        detail: String,
+    },
+    DamagedPart {
+        part: String,
+        detail: String,
+    },
+    StringTableForged {
+        strings: u64,
+        bytes: u64,
+    },
     ZipBomb {
         part: String,
         ratio: u64,
         size: u64,
         compressed: u64,
     },
-    PartTooLarge { part: String, size: u64, max: u64 },
+    PartTooLarge {
+        part: String,
+        size: u64,
+        max: u64,
+    },
     OdsTooLarge {
         sheet: String,
         rows: u64,
@@ -780,18 +794,35 @@ pub enum BookWhy {
         max: u64,
     },
     PasswordProtected,
-    DamagedXls { detail: String },
+    DamagedXls {
+        detail: String,
+    },
     /// An Excel 97–2003 file describing more than its format allows.
-    XlsBeyondLimit { what: XlsExtent },
-    NotWorkbook { format: String },
-    MalformedSheet { detail: String },
+    XlsBeyondLimit {
+        what: XlsExtent,
+    },
+    NotWorkbook {
+        format: String,
+    },
+    MalformedSheet {
+        detail: String,
+    },
     CellBeyondXfd,
-    CellBeyondXfdAt { row: u64, column: u64 },
-    TooManyCells { max: u64 },
+    CellBeyondXfdAt {
+        row: u64,
+        column: u64,
+    },
+    TooManyCells {
+        max: u64,
+    },
     /// The spreadsheet reader (a library) failed on it.
-    ReaderFailed { what: String },
+    ReaderFailed {
+        what: String,
+    },
     /// The spreadsheet reader's own error text.
-    Library { detail: String },
+    Library {
+        detail: String,
+    },
 }
 
 /// What a damaged Excel 97–2003 file describes beyond its limits.
@@ -934,34 +965,59 @@ impl BookWhy {
 )]
 pub enum InputFail {
     /// The context of a system error reading a file.
-    CannotRead { file: String },
+    CannotRead {
+        file: String,
+    },
     /// The context of a system error reading a sheet.
-    SheetCannotBeRead { place: Place },
+    SheetCannotBeRead {
+        place: Place,
+    },
     /// A workbook (or one of its sheets) that cannot be read, and why.
-    Book { place: Place, why: BookWhy },
+    Book {
+        place: Place,
+        why: BookWhy,
+    },
     HashFailed,
     /// The CSV reader (a library) failed on a file.
-    TextReaderFailed { what: String },
-    NoInputs { dir: String },
+    TextReaderFailed {
+        what: String,
+    },
+    NoInputs {
+        dir: String,
+    },
     ThreadStart,
     ThreadStopped,
-    DataFolder { dir: String },
-    ConfigInputsKind { config: String, key: String },
+    DataFolder {
+        dir: String,
+    },
+    ConfigInputsKind {
+        config: String,
+        key: String,
+    },
     ConfigInputsMissing {
         config: String,
         key: String,
         path: String,
     },
-    ConfigColumnsKind { config: String, kind: String },
+    ConfigColumnsKind {
+        config: String,
+        kind: String,
+    },
     ConfigColumnsField {
         config: String,
         kind: String,
         field: String,
         known: Vec<String>,
     },
-    InputIsOutput { name: String },
-    EmptyFile { file: String },
-    HtmlFile { file: String },
+    InputIsOutput {
+        name: String,
+    },
+    EmptyFile {
+        file: String,
+    },
+    HtmlFile {
+        file: String,
+    },
     NoSuchSheet {
         file: String,
         sheet: String,
@@ -1000,8 +1056,7 @@ pub enum InputFail {
 catalogue!(InputFail, InputFailCode);
 
 /// The input kinds' config keys, for "use one of: …".
-const KIND_KEYS: &str =
-    "sales, visits, complaints, roster, targets, surveys, ratings, adjustments";
+const KIND_KEYS: &str = "sales, visits, complaints, roster, targets, surveys, ratings, adjustments";
 
 impl super::Speak for InputFail {
     fn say(&self, lang: Lang) -> String {
@@ -1350,7 +1405,9 @@ impl InputFail {
             BookWhy::XlsBeyondLimit {
                 what: XlsExtent::Cells { column: 3 },
             },
-            BookWhy::NotWorkbook { format: "csv".into() },
+            BookWhy::NotWorkbook {
+                format: "csv".into(),
+            },
             BookWhy::MalformedSheet { detail: x() },
             BookWhy::CellBeyondXfd,
             BookWhy::CellBeyondXfdAt { row: 1, column: 2 },

@@ -233,7 +233,11 @@ mod tests {
             let zh = f.say(Lang::Zh);
             let en = f.say(Lang::En);
             assert!(!zh.is_empty() && !en.is_empty(), "{f:?}");
-            assert_eq!(english_words(&zh), Vec::<String>::new(), "{code}: English in {zh}");
+            assert_eq!(
+                english_words(&zh),
+                Vec::<String>::new(),
+                "{code}: English in {zh}"
+            );
             assert!(!has_cjk(&en), "{code}: Chinese in {en}");
         }
         for m in &all {
@@ -260,11 +264,36 @@ mod tests {
     /// The words a Chinese reader may meet in Chinese text: file formats, units, the tool's
     /// name and the config keys they type.
     pub(crate) const ALLOWED: &[&str] = &[
-        "clinic", "kpi", "toml", "csv", "xlsx", "xls", "xlsm", "xlsb", "ods", "txt", "json", "utf",
-        "gbk", "bom", "id", "kpi", "excel",
+        "clinic",
+        "kpi",
+        "toml",
+        "csv",
+        "xlsx",
+        "xls",
+        "xlsm",
+        "xlsb",
+        "ods",
+        "txt",
+        "json",
+        "utf",
+        "gbk",
+        "bom",
+        "id",
+        "kpi",
+        "excel",
         // config sections and keys (`[inputs] sales = […]`, `[surveys] scale`, `--data`)
-        "inputs", "columns", "surveys", "scale", "data", "sales", "visits", "complaints",
-        "roster", "targets", "ratings", "adjustments",
+        "inputs",
+        "columns",
+        "surveys",
+        "scale",
+        "data",
+        "sales",
+        "visits",
+        "complaints",
+        "roster",
+        "targets",
+        "ratings",
+        "adjustments",
     ];
 
     /// Runs of ASCII letters that are not allowed, parameters of the examples excepted
