@@ -16,7 +16,7 @@ use crate::issues::{Issue, Severity};
 use crate::period::Period;
 use crate::words::input::{BookWhy, InputFail, InputMsg, Place, Wanted, Why};
 use crate::words::Fail;
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use cell::RawCell;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use compact_str::CompactString;
@@ -612,7 +612,7 @@ pub fn load(opts: &LoadOptions) -> Result<Dataset> {
             .map(|(path, display)| {
                 sha256_file(path)
                     .map(|sha| (path.to_path_buf(), sha))
-                    .with_context(|| cannot_read(display))
+                    .map_err(|e| cannot_read(display, e))
             })
             .collect::<Result<HashMap<PathBuf, String>>>()
     };
@@ -745,7 +745,7 @@ fn read_all(
                         }
                     }
                 })
-                .with_context(|| Fail::new(InputFail::ThreadStart))?;
+                .map_err(|e| Fail::because(InputFail::ThreadStart, e))?;
             handles.push(handle);
         }
         drop(tx);
@@ -963,7 +963,7 @@ fn read_chunk(
 ) -> Result<()> {
     let chunk = &cut.plan.chunks[k];
     let csv_opts = csv_options(ctx.opts);
-    let cannot = || cannot_read(ctx.display);
+    let cannot = |e| cannot_read(ctx.display, e);
     if k == 0 {
         let publish = PublishHead(&cut.head);
         let Some(rule) = csv_rule(p, ctx, part) else {
@@ -980,7 +980,7 @@ fn read_chunk(
             }
             sheet.hand_over_if_full(part, emit);
         })
-        .with_context(cannot)?;
+        .map_err(cannot)?;
         if matches!(sheet.state, State::Searching) {
             sheet.decide(part);
         }
@@ -998,7 +998,7 @@ fn read_chunk(
         sheet.on_row(row, part);
         sheet.hand_over_if_full(part, emit);
     })
-    .with_context(cannot)?;
+    .map_err(cannot)?;
     sheet.finish(part)?;
     Ok(())
 }
@@ -1118,11 +1118,11 @@ fn plan_inputs(opts: &LoadOptions, ds: &mut Dataset) -> Result<Vec<Planned>> {
         Ok(entries) => entries,
         // With files listed, a data folder that is not there only means nothing to find.
         Err(_) if !out.is_empty() && !opts.data_dir_given => return Ok(out),
-        Err(e) => return Err(e).with_context(|| data_folder(dir)),
+        Err(e) => return Err(data_folder(dir, e)),
     };
     let mut files: Vec<PathBuf> = Vec::new();
     for e in entries {
-        let e = e.with_context(|| data_folder(dir))?;
+        let e = e.map_err(|e| data_folder(dir, e))?;
         let path = e.path();
         if !path.is_file() {
             continue;
@@ -1235,7 +1235,7 @@ fn file_stem(file: &str) -> String {
 
 /// Reads one planned file: every sheet (or the one named) of a workbook, or a delimited text file.
 fn read_file(p: &Planned, ctx: &FileCtx, part: &mut Part, emit: Emit) -> Result<()> {
-    let format = source::sniff_format(&p.path).with_context(|| cannot_read(ctx.display))?;
+    let format = source::sniff_format(&p.path).map_err(|e| cannot_read(ctx.display, e))?;
     let named = kinds::kinds_named_by(&file_stem(ctx.display));
     match format {
         Format::Empty if p.kind.is_none() && named.is_empty() => {
@@ -1273,7 +1273,7 @@ fn read_file(p: &Planned, ctx: &FileCtx, part: &mut Part, emit: Emit) -> Result<
                 },
             )
             .and_then(|read| read)
-            .with_context(|| cannot_read(ctx.display))?;
+            .map_err(|e| cannot_read(ctx.display, e))?;
             sheet.report.format = "csv";
             sheet.report.encoding = Some(encoding);
             sheet.finish(part)?;
@@ -1353,16 +1353,15 @@ fn pipelined<T: Send>(
 }
 
 /// "cannot read 消费.xlsx": the context of a system error reading a file.
-fn cannot_read(display: &str) -> Fail {
-    Fail::new(InputFail::CannotRead {
-        file: display.to_string(),
-    })
+fn cannot_read(display: &str, e: std::io::Error) -> anyhow::Error {
+    let file = display.to_string();
+    Fail::because(InputFail::CannotRead { file }, e).into()
 }
 
-fn data_folder(dir: &Path) -> Fail {
-    Fail::new(InputFail::DataFolder {
-        dir: dir.display().to_string(),
-    })
+/// "cannot read the data folder 数据: …".
+fn data_folder(dir: &Path, e: std::io::Error) -> anyhow::Error {
+    let dir = dir.display().to_string();
+    Fail::because(InputFail::DataFolder { dir }, e).into()
 }
 
 /// Runs `f`, turning a panic inside a third-party parser into an error naming the file.
@@ -1496,10 +1495,9 @@ fn read_workbook(
                 sheet.hand_over_if_full(part, emit);
             },
         )
-        .with_context(|| {
-            Fail::new(InputFail::SheetCannotBeRead {
-                place: display.clone(),
-            })
+        .map_err(|e| {
+            let place = display.clone();
+            Fail::because(InputFail::SheetCannotBeRead { place }, e)
         })??;
         if let Some(why) = sheet.failure.take() {
             first_failure.get_or_insert(why);

@@ -134,14 +134,30 @@ pub trait Speak: std::fmt::Debug + Send + Sync + 'static {
 }
 
 /// An error whose words live in the catalogue. It travels through `anyhow` like any error
-/// (`bail!(Fail::new(…))`, `.with_context(|| Fail::new(…))`); `main` renders it in the reader's
-/// language through [`error_text`]. `Display` (logs, tests) is English.
+/// (`bail!(Fail::new(…))`); `main` renders it in the reader's language through
+/// [`error_text`]. `Display` (logs, tests) is English.
+///
+/// An error that explains another one (the file that could not be read, then the system's
+/// reason) is [`Fail::because`]: `.map_err(|e| Fail::because(X::Y{..}, e))`. (anyhow's
+/// `.with_context(|| Fail::new(…))` hides the `Fail` inside anyhow's own context type, so
+/// [`error_text`] cannot find it and prints its English `Display`.)
 #[derive(Debug)]
-pub struct Fail(Box<dyn Speak>);
+pub struct Fail(
+    Box<dyn Speak>,
+    Option<Box<dyn std::error::Error + Send + Sync>>,
+);
 
 impl Fail {
     pub fn new(msg: impl Speak) -> Fail {
-        Fail(Box::new(msg))
+        Fail(Box::new(msg), None)
+    }
+
+    /// `msg`, caused by `cause`: the chain [`error_text`] renders goes on through the cause.
+    pub fn because(
+        msg: impl Speak,
+        cause: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Fail {
+        Fail(Box::new(msg), Some(cause.into()))
     }
 
     pub fn say(&self, lang: Lang) -> String {
@@ -155,7 +171,14 @@ impl std::fmt::Display for Fail {
     }
 }
 
-impl std::error::Error for Fail {}
+impl std::error::Error for Fail {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.1 {
+            Some(cause) => Some(cause.as_ref()),
+            None => None,
+        }
+    }
+}
 
 /// An error as a person reads it: each cause in the chain in `lang` where we wrote it — the
 /// catalogue's own errors and the system's (file not found, permission denied) — and foreign
