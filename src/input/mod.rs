@@ -1772,7 +1772,7 @@ impl<'a> SheetReader<'a> {
         *self.memo.borrow_mut() = NameMemo::default();
     }
 
-    fn issue(&self, severity: Severity, row: u32, message: impl Into<crate::words::Msg>) -> Issue {
+    fn issue(&self, severity: Severity, row: u32, message: InputMsg) -> Issue {
         Issue::new(severity, message)
             .at(self.ctx.display, self.sheet.as_deref())
             .row(row)
