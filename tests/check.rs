@@ -436,7 +436,7 @@ fn bad_period_is_a_usage_error() {
 #[test]
 fn missing_data_folder_is_exit_1() {
     let w = Workdir::new();
-    let run = w.run(&["check", "--data", "no-such-folder"]);
+    let run = w.run(&["check", "--lang", "en", "--data", "no-such-folder"]);
     assert_eq!(run.code, 1, "{run}");
     assert!(
         run.stderr
