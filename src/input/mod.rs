@@ -42,6 +42,7 @@ use source::{Book, Format, SourceRow};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use threads::*;
+pub use typing::parse_period_label;
 use typing::*;
 
 /// File extensions read from `--data DIR`.
