@@ -80,6 +80,7 @@ impl Plan {
             encoding: self.encoding,
             outputs,
             progress: self.progress,
+            lang: self.lang,
             workers: self.jobs,
             chunk_bytes: 0,
             part_rows: 0,

@@ -61,6 +61,8 @@ pub struct LoadOptions<'a> {
     pub outputs: Vec<PathBuf>,
     /// Show a progress bar on stderr (the caller decides: a terminal, not `-q`).
     pub progress: bool,
+    /// The language of the progress bar.
+    pub lang: crate::Lang,
     /// Threads the reading may use (`--jobs`): at most this many files are read at once (and
     /// at most 4), and with 1 everything — reading, typing, hashing — runs on the calling
     /// thread; 0: one per core. The result does not depend on it.
@@ -116,10 +118,8 @@ fn progress_bar(opts: &LoadOptions, planned: &[Planned]) -> Option<ProgressBar> 
         .map(|p| std::fs::metadata(&p.path).map_or(0, |m| m.len()))
         .sum();
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    let style = ProgressStyle::with_template(
-        "{spinner} reading [{bar:30}] {bytes}/{total_bytes} {wide_msg}",
-    )
-    .map(|s| s.progress_chars("=> "));
+    let style = ProgressStyle::with_template(crate::words::input::progress_template(opts.lang))
+        .map(|s| s.progress_chars("=> "));
     if let Ok(style) = style {
         bar.set_style(style);
     }
@@ -228,6 +228,7 @@ pub(crate) fn load_fixture_clinic(
         encoding: None,
         outputs: vec![],
         progress: false,
+        lang: crate::Lang::En,
         workers,
         chunk_bytes: 0,
         part_rows: 0,
@@ -355,6 +356,7 @@ mod tests {
             encoding: None,
             outputs: vec![],
             progress: false,
+            lang: crate::Lang::En,
             workers,
             chunk_bytes,
             part_rows,
@@ -403,6 +405,7 @@ mod tests {
             encoding: None,
             outputs: vec![],
             progress: false,
+            lang: crate::Lang::En,
             workers: threads,
             chunk_bytes,
             part_rows: 0,

@@ -418,7 +418,10 @@ impl<'a> SheetReader<'a> {
             // The rows of this reader (a part handed over takes its counts along).
             self.rows_seen += 1;
             if self.rows_seen.is_multiple_of(PROGRESS_EVERY_ROWS) {
-                bar.set_message(format!("{} · {} rows", self.ctx.display, self.rows_seen));
+                let lang = self.ctx.opts.lang;
+                let rows =
+                    crate::words::input::progress_rows(self.ctx.display, self.rows_seen, lang);
+                bar.set_message(rows);
             }
         }
         let (cells, fields) = match row {

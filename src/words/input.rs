@@ -658,6 +658,19 @@ impl InputMsg {
     }
 }
 
+/// The progress bar's line on stderr (indicatif's template: `{…}` are its fields).
+pub fn progress_template(lang: Lang) -> &'static str {
+    lang.pick(
+        "{spinner} 正在读取 [{bar:30}] {bytes}/{total_bytes} {wide_msg}",
+        "{spinner} reading [{bar:30}] {bytes}/{total_bytes} {wide_msg}",
+    )
+}
+
+/// "消费.csv · 16384 行": the file being read and the rows read so far.
+pub fn progress_rows(file: &str, rows: u64, lang: Lang) -> String {
+    say!(lang, "{file} · {rows} 行", "{file} · {rows} rows")
+}
+
 /// A file, and a sheet of it, as an error names them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Place {

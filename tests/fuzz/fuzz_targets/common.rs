@@ -24,6 +24,7 @@ pub fn load_and_reconcile(dir: &std::path::Path) {
         encoding: None,
         outputs: Vec::new(),
         progress: false,
+        lang: clinic_kpi::Lang::En,
         workers: 2,
         chunk_bytes: 64,
         part_rows: 3,
