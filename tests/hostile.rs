@@ -216,7 +216,7 @@ fn forged_xls_sizes_are_refused_not_aborted() {
         r[10..12].copy_from_slice(&u16::MAX.to_le_bytes());
     });
     assert_refused(
-        &w.run(&["check"]),
+        &w.run(&["check", "--lang", "en"]),
         1,
         &[
             "消费.xls cannot be read: it describes a sheet of rows 0 to 4294967295 and 65535 columns",
@@ -229,7 +229,7 @@ fn forged_xls_sizes_are_refused_not_aborted() {
         r[2..4].copy_from_slice(&u16::MAX.to_le_bytes());
     });
     assert_refused(
-        &w.run(&["check"]),
+        &w.run(&["check", "--lang", "en"]),
         1,
         &["消费.xls cannot be read: it describes a cell in column 65536"],
     );
@@ -243,7 +243,7 @@ fn garbage_behind_the_ole_signature_is_one_sentence() {
     let w = Workdir::new();
     w.write("消费.xls", &bytes);
     assert_refused(
-        &w.run(&["check"]),
+        &w.run(&["check", "--lang", "en"]),
         1,
         &["消费.xls cannot be read: it is a damaged Excel 97–2003 file"],
     );
@@ -251,7 +251,7 @@ fn garbage_behind_the_ole_signature_is_one_sentence() {
     let w = Workdir::new();
     w.write("消费.xls", &full[..full.len() / 2]);
     assert_refused(
-        &w.run(&["check"]),
+        &w.run(&["check", "--lang", "en"]),
         1,
         &["消费.xls cannot be read: it is a damaged Excel 97–2003 file"],
     );
@@ -263,7 +263,7 @@ fn encrypted_xlsx_says_password_protected() {
     let w = Workdir::new();
     let bytes = std::fs::read(fixtures().join("hostile/sales-encrypted.xlsx")).unwrap();
     w.write("消费.xlsx", &bytes);
-    let r = w.run(&["check"]);
+    let r = w.run(&["check", "--lang", "en"]);
     assert_refused(
         &r,
         1,
@@ -274,7 +274,7 @@ fn encrypted_xlsx_says_password_protected() {
         ],
     );
     // `score` stops on it the same way and writes nothing.
-    let r = w.run(&["score", "--month", "2026-10"]);
+    let r = w.run(&["score", "--lang", "en", "--month", "2026-10"]);
     assert_refused(
         &r,
         1,
@@ -289,7 +289,7 @@ fn encrypted_xlsx_says_password_protected() {
     let w = Workdir::new();
     w.write("消费.xls", &bytes);
     assert_refused(
-        &w.run(&["check"]),
+        &w.run(&["check", "--lang", "en"]),
         1,
         &["消费.xls cannot be read: it is password-protected"],
     );
@@ -328,7 +328,7 @@ fn ods_repeat_bomb_is_refused_before_it_is_laid_out() {
     z.finish().unwrap();
     assert!(std::fs::metadata(w.path().join("消费.ods")).unwrap().len() < 1024);
     assert_refused(
-        &w.run(&["check"]),
+        &w.run(&["check", "--lang", "en"]),
         1,
         &[
             "消费.ods cannot be read: its sheet 消费 spans 1000001 rows × 10 columns (10000010 cells)",
@@ -379,7 +379,7 @@ fn cell_references_past_excels_limits_refuse_the_sheet() {
                 sale(3, "2026-10-04", n(bad_ref, "100")),
             ],
         );
-        let r = w.run(&["check"]);
+        let r = w.run(&["check", "--lang", "en"]);
         assert_refused(
             &r,
             1,
@@ -393,7 +393,7 @@ fn cell_references_past_excels_limits_refuse_the_sheet() {
     let w = Workdir::new();
     sales_book(&w, &[sale(2, "2026-10-03", n("A99999999999", "3200"))]);
     assert_refused(
-        &w.run(&["check"]),
+        &w.run(&["check", "--lang", "en"]),
         1,
         &["a cell reference lies beyond Excel's last cell XFD1048576"],
     );
@@ -401,7 +401,7 @@ fn cell_references_past_excels_limits_refuse_the_sheet() {
     let w = Workdir::new();
     sales_book(&w, &[sale(2, "2026-10-03", n("C1048577", "3200"))]);
     assert_refused(
-        &w.run(&["check"]),
+        &w.run(&["check", "--lang", "en"]),
         1,
         &["beyond Excel's last cell XFD1048576 (row 1048577, column 3)"],
     );
@@ -418,7 +418,7 @@ fn a_cell_written_twice_with_two_values_rejects_its_row() {
         &w,
         &[sale(2, "2026-10-03", twice), sale(3, "2026-10-04", same)],
     );
-    let j = checked(&w.run(&["check", "--format", "json"]));
+    let j = checked(&w.run(&["check", "--lang", "en", "--format", "json"]));
     let i = input(&j, "消费.xlsx", Some("消费"));
     assert_eq!(counts(i), [2, 1, 0, 1, 0]);
     assert_eq!(i["amount_used"], 500.0);
@@ -445,7 +445,7 @@ fn a_sheet_missing_from_the_zip_is_an_error_issue_and_the_rest_is_read() {
         &[("消费", Some(&data)), ("到院", None)],
         false,
     );
-    let j = checked(&w.run(&["check", "--format", "json"]));
+    let j = checked(&w.run(&["check", "--lang", "en", "--format", "json"]));
     assert_eq!(
         counts(input(&j, "门店导出.xlsx", Some("消费"))),
         [1, 1, 0, 0, 0]
@@ -456,7 +456,7 @@ fn a_sheet_missing_from_the_zip_is_an_error_issue_and_the_rest_is_read() {
     assert_eq!(e["sheet"], "到院");
     assert!(msg.contains("its data is missing from the file"), "{msg}");
     // Under --strict that error stops the run.
-    let r = w.run(&["check", "--strict", "-q"]);
+    let r = w.run(&["check", "--lang", "en", "--strict", "-q"]);
     assert_eq!(r.code, 3, "{r}");
 }
 
@@ -473,7 +473,7 @@ fn malformed_number_cell_refuses_the_sheet() {
         )],
     );
     assert_refused(
-        &w.run(&["check"]),
+        &w.run(&["check", "--lang", "en"]),
         1,
         &[
             "消费.xlsx, sheet 消费 cannot be read: its sheet data is malformed",
@@ -520,7 +520,7 @@ fn impossible_amounts_reject_their_rows() {
             sale(6, "2026-10-03", n("C6", "1.38e13")),
         ],
     );
-    let j = checked(&w.run(&["check", "--format", "json"]));
+    let j = checked(&w.run(&["check", "--lang", "en", "--format", "json"]));
     let i = input(&j, "消费.xlsx", Some("消费"));
     assert_eq!(counts(i), [5, 1, 0, 4, 0]);
     assert_eq!(i["amount_used"], 3200.0);
@@ -611,7 +611,9 @@ fn impossible_date_serials_reject_their_rows() {
             ),
         ],
     );
-    let j = checked(&w.run(&["check", "--format", "json", "--month", "2026-10"]));
+    let j = checked(&w.run(&[
+        "check", "--lang", "en", "--format", "json", "--month", "2026-10",
+    ]));
     let i = input(&j, "消费.xlsx", Some("消费"));
     assert_eq!(counts(i), [7, 1, 0, 6, 0]);
     let errs = row_errors(&j);
@@ -700,7 +702,7 @@ fn ragged_csv_rows() {
         "消费.csv",
         format!("{CSV_HEADER}2026-10-03,张三\n2026-10-03,李四,500,王丽,x,y\n"),
     );
-    let j = checked(&w.run(&["check", "--format", "json"]));
+    let j = checked(&w.run(&["check", "--lang", "en", "--format", "json"]));
     let i = input(&j, "消费.csv", None);
     assert_eq!(counts(i), [2, 0, 0, 2, 0]);
     assert_eq!(i["amount_used"], 0.0);
@@ -732,7 +734,7 @@ fn unterminated_quote_in_a_long_csv() {
         text.push_str("2026-10-05,王五,300,王丽\n");
     }
     w.write("消费.csv", text);
-    let j = checked(&w.run(&["check", "--format", "json"]));
+    let j = checked(&w.run(&["check", "--lang", "en", "--format", "json"]));
     let i = input(&j, "消费.csv", None);
     assert_eq!(counts(i), [2, 1, 0, 1, 0]);
     let errs = csv_errors(&j, "消费.csv");
@@ -751,7 +753,7 @@ fn overlong_csv_field_is_rejected_and_reading_goes_on() {
         "消费.csv",
         format!("{CSV_HEADER}2026-10-03,张三,100,王丽\n2026-10-04,\"{long}\",200,王丽\n2026-10-05,王五,300,王丽\n"),
     );
-    let j = checked(&w.run(&["check", "--format", "json"]));
+    let j = checked(&w.run(&["check", "--lang", "en", "--format", "json"]));
     let i = input(&j, "消费.csv", None);
     assert_eq!(counts(i), [3, 2, 0, 1, 0]);
     assert_eq!(i["amount_used"], 400.0);
@@ -775,7 +777,7 @@ fn unterminated_quote_in_a_short_csv() {
         "消费.csv",
         format!("{CSV_HEADER}2026-10-03,张三,100,王丽\n2026-10-04,\"李四,200,王丽\n2026-10-05,王五,300,王丽\n"),
     );
-    let j = checked(&w.run(&["check", "--format", "json"]));
+    let j = checked(&w.run(&["check", "--lang", "en", "--format", "json"]));
     assert_eq!(counts(input(&j, "消费.csv", None)), [2, 1, 0, 1, 0]);
     let errs = csv_errors(&j, "消费.csv");
     assert_eq!(errs.len(), 1, "{errs:?}");
@@ -795,7 +797,7 @@ fn nul_bytes_reject_their_csv_row() {
         "消费.csv",
         format!("{CSV_HEADER}2026-10-03,张\0三,100,王丽\n2026-10-04,李四,200,王丽\n").as_bytes(),
     );
-    let j = checked(&w.run(&["check", "--format", "json"]));
+    let j = checked(&w.run(&["check", "--lang", "en", "--format", "json"]));
     assert_eq!(counts(input(&j, "消费.csv", None)), [2, 1, 0, 1, 0]);
     let errs = csv_errors(&j, "消费.csv");
     assert_eq!(errs.len(), 1, "{errs:?}");
@@ -816,7 +818,7 @@ fn gbk_csv_cut_in_a_character() {
     bytes.pop();
     let w = Workdir::new();
     w.write("消费.csv", &bytes);
-    let j = checked(&w.run(&["check", "--format", "json"]));
+    let j = checked(&w.run(&["check", "--lang", "en", "--format", "json"]));
     assert_eq!(counts(input(&j, "消费.csv", None)), [2, 1, 0, 1, 0]);
     let errs = csv_errors(&j, "消费.csv");
     assert_eq!(errs.len(), 1, "{errs:?}");
@@ -952,7 +954,7 @@ fn a_zip_part_claiming_gigabytes_is_refused_from_the_directory() {
     let path = w.path().join("消费.xlsx");
     declare(&path, "xl/worksheets/sheet1.xml", 1 << 30, None);
     assert_refused(
-        &w.run(&["check"]),
+        &w.run(&["check", "--lang", "en"]),
         1,
         &[
             "消费.xlsx cannot be read",
@@ -966,7 +968,7 @@ fn a_zip_part_claiming_gigabytes_is_refused_from_the_directory() {
     sales_book(&w, &[sale(2, "2026-10-03", n("C2", "3200"))]);
     declare(&path, "xl/styles.xml", 1 << 30, Some(16 << 20));
     assert_refused(
-        &w.run(&["check"]),
+        &w.run(&["check", "--lang", "en"]),
         1,
         &[
             "消费.xlsx cannot be read",
@@ -995,7 +997,7 @@ fn a_sheet_inflating_past_its_declared_size_is_refused_while_streamed() {
     let path = w.path().join("消费.xlsx");
     declare(&path, "xl/worksheets/sheet1.xml", 64 << 10, None);
     assert_refused(
-        &w.run(&["check"]),
+        &w.run(&["check", "--lang", "en"]),
         1,
         &[
             "消费.xlsx, sheet 消费 cannot be read",

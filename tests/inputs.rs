@@ -327,7 +327,7 @@ fn a_header_that_fits_two_kinds_equally_is_an_error_saying_how_to_name_it() {
         "导出.csv",
         "日期,顾客,金额,咨询师,渠道\n2026-10-03,13800001234,500,林晓雯,美团\n",
     );
-    let run = w.run(&["check"]);
+    let run = w.run(&["check", "--lang", "en"]);
     assert_eq!(run.code, 1, "{run}");
     assert_eq!(
         run.stderr,
@@ -653,7 +653,7 @@ fn a_missing_column_names_the_kind_row_names_seen_and_the_config_lines() {
         "投诉.csv",
         "投诉时间,被投诉人,投诉类型,处理结果\n2026-10-03 10:00,林晓雯,服务态度,已解决\n",
     );
-    let run = w.run(&["check"]);
+    let run = w.run(&["check", "--lang", "en"]);
     assert_eq!(run.code, 1, "{run}");
     assert_eq!(
         run.stderr,
@@ -681,7 +681,7 @@ fn a_wanted_name_in_a_neighbouring_row_is_pointed_at() {
         "消费.csv",
         ",,实收金额\n日期,顾客,元,咨询师\n2026-10-03,13800001234,500,林晓雯\n",
     );
-    let run = w.run(&["check"]);
+    let run = w.run(&["check", "--lang", "en"]);
     assert_eq!(run.code, 1, "{run}");
     assert_eq!(
         run.stderr,
@@ -696,7 +696,7 @@ fn no_header_names_the_row_that_came_closest() {
         "到院.csv",
         "来访时间,客户,接待人\n2026-10-03,13800001234,林晓雯\n",
     );
-    let run = w.run(&["check"]);
+    let run = w.run(&["check", "--lang", "en"]);
     assert_eq!(run.code, 1, "{run}");
     assert_eq!(
         run.stderr,
@@ -897,4 +897,141 @@ fn clinic2_scores_to_the_hand_worked_numbers() {
 
     // 刘敏 (前台) matches no role: not scored.
     assert_eq!(j["people"].as_array().unwrap().len(), 3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// In the reader's language (issue 14): what reading finds is said in Chinese unless --lang en
+// ---------------------------------------------------------------------------------------------
+
+/// The issue of `file` at `row`, from a run's JSON.
+fn issue_at<'a>(j: &'a Value, file: &str, row: u64) -> &'a Value {
+    j["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["file"] == file && i["row"] == row)
+        .unwrap_or_else(|| panic!("no issue at {file} row {row}: {j}"))
+}
+
+#[test]
+fn rejected_rows_are_said_in_chinese_by_default() {
+    // fixtures/clinic: 2026年10月消费流水.xlsx row 25 has 待定 as its amount, row 28 no
+    // customer; 到院咨询登记.csv row 34 has 待定 as its deal flag.
+    let w = Workdir::new();
+    let data = fixtures().join("clinic");
+    let data = data.to_str().unwrap();
+    let run = w.run(&[
+        "check", "--data", data, "--month", "2026-10", "--format", "json",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    let j = run.json();
+    let sales = "2026年10月消费流水.xlsx";
+    let amount = issue_at(&j, sales, 25);
+    assert_eq!(amount["code"], "unreadable", "{amount}");
+    assert_eq!(amount["message"], "“待定” 不是金额；该行未使用");
+    let customer = issue_at(&j, sales, 28);
+    assert_eq!(customer["code"], "missing", "{customer}");
+    assert_eq!(customer["message"], "缺少顾客；该行未使用");
+    let deal = issue_at(&j, "到院咨询登记.csv", 34);
+    assert_eq!(
+        deal["message"],
+        "“待定” 不是成交标记（“是”或“否”）；该行未使用"
+    );
+    let repeat = issue_at(&j, "消费流水_补充导出.csv", 14);
+    assert_eq!(repeat["code"], "repeated_row", "{repeat}");
+    assert_eq!(repeat["message"], "与另一个文件中的一行重复；只计一次");
+    // The table says where, then what, in Chinese.
+    let run = w.run(&["check", "--data", data, "--month", "2026-10"]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(
+        run.stdout.contains(
+            "错误 2026年10月消费流水.xlsx，工作表 消费明细，第 25 行，列 实收金额(元)：“待定” 不是金额；该行未使用"
+        ),
+        "{run}"
+    );
+    // The same issue with --lang en.
+    let run = w.run(&[
+        "check", "--data", data, "--month", "2026-10", "--format", "json", "--lang", "en",
+    ]);
+    let j = run.json();
+    assert_eq!(
+        issue_at(&j, sales, 25)["message"],
+        "'待定' is not an amount; the row is not used"
+    );
+}
+
+#[test]
+fn files_not_read_say_why_in_chinese_with_their_code() {
+    let w = Workdir::new();
+    w.write(
+        "回访满意度.csv",
+        "回访日期,服务人员,满意度\n2026-10-08,林晓雯,5\n",
+    );
+    w.write("~$消费.xlsx", "");
+    w.write("杂项.csv", "a,b\n1,2\n");
+    let run = w.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run}");
+    let j = run.json();
+    let not_read = j["not_read"].as_array().unwrap();
+    let of = |file: &str| not_read.iter().find(|n| n["file"] == file).unwrap();
+    assert_eq!(of("~$消费.xlsx")["code"], "lock_file");
+    assert_eq!(
+        of("~$消费.xlsx")["reason"],
+        "未读取：这是 Excel 锁定文件（工作簿正在 Excel 中打开）"
+    );
+    let other = of("杂项.csv");
+    assert_eq!(other["code"], "not_identified");
+    assert_eq!(
+        other["reason"],
+        "未读取：名称没有指明类型，且表头不符合任何类型（第 1 行是 a、b）；如果它是导出数据，\
+         请在文件名或工作表名中写上且只写一个类型的关键词——消费流水（消费）、到院咨询（到院）、\
+         投诉（投诉）、员工花名册（员工）、业绩目标（目标）、回访满意度（回访）、主管评分（评分）、\
+         申诉调整（调整）——或在配置的 [inputs] 下列出它"
+    );
+    // The issue naming it says the same.
+    let issue = j["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["file"] == "杂项.csv")
+        .unwrap();
+    assert_eq!(issue["message"], other["reason"]);
+}
+
+#[test]
+fn input_errors_are_said_in_chinese_by_default() {
+    let w = Workdir::new();
+    // A data folder that is not there: our words, then the system's.
+    let run = w.run(&["check", "--data", "nowhere"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert_eq!(
+        run.stderr,
+        "clinic-kpi: 无法读取数据文件夹 nowhere：文件或文件夹不存在\n"
+    );
+    // A workbook cut in half.
+    let full = std::fs::read(fixtures().join("clinic/投诉记录.xlsx")).unwrap();
+    w.write("投诉.xlsx", &full[..full.len() / 2]);
+    let run = w.run(&["check"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(
+        run.stderr
+            .starts_with("clinic-kpi: 投诉.xlsx 无法读取：它是损坏或不完整的压缩包（"),
+        "{run}"
+    );
+    assert!(run.stderr.ends_with("）；请重新下载或导出\n"), "{run}");
+    std::fs::remove_file(w.path().join("投诉.xlsx")).unwrap();
+    // A sales header without an amount column: the kind, the row, the names and the config
+    // lines, in Chinese (the config lines as they are typed).
+    w.write(
+        "消费流水.csv",
+        "日期,客户,咨询师,项目\n2026-10-01,张三,林晓雯,水光针\n",
+    );
+    let run = w.run(&["check"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert_eq!(
+        run.stderr,
+        "clinic-kpi: 消费流水.csv，第 1 行：消费流水表头缺少必需的列 amount（实收金额/实收/实付金额）；\
+         表头中的列名是：日期、客户、咨询师、项目。请在导出中改列名，或把列名加到配置中：\n\
+         [columns.sales]\namount = [\"<列名>\"]\n"
+    );
 }

@@ -54,10 +54,10 @@ fn assert_masked(j: &Value, stdout: &str) {
         assert!(message.contains(masked), "{i}");
         assert!(!stdout.contains(raw), "{raw} in full: {stdout}");
     }
-    // Row 3's date: the whole message, as `check` prints it.
+    // Row 3's date: the whole message, as `check` prints it (in Chinese, the default).
     assert_eq!(
         issue(j, "消费.csv", 3)["message"],
-        "'138****1234' is not a date (date serial after 9999-12-31); the row is not used"
+        "“138****1234” 不是日期（日期序号晚于 9999-12-31）；该行未使用"
     );
     assert_eq!(
         issue(j, "投诉.csv", 2)["message"],

@@ -1,7 +1,7 @@
 //! `clinic-kpi check`: what each input contributes and every data issue; writes nothing.
 
 use crate::cli::{CheckArgs, CheckFormat};
-use crate::input::{Dataset, InputReport, Kind, NotRead};
+use crate::input::{Dataset, InputReport, Kind};
 use crate::issues::{Issue, Severity};
 use crate::people::{self, Person};
 use crate::pipeline::{period_from_args, Plan};
@@ -44,7 +44,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
                 version: env!("CARGO_PKG_VERSION"),
                 period: plan.period.as_ref(),
                 inputs: &ds.inputs,
-                not_read: &ds.not_read,
+                not_read: ds.not_read.iter().map(|n| n.view(plan.lang)).collect(),
                 issues: ds.issues.iter().map(|i| i.view(plan.lang)).collect(),
             };
             serde_json::to_writer_pretty(&mut out, &report)?;
@@ -78,7 +78,7 @@ struct JsonReport<'a> {
     period: Option<&'a crate::period::Period>,
     inputs: &'a [InputReport],
     /// Files and sheets found but not read, each with why (they contribute no rows).
-    not_read: &'a [NotRead],
+    not_read: Vec<crate::input::NotReadView<'a>>,
     issues: Vec<crate::issues::IssueView<'a>>,
 }
 
@@ -158,7 +158,7 @@ fn write_table(
                 Some(s) => format!("{} [{s}]", n.file),
                 None => n.file.clone(),
             };
-            writeln!(out, "  {name}{}{}", l.pick("：", ": "), n.reason)?;
+            writeln!(out, "  {name}{}{}", l.pick("：", ": "), n.reason.say(l))?;
         }
     }
     writeln!(out)?;

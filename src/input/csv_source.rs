@@ -15,6 +15,7 @@
 //! blank line (which the `csv` crate skips) still takes up a row, and a quoted field with an
 //! embedded line break is still one row. See [`CsvRows`] for how that is counted.
 
+use crate::words::input::InputMsg;
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, Cursor, Read, Seek};
@@ -71,7 +72,7 @@ pub enum CsvRow {
     /// A good record. `row` is the 1-based row Excel shows for it.
     Row { row: u32, cells: Vec<RawCell> },
     /// A record that cannot be used, with the reason.
-    Bad { row: u32, message: String },
+    Bad { row: u32, message: InputMsg },
 }
 
 /// Streaming reader over a CSV file, made by [`open_csv`]. Yields one [`CsvRow`] per record and
@@ -787,7 +788,7 @@ impl CsvRows {
 
     /// Reads the next record into `self.record`: its row, or the row and message of a record
     /// that ends the reading (an unclosed quote, a read error); None at the end.
-    fn next_record(&mut self) -> Option<Result<u32, (u32, String)>> {
+    fn next_record(&mut self) -> Option<Result<u32, (u32, InputMsg)>> {
         if self.done {
             return None;
         }
@@ -795,7 +796,7 @@ impl CsvRows {
             Ok(true) => {
                 let row = self.row_of_record();
                 if self.ends_in_open_quote() {
-                    return Some(Err((row, "a quote (\") opened in this row is never closed, so the rest of the file was read into this row; close the quote or export the file again".to_string())));
+                    return Some(Err((row, InputMsg::UnclosedQuote)));
                 }
                 Some(Ok(row))
             }
@@ -808,13 +809,13 @@ impl CsvRows {
                 let row = self.last_row.saturating_add(1);
                 self.last_row = row;
                 let message = if self.reader.get_ref().tripped {
-                    format!(
-                        "record longer than {} bytes (probably an unterminated quote); \
-                         the rest of the file was not read",
-                        self.record_cap
-                    )
+                    InputMsg::RecordTooLong {
+                        max: self.record_cap,
+                    }
                 } else {
-                    format!("read error, the rest of the file was not read: {err}")
+                    InputMsg::ReadError {
+                        detail: err.to_string(),
+                    }
                 };
                 Some(Err((row, message)))
             }
@@ -877,7 +878,7 @@ impl CsvRows {
     pub fn next_into(
         &mut self,
         cells: &mut Vec<(u32, RawCell)>,
-    ) -> Option<Result<(u32, u32), (u32, String)>> {
+    ) -> Option<Result<(u32, u32), (u32, InputMsg)>> {
         cells.clear();
         let row = match self.next_record()? {
             Err(bad) => return Some(Err(bad)),
@@ -910,7 +911,7 @@ impl CsvRows {
     /// usable: every field within the length limit, no NUL byte, text in the encoding, each
     /// field whole characters. One look at the record's bytes tells, as it does for nearly
     /// every record; else the first field with a problem says why the row is bad.
-    fn checked_text(&self) -> Result<&str, String> {
+    fn checked_text(&self) -> Result<&str, InputMsg> {
         let bytes = self.record.as_slice();
         if let Ok(text) = std::str::from_utf8(bytes) {
             let mut boundaries = true;
@@ -930,47 +931,45 @@ impl CsvRows {
             }
         }
         // A field of the record has a problem, since its text as a whole has one.
-        Err(self
-            .problem()
-            .unwrap_or_else(|| "unreadable text in this row".to_string()))
+        Err(self.problem().unwrap_or(InputMsg::UnreadableText))
     }
 
     /// What makes the record just read unusable — a field over the length limit, a NUL byte,
     /// bytes that are not text in the encoding — for the first field with a problem.
-    fn problem(&self) -> Option<String> {
+    fn problem(&self) -> Option<InputMsg> {
         for (i, field) in self.record.iter().enumerate() {
             let column = i + 1;
             if field.len() > self.max_field_bytes {
-                return Some(format!(
-                    "field longer than {} bytes (column {column})",
-                    self.max_field_bytes
-                ));
+                return Some(InputMsg::FieldTooLong {
+                    max: self.max_field_bytes,
+                    column,
+                });
             }
             // A NUL byte never belongs in a CSV text field: it almost always means a UTF-16
             // file read as a single-byte encoding, or a binary file. Passing the text on with
             // the NULs stripped could turn garbage into plausible values, so the row is refused.
             if field.contains(&0) {
-                return Some(format!("NUL byte in this row (column {column})"));
+                return Some(InputMsg::NulByte { column });
             }
             let text = match std::str::from_utf8(field) {
                 Ok(t) => t,
                 Err(_) if self.raw_utf8 => {
-                    return Some(format!("invalid UTF-8 in this row (column {column})"));
+                    return Some(InputMsg::InvalidUtf8 { column });
                 }
                 Err(_) => {
-                    return Some(format!(
-                        "undecodable bytes in this row for encoding {} (column {column})",
-                        self.encoding_label
-                    ));
+                    return Some(InputMsg::Undecodable {
+                        encoding: self.encoding_label.to_string(),
+                        column,
+                    });
                 }
             };
             // The decoder turns bytes that are invalid in the encoding into U+FFFD. (A real
             // U+FFFD in a GB18030 or UTF-16 file is refused too; it never is real data.)
             if !self.raw_utf8 && text.contains('\u{FFFD}') {
-                return Some(format!(
-                    "undecodable bytes in this row for encoding {} (column {column})",
-                    self.encoding_label
-                ));
+                return Some(InputMsg::Undecodable {
+                    encoding: self.encoding_label.to_string(),
+                    column,
+                });
             }
         }
         None
@@ -1098,7 +1097,7 @@ mod tests {
     fn bad_row(rows: &[CsvRow]) -> Vec<(u32, String)> {
         rows.iter()
             .filter_map(|r| match r {
-                CsvRow::Bad { row, message } => Some((*row, message.clone())),
+                CsvRow::Bad { row, message } => Some((*row, message.say(crate::Lang::En))),
                 CsvRow::Row { .. } => None,
             })
             .collect()
@@ -1313,6 +1312,7 @@ mod tests {
         match &rows[3] {
             CsvRow::Bad { row, message } => {
                 assert_eq!(*row, 4);
+                let message = message.say(crate::Lang::En);
                 assert!(message.contains("undecodable bytes"), "{message}");
                 assert!(message.contains("GB18030"), "{message}");
             }

@@ -6,6 +6,7 @@
 use super::cell::RawCell;
 use super::kinds::{ColumnDef, Field, Kind};
 use super::values;
+use crate::words::input::{ConfigLine, FieldNames, InputFail, Near, Place};
 
 /// The header row must be among the first this many rows.
 pub const HEADER_SEARCH_ROWS: u32 = 20;
@@ -359,47 +360,44 @@ fn hints(field: Field) -> &'static [&'static str] {
     }
 }
 
-/// The exact config lines that would map each missing field: the unmapped header name that
-/// looks like it where exactly one does, else a placeholder to fill in.
-pub fn config_lines(kind: Kind, missing: &[&ColumnDef], unmapped: &[String]) -> String {
-    let mut lines = vec![format!("[columns.{}]", kind.key())];
-    for def in missing {
-        let lower: Vec<String> = unmapped.iter().map(|n| n.to_lowercase()).collect();
-        let guesses: Vec<&String> = unmapped
-            .iter()
-            .zip(&lower)
-            .filter(|(_, l)| hints(def.field).iter().any(|h| l.contains(h)))
-            .map(|(n, _)| n)
-            .collect();
-        let name = match guesses.as_slice() {
-            [one] => (*one).clone(),
-            _ => "<the column's name>".to_string(),
-        };
-        lines.push(format!("{} = [\"{name}\"]", def.field.key()));
-    }
-    lines.join("\n")
+/// The config lines that would map each missing field: the unmapped header name that looks
+/// like it where exactly one does, else None (a placeholder to fill in).
+pub fn config_lines(missing: &[&ColumnDef], unmapped: &[String]) -> Vec<ConfigLine> {
+    let lower: Vec<String> = unmapped.iter().map(|n| n.to_lowercase()).collect();
+    missing
+        .iter()
+        .map(|def| {
+            let guesses: Vec<&String> = unmapped
+                .iter()
+                .zip(&lower)
+                .filter(|(_, l)| hints(def.field).iter().any(|h| l.contains(h)))
+                .map(|(n, _)| n)
+                .collect();
+            ConfigLine {
+                key: def.field.key(),
+                name: match guesses.as_slice() {
+                    [one] => Some((*one).clone()),
+                    _ => None,
+                },
+            }
+        })
+        .collect()
 }
 
 /// "date (投诉日期/日期/date)": a field and its first built-in names.
-fn field_names(def: &ColumnDef) -> String {
-    format!(
-        "{} ({})",
-        def.field.key(),
-        def.aliases[..def.aliases.len().min(3)].join("/")
-    )
+fn field_names(def: &ColumnDef) -> FieldNames {
+    FieldNames {
+        key: def.field.key(),
+        names: def.aliases[..def.aliases.len().min(3)]
+            .iter()
+            .map(|a| a.to_string())
+            .collect(),
+    }
 }
 
-/// The names a row holds, for messages: `日期, 顾客, 支付方式`, or `(no names)`.
-fn seen(names: &[(u32, String)]) -> String {
-    if names.is_empty() {
-        "no names".to_string()
-    } else {
-        names
-            .iter()
-            .map(|(_, n)| n.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
+/// The names a row holds.
+fn names_of(names: &[(u32, String)]) -> Vec<String> {
+    names.iter().map(|(_, n)| n.clone()).collect()
 }
 
 /// Where a missing field's name sits in a row next to the header: "实收 is in row 3, just
@@ -410,24 +408,25 @@ fn neighbours(
     missing: &[&ColumnDef],
     aliases: &KindAliases,
     merges: &Merges,
-) -> Vec<String> {
+) -> Vec<Near> {
     let mut out = Vec::new();
     let around = [
-        (header.top.checked_sub(1), "just above"),
-        (header.row.checked_add(1), "just below"),
+        (header.top.checked_sub(1), true),
+        (header.row.checked_add(1), false),
     ];
-    for (at, where_) in around {
+    for (at, above) in around {
         let Some(r) = at.and_then(|at| rows.iter().find(|r| r.row == at)) else {
             continue;
         };
         for (_, name) in row_names(*r, merges) {
             if let Some((field, _)) = alias_of(&name, aliases) {
                 if missing.iter().any(|d| d.field == field) {
-                    out.push(format!(
-                        "'{name}' ({}) is in row {}, {where_} the header row",
-                        field.key(),
-                        r.row
-                    ));
+                    out.push(Near {
+                        name,
+                        key: field.key(),
+                        row: r.row,
+                        above,
+                    });
                 }
             }
         }
@@ -435,44 +434,27 @@ fn neighbours(
     out
 }
 
-/// The header rows as said in messages: "row 4" or "rows 3–4".
-pub fn rows_label(top: u32, row: u32) -> String {
-    if top == row {
-        format!("row {row}")
-    } else {
-        format!("rows {top}–{row}")
-    }
-}
-
 /// The error for a header that lacks required columns: the kind, the row(s), the names seen,
 /// a neighbouring row holding a wanted name, and the config lines to add.
 pub fn missing_columns_message(
-    where_: &str,
+    where_: &Place,
     kind: Kind,
     rows: &[ZoneRow],
     header: &Header,
     aliases: &KindAliases,
     merges: &Merges,
-) -> String {
+) -> InputFail {
     let missing = header.missing(kind);
-    let wanted: Vec<String> = missing.iter().map(|d| field_names(d)).collect();
-    let near = neighbours(rows, header, &missing, aliases, merges);
-    let near = if near.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "; {} (put the names in one header row, or merge them as a two-row header)",
-            near.join("; ")
-        )
-    };
-    format!(
-        "{where_}, {}: the {} header lacks required column(s) {}; the names in it are: {}{near}. Rename the column in the export, or add its name to the config:\n{}",
-        rows_label(header.top, header.row),
-        kind.key(),
-        wanted.join(", "),
-        seen(&header.names),
-        config_lines(kind, &missing, &header.unmapped())
-    )
+    InputFail::MissingColumns {
+        place: where_.clone(),
+        kind,
+        top: header.top,
+        row: header.row,
+        wanted: missing.iter().map(|d| field_names(d)).collect(),
+        names: names_of(&header.names),
+        near: neighbours(rows, header, &missing, aliases, merges),
+        config: config_lines(&missing, &header.unmapped()),
+    }
 }
 
 /// The zone row most like a header of the kind: the one with the most known names, else the
@@ -499,41 +481,34 @@ pub fn likeliest_row<'a>(
 /// The error for a sheet of `kind` in which no header row was found: the row most like one,
 /// the names in it, and the config lines that would make it one.
 pub fn no_header_message(
-    where_: &str,
+    where_: &Place,
     kind: Kind,
     rows: &[ZoneRow],
     aliases: &KindAliases,
     merges: &Merges,
-) -> String {
+) -> InputFail {
     let required: Vec<&ColumnDef> = kind.columns().iter().filter(|c| c.required).collect();
-    let wanted: Vec<String> = required.iter().map(|d| field_names(d)).collect();
-    match likeliest_row(rows, aliases, merges) {
-        None => format!(
-            "{where_}: no header row in the first {HEADER_SEARCH_ROWS} rows (they hold no names): a {} header needs at least two known column names, such as {}",
-            kind.key(),
-            wanted.join(", ")
-        ),
-        Some((r, names)) => {
-            let map = map_names(&names, aliases);
-            let missing: Vec<&ColumnDef> = required
-                .iter()
-                .copied()
-                .filter(|d| map.col(d.field).is_none())
-                .collect();
-            let unmapped: Vec<String> = names
-                .iter()
-                .filter(|(c, _)| !map.cols.iter().any(|(mc, _, _)| mc == c))
-                .map(|(_, n)| n.clone())
-                .collect();
-            format!(
-                "{where_}: no header row in the first {HEADER_SEARCH_ROWS} rows: a {} header needs at least two known column names, such as {}; row {} comes closest, with the names {}. If that is the header, add its names to the config:\n{}",
-                kind.key(),
-                wanted.join(", "),
-                r.row,
-                seen(&names),
-                config_lines(kind, &missing, &unmapped)
-            )
-        }
+    let wanted: Vec<FieldNames> = required.iter().map(|d| field_names(d)).collect();
+    let closest = likeliest_row(rows, aliases, merges).map(|(r, names)| {
+        let map = map_names(&names, aliases);
+        let missing: Vec<&ColumnDef> = required
+            .iter()
+            .copied()
+            .filter(|d| map.col(d.field).is_none())
+            .collect();
+        let unmapped: Vec<String> = names
+            .iter()
+            .filter(|(c, _)| !map.cols.iter().any(|(mc, _, _)| mc == c))
+            .map(|(_, n)| n.clone())
+            .collect();
+        (r.row, names_of(&names), config_lines(&missing, &unmapped))
+    });
+    InputFail::NoHeader {
+        place: where_.clone(),
+        kind,
+        search_rows: HEADER_SEARCH_ROWS,
+        wanted,
+        closest,
     }
 }
 
@@ -727,12 +702,13 @@ mod tests {
                 .collect();
             let z = zone(&cells);
             let m = Merges(merges);
+            let place = Place { file: "x".into(), sheet: None };
             if let Some(h) = find(&z, &a, &m) {
                 proptest::prop_assert!(h.top <= h.row && h.row as usize <= z.len());
-                let _ = missing_columns_message("x", Kind::Sales, &z, &h, &a, &m);
+                let _ = missing_columns_message(&place, Kind::Sales, &z, &h, &a, &m);
                 let _ = h.unmapped();
             }
-            let _ = no_header_message("x", Kind::Sales, &z, &a, &m);
+            let _ = no_header_message(&place, Kind::Sales, &z, &a, &m);
             for r in &rows {
                 for t in r {
                     let _ = stated_scale(t);
@@ -751,13 +727,19 @@ mod tests {
             .collect();
         let unmapped = vec!["投诉时间".to_string(), "处理结果".to_string()];
         assert_eq!(
-            config_lines(kind, &missing, &unmapped),
-            "[columns.complaints]\ndate = [\"投诉时间\"]"
+            config_lines(&missing, &unmapped),
+            vec![ConfigLine {
+                key: "date",
+                name: Some("投诉时间".to_string())
+            }]
         );
         let unmapped = vec!["处理结果".to_string()];
         assert_eq!(
-            config_lines(kind, &missing, &unmapped),
-            "[columns.complaints]\ndate = [\"<the column's name>\"]"
+            config_lines(&missing, &unmapped),
+            vec![ConfigLine {
+                key: "date",
+                name: None
+            }]
         );
     }
 }

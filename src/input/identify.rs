@@ -5,6 +5,7 @@
 
 use super::header::{self, Header, Merges, ZoneRow};
 use super::kinds::{self, Field, Kind, ALL_KINDS};
+use crate::words::input::{InputFail, InputMsg, NameSays, Place};
 use std::collections::HashMap;
 
 /// Each kind's column names, normalised (see [`header::KindAliases`]).
@@ -22,7 +23,7 @@ pub enum KindRule {
     ByHeader {
         candidates: Vec<Kind>,
         prefer: Option<Kind>,
-        name_says: String,
+        name_says: NameSays,
     },
 }
 
@@ -30,11 +31,8 @@ impl KindRule {
     /// The rule for a name that names `named` kinds, with `prefer` as the fallback.
     pub fn by_header(named: Vec<Kind>, prefer: Option<Kind>) -> KindRule {
         let name_says = match named.len() {
-            0 => "its name names no kind".to_string(),
-            _ => format!(
-                "its name names several kinds ({})",
-                named.iter().map(|k| k.key()).collect::<Vec<_>>().join(", ")
-            ),
+            0 => NameSays::NoKind,
+            _ => NameSays::SeveralKinds(named.clone()),
         };
         let candidates = if named.is_empty() {
             ALL_KINDS.to_vec()
@@ -63,9 +61,9 @@ pub enum Decision {
     /// Read it as this kind, with this header.
     Read(Kind, Header),
     /// Skip it, with a warning saying why.
-    Skip(String),
-    /// Stop the run with this sentence.
-    Fatal(String),
+    Skip(InputMsg),
+    /// Stop the run with this error.
+    Fatal(InputFail),
 }
 
 /// The first fields of the CSV `clinic-kpi score --format csv` prints: that output saved in the
@@ -91,7 +89,7 @@ pub fn decide(
     rows: &[ZoneRow],
     aliases: &Aliases,
     merges: &Merges,
-    where_: &str,
+    where_: &Place,
 ) -> Decision {
     match rule {
         KindRule::Fixed(kind) => {
@@ -149,18 +147,18 @@ pub fn decide(
     }
 }
 
-fn own_score_csv_reason() -> String {
-    "not read: it is a score table printed by clinic-kpi (score --format csv), not an export; keep such output outside the data folder".to_string()
+fn own_score_csv_reason() -> InputMsg {
+    InputMsg::OwnScoreCsv
 }
 
 /// Why a sheet neither its name nor its header identifies is skipped: what the name said, the
 /// row most like a header and its names, and how to have it read.
 fn not_identified_reason(
-    name_says: &str,
+    name_says: &NameSays,
     rows: &[ZoneRow],
     aliases: &Aliases,
     merges: &Merges,
-) -> String {
+) -> InputMsg {
     let mut best: Option<(u32, Vec<String>)> = None;
     for k in ALL_KINDS {
         if let Some((r, names)) = header::likeliest_row(rows, &aliases[&k], merges) {
@@ -169,33 +167,24 @@ fn not_identified_reason(
             }
         }
     }
-    let header = match best {
-        None => "it holds no header (no names in its first rows)".to_string(),
-        Some((row, names)) => format!(
-            "its header fits no kind (row {row} holds {})",
-            names.join(", ")
-        ),
-    };
-    format!(
-        "not read: {name_says} and {header}; if it is an export, {}",
-        kinds::naming_hint()
-    )
+    InputMsg::NotIdentified {
+        name_says: name_says.clone(),
+        closest: best,
+        keywords: kinds::keywords(),
+    }
 }
 
 /// The error for a header that fits two kinds equally.
-fn two_kinds_message(where_: &str, fits: &[(Kind, Header)]) -> String {
-    let kinds: Vec<&str> = fits.iter().map(|(k, _)| k.key()).collect();
-    let keywords: Vec<String> = fits
-        .iter()
-        .map(|(k, _)| format!("{} for {}", k.keywords()[0], k.key()))
-        .collect();
+fn two_kinds_message(where_: &Place, fits: &[(Kind, Header)]) -> InputFail {
     let (_, h) = &fits[0];
-    format!(
-        "{where_}, {}: the header fits {} equally ({} known columns each), so what it holds cannot be told: put one kind's keyword in the file or sheet name ({}), or list it under [inputs] in the config (e.g. {} = [\"…\"])",
-        header::rows_label(h.top, h.row),
-        kinds.join(" and "),
-        h.map.cols.len(),
-        keywords.join(", "),
-        kinds[0]
-    )
+    InputFail::TwoKinds {
+        place: where_.clone(),
+        top: h.top,
+        row: h.row,
+        columns: h.map.cols.len(),
+        keywords: fits
+            .iter()
+            .map(|(k, _)| (*k, k.keywords()[0].to_string()))
+            .collect(),
+    }
 }

@@ -382,16 +382,13 @@ pub fn kinds_named_by(name: &str) -> Vec<Kind> {
         .collect()
 }
 
-/// One sentence on how to name a file so its kind can be told.
-pub fn naming_hint() -> String {
-    let parts: Vec<String> = ALL_KINDS
+/// Each kind with the keyword that names it in a file or sheet name, for telling how to name
+/// a file so its kind can be told.
+pub fn keywords() -> Vec<(Kind, String)> {
+    ALL_KINDS
         .iter()
-        .map(|k| format!("{} ({})", k.key(), k.keywords()[0]))
-        .collect();
-    format!(
-        "put exactly one kind's keyword in the file or sheet name — {} — or list it under [inputs] in the config",
-        parts.join(", ")
-    )
+        .map(|k| (*k, k.keywords()[0].to_string()))
+        .collect()
 }
 
 #[cfg(test)]

@@ -456,12 +456,9 @@ impl Merger {
 
 fn repeat_issue(inputs: &[super::InputReport], at: RowRef) -> Issue {
     let input = &inputs[at.input as usize];
-    Issue::new(
-        Severity::Info,
-        "repeats a row of another file; counted once",
-    )
-    .at(&input.file, input.sheet.as_deref())
-    .row(at.row)
+    Issue::new(Severity::Info, crate::words::input::InputMsg::RepeatedRow)
+        .at(&input.file, input.sheet.as_deref())
+        .row(at.row)
 }
 
 /// One part's merge, kind by kind.

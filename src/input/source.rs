@@ -3,6 +3,8 @@
 use super::cell::RawCell;
 use super::csv_source::{self, CsvOptions};
 use super::values;
+use crate::words::input::{BookWhy, InputFail, InputMsg, XlsExtent};
+use crate::words::Fail;
 use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsb, Xlsx};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -107,7 +109,7 @@ pub enum SourceRow {
     },
     Bad {
         row: u32,
-        message: String,
+        message: InputMsg,
     },
 }
 
@@ -132,40 +134,44 @@ const MAX_RELS_BYTES: u64 = 4 * 1024 * 1024;
 /// Every other part is capped at `MAX_WHOLE_PART_BYTES`.
 ///
 /// Gives the worksheet parts that are streamed.
-pub fn precheck_zip(path: &Path) -> Result<Vec<String>, String> {
-    let file = File::open(path).map_err(|e| e.to_string())?;
+pub fn precheck_zip(path: &Path) -> Result<Vec<String>, BookWhy> {
+    let file = File::open(path).map_err(library)?;
     precheck_zip_from(BufReader::new(file))
 }
 
-fn precheck_zip_from<R: Read + std::io::Seek>(reader: R) -> Result<Vec<String>, String> {
-    let mut zip = zip::ZipArchive::new(reader).map_err(|e| {
-        format!("it is a damaged or incomplete zip ({e}); download or export it again")
+fn precheck_zip_from<R: Read + std::io::Seek>(reader: R) -> Result<Vec<String>, BookWhy> {
+    let mut zip = zip::ZipArchive::new(reader).map_err(|e| BookWhy::DamagedZip {
+        detail: e.to_string(),
     })?;
     let streamed = streamed_parts(&mut zip);
     for i in 0..zip.len() {
         let (name, size, compressed) = {
-            let entry = zip
-                .by_index_raw(i)
-                .map_err(|e| format!("damaged zip entry ({e})"))?;
+            let entry = zip.by_index_raw(i).map_err(|e| BookWhy::DamagedZipEntry {
+                detail: e.to_string(),
+            })?;
             let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
             (name, entry.size(), entry.compressed_size())
         };
         check_part_size(&name, size, compressed, streamed.contains(&name))?;
         if name.ends_with("sharedStrings.xml") {
             let mut head = Vec::with_capacity(4096);
-            let entry = zip
-                .by_index(i)
-                .map_err(|e| format!("damaged zip entry ({e})"))?;
+            let entry = zip.by_index(i).map_err(|e| BookWhy::DamagedZipEntry {
+                detail: e.to_string(),
+            })?;
             entry
                 .take(4096)
                 .read_to_end(&mut head)
-                .map_err(|e| format!("damaged part {name} ({e})"))?;
+                .map_err(|e| BookWhy::DamagedPart {
+                    part: name.clone(),
+                    detail: e.to_string(),
+                })?;
             if let Some(n) = attr_number(&head, b"uniqueCount=\"") {
                 // Every string takes at least `<si><t/></si>` (13 bytes) in the part.
                 if n > size / 13 + 1024 {
-                    return Err(format!(
-                        "its string table claims {n} strings in {size} bytes, which cannot be; the file is damaged or forged"
-                    ));
+                    return Err(BookWhy::StringTableForged {
+                        strings: n,
+                        bytes: size,
+                    });
                 }
             }
         }
@@ -176,17 +182,21 @@ fn precheck_zip_from<R: Read + std::io::Seek>(reader: R) -> Result<Vec<String>, 
 /// Whether a part of `size` bytes unpacked from `compressed` may be read: any part within the
 /// ratio a genuine export reaches, and, unless it is a `streamed` worksheet, within
 /// `MAX_WHOLE_PART_BYTES`.
-fn check_part_size(name: &str, size: u64, compressed: u64, streamed: bool) -> Result<(), String> {
+fn check_part_size(name: &str, size: u64, compressed: u64, streamed: bool) -> Result<(), BookWhy> {
     if size > RATIO_CHECK_BYTES && size / compressed.max(1) > MAX_ZIP_RATIO {
-        return Err(format!(
-            "its part {name} is compressed {}:1 ({size} bytes from {compressed}), which only a zip bomb does; the file is not a genuine export",
-            size / compressed.max(1)
-        ));
+        return Err(BookWhy::ZipBomb {
+            part: name.to_string(),
+            ratio: size / compressed.max(1),
+            size,
+            compressed,
+        });
     }
     if !streamed && size > MAX_WHOLE_PART_BYTES {
-        return Err(format!(
-            "its part {name} unpacks to {size} bytes, more than the {MAX_WHOLE_PART_BYTES} a part read whole may hold in any export; the file is not a genuine export"
-        ));
+        return Err(BookWhy::PartTooLarge {
+            part: name.to_string(),
+            size,
+            max: MAX_WHOLE_PART_BYTES,
+        });
     }
     Ok(())
 }
@@ -281,14 +291,14 @@ pub const MAX_ODS_CELLS: u64 = 8 * 1024 * 1024;
 /// (100 million cells) lets a file ask for about 20 GB. The rectangle each sheet's data spans
 /// is worked out from the tags (empty cells and rows count only between data) and must stay
 /// within `MAX_ODS_CELLS`.
-pub fn precheck_ods(path: &Path) -> Result<(), String> {
+pub fn precheck_ods(path: &Path) -> Result<(), BookWhy> {
     precheck_ods_capped(path, MAX_ODS_CELLS)
 }
 
-fn precheck_ods_capped(path: &Path, max_cells: u64) -> Result<(), String> {
-    let file = File::open(path).map_err(|e| e.to_string())?;
-    let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| {
-        format!("it is a damaged or incomplete zip ({e}); download or export it again")
+fn precheck_ods_capped(path: &Path, max_cells: u64) -> Result<(), BookWhy> {
+    let file = File::open(path).map_err(library)?;
+    let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| BookWhy::DamagedZip {
+        detail: e.to_string(),
     })?;
     let Ok(content) = zip.by_name("content.xml") else {
         // calamine says what is missing.
@@ -302,9 +312,10 @@ fn precheck_ods_capped(path: &Path, max_cells: u64) -> Result<(), String> {
         // Skip to the next tag.
         let mut found = false;
         loop {
-            let buf = rd
-                .fill_buf()
-                .map_err(|e| format!("damaged part content.xml ({e})"))?;
+            let buf = rd.fill_buf().map_err(|e| BookWhy::DamagedPart {
+                part: "content.xml".to_string(),
+                detail: e.to_string(),
+            })?;
             if buf.is_empty() {
                 break;
             }
@@ -327,10 +338,10 @@ fn precheck_ods_capped(path: &Path, max_cells: u64) -> Result<(), String> {
         // come first).
         tag.clear();
         loop {
-            if rd
-                .read(&mut byte)
-                .map_err(|e| format!("damaged part content.xml ({e})"))?
-                == 0
+            if rd.read(&mut byte).map_err(|e| BookWhy::DamagedPart {
+                part: "content.xml".to_string(),
+                detail: e.to_string(),
+            })? == 0
             {
                 return Ok(());
             }
@@ -362,10 +373,13 @@ fn precheck_ods_capped(path: &Path, max_cells: u64) -> Result<(), String> {
             b"/table:table" => {
                 let cells = sheet.rows.saturating_mul(sheet.columns);
                 if cells > max_cells {
-                    return Err(format!(
-                        "its sheet {} spans {} rows × {} columns ({cells} cells) through repeated rows and cells, more than the {max_cells} an ODS file may hold here; export it as .xlsx or CSV instead",
-                        sheet.name, sheet.rows, sheet.columns
-                    ));
+                    return Err(BookWhy::OdsTooLarge {
+                        sheet: sheet.name.clone(),
+                        rows: sheet.rows,
+                        columns: sheet.columns,
+                        cells,
+                        max: max_cells,
+                    });
                 }
             }
             b"table:table-row" => {
@@ -462,8 +476,12 @@ fn attr_number(head: &[u8], name: &[u8]) -> Option<u64> {
         .or(Some(u64::MAX))
 }
 
-/// What to do about a workbook saved with a password (Excel encrypts the whole file).
-pub const PASSWORD_PROTECTED: &str = "it is password-protected: remove the password in Excel (File → Info → Protect Workbook → Encrypt with Password, clear it; 文件 → 信息 → 保护工作簿 → 用密码进行加密) and export again";
+/// A library's error, as its text.
+fn library(e: impl std::fmt::Display) -> BookWhy {
+    BookWhy::Library {
+        detail: e.to_string(),
+    }
+}
 
 /// The Excel 97–2003 (BIFF8) grid: 65,536 rows by 256 columns.
 const XLS_ROWS: u32 = 65_536;
@@ -477,13 +495,14 @@ const XLS_COLUMNS: u32 = 256;
 ///   as a dense grid spanning its cells, so a forged size (4 billion rows) or a cell in column
 ///   65,535 would abort the process on a failed allocation, which no `catch_unwind` catches.
 ///   Every such record of the workbook stream must lie within the BIFF8 grid.
-pub fn precheck_ole(path: &Path) -> Result<(), String> {
-    let file = File::open(path).map_err(|e| e.to_string())?;
-    let mut ole = cfb::CompoundFile::open(BufReader::new(file)).map_err(|e| {
-        format!("it is a damaged Excel 97–2003 file ({e}); export it again, or open it in Excel and save it as .xlsx")
-    })?;
+pub fn precheck_ole(path: &Path) -> Result<(), BookWhy> {
+    let file = File::open(path).map_err(library)?;
+    let mut ole =
+        cfb::CompoundFile::open(BufReader::new(file)).map_err(|e| BookWhy::DamagedXls {
+            detail: e.to_string(),
+        })?;
     if ole.exists("/EncryptedPackage") || ole.exists("/EncryptionInfo") {
-        return Err(PASSWORD_PROTECTED.to_string());
+        return Err(BookWhy::PasswordProtected);
     }
     // BIFF8 names the stream Workbook, BIFF5 Book. Without either, calamine says what is wrong.
     let Some(name) = ["/Workbook", "/Book"]
@@ -492,13 +511,11 @@ pub fn precheck_ole(path: &Path) -> Result<(), String> {
     else {
         return Ok(());
     };
-    let stream = ole.open_stream(name).map_err(|e| {
-        format!("it is a damaged Excel 97–2003 file ({e}); export it again, or open it in Excel and save it as .xlsx")
+    let stream = ole.open_stream(name).map_err(|e| BookWhy::DamagedXls {
+        detail: e.to_string(),
     })?;
     let mut rd = BufReader::new(stream);
-    let forged = |what: String| {
-        format!("it describes {what}, beyond the Excel 97–2003 limit of 65,536 rows × 256 columns; the file is damaged or forged: export it again")
-    };
+    let forged = |what: XlsExtent| BookWhy::XlsBeyondLimit { what };
     let mut head = [0u8; 4];
     let mut data = Vec::with_capacity(1024);
     loop {
@@ -533,9 +550,11 @@ pub fn precheck_ole(path: &Path) -> Result<(), String> {
                     continue;
                 };
                 if end_row > XLS_ROWS || end_col > XLS_COLUMNS || first_row > end_row {
-                    return Err(forged(format!(
-                        "a sheet of rows {first_row} to {end_row} and {end_col} columns"
-                    )));
+                    return Err(forged(XlsExtent::Sheet {
+                        first_row: first_row.into(),
+                        end_row: end_row.into(),
+                        end_col: end_col.into(),
+                    }));
                 }
             }
             // Cell records that start with their row and column: FORMULA, BLANK, NUMBER,
@@ -543,7 +562,9 @@ pub fn precheck_ole(path: &Path) -> Result<(), String> {
             0x0006 | 0x0201 | 0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD | 0x00D6 => {
                 if let Some(col) = u16_at(2) {
                     if col >= XLS_COLUMNS {
-                        return Err(forged(format!("a cell in column {}", col + 1)));
+                        return Err(forged(XlsExtent::Cell {
+                            column: u64::from(col) + 1,
+                        }));
                     }
                 }
             }
@@ -552,7 +573,9 @@ pub fn precheck_ole(path: &Path) -> Result<(), String> {
                 let first = u16_at(2).unwrap_or(0);
                 let last = u16_at(len - 2).unwrap_or(0);
                 if first >= XLS_COLUMNS || last >= XLS_COLUMNS {
-                    return Err(forged(format!("cells in column {}", first.max(last) + 1)));
+                    return Err(forged(XlsExtent::Cells {
+                        column: u64::from(first.max(last)) + 1,
+                    }));
                 }
             }
             _ => {}
@@ -593,7 +616,7 @@ pub enum Book {
 impl Book {
     /// Opens the workbook at `path`. With `ahead`, its large worksheets are inflated on a
     /// thread of their own while calamine parses them (see `inflate`).
-    pub fn open(path: &Path, format: Format, ahead: bool) -> Result<Book, String> {
+    pub fn open(path: &Path, format: Format, ahead: bool) -> Result<Book, BookWhy> {
         let mut streamed = Vec::new();
         if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
             streamed = precheck_zip(path)?;
@@ -605,29 +628,33 @@ impl Book {
             precheck_ole(path)?;
         }
         if format == Format::Xlsx {
-            let file = super::inflate::WorkbookFile::open(path, ahead, &streamed)
-                .map_err(|e| e.to_string())?;
+            let file =
+                super::inflate::WorkbookFile::open(path, ahead, &streamed).map_err(library)?;
             return Ok(Book::Xlsx(Xlsx::new(file).map_err(|e| match e {
-                calamine::XlsxError::Password => PASSWORD_PROTECTED.to_string(),
-                e => e.to_string(),
+                calamine::XlsxError::Password => BookWhy::PasswordProtected,
+                e => library(e),
             })?));
         }
-        let file = File::open(path).map_err(|e| e.to_string())?;
+        let file = File::open(path).map_err(library)?;
         let rd = BufReader::new(file);
         let book = match format {
             Format::Xlsb => Book::Xlsb(Xlsb::new(rd).map_err(|e| match e {
-                calamine::XlsbError::Password => PASSWORD_PROTECTED.to_string(),
-                e => e.to_string(),
+                calamine::XlsbError::Password => BookWhy::PasswordProtected,
+                e => library(e),
             })?),
             Format::Ods => Book::Ods(Ods::new(rd).map_err(|e| match e {
-                calamine::OdsError::Password => PASSWORD_PROTECTED.to_string(),
-                e => e.to_string(),
+                calamine::OdsError::Password => BookWhy::PasswordProtected,
+                e => library(e),
             })?),
             Format::Xls => Book::Xls(Xls::new(rd).map_err(|e| match e {
-                calamine::XlsError::Password => PASSWORD_PROTECTED.to_string(),
-                e => e.to_string(),
+                calamine::XlsError::Password => BookWhy::PasswordProtected,
+                e => library(e),
             })?),
-            _ => return Err(format!("{} is not a workbook format", format.name())),
+            _ => {
+                return Err(BookWhy::NotWorkbook {
+                    format: format.name().to_string(),
+                })
+            }
         };
         Ok(book)
     }
@@ -673,7 +700,7 @@ impl Book {
         &mut self,
         sheet: &str,
         on_row: &mut dyn FnMut(SourceRow),
-    ) -> Result<(), String> {
+    ) -> Result<(), BookWhy> {
         self.for_each_row_capped(sheet, MAX_SHEET_CELLS, on_row)
     }
 
@@ -683,11 +710,11 @@ impl Book {
         sheet: &str,
         max_cells: u64,
         on_row: &mut dyn FnMut(SourceRow),
-    ) -> Result<(), String> {
+    ) -> Result<(), BookWhy> {
         let date1904 = self.date1904();
         let mut grouper = RowGrouper::new(max_cells);
-        let malformed = |e: &dyn std::fmt::Display| {
-            format!("its sheet data is malformed ({e}); the file was not saved by Excel or is damaged: export it again")
+        let malformed = |e: &dyn std::fmt::Display| BookWhy::MalformedSheet {
+            detail: e.to_string(),
         };
         match self {
             Book::Xlsx(b) => {
@@ -708,7 +735,7 @@ impl Book {
                             .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
                             .unwrap_or_default();
                         if what.contains("overflow") {
-                            "a cell reference lies beyond Excel's last cell XFD1048576; the file was not saved by Excel or is damaged: export it again".to_string()
+                            BookWhy::CellBeyondXfd
                         } else {
                             std::panic::resume_unwind(p)
                         }
@@ -743,7 +770,7 @@ fn push_range(
     date1904: bool,
     grouper: &mut RowGrouper,
     on_row: &mut dyn FnMut(SourceRow),
-) -> Result<(), String> {
+) -> Result<(), BookWhy> {
     let (r0, c0) = range.start().unwrap_or((0, 0));
     for (r, c, v) in range.used_cells() {
         let cell = from_data(v, date1904);
@@ -808,20 +835,18 @@ impl RowGrouper {
         col: u32,
         cell: RawCell,
         on_row: &mut dyn FnMut(SourceRow),
-    ) -> Result<(), String> {
+    ) -> Result<(), BookWhy> {
         self.seen += 1;
         if self.seen > self.max_cells {
-            return Err(format!(
-                "a sheet has more than {} cells, more than any export holds; export a shorter period (e.g. one month per file)",
-                self.max_cells
-            ));
+            return Err(BookWhy::TooManyCells {
+                max: self.max_cells,
+            });
         }
         if row >= EXCEL_ROWS || col >= EXCEL_COLUMNS {
-            return Err(format!(
-                "a cell lies beyond Excel's last cell XFD1048576 (row {}, column {}); the file was not saved by Excel or is damaged: export it again",
-                u64::from(row) + 1,
-                u64::from(col) + 1
-            ));
+            return Err(BookWhy::CellBeyondXfdAt {
+                row: u64::from(row) + 1,
+                column: u64::from(col) + 1,
+            });
         }
         if cell.is_blank() {
             return Ok(());
@@ -849,12 +874,11 @@ impl RowGrouper {
             if let Some(w) = cells.windows(2).find(|w| w[0].0 == w[1].0) {
                 on_row(SourceRow::Bad {
                     row,
-                    message: format!(
-                        "the cell {}{row} is written twice in the file, as '{}' and as '{}'; which one is meant cannot be told, so the row is not used",
-                        column_letters(w[0].0),
-                        w[0].1.display(),
-                        w[1].1.display()
-                    ),
+                    message: InputMsg::CellTwice {
+                        cell: format!("{}{row}", column_letters(w[0].0)),
+                        first: w[0].1.display(),
+                        second: w[1].1.display(),
+                    },
                 });
                 return;
             }
@@ -942,8 +966,8 @@ pub fn for_each_csv_row(
             .cloned()
             .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_default();
-        Err(std::io::Error::other(format!(
-            "the text reader failed on it ({what}); export it again"
+        Err(std::io::Error::other(Fail::new(
+            InputFail::TextReaderFailed { what },
         )))
     })
 }
@@ -1014,8 +1038,8 @@ pub fn for_each_chunk_row(
             .cloned()
             .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_default();
-        Err(std::io::Error::other(format!(
-            "the text reader failed on it ({what}); export it again"
+        Err(std::io::Error::other(Fail::new(
+            InputFail::TextReaderFailed { what },
         )))
     })
 }
@@ -1040,9 +1064,11 @@ mod tests {
     }
 
     fn read(path: &Path, max_cells: u64) -> Result<u32, String> {
-        let mut book = Book::open(path, Format::Xlsx, false)?;
+        let en = |e: BookWhy| e.say(crate::Lang::En);
+        let mut book = Book::open(path, Format::Xlsx, false).map_err(en)?;
         let mut rows = 0;
-        book.for_each_row_capped("消费", max_cells, &mut |_| rows += 1)?;
+        book.for_each_row_capped("消费", max_cells, &mut |_| rows += 1)
+            .map_err(en)?;
         Ok(rows)
     }
 
@@ -1089,7 +1115,7 @@ mod tests {
     const RELS: &str = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
 
     fn precheck(zip: Vec<u8>) -> Result<Vec<String>, String> {
-        precheck_zip_from(std::io::Cursor::new(zip))
+        precheck_zip_from(std::io::Cursor::new(zip)).map_err(|e| e.say(crate::Lang::En))
     }
 
     #[test]
@@ -1191,7 +1217,9 @@ mod tests {
         // The genuine LibreOffice file: 3 rows × 4 columns = 12 cells.
         let ods = hostile.join("sales.ods");
         assert_eq!(precheck_ods_capped(&ods, 12), Ok(()));
-        let err = precheck_ods_capped(&ods, 11).unwrap_err();
+        let err = precheck_ods_capped(&ods, 11)
+            .unwrap_err()
+            .say(crate::Lang::En);
         assert!(
             err.contains("its sheet 消费 spans 3 rows × 4 columns (12 cells)"),
             "{err}"
@@ -1250,12 +1278,12 @@ mod tests {
         let hostile = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hostile");
         assert_eq!(
             precheck_ole(&hostile.join("sales-encrypted.xlsx")),
-            Err(PASSWORD_PROTECTED.to_string())
+            Err(BookWhy::PasswordProtected)
         );
         assert_eq!(precheck_ole(&hostile.join("sales-biff8.xls")), Ok(()));
         let err = Book::open(&hostile.join("sales-encrypted.xlsx"), Format::Xls, false)
             .err()
             .unwrap();
-        assert_eq!(err, PASSWORD_PROTECTED);
+        assert_eq!(err, BookWhy::PasswordProtected);
     }
 }

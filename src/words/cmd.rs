@@ -502,11 +502,6 @@ pub enum Line {
     NotListed {
         count: usize,
     },
-    /// The progress bar's message: the file being read and the rows read so far.
-    Reading {
-        file: String,
-        rows: u64,
-    },
     /// `check`'s 参与考核人员: a role's shown label, its key and the names scored in it.
     RolePeople {
         label: String,
@@ -591,9 +586,6 @@ impl Line {
                 "… 另有 {count} 条未列出（加 --all 列出全部）",
                 "… {count} more not listed (--all lists every one)"
             ),
-            Line::Reading { file, rows } => {
-                say!(lang, "{file} · 已读 {rows} 行", "{file} · {rows} rows")
-            }
             Line::RolePeople { label, key, names } => {
                 let n = names.len();
                 let zh = names.join("、");
@@ -642,10 +634,6 @@ impl Line {
             Line::Yesterday { date: d() },
             Line::TryIt { folder: "f".into() },
             Line::NotListed { count: 3 },
-            Line::Reading {
-                file: "f".into(),
-                rows: 9,
-            },
             Line::RolePeople {
                 label: "l".into(),
                 key: "k".into(),
@@ -653,15 +641,6 @@ impl Line {
             },
         ]
     }
-}
-
-/// The progress bar while the exports are read (indicatif's template: the placeholders in
-/// braces are indicatif's, the words around them ours).
-pub fn progress_template(lang: Lang) -> &'static str {
-    lang.pick(
-        "{spinner} 正在读取 [{bar:30}] {bytes}/{total_bytes} {wide_msg}",
-        "{spinner} reading [{bar:30}] {bytes}/{total_bytes} {wide_msg}",
-    )
 }
 
 /// `check`'s column map: `收银单号→单号（order_id）` — the header, what the tool took it for in

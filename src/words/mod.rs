@@ -148,14 +148,30 @@ pub trait Speak: std::fmt::Debug + Send + Sync + 'static {
 }
 
 /// An error whose words live in the catalogue. It travels through `anyhow` like any error
-/// (`bail!(Fail::new(…))`, `.with_context(|| Fail::new(…))`); `main` renders it in the reader's
-/// language through [`error_text`]. `Display` (logs, tests) is English.
+/// (`bail!(Fail::new(…))`); `main` renders it in the reader's language through
+/// [`error_text`]. `Display` (logs, tests) is English.
+///
+/// An error that explains another one (the file that could not be read, then the system's
+/// reason) is [`Fail::because`]: `.map_err(|e| Fail::because(X::Y{..}, e))`. (anyhow's
+/// `.with_context(|| Fail::new(…))` hides the `Fail` inside anyhow's own context type, so
+/// [`error_text`] cannot find it and prints its English `Display`.)
 #[derive(Debug)]
-pub struct Fail(Box<dyn Speak>);
+pub struct Fail(
+    Box<dyn Speak>,
+    Option<Box<dyn std::error::Error + Send + Sync>>,
+);
 
 impl Fail {
     pub fn new(msg: impl Speak) -> Fail {
-        Fail(Box::new(msg))
+        Fail(Box::new(msg), None)
+    }
+
+    /// `msg`, caused by `cause`: the chain [`error_text`] renders goes on through the cause.
+    pub fn because(
+        msg: impl Speak,
+        cause: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Fail {
+        Fail(Box::new(msg), Some(cause.into()))
     }
 
     pub fn say(&self, lang: Lang) -> String {
@@ -169,7 +185,14 @@ impl std::fmt::Display for Fail {
     }
 }
 
-impl std::error::Error for Fail {}
+impl std::error::Error for Fail {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.1 {
+            Some(cause) => Some(cause.as_ref()),
+            None => None,
+        }
+    }
+}
 
 /// An error as a person reads it: each cause in the chain in `lang` where we wrote it — the
 /// catalogue's own errors and the system's (file not found, permission denied) — and foreign
@@ -206,6 +229,10 @@ pub fn internal_error(what: &str, lang: Lang) -> String {
 /// A system error in the reader's words; the OS text for kinds without a plain rendering.
 pub fn io_error(e: &std::io::Error, lang: Lang) -> String {
     use std::io::ErrorKind as K;
+    // An error of ours carried through an io::Error (a reader that may only fail with one).
+    if let Some(fail) = e.get_ref().and_then(|inner| inner.downcast_ref::<Fail>()) {
+        return fail.say(lang);
+    }
     if lang == Lang::En {
         return e.to_string();
     }
@@ -236,6 +263,21 @@ mod tests {
         all.extend(input::InputMsg::examples().into_iter().map(Msg::from));
         all.extend(people::PeopleMsg::examples().into_iter().map(Msg::from));
         all.extend(score::ScoreMsg::examples().into_iter().map(Msg::from));
+        let mut fails: Vec<(&'static str, Box<dyn Speak>)> = Vec::new();
+        for f in input::InputFail::examples() {
+            fails.push((f.code(), Box::new(f)));
+        }
+        for (code, f) in &fails {
+            let zh = f.say(Lang::Zh);
+            let en = f.say(Lang::En);
+            assert!(!zh.is_empty() && !en.is_empty(), "{f:?}");
+            assert_eq!(
+                english_words(&zh),
+                Vec::<String>::new(),
+                "{code}: English in {zh}"
+            );
+            assert!(!has_cjk(&en), "{code}: Chinese in {en}");
+        }
         for m in &all {
             let zh = m.say(Lang::Zh);
             let en = m.say(Lang::En);
@@ -254,6 +296,7 @@ mod tests {
     fn every_variant_has_an_example() {
         input::InputMsg::check_examples();
         people::PeopleMsg::check_examples();
+        input::InputFail::check_examples();
         score::ScoreMsg::check_examples();
         config::ConfigNote::check_examples();
         config::ConfigError::check_examples();
@@ -321,8 +364,37 @@ mod tests {
     /// The words a Chinese reader may meet in Chinese text: file formats, units, the tool's
     /// name and the config keys they type.
     pub(crate) const ALLOWED: &[&str] = &[
-        "clinic", "kpi", "toml", "csv", "xlsx", "xls", "xlsm", "xlsb", "ods", "txt", "json", "utf",
-        "gbk", "bom", "id", "kpi", "excel", "cd",
+        "clinic",
+        "kpi",
+        "toml",
+        "csv",
+        "xlsx",
+        "xls",
+        "xlsm",
+        "xlsb",
+        "ods",
+        "txt",
+        "json",
+        "utf",
+        "gbk",
+        "bom",
+        "id",
+        "kpi",
+        "excel",
+        // config sections and keys (`[inputs] sales = […]`, `[surveys] scale`, `--data`)
+        "inputs",
+        "columns",
+        "surveys",
+        "scale",
+        "data",
+        "sales",
+        "visits",
+        "complaints",
+        "roster",
+        "targets",
+        "ratings",
+        "adjustments",
+        "cd",
     ];
 
     /// Runs of ASCII letters that are not allowed, parameters of the examples excepted
