@@ -319,7 +319,6 @@ fn metrics_and_people_hold_no_sentence() {
 
 /// scoring/ returns scores, flags and bonus steps as data; nothing in it speaks.
 #[test]
-#[ignore = "passes once the engine's and validation's words move into src/words (issue 14)"]
 fn scoring_holds_no_sentence() {
     let found = sentences_in("scoring");
     assert!(

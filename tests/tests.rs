@@ -15,5 +15,6 @@ mod privacy;
 mod score;
 mod scoring;
 mod shell;
+mod voice;
 mod workdir;
 mod xlsx;

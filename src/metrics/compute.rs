@@ -81,7 +81,8 @@ pub enum Detail {
     Secondary {
         paying: usize,
         secondary: usize,
-        rule: &'static str,
+        /// The rule applied: by type or derived (`auto` has chosen one of them).
+        rule: SecondaryRule,
     },
     Repurchase {
         paying: usize,
@@ -1066,14 +1067,14 @@ pub(super) fn secondary_rate(cx: &Context<'_>, a: &Args<'_>) -> Figure {
         m,
         rule,
     );
-    let rule_key = match rule {
-        SecondaryRule::Type | SecondaryRule::Auto => "type",
-        SecondaryRule::Derive => "derive",
+    let rule_applied = match rule {
+        SecondaryRule::Type | SecondaryRule::Auto => SecondaryRule::Type,
+        SecondaryRule::Derive => SecondaryRule::Derive,
     };
     let rows = vec![Detail::Secondary {
         paying: paying.len(),
         secondary: second.len(),
-        rule: rule_key,
+        rule: rule_applied,
     }];
     rate(second.len(), paying.len(), min, rows)
 }

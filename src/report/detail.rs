@@ -1,6 +1,7 @@
 //! How a figure was counted, in words (`explain`'s detail lines): the metrics return
 //! [`Detail`] values and this is the one place they become Chinese or English.
 
+use crate::config::SecondaryRule;
 use crate::fmt::{money_short, trimmed};
 use crate::input::kinds::Kind;
 use crate::metrics::compute::Detail;
@@ -71,12 +72,24 @@ pub fn detail(d: &Detail, l: Lang) -> String {
             paying,
             secondary,
             rule,
-        } if zh => format!("付费顾客 {paying} 人，二开顾客 {secondary} 人（口径 {rule}）"),
+        } if zh => {
+            let rule = match rule {
+                SecondaryRule::Derive => "按消费记录推算",
+                _ => "按消费类型认定",
+            };
+            format!("付费顾客 {paying} 人，二开顾客 {secondary} 人（{rule}）")
+        }
         Detail::Secondary {
             paying,
             secondary,
             rule,
-        } => format!("paying customers {paying}, 二开 customers {secondary} (rule {rule})"),
+        } => {
+            let rule = match rule {
+                SecondaryRule::Derive => "derived from the sales",
+                _ => "by type",
+            };
+            format!("paying customers {paying}, secondary-purchase customers {secondary} ({rule})")
+        }
         Detail::Repurchase {
             paying,
             bought_before,
@@ -163,7 +176,7 @@ mod tests {
             Detail::Secondary {
                 paying: 5,
                 secondary: 2,
-                rule: "type",
+                rule: SecondaryRule::Type,
             },
             Detail::Repurchase {
                 paying: 5,

@@ -153,8 +153,8 @@ pub trait Speak: std::fmt::Debug + Send + Sync + 'static {
 ///
 /// An error that explains another one (the file that could not be read, then the system's
 /// reason) is [`Fail::because`]: `.map_err(|e| Fail::because(X::Y{..}, e))`. (anyhow's
-/// `.with_context(|| Fail::new(…))` hides the `Fail` inside anyhow's own context type, so
-/// [`error_text`] cannot find it and prints its English `Display`.)
+/// `.with_context(|| Fail::new(…))` hides the `Fail` inside anyhow's own context type, where
+/// [`error_text`] finds it only as the outermost context.)
 #[derive(Debug)]
 pub struct Fail(
     Box<dyn Speak>,
@@ -199,8 +199,15 @@ impl std::error::Error for Fail {
 /// library text as it came, joined the way `{:#}` joins them.
 pub fn error_text(e: &anyhow::Error, lang: Lang) -> String {
     let mut parts: Vec<String> = Vec::new();
-    for cause in e.chain() {
-        let text = if let Some(fail) = cause.downcast_ref::<Fail>() {
+    for (i, cause) in e.chain().enumerate() {
+        // The outermost may be a `Fail` given as anyhow context (`.with_context(|| Fail::new(…))`):
+        // anyhow finds it by its type only from the error itself, not from the chain.
+        let outer = if i == 0 {
+            e.downcast_ref::<Fail>()
+        } else {
+            None
+        };
+        let text = if let Some(fail) = outer.or_else(|| cause.downcast_ref::<Fail>()) {
             fail.say(lang)
         } else if let Some(usage) = cause.downcast_ref::<crate::UsageError>() {
             usage.say(lang)
@@ -464,6 +471,19 @@ mod tests {
         text.chars().any(|c| {
             ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3000}'..='\u{303f}').contains(&c)
         })
+    }
+
+    /// A `Fail` given as anyhow context is said in the reader's language, then its cause.
+    #[test]
+    fn a_fail_as_context_is_said_in_the_readers_language() {
+        use anyhow::Context;
+        let io = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let e = Err::<(), _>(io)
+            .with_context(|| Fail::new(cmd::CmdError::Building { per_person: false }))
+            .unwrap_err();
+        let zh = error_text(&e, Lang::Zh);
+        assert!(zh.ends_with("：文件或文件夹不存在"), "{zh}");
+        assert_eq!(english_words(&zh), Vec::<String>::new(), "{zh}");
     }
 
     #[test]
