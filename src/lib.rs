@@ -48,33 +48,28 @@ impl From<cli::LangArg> for Lang {
     }
 }
 
-/// A mistake in how the command was called (exit code 2). Its words are the catalogue's
-/// (`UsageError::new(…)` with a [`words::Speak`] message) or, until they move there, a string.
+/// A mistake in how the command was called (exit code 2); its words are the catalogue's.
 #[derive(Debug)]
-pub struct UsageError(pub String, pub Option<words::Fail>);
+pub struct UsageError(words::Fail);
 
 impl UsageError {
     pub fn new(msg: impl words::Speak) -> UsageError {
-        let fail = words::Fail::new(msg);
-        UsageError(fail.to_string(), Some(fail))
+        UsageError(words::Fail::new(msg))
     }
 
-    /// An English sentence not yet moved into the catalogue.
-    pub fn legacy(msg: String) -> UsageError {
-        UsageError(msg, None)
+    /// A catalogue error that is the caller's mistake.
+    pub fn from_fail(fail: words::Fail) -> UsageError {
+        UsageError(fail)
     }
 
     pub fn say(&self, lang: Lang) -> String {
-        match &self.1 {
-            Some(f) => f.say(lang),
-            None => self.0.clone(),
-        }
+        self.0.say(lang)
     }
 }
 
 impl std::fmt::Display for UsageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        self.0.fmt(f)
     }
 }
 

@@ -94,7 +94,7 @@ impl Plan {
 pub fn period_from_args(p: &PeriodArgs) -> Result<Option<Period>> {
     // The period's own errors are the reader's mistakes: usage errors (exit 2).
     let usage = |e: anyhow::Error| match e.downcast::<crate::words::Fail>() {
-        Ok(fail) => anyhow::Error::new(UsageError(fail.to_string(), Some(fail))),
+        Ok(fail) => anyhow::Error::new(UsageError::from_fail(fail)),
         Err(e) => e,
     };
     if let Some(m) = &p.month {

@@ -61,8 +61,6 @@ pub enum Msg {
     Input(input::InputMsg),
     People(people::PeopleMsg),
     Score(score::ScoreMsg),
-    /// An English sentence not yet moved into the catalogue (issue 14 removes the last).
-    Legacy(String),
 }
 
 impl Msg {
@@ -72,7 +70,6 @@ impl Msg {
             Msg::Input(m) => m.say(lang),
             Msg::People(m) => m.say(lang),
             Msg::Score(m) => m.say(lang),
-            Msg::Legacy(s) => s.clone(),
         }
     }
 
@@ -82,20 +79,7 @@ impl Msg {
             Msg::Input(m) => m.code(),
             Msg::People(m) => m.code(),
             Msg::Score(m) => m.code(),
-            Msg::Legacy(_) => "other",
         }
-    }
-}
-
-impl From<String> for Msg {
-    fn from(s: String) -> Msg {
-        Msg::Legacy(s)
-    }
-}
-
-impl From<&str> for Msg {
-    fn from(s: &str) -> Msg {
-        Msg::Legacy(s.to_string())
     }
 }
 
