@@ -791,17 +791,13 @@ const EXCEL_COLUMNS: u32 = 16_384;
 /// blank or not, so a sheet padded with millions of empty styled cells is caught too.
 pub const MAX_SHEET_CELLS: u64 = 64 * EXCEL_ROWS as u64;
 
-/// The A1-style name of a 0-based column (0 → A, 26 → AA).
+/// The A1-style name of a 0-based column (0 → A, 26 → AA); rust_xlsxwriter's, for the columns
+/// a sheet can have (the grouper refuses any beyond XFD before a cell is named).
 pub fn column_letters(col: u32) -> String {
-    let mut n = u64::from(col) + 1;
-    let mut out = Vec::new();
-    while n > 0 {
-        let rem = ((n - 1) % 26) as u8;
-        out.push(b'A' + rem);
-        n = (n - 1) / 26;
+    match u16::try_from(col) {
+        Ok(c) if col < EXCEL_COLUMNS => rust_xlsxwriter::utility::column_number_to_name(c),
+        _ => format!("#{}", u64::from(col) + 1),
     }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Collects cells (arriving in row order) into rows. A cell arriving for an earlier row than
@@ -1270,7 +1266,7 @@ mod tests {
         assert_eq!(column_letters(701), "ZZ");
         assert_eq!(column_letters(702), "AAA");
         assert_eq!(column_letters(EXCEL_COLUMNS - 1), "XFD");
-        assert_eq!(column_letters(u32::MAX), "MWLQKWV");
+        assert_eq!(column_letters(EXCEL_COLUMNS), "#16385");
     }
 
     #[test]

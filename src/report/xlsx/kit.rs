@@ -254,11 +254,10 @@ pub(crate) fn note(text: &str) -> Note {
         .set_height((lines * 18 + 20).clamp(60, 400))
 }
 
-/// Width of text in Excel column units: CJK and other wide characters count double.
+/// Width of text in Excel column units: East Asian wide characters (CJK, full-width
+/// punctuation) count double, by unicode-width's tables.
 pub(crate) fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
-        .sum()
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 /// Column widths that fit the text written, kept per column while a sheet is written.
