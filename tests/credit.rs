@@ -488,7 +488,7 @@ fn explain_detail_lines_are_chinese_by_default() {
     assert_eq!(run.code, 0, "{run}");
     assert!(run.stdout.contains("   咨询 9 次，成交 7 次\n"), "{run}");
     assert!(
-        run.stdout.contains("   数值 7 / 9 = 77.8% (正常)\n"),
+        run.stdout.contains("   数值 7 / 9 = 77.8%（正常）\n"),
         "{run}"
     );
     assert!(

@@ -88,14 +88,16 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
         writeln!(out)?;
         return Ok(exit::OK);
     }
+    // Chinese punctuation in Chinese: 定义：…，（正常）.
+    let (c, o, e) = (l.pick("：", ": "), l.pick("（", " ("), l.pick("）", ")"));
     writeln!(
         out,
-        "{}{} · {} ({}) · {} · {} {} ({} ~ {})",
+        "{}{} · {}{o}{}{e} · {} · {} {}{o}{} ~ {}{e}",
         r.person.name,
         r.person
             .staff_id
             .as_deref()
-            .map(|id| format!(" ({} {id})", l.pick("工号", "staff id")))
+            .map(|id| format!("{o}{} {id}{e}", l.pick("工号", "staff id")))
             .unwrap_or_default(),
         r.role_label,
         r.person.role,
@@ -108,7 +110,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
     if r.share < 1.0 {
         writeln!(
             out,
-            "{}: {:.4} ({})",
+            "{}{c}{:.4}{o}{}{e}",
             l.pick("在岗天数占比", "share of the period employed"),
             r.share,
             l.pick(
@@ -124,7 +126,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
         if let Some(def) = crate::metrics::defs::metric(k.metric) {
             writeln!(
                 out,
-                "   {}: {}",
+                "   {}{c}{}",
                 l.pick("定义", "definition"),
                 l.pick(def.definition_zh, def.definition_en)
             )?;
@@ -134,7 +136,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
         }
         writeln!(
             out,
-            "   {} {} / {} = {} ({})",
+            "   {} {} / {} = {}{o}{}{e}",
             l.pick("数值", "value"),
             k.numerator
                 .map(|v| v.to_string())
@@ -148,7 +150,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
         if let Some(rs) = rows_of(k.metric, &k.item) {
             writeln!(
                 out,
-                "   {} ({}):",
+                "   {}{o}{}{e}{c}",
                 l.pick("来源行", "source rows"),
                 rs.len()
             )?;
@@ -170,7 +172,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
             }
             writeln!(
                 out,
-                "   {}: {} — {} ({} {})",
+                "   {}{c}{} — {}{o}{} {}{e}",
                 l.pick("申诉调整", "adjustment"),
                 what.join(l.pick("，", ", ")),
                 a.reason,
@@ -180,13 +182,13 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
         }
         writeln!(
             out,
-            "   {}: {}",
+            "   {}{c}{}",
             l.pick("计分规则", "curve"),
             say::curve(&k.curve, l)
         )?;
         writeln!(
             out,
-            "   {} {} × {} {:.4}% ({} {}%) → {:.4}",
+            "   {} {} × {} {:.4}%{o}{} {}%{e} → {:.4}",
             l.pick("得分", "score"),
             k.score
                 .map(|s| format!("{s:.4}"))
@@ -200,7 +202,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
         if let Some(p) = k.previous {
             writeln!(
                 out,
-                "   {}: {}",
+                "   {}{c}{}",
                 l.pick("上期", "previous"),
                 show_value(k.metric, Some(p))
             )?;
@@ -216,7 +218,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
         r.raw_total
     )?;
     if let Some(v) = &r.veto_note {
-        writeln!(out, "{}: {}", l.pick("一票否决", "veto"), say::veto(v, l))?;
+        writeln!(out, "{}{c}{}", l.pick("一票否决", "veto"), say::veto(v, l))?;
     }
     writeln!(
         out,
@@ -235,14 +237,14 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
         }
         writeln!(
             out,
-            "{}: {}",
+            "{}{c}{}",
             l.pick("奖金", "bonus"),
             crate::fmt::money_whole(b)
         )?;
     }
     if !r.flags.is_empty() {
         let f: Vec<&str> = r.flags.iter().map(|f| flag_label(f, l)).collect();
-        writeln!(out, "{}: {}", l.pick("标记", "flags"), f.join(" "))?;
+        writeln!(out, "{}{c}{}", l.pick("标记", "flags"), f.join(" "))?;
     }
     Ok(exit::OK)
 }
