@@ -46,6 +46,7 @@ macro_rules! catalogue {
     };
 }
 
+pub mod alerts;
 pub mod cmd;
 pub mod config;
 pub mod input;
