@@ -33,9 +33,10 @@ impl Severity {
 
 /// One data issue, located as precisely as it can be (SPEC §2.5).
 ///
-/// Privacy: every mainland mobile number in `value` and `message` is masked here, as the issue
-/// is built ([`Issue::new`], [`Issue::value`]), whatever column it came from — the two fields
-/// are private so no issue can reach an output unmasked. Customer identifiers that are not phone
+/// Privacy: every mainland mobile number is masked here, whatever column it came from: in
+/// `value` as the issue is built ([`Issue::value`]), in the message as it is said
+/// ([`Issue::message`], [`Issue::view`]) — the two fields are private so no issue can reach an
+/// output unmasked. Customer identifiers that are not phone
 /// numbers (names, member numbers) are masked by whoever creates the issue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Issue {
@@ -86,11 +87,6 @@ impl Issue {
     /// The message in `lang`, phone numbers masked.
     pub fn message(&self, lang: crate::Lang) -> String {
         masked(self.message.say(lang))
-    }
-
-    /// What was found, as data (tests match on it instead of on words).
-    pub fn what(&self) -> &crate::words::Msg {
-        &self.message
     }
 
     /// The issue as JSON prints it.
