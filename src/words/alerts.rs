@@ -295,3 +295,133 @@ fn no_input(rule: Rule, l: Lang) -> &'static str {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clinic::alerts::DayRevenue;
+    use crate::words::tests::{english_words, has_cjk};
+    use chrono::NaiveDate;
+
+    /// Every rule's sentence — alert, and each reason it could not be judged — for each scope,
+    /// in both languages: Chinese without English words, English without Chinese (store and
+    /// channel names are one-letter here).
+    #[test]
+    fn every_alert_in_both_languages() {
+        let d = |day| NaiveDate::from_ymd_opt(2026, 10, day).unwrap();
+        let figures = [
+            (
+                Rule::Slump,
+                Figures::Slump {
+                    days: vec![
+                        DayRevenue {
+                            date: d(18),
+                            revenue: 100.0,
+                        },
+                        DayRevenue {
+                            date: d(19),
+                            revenue: 0.0,
+                        },
+                    ],
+                    daily_average: 1000.0,
+                    share: 0.5,
+                    threshold: 500.0,
+                    base_from: d(1),
+                    base_to: d(17),
+                },
+            ),
+            (
+                Rule::ConversionDrop,
+                Figures::ConversionDrop {
+                    consultations: 11,
+                    deals: 4,
+                    conversion: Some(4.0 / 11.0),
+                    previous_from: d(6),
+                    previous_to: d(12),
+                    previous_consultations: 11,
+                    previous_deals: 8,
+                    previous_conversion: Some(8.0 / 11.0),
+                    drop: Some(0.5),
+                    limit: 0.2,
+                    min_consultations: 10,
+                },
+            ),
+            (
+                Rule::ComplaintRate,
+                Figures::ComplaintRate {
+                    complaints: 2,
+                    customers_served: 40,
+                    rate: Some(0.05),
+                    limit: 0.02,
+                },
+            ),
+            (
+                Rule::ComplicationRate,
+                Figures::ComplicationRate {
+                    complications: 1,
+                    treatments: 30,
+                    rate: Some(1.0 / 30.0),
+                    limit: 0.003,
+                },
+            ),
+            (
+                Rule::Pace,
+                Figures::Pace {
+                    revenue: 30000.0,
+                    expected: 60000.0,
+                    base: 110000.0,
+                    days_elapsed: 20,
+                    days_in_month: 31,
+                },
+            ),
+        ];
+        let reasons = [
+            None,
+            Some(Undecided::TooFewConsultations),
+            Some(Undecided::NotCovered),
+            Some(Undecided::NothingToDivide),
+            Some(Undecided::NoInput),
+            Some(Undecided::NotInData),
+        ];
+        let mut said = 0;
+        for (rule, figures) in &figures {
+            for figures in [figures.clone(), Figures::None {}] {
+                for reason in reasons {
+                    for scope in [Scope::Clinic, Scope::Store, Scope::Channel] {
+                        let a = Alert {
+                            level: Level::Red,
+                            rule: *rule,
+                            scope,
+                            store: Some("Y".into()),
+                            channel: Some("X".into()),
+                            from: d(14),
+                            to: d(20),
+                            figures: figures.clone(),
+                            reason,
+                        };
+                        for level in [Level::Red, Level::Yellow, Level::Blue] {
+                            for l in [Lang::Zh, Lang::En] {
+                                assert!(!level_label(level, l).is_empty());
+                            }
+                        }
+                        let zh = format!(
+                            "{} {}",
+                            rule_label(*rule, Lang::Zh),
+                            message(&a, 7, Lang::Zh)
+                        );
+                        let en = format!(
+                            "{} {}",
+                            rule_label(*rule, Lang::En),
+                            message(&a, 7, Lang::En)
+                        );
+                        assert_eq!(english_words(&zh), Vec::<String>::new(), "{zh}");
+                        assert!(has_cjk(&zh), "{zh}");
+                        assert!(!has_cjk(&en), "{en}");
+                        said += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(said, 5 * 2 * 6 * 3);
+    }
+}
