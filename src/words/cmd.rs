@@ -554,7 +554,7 @@ impl Line {
             } => say!(
                 lang,
                 "数据问题：错误 {errors} 条，警告 {warnings} 条，提示 {infos} 条",
-                "Data issues: {errors} error, {warnings} warning, {infos} info"
+                "Data issues: errors {errors}, warnings {warnings}, info {infos}"
             ),
             Line::IssueSummary {
                 errors,
@@ -563,7 +563,7 @@ impl Line {
             } => say!(
                 lang,
                 "数据问题：错误 {errors} 条，警告 {warnings} 条 — 运行 clinic-kpi check {flags} --all 查看全部",
-                "data issues: {errors} error, {warnings} warning — clinic-kpi check {flags} --all lists them all"
+                "data issues: errors {errors}, warnings {warnings} — clinic-kpi check {flags} --all lists them all"
             ),
             Line::StrictErrors { errors } => say!(
                 lang,
