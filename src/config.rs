@@ -651,18 +651,19 @@ pub enum Step<'a> {
 /// Where each value of config text is written: the document as toml's own parser reads it, each
 /// key and value with its byte span, so an error can name the line of the value it is about —
 /// however the TOML spells it (`[table]` headers, dotted keys, inline tables, quoted keys).
+/// The text is parsed when a line is first asked for (only an error needs one).
 pub struct Written<'t> {
     text: &'t str,
     /// `None` when the text is not TOML (never for text a config was parsed from).
-    root: Option<toml::de::DeTable<'t>>,
+    root: std::cell::OnceCell<Option<toml::de::DeTable<'t>>>,
 }
 
 impl<'t> Written<'t> {
-    pub fn parse(text: &'t str) -> Self {
-        let root = toml::de::DeTable::parse(text)
-            .ok()
-            .map(toml::Spanned::into_inner);
-        Written { text, root }
+    pub fn new(text: &'t str) -> Self {
+        Written {
+            text,
+            root: std::cell::OnceCell::new(),
+        }
     }
 
     /// The 1-based lines of the values along `path`, from the top, as far as it is written.
@@ -672,7 +673,12 @@ impl<'t> Written<'t> {
     /// `x.label = …` in `[roles]`) starts where it is first named.
     pub fn lines(&self, path: &[Step]) -> Vec<usize> {
         let mut lines = Vec::new();
-        let Some(root) = &self.root else {
+        let root = self.root.get_or_init(|| {
+            toml::de::DeTable::parse(self.text)
+                .ok()
+                .map(toml::Spanned::into_inner)
+        });
+        let Some(root) = root else {
             return lines;
         };
         let mut at: Option<&toml::Spanned<toml::de::DeValue>> = None;

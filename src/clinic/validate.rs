@@ -31,7 +31,7 @@ const MAX_DAYS: u32 = 366;
 pub fn validate(cfg: &LoadedConfig) -> Result<()> {
     let v = Checker {
         cfg,
-        written: Written::parse(&cfg.source),
+        written: Written::new(&cfg.source),
     };
     let c = &cfg.config.clinic;
     let clinic = |key: &str| Place::Clinic {

@@ -45,7 +45,7 @@ const MAX_WINDOW_DAYS: u32 = 36_500;
 pub fn validate(cfg: &LoadedConfig) -> Result<()> {
     let v = Validator {
         cfg,
-        written: Written::parse(&cfg.source),
+        written: Written::new(&cfg.source),
     };
     v.grades()?;
     v.surveys()?;
@@ -681,6 +681,7 @@ impl Validator<'_> {
 mod tests {
     use super::*;
     use crate::config::parse;
+    use Step::{Key, Nth};
 
     fn load(text: &str) -> LoadedConfig {
         LoadedConfig {
@@ -752,13 +753,11 @@ stretch = 0.6
     /// The line of `key` in the table at `table`, else of that table; `None` when the table is
     /// not written.
     fn key_line(text: &str, table: &[Step], key: &str) -> Option<usize> {
-        let w = Written::parse(text);
+        let w = Written::new(text);
         let mut at = table.to_vec();
         at.push(Step::Key(key));
         w.line(&at).or_else(|| w.line(table))
     }
-
-    use Step::{Key, Nth};
 
     #[test]
     fn key_line_finds_nth_table_and_key() {
@@ -801,7 +800,7 @@ label = \"a\"\r
         assert_eq!(key_line(text, &kpi, "weight"), Some(9));
         // An array of tables is not a table of the same name: its keys are in its nth table.
         let in_array = [Key("roles"), Key("x"), Key("kpi"), Key("weight")];
-        assert_eq!(Written::parse(text).line(&in_array), None);
+        assert_eq!(Written::new(text).line(&in_array), None);
         assert_eq!(
             key_line(text, &[Key("roles"), Key("咨询 师")], "label"),
             Some(11)
