@@ -640,6 +640,78 @@ pub fn line_of_offset(text: &str, offset: usize) -> usize {
         + 1
 }
 
+/// One step down a config's TOML tree: a key, or the nth (0-based) table of an array of tables
+/// (`[[roles.x.kpi]]`, or `kpi = [{ … }, { … }]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step<'a> {
+    Key(&'a str),
+    Nth(usize),
+}
+
+/// Where each value of config text is written: the document as toml's own parser reads it, each
+/// key and value with its byte span, so an error can name the line of the value it is about —
+/// however the TOML spells it (`[table]` headers, dotted keys, inline tables, quoted keys).
+/// The text is parsed when a line is first asked for (only an error needs one).
+pub struct Written<'t> {
+    text: &'t str,
+    /// `None` when the text is not TOML (never for text a config was parsed from).
+    root: std::cell::OnceCell<Option<toml::de::DeTable<'t>>>,
+}
+
+impl<'t> Written<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Written {
+            text,
+            root: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The 1-based lines of the values along `path`, from the top, as far as it is written.
+    /// A value's line is where it starts: a `key = …` line (a key and its value start on one
+    /// line), a table's `[header]`, the nth `[[header]]` of an array of tables, an inline
+    /// table's `{`; a table only implied by a deeper one (`roles.x` by `[[roles.x.kpi]]`, or by
+    /// `x.label = …` in `[roles]`) starts where it is first named.
+    pub fn lines(&self, path: &[Step]) -> Vec<usize> {
+        let mut lines = Vec::new();
+        let root = self.root.get_or_init(|| {
+            toml::de::DeTable::parse(self.text)
+                .ok()
+                .map(toml::Spanned::into_inner)
+        });
+        let Some(root) = root else {
+            return lines;
+        };
+        let mut at: Option<&toml::Spanned<toml::de::DeValue>> = None;
+        for step in path {
+            let next = match (at, *step) {
+                (None, Step::Key(k)) => root.get(k),
+                (None, Step::Nth(_)) => None,
+                (Some(v), Step::Key(k)) => v.get_ref().get(k),
+                (Some(v), Step::Nth(n)) => v.get_ref().get(n),
+            };
+            let Some(next) = next else {
+                break;
+            };
+            lines.push(line_of_offset(self.text, next.span().start));
+            at = Some(next);
+        }
+        lines
+    }
+
+    /// The line of the value at `path`; `None` when it is not written.
+    pub fn line(&self, path: &[Step]) -> Option<usize> {
+        let lines = self.lines(path);
+        (lines.len() == path.len())
+            .then(|| lines.last().copied())
+            .flatten()
+    }
+
+    /// The line of the value at `path`, else of the nearest value holding it that is written.
+    pub fn nearest_line(&self, path: &[Step]) -> Option<usize> {
+        self.lines(path).last().copied()
+    }
+}
+
 /// Loads `path`; when it is the default path and does not exist, the built-in defaults.
 /// Returns the config and, when the defaults were used, a note for the user.
 pub fn load(path: Option<&Path>) -> Result<(LoadedConfig, Option<ConfigNote>)> {

@@ -412,6 +412,49 @@ fn config_errors_are_chinese_by_default() {
     );
 }
 
+/// A config error names the line of the value however the TOML spells it (issue 14): KPIs as an
+/// inline array of tables, a dotted key, a key in quotes — lines the old line-by-line scanner
+/// could not find (it named the `[roles.consultant]` or `[clinic]` header, line 1).
+#[test]
+fn config_errors_name_the_line_of_inline_dotted_and_quoted_keys() {
+    let w = Workdir::new();
+    w.write("员工.csv", "姓名,工号,岗位\n甲,C1,咨询师\n");
+    w.write(
+        "消费.csv",
+        "日期,顾客,实收金额,咨询师\n2026-10-05,客1,5000,甲\n",
+    );
+    let refused = |config: &str, says: &str| {
+        w.write("clinic-kpi.toml", config);
+        let run = w.run(&["check", "--month", "2026-10", "--lang", "en"]);
+        assert_eq!(run.code, 1, "{run}");
+        assert_eq!(run.stderr, format!("clinic-kpi: {says}\n"), "{run}");
+    };
+    // Line 1 [roles.consultant], 2 label, 3 `kpi = [`, 4 the first KPI, 5 the second KPI's
+    // `{`, 6 its floor 0.6 (above its target 0.5, higher is better).
+    refused(
+        "[roles.consultant]\n'label' = \"咨询师\"\nkpi = [\n\
+         \x20 { metric = \"revenue\", weight = 50, target = 10000 },\n\
+         \x20 { metric = \"conversion_rate\", weight = 50,\n\
+         \x20   floor = 0.6, target = 0.5 },\n]\n",
+        "config clinic-kpi.toml, line 6: role `consultant`, kpi 2 (`conversion_rate`): \
+         `floor` (0.6) must be below `target` (0.5) for a higher-is-better metric",
+    );
+    // A label with no title, its key in single quotes, on line 2.
+    refused(
+        &revenue_role("consultant", "[]").replace("label =", "'label' ="),
+        "config clinic-kpi.toml, line 2: role `consultant`: `label` must name at least one job title",
+    );
+    // [clinic] with dotted keys: the sprint level (100) below the base (200) on line 11.
+    refused(
+        &format!(
+            "{}\n[clinic]\nrevenue.base = 200\nrevenue.sprint = 100\n",
+            revenue_role("consultant", "\"咨询师\"")
+        ),
+        "config clinic-kpi.toml, line 11: [clinic] revenue: `sprint` (100) must not be below \
+         `base` (200): the sprint target is the higher level",
+    );
+}
+
 /// The commands' own mistakes and refusals speak the reader's language too: a bad --month
 /// (exit 2), an output folder that does not exist (exit 2), an output that is the config.
 #[test]

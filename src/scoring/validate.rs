@@ -4,9 +4,9 @@
 //! and then each role in file order (its attribute, each KPI, the weight sum, vetoes, bonus).
 //! Every error is one sentence of the form
 //! `config FILE, line N: role `R`, kpi 2 (`conversion_rate`): `floor` (0.6) must be below …`,
-//! naming the file, the role (or section), the key and its line. The line is found by scanning
-//! the TOML text ([`key_line`]): the key's own line when it is written, else the line of the
-//! table it belongs to (a required key that is missing), else the role's line.
+//! naming the file, the role (or section), the key and its line. The line is where toml's own
+//! parser found the value ([`Written`]): the key's own line when it is written, else the line of
+//! the table it belongs to (a required key that is missing), else the role's line.
 //!
 //! Choices beyond the letter of the spec (all reject configs that would otherwise be scored
 //! silently in a way the writer did not mean):
@@ -26,7 +26,9 @@
 //!   key) that names two roles, compared as roster 岗位 texts are ([`crate::config::fold_title`]):
 //!   a roster person must land in exactly one role.
 
-use crate::config::{fold_title, Basis, Bonus, Direction, Kpi, LoadedConfig, Method, Role, Veto};
+use crate::config::{
+    fold_title, Basis, Bonus, Direction, Kpi, LoadedConfig, Method, Role, Step, Veto, Written,
+};
 use crate::metrics::defs::{metric_keys, Better, MetricDef, METRICS};
 use crate::scoring::curve::Exact;
 use crate::words::config::{ConfigError, Place, Problem};
@@ -41,7 +43,10 @@ const MAX_WINDOW_DAYS: u32 = 36_500;
 
 /// Validates a loaded config; `Err` holds the first problem as one sentence.
 pub fn validate(cfg: &LoadedConfig) -> Result<()> {
-    let v = Validator { cfg };
+    let v = Validator {
+        cfg,
+        written: Written::new(&cfg.source),
+    };
     v.grades()?;
     v.surveys()?;
     v.secondary()?;
@@ -56,66 +61,7 @@ pub fn validate(cfg: &LoadedConfig) -> Result<()> {
 }
 
 // ------------------------------------------------------------------------------------------
-// Finding lines in the TOML text
-
-/// Parses a TOML table header line (`[a.b]`, `[[a.b]]`, with quoted keys, spaces around dots
-/// and a trailing comment); `None` when the line is not one (e.g. `[90, 100],` inside a
-/// multi-line array). Returns whether it is an array-of-tables header, and its key segments.
-pub(crate) fn parse_header(line: &str) -> Option<(bool, Vec<String>)> {
-    let t = line.trim_start();
-    let (array, mut rest) = if let Some(r) = t.strip_prefix("[[") {
-        (true, r)
-    } else {
-        (false, t.strip_prefix('[')?)
-    };
-    let mut segments = Vec::new();
-    loop {
-        rest = rest.trim_start();
-        if let Some(r) = rest.strip_prefix('"') {
-            let mut seg = String::new();
-            let mut chars = r.char_indices();
-            let end = loop {
-                let (i, c) = chars.next()?;
-                match c {
-                    '"' => break i,
-                    '\\' => {
-                        let (_, e) = chars.next()?;
-                        seg.push(match e {
-                            'n' => '\n',
-                            't' => '\t',
-                            other => other,
-                        });
-                    }
-                    c => seg.push(c),
-                }
-            };
-            segments.push(seg);
-            rest = &r[end + 1..];
-        } else if let Some(r) = rest.strip_prefix('\'') {
-            let end = r.find('\'')?;
-            segments.push(r[..end].to_string());
-            rest = &r[end + 1..];
-        } else {
-            let end = rest
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-                .unwrap_or(rest.len());
-            if end == 0 {
-                return None;
-            }
-            segments.push(rest[..end].to_string());
-            rest = &rest[end..];
-        }
-        rest = rest.trim_start();
-        match rest.strip_prefix('.') {
-            Some(r) => rest = r,
-            None => break,
-        }
-    }
-    let after = rest
-        .strip_prefix(if array { "]]" } else { "]" })?
-        .trim_start();
-    (after.is_empty() || after.starts_with('#')).then_some((array, segments))
-}
+// Naming tables in messages
 
 /// A TOML key as written in a header: bare when it can be, else a quoted string.
 fn toml_key(key: &str) -> String {
@@ -130,68 +76,10 @@ fn toml_key(key: &str) -> String {
     }
 }
 
-/// The header text of a table (`[roles.x.bonus]`) or array of tables (`[[roles.x.kpi]]`).
-fn header(segments: &[&str], array: bool) -> String {
+/// The header text of an array of tables (`[[roles.x.kpi]]`), as a message shows it.
+fn array_header(segments: &[&str]) -> String {
     let path: Vec<String> = segments.iter().map(|s| toml_key(s)).collect();
-    if array {
-        format!("[[{}]]", path.join("."))
-    } else {
-        format!("[{}]", path.join("."))
-    }
-}
-
-/// Whether `line` assigns `key` (`key = …`, `"key" = …`).
-pub(crate) fn assigns(line: &str, key: &str) -> bool {
-    let t = line.trim_start();
-    let quoted = format!("\"{key}\"");
-    [key, quoted.as_str()].iter().any(|k| {
-        t.strip_prefix(k)
-            .is_some_and(|r| r.trim_start().starts_with('='))
-    })
-}
-
-/// 1-based lines of the `nth` (0-based) occurrence of `table_header` and, when `key` is given,
-/// of the first line assigning `key` after it and before the next header.
-fn locate(
-    source: &str,
-    table_header: &str,
-    nth: usize,
-    key: Option<&str>,
-) -> (Option<usize>, Option<usize>) {
-    let Some(want) = parse_header(table_header) else {
-        return (None, None);
-    };
-    let mut seen = 0;
-    let mut found: Option<usize> = None;
-    for (i, line) in source.lines().enumerate() {
-        if let Some(h) = parse_header(line) {
-            if found.is_some() {
-                break;
-            }
-            if h == want {
-                if seen == nth {
-                    found = Some(i + 1);
-                }
-                seen += 1;
-            }
-            continue;
-        }
-        if let (Some(_), Some(k)) = (found, key) {
-            if assigns(line, k) {
-                return (found, Some(i + 1));
-            }
-        }
-    }
-    (found, None)
-}
-
-/// The 1-based line of `key` in the `nth` (0-based) table written `table_header`
-/// (`[[roles.consultant.kpi]]`, `[grades]`): the first line after that header that starts
-/// with `key =`, before the next header; the header's own line when the key is not written
-/// there; `None` when there is no such header.
-pub fn key_line(source: &str, table_header: &str, nth: usize, key: &str) -> Option<usize> {
-    let (header_line, key_line) = locate(source, table_header, nth, Some(key));
-    key_line.or(header_line)
+    format!("[[{}]]", path.join("."))
 }
 
 // ------------------------------------------------------------------------------------------
@@ -199,6 +87,8 @@ pub fn key_line(source: &str, table_header: &str, nth: usize, key: &str) -> Opti
 
 struct Validator<'a> {
     cfg: &'a LoadedConfig,
+    /// Where each value of the config text is written, for the lines of errors.
+    written: Written<'a>,
 }
 
 /// Which table a problem is in.
@@ -239,80 +129,41 @@ fn known_metrics() -> Vec<String> {
     metric_keys().iter().map(|k| k.to_string()).collect()
 }
 
-impl Validator<'_> {
-    fn source(&self) -> &str {
-        &self.cfg.source
-    }
-
-    /// The line of the role's `[roles.R]` header, else of the first table under it.
-    fn role_line(&self, role: &str) -> Option<usize> {
-        let own = header(&["roles", role], false);
-        if let (Some(l), _) = locate(self.source(), &own, 0, None) {
-            return Some(l);
+impl<'r> Table<'r> {
+    /// Where the table sits in the TOML tree.
+    fn path(self) -> Vec<Step<'r>> {
+        use Step::{Key, Nth};
+        match self {
+            Table::Grades => vec![Key("grades")],
+            Table::Surveys => vec![Key("surveys")],
+            Table::Secondary => vec![Key("secondary")],
+            Table::Role(r) => vec![Key("roles"), Key(r)],
+            Table::Kpi(r, n) => vec![Key("roles"), Key(r), Key("kpi"), Nth(n)],
+            Table::Veto(r, n) => vec![Key("roles"), Key(r), Key("veto"), Nth(n)],
+            Table::Bonus(r) => vec![Key("roles"), Key(r), Key("bonus")],
+            Table::Gate(r, n) => vec![Key("roles"), Key(r), Key("bonus"), Key("gate"), Nth(n)],
+            Table::PerUnit(r) => vec![Key("roles"), Key(r), Key("bonus"), Key("per_unit")],
         }
-        self.source().lines().enumerate().find_map(|(i, line)| {
-            parse_header(line)
-                .filter(|(_, s)| s.len() > 2 && s[0] == "roles" && s[1] == role)
-                .map(|_| i + 1)
-        })
+    }
+}
+
+impl Validator<'_> {
+    /// The line of the role's table: its `[roles.R]` header, else where it is first named.
+    fn role_line(&self, role: &str) -> Option<usize> {
+        self.written.line(&Table::Role(role).path())
     }
 
-    /// The line of the first of `keys` written in `table`, else of the table, else of its role.
+    /// The line of the first of `keys` written in `table`, else of the table, else of the
+    /// nearest table holding it that is written (the role's).
     fn line(&self, table: Table, keys: &[&str]) -> Option<usize> {
-        let src = self.source();
-        let in_table = |h: String, nth: usize| -> (Option<usize>, Option<usize>) {
-            let (hl, _) = locate(src, &h, nth, None);
-            let kl = keys.iter().find_map(|k| locate(src, &h, nth, Some(k)).1);
-            (hl, kl)
-        };
-        let (table_line, key_line, role) = match table {
-            Table::Grades => {
-                let (h, k) = in_table(header(&["grades"], false), 0);
-                (h, k, None)
-            }
-            Table::Surveys => {
-                let (h, k) = in_table(header(&["surveys"], false), 0);
-                (h, k, None)
-            }
-            Table::Secondary => {
-                let (h, k) = in_table(header(&["secondary"], false), 0);
-                (h, k, None)
-            }
-            Table::Role(r) => {
-                let (h, k) = in_table(header(&["roles", r], false), 0);
-                (h, k, Some(r))
-            }
-            Table::Kpi(r, n) => {
-                let (h, k) = in_table(header(&["roles", r, "kpi"], true), n);
-                (h, k, Some(r))
-            }
-            Table::Veto(r, n) => {
-                let (h, k) = in_table(header(&["roles", r, "veto"], true), n);
-                (h, k, Some(r))
-            }
-            Table::Bonus(r) => {
-                let (h, k) = in_table(header(&["roles", r, "bonus"], false), 0);
-                (h, k, Some(r))
-            }
-            Table::Gate(r, n) => {
-                let (h, k) = in_table(header(&["roles", r, "bonus", "gate"], true), n);
-                (h, k, Some(r))
-            }
-            Table::PerUnit(r) => {
-                let (h, k) = in_table(header(&["roles", r, "bonus", "per_unit"], false), 0);
-                if k.is_some() || h.is_some() {
-                    (h, k, Some(r))
-                } else {
-                    // `per_unit = { … }` inline in the bonus table.
-                    let bonus = header(&["roles", r, "bonus"], false);
-                    let (bh, bk) = locate(src, &bonus, 0, Some("per_unit"));
-                    (bh, bk, Some(r))
-                }
-            }
-        };
-        key_line
-            .or(table_line)
-            .or_else(|| role.and_then(|r| self.role_line(r)))
+        let path = table.path();
+        keys.iter()
+            .find_map(|k| {
+                let mut at = path.clone();
+                at.push(Step::Key(k));
+                self.written.line(&at)
+            })
+            .or_else(|| self.written.nearest_line(&path))
     }
 
     /// The error: the file, the line, the table and what is wrong (words::config says it).
@@ -490,7 +341,7 @@ impl Validator<'_> {
                 self.role_line(name),
                 &place,
                 Problem::NoKpi {
-                    header: header(&["roles", name, "kpi"], true),
+                    header: array_header(&["roles", name, "kpi"]),
                 },
             ));
         }
@@ -830,6 +681,7 @@ impl Validator<'_> {
 mod tests {
     use super::*;
     use crate::config::parse;
+    use Step::{Key, Nth};
 
     fn load(text: &str) -> LoadedConfig {
         LoadedConfig {
@@ -896,23 +748,34 @@ stretch = 0.6
         format!("[roles.x]\n[[roles.x.kpi]]\n{body}")
     }
 
-    // ---- key_line
+    // ---- lines
+
+    /// The line of `key` in the table at `table`, else of that table; `None` when the table is
+    /// not written.
+    fn key_line(text: &str, table: &[Step], key: &str) -> Option<usize> {
+        let w = Written::new(text);
+        let mut at = table.to_vec();
+        at.push(Step::Key(key));
+        w.line(&at).or_else(|| w.line(table))
+    }
 
     #[test]
     fn key_line_finds_nth_table_and_key() {
-        assert_eq!(key_line(BASE, "[[roles.x.kpi]]", 0, "weight"), Some(6));
-        assert_eq!(key_line(BASE, "[[roles.x.kpi]]", 1, "weight"), Some(11));
-        assert_eq!(key_line(BASE, "[[roles.x.kpi]]", 1, "stretch"), Some(14));
-        assert_eq!(key_line(BASE, "[roles.x]", 0, "label"), Some(2));
+        let kpi = |n| [Key("roles"), Key("x"), Key("kpi"), Nth(n)];
+        assert_eq!(key_line(BASE, &kpi(0), "weight"), Some(6));
+        assert_eq!(key_line(BASE, &kpi(1), "weight"), Some(11));
+        assert_eq!(key_line(BASE, &kpi(1), "stretch"), Some(14));
+        assert_eq!(key_line(BASE, &[Key("roles"), Key("x")], "label"), Some(2));
     }
 
     #[test]
     fn key_line_falls_back_to_header_and_none() {
+        let kpi = |n| [Key("roles"), Key("x"), Key("kpi"), Nth(n)];
         // `floor` is not in the first KPI: its header's line, not the second KPI's floor.
-        assert_eq!(key_line(BASE, "[[roles.x.kpi]]", 0, "floor"), Some(4));
-        assert_eq!(key_line(BASE, "[[roles.x.kpi]]", 2, "weight"), None);
-        assert_eq!(key_line(BASE, "[roles.y]", 0, "label"), None);
-        assert_eq!(key_line(BASE, "[grades]", 0, "S"), None);
+        assert_eq!(key_line(BASE, &kpi(0), "floor"), Some(4));
+        assert_eq!(key_line(BASE, &kpi(2), "weight"), None);
+        assert_eq!(key_line(BASE, &[Key("roles"), Key("y")], "label"), None);
+        assert_eq!(key_line(BASE, &[Key("grades")], "S"), None);
     }
 
     #[test]
@@ -929,30 +792,59 @@ weight=5\r
 [roles.\"咨询 师\"]\r
 label = \"a\"\r
 ";
-        assert_eq!(key_line(text, "[roles.x.bonus]", 0, "per"), Some(3));
-        assert_eq!(key_line(text, "[roles.x.bonus]", 0, "per_unit"), Some(2));
+        let bonus = [Key("roles"), Key("x"), Key("bonus")];
+        assert_eq!(key_line(text, &bonus, "per"), Some(3));
+        assert_eq!(key_line(text, &bonus, "per_unit"), Some(2));
         // `[90, 100],` inside the array is not a header; `weight=5` without spaces.
-        assert_eq!(key_line(text, "[[roles.x.kpi]]", 0, "weight"), Some(9));
-        // A table is not an array of tables of the same name.
-        assert_eq!(key_line(text, "[roles.x.kpi]", 0, "weight"), None);
+        let kpi = [Key("roles"), Key("x"), Key("kpi"), Nth(0)];
+        assert_eq!(key_line(text, &kpi, "weight"), Some(9));
+        // An array of tables is not a table of the same name: its keys are in its nth table.
+        let in_array = [Key("roles"), Key("x"), Key("kpi"), Key("weight")];
+        assert_eq!(Written::new(text).line(&in_array), None);
         assert_eq!(
-            key_line(text, &header(&["roles", "咨询 师"], false), 0, "label"),
+            key_line(text, &[Key("roles"), Key("咨询 师")], "label"),
             Some(11)
         );
     }
 
     #[test]
-    fn parse_header_rejects_values() {
-        assert_eq!(
-            parse_header("[a.b] # c"),
-            Some((false, vec!["a".into(), "b".into()]))
+    fn lines_follow_toml_however_it_is_spelled() {
+        // Each of these the old line scanner missed, naming a header's line instead: an inline
+        // array of KPI tables, dotted keys, a single-quoted key, a key on a line of its own
+        // inside a multi-line inline table (TOML 1.1).
+        let text = "[roles.x]
+kpi = [
+  { metric = \"revenue\", weight = 60, target = 1000 },
+  { metric = \"conversion_rate\", weight = 40,
+    floor = 0.3, target = 0.5 },
+]
+bonus.basis = \"total\"
+bonus.per_unit.metric = \"first_visits\"
+bonus.per_unit.above = 30
+bonus.per_unit.amount = 50
+'label' = \"X\"
+";
+        let kpi = |n| [Key("roles"), Key("x"), Key("kpi"), Nth(n)];
+        assert_eq!(key_line(text, &kpi(0), "weight"), Some(3));
+        assert_eq!(key_line(text, &kpi(1), "weight"), Some(4));
+        assert_eq!(key_line(text, &kpi(1), "floor"), Some(5));
+        let per_unit = [Key("roles"), Key("x"), Key("bonus"), Key("per_unit")];
+        assert_eq!(key_line(text, &per_unit, "amount"), Some(10));
+        assert_eq!(key_line(text, &[Key("roles"), Key("x")], "label"), Some(11));
+        // Through the checks: kpi 2's `floor` is not below its `target`, on line 5.
+        let t = text.replace("floor = 0.3", "floor = 0.5");
+        assert_error(
+            &t,
+            "role `x`, kpi 2",
+            "floor",
+            5,
+            "must be below `target` (0.5)",
         );
-        assert_eq!(parse_header("[[a]]"), Some((true, vec!["a".into()])));
-        assert_eq!(parse_header("[90, 100],"), None);
-        assert_eq!(parse_header("[60, 60]"), None);
-        assert_eq!(parse_header("[[1.0, 3000], [1.2, 5000]]"), None);
-        assert_eq!(parse_header("[a] x"), None);
-        assert_eq!(parse_header("a = [1]"), None);
+        // A per_unit amount beyond ±1e12 on line 10, a label with no title on line 11.
+        let t = text.replace("amount = 50", "amount = 1e15");
+        assert_error(&t, "role `x`, bonus per_unit", "amount", 10, "within ±1e12");
+        let t = text.replace("'label' = \"X\"", "'label' = []");
+        assert_error(&t, "role `x`", "label", 11, "at least one job title");
     }
 
     // ---- valid configs
