@@ -19,7 +19,7 @@ const ALLOWED: &[&str] = &[
 ];
 
 /// Every string the fixture's files hold, and their names.
-fn fixture_strings(dir: &Path) -> Vec<String> {
+pub(crate) fn fixture_strings(dir: &Path) -> Vec<String> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap() {
         let path = e.unwrap().path();
@@ -59,7 +59,7 @@ fn fixture_strings(dir: &Path) -> Vec<String> {
 
 /// The config's data: role labels, rating items and sale types (the built-in config, which the
 /// fixture runs with).
-fn config_strings() -> Vec<String> {
+pub(crate) fn config_strings() -> Vec<String> {
     fn walk(key: &str, v: &toml::Value, out: &mut Vec<String>) {
         match v {
             toml::Value::String(s) if ["label", "item", "types"].contains(&key) => {

@@ -6,9 +6,9 @@
 //! name), never listed by hand, so a Chinese word the tool adds is caught in English output.
 //! Config keys and config lines are quoted in messages as `…` or […]; those spans are skipped.
 
+use crate::lang::{config_strings, fixture_strings};
 use crate::workdir::{fixtures, Run, Workdir};
 use serde_json::Value;
-use std::path::Path;
 
 /// Latin words a Chinese reader meets in Chinese output: file formats and encodings, the tool's
 /// name, the role keys of the config (shown as `咨询师 (consultant)`), and KPI.
@@ -37,48 +37,7 @@ const ALLOWED_IN_ZH: &[&str] = &[
     "doctor",
     "nurse",
     "customer_service",
-    "sheet1",
 ];
-
-/// Everything the exports of `dir` hold as text: file names, sheet names and every cell.
-fn data_text(dir: &Path) -> String {
-    use calamine::{open_workbook_auto, Reader};
-    let mut text = String::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        text.push_str(&name);
-        text.push('\n');
-        let ext = p.extension().map(|x| x.to_string_lossy().to_lowercase());
-        match ext.as_deref() {
-            Some("csv") | Some("txt") => {
-                let bytes = std::fs::read(&p).unwrap();
-                let s = match std::str::from_utf8(&bytes) {
-                    Ok(s) => s.to_string(),
-                    Err(_) => encoding_rs::GB18030.decode(&bytes).0.into_owned(),
-                };
-                text.push_str(&s);
-            }
-            Some("xlsx") | Some("xls") => {
-                let mut wb = open_workbook_auto(&p).unwrap();
-                for sheet in wb.sheet_names() {
-                    text.push_str(&sheet);
-                    text.push('\n');
-                    if let Ok(range) = wb.worksheet_range(&sheet) {
-                        for row in range.rows() {
-                            for c in row {
-                                text.push_str(&c.to_string());
-                                text.push('\n');
-                            }
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    text
-}
 
 /// `text` without the spans that quote config (`…`, […], and the config key a column map
 /// names in full-width brackets: `收银单号→单号（order_id）`), without the given paths and
@@ -208,15 +167,11 @@ impl Session {
     fn new() -> Session {
         let w = Workdir::new();
         let dir = fixtures().join("clinic");
-        let mut data = data_text(&dir);
-        // The config names the roles the way the roster's 岗位 does (咨询师 …): its `label`
-        // values are data the clinic types, not the tool's words.
-        for line in include_str!("../src/default_config.zh.toml").lines() {
-            if let Some(v) = line.trim().strip_prefix("label = ") {
-                data.push_str(v);
-                data.push('\n');
-            }
-        }
+        // The fixture's own strings and the config's labels, items and types (the roster's
+        // 岗位 names the roles: 咨询师 …) are data the clinic typed, not the tool's words.
+        let mut strings = fixture_strings(&dir);
+        strings.extend(config_strings());
+        let data = strings.join("\n");
         Session {
             w,
             data,
