@@ -300,7 +300,7 @@ fn no_input(rule: Rule, l: Lang) -> &'static str {
 mod tests {
     use super::*;
     use crate::clinic::alerts::DayRevenue;
-    use crate::words::tests::{english_words, has_cjk};
+    use crate::words::tests::assert_says_both;
     use chrono::NaiveDate;
 
     /// Every rule's sentence — alert, and each reason it could not be judged — for each scope,
@@ -404,19 +404,9 @@ mod tests {
                                 assert!(!level_label(level, l).is_empty());
                             }
                         }
-                        let zh = format!(
-                            "{} {}",
-                            rule_label(*rule, Lang::Zh),
-                            message(&a, 7, Lang::Zh)
-                        );
-                        let en = format!(
-                            "{} {}",
-                            rule_label(*rule, Lang::En),
-                            message(&a, 7, Lang::En)
-                        );
-                        assert_eq!(english_words(&zh), Vec::<String>::new(), "{zh}");
-                        assert!(has_cjk(&zh), "{zh}");
-                        assert!(!has_cjk(&en), "{en}");
+                        assert_says_both("alert", &|l| {
+                            format!("{} {}", rule_label(*rule, l), message(&a, 7, l))
+                        });
                         said += 1;
                     }
                 }
