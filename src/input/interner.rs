@@ -1,5 +1,7 @@
 //! Names and identifiers interned once per run: each distinct text gets a [`Sym`], in the
-//! order first seen, looked up through a table hashed with FxHash.
+//! order first seen reading the files one after another. The texts are kept in shards that the
+//! reading threads fill at once ([`SharedNames`], [`PartNames`]); merging the parts in file
+//! order numbers them ([`Numbering`]).
 
 use std::hash::{BuildHasherDefault, Hasher};
 use std::num::NonZeroU32;
@@ -82,10 +84,48 @@ impl Hasher for FxHasher {
 pub type FxBuild = BuildHasherDefault<FxHasher>;
 
 /// Interns strings so a million rows naming a few thousand people hold each name once. Each
-/// name's text is stored once, one after another in one buffer (no allocation per name: a
-/// year's order ids and customers are over a million names); its position is its `Sym`.
-#[derive(Debug, Default)]
+/// name's text is stored once, one after another in the buffer of one of [`SHARDS`] shards (no
+/// allocation per name: a year's order ids and customers are over a million names), the shard
+/// chosen by the name's hash; where it stands there (its *place*, see [`place`]) is found
+/// through the shard's table. A name's `Sym` is its position in the order names were first
+/// seen, which the interner maps to and from its place.
+///
+/// When files are read, every reading thread adds the names of each part it typed to one
+/// [`SharedNames`] (see [`PartNames`]), so a name is looked up once, on a reading thread;
+/// merging the parts in file order then only numbers the places (`Numbering`), and the
+/// dataset's interner is made of the shared shards and that numbering
+/// ([`SharedNames::into_interner`]).
+///
+/// Shown (`Debug`) as its names in `Sym` order: where each text stands in its shard depends
+/// on which thread got there first, its `Sym` does not.
+#[derive(Default)]
 pub struct Interner {
+    /// Empty until the first name, then [`SHARDS`] of them.
+    shards: Vec<Shard>,
+    /// The place of each `Sym`'s name.
+    place_of_sym: Vec<u32>,
+    /// The `Sym` of each place ([`NO_SYM`] for a place no `Sym` was given yet).
+    sym_of_place: Vec<u32>,
+}
+
+impl std::fmt::Debug for Interner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names = (0..self.place_of_sym.len()).map(|i| self.name(Sym::from_index(i)));
+        f.debug_list().entries(names).finish()
+    }
+}
+
+/// Names are spread over this many shards by their hash, so reading threads seldom wait for
+/// each other's lock.
+pub(super) const SHARD_BITS: u32 = 6;
+pub(super) const SHARDS: usize = 1 << SHARD_BITS;
+
+/// A place with no `Sym` yet.
+const NO_SYM: u32 = u32::MAX;
+
+/// One shard: the texts of its names and the table finding them.
+#[derive(Debug, Default)]
+pub(super) struct Shard {
     /// Every name's text, one after another.
     text: String,
     /// Where each name ends in `text` (it starts where the one before ends).
@@ -93,6 +133,204 @@ pub struct Interner {
     /// Positions in `ends` with 32 bits of their text's hash, found by that hash: the table
     /// grows without reading the texts again.
     table: hashbrown::HashTable<(u32, u32)>,
+}
+
+/// Where name `local` of shard `shard` stands: one number for both, the shard in its low
+/// bits. More than 4 billion names cannot come from files of at most a few GB.
+fn place(shard: usize, local: usize) -> u32 {
+    u32::try_from((local << SHARD_BITS) | shard).unwrap_or(u32::MAX)
+}
+
+/// The shard of a name with this hash (from its top bits; the table uses the low ones).
+fn shard_of(h: u32) -> usize {
+    (h >> (32 - SHARD_BITS)) as usize
+}
+
+impl Shard {
+    /// The position of `s` (hash `h`) in this shard, added if new.
+    fn intern(&mut self, s: &str, h: u32) -> usize {
+        let Shard { text, ends, table } = self;
+        let found = table.find(table_hash(h), |&(i, hh)| {
+            note_probe(hh == h);
+            hh == h && name_at(text, ends, i as usize) == s
+        });
+        if let Some(&(i, _)) = found {
+            return i as usize;
+        }
+        self.push(s, Some(h))
+    }
+
+    /// Adds `s` as a new name, found by its hash `h` when given.
+    fn push(&mut self, s: &str, h: Option<u32>) -> usize {
+        let i = self.ends.len();
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+        if let Some(h) = h {
+            // More than 4 billion names cannot come from files of at most a few GB.
+            let at = u32::try_from(i).unwrap_or(u32::MAX);
+            self.table
+                .insert_unique(table_hash(h), (at, h), |&(_, hh)| table_hash(hh));
+        }
+        i
+    }
+
+    fn get(&self, s: &str, h: u32) -> Option<usize> {
+        self.table
+            .find(table_hash(h), |&(i, hh)| {
+                hh == h && name_at(&self.text, &self.ends, i as usize) == s
+            })
+            .map(|&(i, _)| i as usize)
+    }
+}
+
+/// The names the reading threads intern into at once: each shard behind a lock of its own.
+/// A name gets its place here the first time any thread reads it; its `Sym` is given when the
+/// parts are merged in file order.
+pub(super) struct SharedNames {
+    shards: Vec<std::sync::Mutex<Shard>>,
+}
+
+impl Default for SharedNames {
+    fn default() -> Self {
+        SharedNames {
+            shards: (0..SHARDS).map(|_| Default::default()).collect(),
+        }
+    }
+}
+
+impl SharedNames {
+    /// The dataset's interner: these names, with the `Sym` of each place as `numbering`
+    /// gave them (`place_of_sym` in `Sym` order, `sym_of_place` its inverse).
+    pub(super) fn into_interner(self, numbering: Numbering) -> Interner {
+        let shards = self
+            .shards
+            .into_iter()
+            .map(|m| m.into_inner().unwrap_or_else(|p| p.into_inner()))
+            .collect();
+        Interner {
+            shards,
+            place_of_sym: numbering.place_of_sym,
+            sym_of_place: numbering.sym_of_place,
+        }
+    }
+}
+
+/// The `Sym`s given to places as the parts are merged in file order: the next `Sym` to each
+/// place a part saw first that no part before it saw.
+#[derive(Debug, Default)]
+pub(super) struct Numbering {
+    /// The place of each `Sym`'s name.
+    place_of_sym: Vec<u32>,
+    /// The `Sym` of each place ([`NO_SYM`] where none was given yet).
+    sym_of_place: Vec<u32>,
+}
+
+impl Numbering {
+    /// Gives the next `Sym`s to the places of `part`'s names, in the order the part interned
+    /// them, that have none; returns each of its names' `Sym` (what its rows are renumbered
+    /// with). A part's names are the interning calls it made, repeats included, so the first
+    /// call for each text comes in the order an interner of its own would have numbered it.
+    /// Names the reading thread left unresolved are resolved here.
+    pub(super) fn number(&mut self, part: &mut PartNames, shared: &SharedNames) -> Vec<Sym> {
+        part.resolve(shared);
+        let mut syms = Vec::with_capacity(part.places.len());
+        for &p in &part.places {
+            let at = p as usize;
+            if at >= self.sym_of_place.len() {
+                let more = (at + 1).max(self.sym_of_place.len() * 3 / 2);
+                self.sym_of_place.resize(more, NO_SYM);
+            }
+            if self.sym_of_place[at] == NO_SYM {
+                // More than 4 billion names cannot come from files of at most a few GB.
+                self.sym_of_place[at] =
+                    u32::try_from(self.place_of_sym.len()).unwrap_or(NO_SYM - 1);
+                self.place_of_sym.push(p);
+            }
+            syms.push(Sym::from_index(self.sym_of_place[at] as usize));
+        }
+        syms
+    }
+}
+
+/// The names one part interned while its rows were typed: each call's text, in the order of
+/// the calls (a per-column memo answers most repeats of staff, stores and items before they
+/// get here). A call's `Sym` is its position here; once the part is read, [`Self::resolve`]
+/// finds every text's place in the shared names, and the merge numbers the places.
+///
+/// The texts are not looked up as they are read: a part's texts are resolved together,
+/// grouped by shard, one lock per shard, and each shard's table, texts and ends are small
+/// enough to stay in cache while its group is looked up (looked up one by one, a million
+/// names' table missed the cache on nearly every look-up, twice: in the part's own interner
+/// and again in the dataset's when the part was merged).
+#[derive(Debug, Default)]
+pub(super) struct PartNames {
+    /// The texts of the names noted since the last [`Self::resolve`], one after another (the
+    /// names before them are resolved: only their places are kept).
+    text: String,
+    /// Where each of those names ends in `text`.
+    ends: Vec<usize>,
+    /// Each of those names' hash.
+    hashes: Vec<u32>,
+    /// The place in the shared names of each name resolved, in the order noted.
+    places: Vec<u32>,
+}
+
+impl PartNames {
+    /// Notes a name the part's rows use: its `Sym` until the part is merged.
+    pub(super) fn intern(&mut self, s: &str) -> Sym {
+        let i = self.places.len() + self.ends.len();
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+        self.hashes.push(name_hash(s));
+        Sym::from_index(i)
+    }
+
+    /// Finds the place of every name noted since the last call, adding the new ones to
+    /// `shared`, and lets go of their texts.
+    pub(super) fn resolve(&mut self, shared: &SharedNames) {
+        let from = self.places.len();
+        let to = from + self.ends.len();
+        if from == to {
+            return;
+        }
+        self.places.resize(to, 0);
+        // The names by shard (a counting sort), each shard's in the order noted.
+        let mut start = [0usize; SHARDS + 1];
+        for &h in &self.hashes {
+            start[shard_of(h) + 1] += 1;
+        }
+        for k in 0..SHARDS {
+            start[k + 1] += start[k];
+        }
+        let mut next = start;
+        let mut order = vec![0u32; to - from];
+        for (i, &h) in self.hashes.iter().enumerate() {
+            let k = shard_of(h);
+            order[next[k]] = i as u32;
+            next[k] += 1;
+        }
+        for (k, mutex) in shared.shards.iter().enumerate() {
+            let group = &order[start[k]..start[k + 1]];
+            if group.is_empty() {
+                continue;
+            }
+            // A thread that panicked while holding the lock left the shard whole: a name is
+            // added by pushes that leave nothing half done that a later look-up trips over.
+            let mut shard = match mutex.lock() {
+                Ok(g) => g,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            for &i in group {
+                let i = i as usize;
+                let name = name_at(&self.text, &self.ends, i);
+                let local = shard.intern(name, self.hashes[i]);
+                self.places[from + i] = place(k, local);
+            }
+        }
+        self.text = String::new();
+        self.ends = Vec::new();
+        self.hashes = Vec::new();
+    }
 }
 
 /// 32 bits of a name's hash. Each 8-byte word of the name is mixed in with a folded multiply
@@ -164,55 +402,75 @@ fn note_probe(_compared: bool) {
 }
 
 impl Interner {
+    fn shards(&mut self) -> &mut Vec<Shard> {
+        if self.shards.is_empty() {
+            self.shards = (0..SHARDS).map(|_| Shard::default()).collect();
+        }
+        &mut self.shards
+    }
+
+    /// Gives the next `Sym` to `place`.
+    fn number(&mut self, place: u32) -> Sym {
+        let sym = Sym::from_index(self.place_of_sym.len());
+        let p = place as usize;
+        if p >= self.sym_of_place.len() {
+            let more = (p + 1).max(self.sym_of_place.len() * 3 / 2);
+            self.sym_of_place.resize(more, NO_SYM);
+        }
+        self.sym_of_place[p] = sym.index() as u32;
+        self.place_of_sym.push(place);
+        sym
+    }
+
     pub fn intern(&mut self, s: &str) -> Sym {
         let h = name_hash(s);
-        let Interner { text, ends, table } = self;
-        let found = table.find(table_hash(h), |&(i, hh)| {
-            note_probe(hh == h);
-            hh == h && name_at(text, ends, i as usize) == s
-        });
-        if let Some(&(i, _)) = found {
-            return Sym::from_index(i as usize);
+        let shard = shard_of(h);
+        let local = self.shards()[shard].intern(s, h);
+        let p = place(shard, local);
+        match self.sym_of_place.get(p as usize) {
+            Some(&sym) if sym != NO_SYM => Sym::from_index(sym as usize),
+            // New, or a place the reading threads gave that no part was merged with (only
+            // after a failed read): numbered now.
+            _ => self.number(p),
         }
-        let i = ends.len();
-        text.push_str(s);
-        ends.push(text.len());
-        // More than 4 billion names cannot come from files of at most a few GB.
-        let at = u32::try_from(i).unwrap_or(u32::MAX);
-        table.insert_unique(table_hash(h), (at, h), |&(_, hh)| table_hash(hh));
-        Sym::from_index(i)
     }
 
     /// A new name shown as `display` that no text interns to: a person of their own among
     /// namesakes (two roster people called 张三), or a row held back from crediting anyone. Its
     /// text is added like any name, but not to the table, so `intern("张三")` never returns it.
     pub fn fresh(&mut self, display: &str) -> Sym {
-        let i = self.ends.len();
-        self.text.push_str(display);
-        self.ends.push(self.text.len());
-        Sym::from_index(i)
+        let local = self.shards()[0].push(display, None);
+        self.number(place(0, local))
     }
 
     /// The names in `Sym` order.
+    #[cfg(test)]
     pub(super) fn names(&self) -> impl Iterator<Item = &str> {
-        (0..self.ends.len()).map(|i| name_at(&self.text, &self.ends, i))
+        (0..self.place_of_sym.len()).map(|i| self.name(Sym::from_index(i)))
     }
 
     pub fn get(&self, s: &str) -> Option<Sym> {
         let h = name_hash(s);
-        self.table
-            .find(table_hash(h), |&(i, hh)| {
-                hh == h && name_at(&self.text, &self.ends, i as usize) == s
-            })
-            .map(|&(i, _)| Sym::from_index(i as usize))
+        let shard = shard_of(h);
+        let local = self.shards.get(shard)?.get(s, h)?;
+        match self.sym_of_place.get(place(shard, local) as usize) {
+            Some(&sym) if sym != NO_SYM => Some(Sym::from_index(sym as usize)),
+            _ => None,
+        }
     }
 
     #[cfg(test)]
     pub(super) fn iter_count(&self) -> usize {
-        self.ends.len()
+        self.place_of_sym.len()
     }
 
     pub fn name(&self, sym: Sym) -> &str {
-        name_at(&self.text, &self.ends, sym.index())
+        let Some(&p) = self.place_of_sym.get(sym.index()) else {
+            return "";
+        };
+        match self.shards.get(p as usize & (SHARDS - 1)) {
+            Some(shard) => name_at(&shard.text, &shard.ends, (p >> SHARD_BITS) as usize),
+            None => "",
+        }
     }
 }

@@ -5,19 +5,22 @@
 //! dataset is the same as when the files are read one after another.
 
 use super::{
-    Adjustment, Complaint, Dataset, FxHasher, Kind, Rating, RosterEntry, RowRef, Sale, Survey, Sym,
-    TargetRow, Visit,
+    Adjustment, Complaint, Dataset, FxHasher, Kind, Numbering, PartNames, Rating, RosterEntry,
+    RowRef, Sale, SharedNames, Survey, Sym, TargetRow, Visit,
 };
 use crate::issues::{Issue, Severity};
 use crate::period::Period;
 use hashbrown::HashTable;
 use std::hash::{Hash, Hasher};
 
-/// What one file contributed, typed on its own: names are its own interner's, `at.input`
-/// indexes its own inputs.
+/// What one file contributed, typed on its own: its rows' names are places in the shared
+/// names (renumbered to `Sym`s when merged), `at.input` indexes its own inputs.
 #[derive(Debug, Default)]
 pub(super) struct Part {
+    /// Its rows, inputs and issues (its `names` are unused: see `names` below).
     pub ds: Dataset,
+    /// The places its rows were given, in the order first seen.
+    pub names: PartNames,
     /// Per kind (`Kind as usize`), for each stored row in order: how many issues the file had
     /// raised before it, which is where an issue about that row belongs among them.
     pub issue_pos: [Vec<u32>; 8],
@@ -56,7 +59,8 @@ pub(super) trait Typed: Sized {
 }
 
 fn rn(names: &[Sym], s: Sym) -> Sym {
-    // Every name of a part was interned by that part, so it has a place in `names`.
+    // Every place in a part's rows is among the places it saw first, which were numbered
+    // before its rows are renumbered.
     names[s.index()]
 }
 
@@ -338,6 +342,8 @@ struct Repeat {
 pub(super) struct Merger {
     /// The file (1-based, in file order) of each of the dataset's inputs.
     input_file: Vec<u32>,
+    /// The `Sym` of each name's place, given in the order the merged parts first saw them.
+    pub numbering: Numbering,
     sales: RepeatTable<Sale>,
     visits: RepeatTable<Visit>,
     complaints: RepeatTable<Complaint>,
@@ -352,14 +358,25 @@ impl Merger {
     /// Adds file `file_no`'s part to `ds`: its names, inputs, rows (a row repeating a row of an
     /// earlier file counts once, with an info issue) and issues, in the order reading the
     /// files one after another would have given.
-    pub fn merge(&mut self, ds: &mut Dataset, part: Part, file_no: u32, period: Option<&Period>) {
+    /// `shared` holds the places of the part's names (see `PartNames`).
+    pub fn merge(
+        &mut self,
+        ds: &mut Dataset,
+        part: Part,
+        shared: &SharedNames,
+        file_no: u32,
+        period: Option<&Period>,
+    ) {
         let Part {
             ds: p,
+            names: mut part_names,
             issue_pos: pos,
             continues,
             rows: _,
         } = part;
-        let names: Vec<Sym> = p.names.names().map(|n| ds.names.intern(n)).collect();
+        // The names the part saw first that no part before it saw get the next `Sym`s: the
+        // order names are first seen reading the files one after another.
+        let names = self.numbering.number(&mut part_names, shared);
         let continues = continues && !p.inputs.is_empty() && !ds.inputs.is_empty();
         let base = u32::try_from(ds.inputs.len() - usize::from(continues)).unwrap_or(u32::MAX);
         let mut inputs = p.inputs.into_iter();

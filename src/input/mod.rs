@@ -32,6 +32,7 @@ use header::{ColumnMap, Header, Merges, ZoneRow, HEADER_SEARCH_ROWS};
 use identify::{Aliases, Decision, KindRule};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 pub use interner::{FxBuild, FxHasher, Interner, Sym};
+use interner::{Numbering, PartNames, SharedNames};
 pub use kinds::{Field, Kind};
 use merge::{Part, Typed};
 use route::*;
@@ -316,6 +317,41 @@ mod tests {
     }
 
     #[test]
+    fn names_are_numbered_in_file_order_whichever_part_is_looked_up_first() {
+        // Two parts of two files read at once: the later file's thread looks its names up in
+        // the shared names first, as a faster thread does.
+        let shared = SharedNames::default();
+        let mut earlier = PartNames::default();
+        let mut later = PartNames::default();
+        let l = ["王五", "李四", "王五"].map(|n| later.intern(n));
+        later.resolve(&shared);
+        let e = ["张三", "李四"].map(|n| earlier.intern(n));
+        earlier.resolve(&shared);
+        // Merged in file order: 张三 0 and 李四 1 (the earlier file), then 王五 2.
+        let mut numbering = Numbering::default();
+        let in_earlier = numbering.number(&mut earlier, &shared);
+        let in_later = numbering.number(&mut later, &shared);
+        let index = |syms: &[Sym], part: &[Sym]| -> Vec<usize> {
+            part.iter().map(|s| syms[s.index()].index()).collect()
+        };
+        assert_eq!(index(&in_earlier, &e), [0, 1]);
+        assert_eq!(index(&in_later, &l), [2, 1, 2]);
+        let mut names = shared.into_interner(numbering);
+        assert_eq!(names.names().collect::<Vec<_>>(), ["张三", "李四", "王五"]);
+        assert_eq!(names.get("王五").map(Sym::index), Some(2));
+        // The dataset's interner goes on from there.
+        assert_eq!(names.intern("李四").index(), 1);
+        assert_eq!(names.intern("赵六").index(), 3);
+        let held = names.fresh("张三");
+        assert_eq!((held.index(), names.name(held)), (4, "张三"));
+        assert_eq!(names.get("张三").map(Sym::index), Some(0));
+        assert_eq!(
+            format!("{names:?}"),
+            r#"["张三", "李四", "王五", "赵六", "张三"]"#
+        );
+    }
+
+    #[test]
     fn interner_keeps_every_name_through_its_table_growing() {
         let mut names = Interner::default();
         // Enough names to make the table grow many times; "" and one-character names too.
@@ -443,8 +479,10 @@ mod tests {
             } else {
                 format!("{}", 100 + i)
             };
+            // 周婷 first appears in the visits export (read first), then in a later chunk.
+            let consultant = if i >= 300 { "周婷" } else { "林晓雯" };
             format!(
-                "SY{i:05},2026-10-{:02},138{:08},{item},新单,{amount},林晓雯,陈建国,刘芳,一店\r\n",
+                "SY{i:05},2026-10-{:02},138{:08},{item},新单,{amount},{consultant},陈建国,刘芳,一店\r\n",
                 i % 28 + 1,
                 i % 97
             )
@@ -469,8 +507,10 @@ mod tests {
             } else {
                 "抖音"
             };
+            // A name first seen in a later chunk of this file, and again in the sales.
+            let consultant = if i >= 250 { "周婷" } else { "林晓雯" };
             visits.push_str(&format!(
-                "2026-10-{:02},138{:08},林晓雯,{},{note},{},一店\n",
+                "2026-10-{:02},138{:08},{consultant},{},{note},{},一店\n",
                 i % 28 + 1,
                 i % 50,
                 if i % 2 == 0 { "初诊" } else { "复诊" },
@@ -497,6 +537,18 @@ mod tests {
         assert_eq!(repeats, 18);
         assert_eq!(whole.inputs[1].file, "消费流水_10月.csv");
         assert_eq!(whole.inputs[1].rows, 400 + 37 + 2);
+        // Names are numbered in the order first seen reading the files one after another:
+        // the visits export (read first) names 50 customers (138{i % 50}), 林晓雯, two
+        // channels (美团 团购, 抖音) and 一店 in its rows 0..250 — 54 names — so 周婷, first
+        // seen in its row 250, is the 55th (index 54), however the files are cut and read.
+        let zhou = |ds: &Dataset| ds.names.get("周婷").map(Sym::index);
+        assert_eq!(zhou(&whole), Some(54));
+        let counted = |ds: &Dataset| {
+            ds.inputs
+                .iter()
+                .all(|i| i.rows == i.used + i.out_of_period + i.rejected + i.skipped)
+        };
+        assert!(counted(&whole));
         let reference = comparable(whole);
         for (threads, chunk_bytes, part_rows) in [
             (2, 2_000, 0),
@@ -510,8 +562,15 @@ mod tests {
                 threads == 1 || cut.iter().all(|(_, n)| *n > 1),
                 "{threads} threads, {chunk_bytes} bytes: every file is cut: {cut:?}"
             );
+            let ds = load_dir(dir.path(), threads, chunk_bytes, part_rows);
+            let what = format!("{threads} threads, {chunk_bytes} bytes, parts of {part_rows}");
+            assert_eq!(zhou(&ds), Some(54), "{what}");
+            assert!(
+                counted(&ds),
+                "{what}: rows = used + out of period + rejected + skipped"
+            );
             assert_same(
-                &comparable(load_dir(dir.path(), threads, chunk_bytes, part_rows)),
+                &comparable(ds),
                 &reference,
                 &format!(
                     "{threads} threads, chunks of {chunk_bytes} bytes, parts of {part_rows} rows"

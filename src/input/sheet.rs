@@ -477,7 +477,7 @@ impl<'a> SheetReader<'a> {
             input: self.input_no,
             row: row_no,
         };
-        let parsed = parse_record(self.kind, &cx, at, &mut ds.names, &mut problems);
+        let parsed = parse_record(self.kind, &cx, at, &mut part.names, &mut problems);
         if !problems.is_empty() {
             self.report.rejected += 1;
             ds.issues.extend(problems);

@@ -26,6 +26,8 @@ pub(super) fn read_all(
         .threads()
         .min(MAX_FILE_WORKERS)
         .clamp(1, planned.len().max(1));
+    // Every thread interns into one set of names; the merge numbers them in file order.
+    let names = SharedNames::default();
     if workers == 1 {
         // One after another on this thread: no thread is started; each part handed over is
         // merged at once.
@@ -34,26 +36,27 @@ pub(super) fn read_all(
             let file_no = i as u32 + 1;
             let mut part = Part::default();
             let ctx = file_ctx(p, aliases, listed_kinds, opts, bar);
-            let mut merge_now = |done: Part| merger.merge(ds, done, file_no, opts.period);
+            let mut merge_now = |done: Part| merger.merge(ds, done, &names, file_no, opts.period);
             read_file(p, &ctx, &mut part, &mut merge_now)?;
             merge_now(part);
             if let Some(bar) = bar {
                 bar.inc(std::fs::metadata(&p.path).map_or(0, |m| m.len()));
             }
         }
+        ds.names = names.into_interner(merger.numbering);
         return Ok(());
     }
     let jobs = plan_jobs(planned, opts, opts.threads());
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let mut merger = merge::Merger::default();
-    std::thread::scope(|scope| {
+    let read = std::thread::scope(|scope| {
         // (job, a part of it, whether it is the job's last)
         let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Part>, bool)>();
         let mut handles = Vec::with_capacity(workers);
         for w in 0..workers {
             let tx = tx.clone();
-            let (next, stop, jobs) = (&next, &stop, &jobs);
+            let (next, stop, jobs, names) = (&next, &stop, &jobs, &names);
             note_spawn();
             let handle = std::thread::Builder::new()
                 .name(format!("file-{w}"))
@@ -71,7 +74,10 @@ pub(super) fn read_all(
                         }
                         let mut part = Part::default();
                         // Parts handed over while the job reads on are merged meanwhile.
-                        let mut hand_over = |done: Part| {
+                        // A part's names are looked up here, on this thread (see
+                        // `PartNames`), not where the parts are merged one after another.
+                        let mut hand_over = |mut done: Part| {
+                            done.names.resolve(names);
                             let _ = tx.send((i, Ok(done), false));
                         };
                         let read = match job {
@@ -80,7 +86,10 @@ pub(super) fn read_all(
                                 read_chunk(p, &ctx, cut, *k, &mut part, &mut hand_over)
                             }
                         }
-                        .map(|()| part);
+                        .map(|()| {
+                            part.names.resolve(names);
+                            part
+                        });
                         if let Some(bar) = bar {
                             bar.inc(job.bytes(p));
                         }
@@ -105,7 +114,7 @@ pub(super) fn read_all(
                 while merged < jobs.len() {
                     if let Some(read) = queued[merged].pop_front() {
                         let file_no = jobs[merged].file() as u32 + 1;
-                        merger.merge(ds, read?, file_no, opts.period);
+                        merger.merge(ds, read?, &names, file_no, opts.period);
                     } else if ended[merged] {
                         merged += 1;
                     } else {
@@ -131,7 +140,10 @@ pub(super) fn read_all(
             }
         }
         read
-    })
+    });
+    // Every reading thread has ended: the names are the dataset's now.
+    ds.names = names.into_interner(merger.numbering);
+    read
 }
 
 /// Where a reader hands over the part it has typed so far, to be merged while it reads on.
@@ -139,8 +151,8 @@ pub(super) type Emit<'e> = &'e mut dyn FnMut(Part);
 
 /// Rows typed into a part before it is handed over to be merged: merging a million-row sheet
 /// overlaps its reading instead of following it, and fewer rows are held at once. Not fewer:
-/// every part's names are interned again when it is merged (a part of 65,536 sales rows
-/// brings about 90,000 names), the largest serial cost of reading.
+/// a part's names are looked up in the shared names together, grouped by shard
+/// (`PartNames::resolve`), which pays off for many names at once.
 pub(super) const HAND_OVER_ROWS: usize = 1 << 18;
 
 /// A CSV file holds at least this many bytes per chunk when it is cut: below twice this, it

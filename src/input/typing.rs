@@ -98,7 +98,7 @@ impl RowCx<'_> {
         }
     }
 
-    pub(super) fn name(&self, f: Field, names: &mut Interner) -> Option<Sym> {
+    pub(super) fn name(&self, f: Field, names: &mut PartNames) -> Option<Sym> {
         let (raw, _) = self.cell(f)?;
         if let Some(hit) = self.reader.memo.borrow().get(f, raw) {
             return hit;
@@ -115,7 +115,7 @@ impl RowCx<'_> {
         &self,
         f: Field,
         what: Wanted,
-        names: &mut Interner,
+        names: &mut PartNames,
         problems: &mut Vec<Issue>,
     ) -> Option<Sym> {
         if let Some((raw, _)) = self.cell(f) {
@@ -231,7 +231,7 @@ pub(super) fn parse_record(
     kind: Kind,
     cx: &RowCx,
     at: RowRef,
-    names: &mut Interner,
+    names: &mut PartNames,
     problems: &mut Vec<Issue>,
 ) -> Option<Record> {
     let d1904 = cx.date1904;
