@@ -591,7 +591,7 @@ pub fn precheck_ole(path: &Path) -> Result<(), BookWhy> {
 pub fn merged_regions(path: &Path, format: Format, sheet: &str) -> Vec<(u32, u32, u32, u32)> {
     let read = || -> Option<Vec<calamine::Dimensions>> {
         match Book::open(path, format, false).ok()? {
-            Book::Xlsx(mut b) => b.merge_cells_by_sheet_name(sheet).ok(),
+            Book::Xlsx(mut b, _) => b.merge_cells_by_sheet_name(sheet).ok(),
             Book::Xls(b) => b.merge_cells_by_sheet_name(sheet).ok(),
             Book::Xlsb(_) | Book::Ods(_) => None,
         }
@@ -605,9 +605,21 @@ pub fn merged_regions(path: &Path, format: Format, sheet: &str) -> Vec<(u32, u32
         .collect()
 }
 
+/// What our own sheet reader (`xlsx_sheet`) needs of an xlsx workbook: where it is, its
+/// streamed worksheet parts, whether to inflate ahead, and what calamine decided (found once,
+/// when a first sheet is read).
+pub struct OwnReader {
+    path: std::path::PathBuf,
+    streamed: Vec<String>,
+    ahead: bool,
+    prepared: Option<Option<super::xlsx_sheet::Prepared>>,
+    /// Off: calamine reads every cell (tests compare both).
+    enabled: bool,
+}
+
 /// An open workbook of any calamine format.
 pub enum Book {
-    Xlsx(Xlsx<super::inflate::WorkbookFile>),
+    Xlsx(Xlsx<super::inflate::WorkbookFile>, Box<OwnReader>),
     Xlsb(Xlsb<BufReader<File>>),
     Ods(Ods<BufReader<File>>),
     Xls(Xls<BufReader<File>>),
@@ -630,10 +642,18 @@ impl Book {
         if format == Format::Xlsx {
             let file =
                 super::inflate::WorkbookFile::open(path, ahead, &streamed).map_err(library)?;
-            return Ok(Book::Xlsx(Xlsx::new(file).map_err(|e| match e {
+            let book = Xlsx::new(file).map_err(|e| match e {
                 calamine::XlsxError::Password => BookWhy::PasswordProtected,
                 e => library(e),
-            })?));
+            })?;
+            let own = OwnReader {
+                path: path.to_path_buf(),
+                streamed,
+                ahead,
+                prepared: None,
+                enabled: OWN_READER,
+            };
+            return Ok(Book::Xlsx(book, Box::new(own)));
         }
         let file = File::open(path).map_err(library)?;
         let rd = BufReader::new(file);
@@ -664,7 +684,7 @@ impl Book {
     /// sheet's cells inside the workbook stream, so their sheets are never missing.
     pub fn sheet_is_missing(&mut self, sheet: &str) -> bool {
         match self {
-            Book::Xlsx(b) => matches!(
+            Book::Xlsx(b, _) => matches!(
                 b.worksheet_cells_reader(sheet),
                 Err(calamine::XlsxError::WorksheetNotFound(_))
             ),
@@ -678,7 +698,7 @@ impl Book {
 
     pub fn sheet_names(&self) -> Vec<String> {
         match self {
-            Book::Xlsx(b) => b.sheet_names(),
+            Book::Xlsx(b, _) => b.sheet_names(),
             Book::Xlsb(b) => b.sheet_names(),
             Book::Ods(b) => b.sheet_names(),
             Book::Xls(b) => b.sheet_names(),
@@ -687,7 +707,7 @@ impl Book {
 
     pub fn date1904(&self) -> bool {
         match self {
-            Book::Xlsx(b) => b.has_1904_epoch(),
+            Book::Xlsx(b, _) => b.has_1904_epoch(),
             Book::Xlsb(b) => b.has_1904_epoch(),
             Book::Xls(b) => b.has_1904_epoch(),
             Book::Ods(_) => false,
@@ -717,7 +737,41 @@ impl Book {
             detail: e.to_string(),
         };
         match self {
-            Book::Xlsx(b) => {
+            Book::Xlsx(b, own) => {
+                // calamine reads the sheet's start (its errors, as before), then our reader
+                // reads its cells, handing over to calamine after the cells it gave when it
+                // meets anything it does not read itself.
+                drop(b.worksheet_cells_reader(sheet).map_err(|e| malformed(&e))?);
+                let mut skip = 0u64;
+                if own.enabled {
+                    let names = b.sheet_names();
+                    let prepared = own.prepared.get_or_insert_with(|| {
+                        super::xlsx_sheet::prepare(&own.path, &own.streamed, &names)
+                    });
+                    let part = prepared.as_ref().and_then(|p| {
+                        p.parts
+                            .iter()
+                            .find(|(n, _)| n == sheet)
+                            .map(|(_, part)| (part.clone(), &p.lookups))
+                    });
+                    if let Some((part, lookups)) = part {
+                        let read = super::inflate::with_part(&own.path, &part, own.ahead, |rd| {
+                            super::xlsx_sheet::read_sheet(rd, lookups, date1904, &mut |r, c, v| {
+                                grouper.push(r, c, v, on_row)
+                            })
+                        });
+                        match read {
+                            Ok(Ok(super::xlsx_sheet::Outcome::Done)) => {
+                                grouper.finish(on_row);
+                                return Ok(());
+                            }
+                            Ok(Ok(super::xlsx_sheet::Outcome::Handover { cells })) => skip = cells,
+                            Ok(Err(why)) => return Err(why),
+                            // The part cannot be opened: calamine says why.
+                            Err(_) => {}
+                        }
+                    }
+                }
                 let mut rd = b.worksheet_cells_reader(sheet).map_err(|e| malformed(&e))?;
                 loop {
                     // calamine adds up a cell reference's digits and letters in u32; one too
@@ -741,6 +795,11 @@ impl Book {
                         }
                     })??;
                     let Some(((r, c), cell)) = next else { break };
+                    if skip > 0 {
+                        // Given already by our reader.
+                        skip -= 1;
+                        continue;
+                    }
                     grouper.push(r, c, cell, on_row)?;
                 }
             }
@@ -780,6 +839,9 @@ fn push_range(
     }
     Ok(())
 }
+
+/// Whether xlsx worksheets are read by our own reader (`xlsx_sheet`) rather than calamine's.
+const OWN_READER: bool = true;
 
 /// Excel's grid: 1,048,576 rows by 16,384 columns (A1:XFD1048576).
 const EXCEL_ROWS: u32 = 1_048_576;
@@ -885,6 +947,16 @@ impl RowGrouper {
             });
         }
     }
+}
+
+/// A date serial as calamine's path converts it (for the sheet reader of `xlsx_sheet`).
+pub(super) fn cell_from_serial(serial: f64, date1904: bool) -> RawCell {
+    from_serial(serial, date1904)
+}
+
+/// An ISO date text (`t="d"`) as calamine's path converts it.
+pub(super) fn cell_from_iso(s: &str) -> RawCell {
+    from_iso(s)
 }
 
 fn from_serial(serial: f64, date1904: bool) -> RawCell {
@@ -1193,6 +1265,62 @@ mod tests {
         );
         assert_eq!(resolve_target("/xl/b.xml").as_deref(), Some("xl/b.xml"));
         assert_eq!(resolve_target("../x.xml"), None);
+    }
+
+    /// Every row of every sheet of the workbook at `path`, or the error, as our reader (`own`)
+    /// or calamine alone gives them.
+    fn all_rows(path: &Path, own: bool, ahead: bool) -> Vec<String> {
+        let mut book = match Book::open(path, Format::Xlsx, ahead) {
+            Ok(b) => b,
+            Err(e) => return vec![format!("open: {e:?}")],
+        };
+        if let Book::Xlsx(_, o) = &mut book {
+            o.enabled = own;
+        }
+        let mut out = Vec::new();
+        for sheet in book.sheet_names() {
+            out.push(format!("sheet {sheet}"));
+            let r = book.for_each_row(&sheet, &mut |row| {
+                out.push(match row {
+                    SourceRow::Row { row, cells, fields } => format!("{row} {cells:?} {fields:?}"),
+                    SourceRow::Bad { row, message } => format!("{row} bad {message:?}"),
+                })
+            });
+            if let Err(e) = r {
+                out.push(format!("error {e:?}"));
+            }
+        }
+        out
+    }
+
+    /// Every xlsx under `dir`, recursively.
+    fn workbooks(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                workbooks(&path, out);
+            } else if path.extension().is_some_and(|e| e == "xlsx" || e == "xlsm") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn our_sheet_reader_gives_what_calamine_gives_for_every_fixture() {
+        let mut paths = Vec::new();
+        workbooks(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+            &mut paths,
+        );
+        assert!(paths.len() >= 6, "{paths:?}");
+        let mut rows = 0;
+        for path in paths {
+            let calamine = all_rows(&path, false, false);
+            rows += calamine.len();
+            assert_eq!(all_rows(&path, true, false), calamine, "{path:?}");
+            assert_eq!(all_rows(&path, true, true), calamine, "{path:?}");
+        }
+        assert!(rows > 100, "{rows}");
     }
 
     #[test]
