@@ -840,6 +840,12 @@ fn push_range(
     Ok(())
 }
 
+/// Feeds `xml` as a worksheet part to our own sheet reader (the fuzz target `xlsx_sheet`):
+/// whatever the bytes, it gives cells or hands over, and never panics.
+pub fn fuzz_xlsx_sheet(xml: &[u8]) {
+    super::xlsx_sheet::fuzz_sheet(xml);
+}
+
 /// Whether xlsx worksheets are read by our own reader (`xlsx_sheet`) rather than calamine's.
 const OWN_READER: bool = true;
 
