@@ -1329,6 +1329,153 @@ mod tests {
         assert!(rows > 100, "{rows}");
     }
 
+    /// A workbook written by hand: one sheet `消费` holding `sheet` as its XML, the shared
+    /// strings `sst`, and styles 0–5 (0 General, 1 builtin 14 (a date), 2 custom `yyyy-mm-dd`,
+    /// 3 custom `0.00`, 4 custom `[h]:mm` (a duration), 5 builtin 22 (date and time)).
+    fn hand_made(
+        sheet: &str,
+        sst: &str,
+        date1904: bool,
+    ) -> (tempfile::TempDir, std::path::PathBuf) {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("消费.xlsx");
+        let mut z = zip::ZipWriter::new(File::create(&path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        let pr = if date1904 {
+            r#"<workbookPr date1904="1"/>"#
+        } else {
+            ""
+        };
+        let workbook = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">{pr}<sheets><sheet name="消费" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+        );
+        let styles = r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="3"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/><numFmt numFmtId="165" formatCode="0.00"/><numFmt numFmtId="166" formatCode="[h]:mm"/></numFmts><cellXfs count="6"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="166"/><xf numFmtId="22"/></cellXfs></styleSheet>"#;
+        let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
+        let root = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+        let sheet = format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1"/><sheetData>{sheet}</sheetData></worksheet>"#
+        );
+        for (name, text) in [
+            ("_rels/.rels", root),
+            ("xl/workbook.xml", workbook.as_str()),
+            ("xl/_rels/workbook.xml.rels", rels),
+            ("xl/styles.xml", styles),
+            ("xl/sharedStrings.xml", sst),
+            ("xl/worksheets/sheet1.xml", sheet.as_str()),
+        ] {
+            z.start_file(name, opts).unwrap();
+            z.write_all(text.as_bytes()).unwrap();
+        }
+        z.finish().unwrap();
+        (dir, path)
+    }
+
+    const SST: &str = r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="3" uniqueCount="3"><si><t>水光针</t></si><si><r><rPr><b/><sz val="11"/></rPr><t xml:space="preserve">王 </t></r><r><t>女士</t></r><rPh sb="0" eb="1"><t>ワン</t></rPh><phoneticPr fontId="1"/></si><si><t>a&amp;b_x000D_c</t></si></sst>"#;
+
+    /// Reads the hand-made workbook both ways; both must give the same, and ours gives `want`.
+    fn both_ways(sheet: &str, date1904: bool) -> Vec<String> {
+        let (_dir, path) = hand_made(sheet, SST, date1904);
+        let calamine = all_rows(&path, false, false);
+        assert_eq!(all_rows(&path, true, false), calamine, "{sheet}");
+        assert_eq!(all_rows(&path, true, true), calamine, "{sheet}");
+        calamine
+    }
+
+    /// Whether our reader reads `sheet` to its end itself (no hand-over to calamine).
+    fn read_whole(sheet: &str) -> bool {
+        let (_dir, path) = hand_made(sheet, SST, false);
+        let part = "xl/worksheets/sheet1.xml".to_string();
+        let prepared = super::super::xlsx_sheet::prepare(
+            &path,
+            std::slice::from_ref(&part),
+            &["消费".to_string()],
+        )
+        .expect("probe");
+        assert_eq!(prepared.parts, [("消费".to_string(), part.clone())]);
+        super::super::inflate::with_part(&path, &part, false, |rd| {
+            super::super::xlsx_sheet::read_sheet(
+                rd,
+                &prepared.lookups,
+                false,
+                &mut |_, _, _| Ok(()),
+            )
+        })
+        .unwrap()
+            == Ok(super::super::xlsx_sheet::Outcome::Done)
+    }
+
+    #[test]
+    fn our_sheet_reader_reads_what_exports_write_as_calamine_does() {
+        // Shared strings (plain, rich runs with a phonetic run skipped, an entity and _x000D_),
+        // inline strings, numbers in a date style and not, booleans, errors, a formula's cached
+        // string, an ISO date.
+        let sheet = r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="inlineStr"><is><t>  张&lt;三&gt; </t></is></c><c r="E1" t="inlineStr"><is><r><t xml:space="preserve">李 </t></r><r><rPr><i/></rPr><t>四_x000A_</t></r><rPh sb="0" eb="1"><t>リ</t></rPh><phoneticPr fontId="1"/></is></c></row><row r="2"><c r="A2" s="1"><v>46023</v></c><c r="B2" s="2"><v>46023.5</v></c><c r="C2" s="3"><v>46023</v></c><c r="D2" s="4"><v>1.25</v></c><c r="E2" s="5"><v>46023.75</v></c><c r="F2" s="9"><v>-12.5E-1</v></c></row><row r="3"><c r="A3" t="b"><v>1</v></c><c r="B3" t="b"><v>0</v></c><c r="C3" t="e"><v>#DIV/0!</v></c><c r="D3" t="str"><f>A1&amp;"x"</f><v>水光针&amp;x</v></c><c r="E3"><f>1+1</f><v>2</v></c><c r="F3" t="d"><v>2026-01-02T10:00:00</v></c><c r="G3" s="1"/></row>"#;
+        assert!(read_whole(sheet));
+        let rows = both_ways(sheet, false);
+        // Worked by hand: 46023 is 2026-01-01 (serial 45658 is 2025-01-01, +365); style 3 is
+        // `0.00` (a number), style 4 `[h]:mm` a duration (a number), style 9 is not listed.
+        assert_eq!(
+            rows,
+            [
+                "sheet 消费",
+                r#"1 [(0, Text("水光针")), (1, Text("王 女士")), (2, Text("a&b\rc")), (3, Text("张<三>")), (4, Text("李 四\n"))] None"#,
+                "2 [(0, Date(2026-01-01T00:00:00)), (1, Date(2026-01-01T12:00:00)), (2, Number(46023.0)), (3, Number(1.25)), (4, Date(2026-01-01T18:00:00)), (5, Number(-1.25))] None",
+                r##"3 [(0, Bool(true)), (1, Bool(false)), (2, Error("#DIV/0!")), (3, Text("水光针&x")), (4, Number(2.0)), (5, Date(2026-01-02T10:00:00))] None"##,
+            ]
+        );
+        // The 1904 date system: 46023 is four years and a day later.
+        let rows = both_ways(r#"<row r="1"><c r="A1" s="1"><v>46023</v></c></row>"#, true);
+        assert_eq!(rows[1], "1 [(0, Date(2030-01-02T00:00:00))] None");
+    }
+
+    #[test]
+    fn our_sheet_reader_counts_positions_as_calamine_does() {
+        // Rows and cells without `r`: calamine counts on from the last row and column.
+        let sheet = r#"<row><c><v>1</v></c><c><v>2</v></c></row><row r="5"><c><v>3</v></c><c r="D5"><v>4</v></c><c><v>5</v></c></row><row/><row><c t="inlineStr"><is><t>x</t></is></c></row>"#;
+        assert!(read_whole(sheet));
+        assert_eq!(
+            both_ways(sheet, false),
+            [
+                "sheet 消费",
+                "1 [(0, Number(1.0)), (1, Number(2.0))] None",
+                "5 [(0, Number(3.0)), (3, Number(4.0)), (4, Number(5.0))] None",
+                r#"7 [(0, Text("x"))] None"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn our_sheet_reader_refuses_and_hands_over_as_calamine_does() {
+        let cases = [
+            // Beyond XFD, beyond row 1,048,576, and a reference that overflows calamine's sum.
+            r#"<row r="1"><c r="A1"><v>1</v></c><c r="XFE1"><v>2</v></c></row>"#,
+            r#"<row r="1048577"><c r="A1048577"><v>1</v></c></row>"#,
+            r#"<row r="1"><c r="A99999999999"><v>1</v></c></row>"#,
+            // Malformed or cut XML, an unknown type, a string index past the table.
+            r#"<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</c></row>"#,
+            r#"<row r="1"><c r="A1"><v>1</v></c><c r="B1" t="x"><v>2</v></c></row>"#,
+            r#"<row r="1"><c r="A1" t="s"><v>3</v></c></row>"#,
+            r#"<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2"#,
+            // Forms left to calamine: a comment, a prefix, a CDATA text, a padded number.
+            r#"<row r="1"><c r="A1"><v>1</v></c><!-- x --><c r="B1"><v>2</v></c></row>"#,
+            r#"<row r="1"><x:c r="A1"><x:v>1</x:v></x:c></row>"#,
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[a<b]]></t></is></c></row>"#,
+            r#"<row r="1"><c r="A1"><v> 7 </v></c><c r="B1" t="n"><v>1e999</v></c></row>"#,
+        ];
+        for (i, sheet) in cases.iter().enumerate() {
+            // The first two our reader reads itself (the grouper refuses them); the others it
+            // hands over.
+            assert_eq!(read_whole(sheet), i < 2, "{sheet}");
+            let rows = both_ways(sheet, false);
+            assert!(rows.len() >= 2, "{sheet}: {rows:?}");
+        }
+        assert!(both_ways(cases[0], false)[1].contains("CellBeyondXfdAt { row: 1, column: 16385 }"));
+        assert!(both_ways(cases[2], false)[1].contains("CellBeyondXfd"));
+        assert!(both_ways(cases[3], false)[1].starts_with("error MalformedSheet"));
+    }
+
     #[test]
     fn cells_per_sheet_are_capped_while_streaming() {
         // 10 rows × 4 columns = 40 cells: read under a cap of 40, refused under 39.
