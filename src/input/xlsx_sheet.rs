@@ -123,24 +123,26 @@ struct Parser<'l> {
     scratch: Scratch,
 }
 
-/// A tag as written: `<name attrs>`, `<name attrs/>` or `</name>`.
+/// A tag as written: `<name attrs>`, `<name attrs/>` or `</name>`, with the attributes this
+/// reader looks at (a small value: it is made for every tag).
 struct Tag<'a> {
     name: &'a [u8],
     end: bool,
     empty: bool,
-    attrs: [(&'a [u8], &'a [u8]); MAX_ATTRS],
-    n_attrs: usize,
+    /// `r`, `s`, `t` and `xml:space`.
+    known: [Option<&'a [u8]>; 4],
     len: usize,
 }
 
 const MAX_ATTRS: usize = 16;
+const KNOWN: [&[u8]; 4] = [b"r", b"s", b"t", b"xml:space"];
 
 impl<'a> Tag<'a> {
     fn attr(&self, key: &[u8]) -> Option<&'a [u8]> {
-        self.attrs[..self.n_attrs]
+        KNOWN
             .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| *v)
+            .position(|k| *k == key)
+            .and_then(|i| self.known[i])
     }
 }
 
@@ -162,10 +164,12 @@ fn tag(s: &[u8]) -> Step<Tag<'_>> {
         name: &[],
         end: false,
         empty: false,
-        attrs: [(&[], &[]); MAX_ATTRS],
-        n_attrs: 0,
+        known: [None; 4],
         len: 0,
     };
+    // Every attribute's name, to refuse one given twice (quick-xml's error).
+    let mut keys: [&[u8]; MAX_ATTRS] = [&[]; MAX_ATTRS];
+    let mut n_keys = 0;
     let mut i = 1;
     match s.get(1) {
         None => return Err(Stop::More),
@@ -252,11 +256,14 @@ fn tag(s: &[u8]) -> Step<Tag<'_>> {
             return Err(Stop::Calamine);
         }
         i += len + 1;
-        if t.n_attrs == MAX_ATTRS || t.attrs[..t.n_attrs].iter().any(|(k, _)| *k == key) {
+        if n_keys == MAX_ATTRS || keys[..n_keys].contains(&key) {
             return Err(Stop::Calamine);
         }
-        t.attrs[t.n_attrs] = (key, value);
-        t.n_attrs += 1;
+        keys[n_keys] = key;
+        n_keys += 1;
+        if let Some(k) = KNOWN.iter().position(|k| *k == key) {
+            t.known[k] = Some(value);
+        }
     }
 }
 
@@ -339,7 +346,7 @@ fn plain_number(v: &[u8]) -> Option<f64> {
             i += 1;
         }
         let exp = v[i..].iter().take_while(|b| b.is_ascii_digit()).count();
-        if exp == 0 || exp > 3 {
+        if exp == 0 || exp > 2 {
             return None;
         }
         i += exp;
