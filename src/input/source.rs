@@ -1463,6 +1463,8 @@ mod tests {
             r#"<row r="1"><x:c r="A1"><x:v>1</x:v></x:c></row>"#,
             r#"<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[a<b]]></t></is></c></row>"#,
             r#"<row r="1"><c r="A1"><v> 7 </v></c><c r="B1" t="n"><v>1e999</v></c></row>"#,
+            // An attribute it reads given twice.
+            r#"<row r="1"><c r="A1" r="B1"><v>1</v></c></row>"#,
         ];
         for (i, sheet) in cases.iter().enumerate() {
             // The first two our reader reads itself (the grouper refuses them); the others it

@@ -135,14 +135,17 @@ struct Tag<'a> {
 }
 
 const MAX_ATTRS: usize = 16;
-const KNOWN: [&[u8]; 4] = [b"r", b"s", b"t", b"xml:space"];
 
 impl<'a> Tag<'a> {
     fn attr(&self, key: &[u8]) -> Option<&'a [u8]> {
-        KNOWN
-            .iter()
-            .position(|k| *k == key)
-            .and_then(|i| self.known[i])
+        let i = match key {
+            b"r" => 0,
+            b"s" => 1,
+            b"t" => 2,
+            b"xml:space" => 3,
+            _ => return None,
+        };
+        self.known[i]
     }
 }
 
@@ -167,8 +170,6 @@ fn tag(s: &[u8]) -> Step<Tag<'_>> {
         known: [None; 4],
         len: 0,
     };
-    // Every attribute's name, to refuse one given twice (quick-xml's error).
-    let mut keys: [&[u8]; MAX_ATTRS] = [&[]; MAX_ATTRS];
     let mut n_keys = 0;
     let mut i = 1;
     match s.get(1) {
@@ -256,13 +257,21 @@ fn tag(s: &[u8]) -> Step<Tag<'_>> {
             return Err(Stop::Calamine);
         }
         i += len + 1;
-        if n_keys == MAX_ATTRS || keys[..n_keys].contains(&key) {
+        if n_keys == MAX_ATTRS {
             return Err(Stop::Calamine);
         }
-        keys[n_keys] = key;
         n_keys += 1;
-        if let Some(k) = KNOWN.iter().position(|k| *k == key) {
-            t.known[k] = Some(value);
+        let known = match key {
+            b"r" => 0,
+            b"s" => 1,
+            b"t" => 2,
+            b"xml:space" => 3,
+            _ => continue,
+        };
+        // calamine reads attributes one by one with no check that a name is given once: which
+        // of two it takes is for calamine to say.
+        if t.known[known].replace(value).is_some() {
+            return Err(Stop::Calamine);
         }
     }
 }
@@ -422,7 +431,7 @@ fn unescape_excel(original: &str, out: &mut String) {
         u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
     }
     fn find(original: &str, mut start: usize) -> Option<(usize, u16)> {
-        while let Some(offset) = original[start..].find('_') {
+        while let Some(offset) = memchr::memchr(b'_', &original.as_bytes()[start..]) {
             let index = start + offset;
             if let Some(unit) = parse(original, index) {
                 return Some((index, unit));
@@ -459,6 +468,18 @@ fn unescape_excel(original: &str, out: &mut String) {
         }
     }
     out.push_str(&original[copied..]);
+}
+
+/// `s` without ASCII blanks (space, tab, CR, LF) at either end, as calamine trims a `<t>`.
+fn trim_blanks(s: &str) -> &str {
+    let b = s.as_bytes();
+    let start = b.iter().position(|&c| !is_space(c)).unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|&c| !is_space(c))
+        .map_or(start, |e| e + 1);
+    // Cut at ASCII bytes only, so both ends are character boundaries.
+    s.get(start..end).unwrap_or("")
 }
 
 /// What a cell's `t` says.
@@ -686,6 +707,9 @@ fn cell(
             i += n;
             continue;
         }
+        if rest.starts_with(b"</c>") {
+            return Ok((i + 4, value));
+        }
         let t = tag(rest)?;
         match (t.name, t.end) {
             (b"c", true) => return Ok((i + t.len, value)),
@@ -839,6 +863,9 @@ fn inline_string<'b>(s: &[u8], scratch: &'b mut Scratch) -> Step<(usize, &'b str
             i += n;
             continue;
         }
+        if rest.starts_with(b"</is>") {
+            return Ok((i + 5, out.as_str()));
+        }
         let t = tag(rest)?;
         i += t.len;
         match (t.name, t.end) {
@@ -871,7 +898,7 @@ fn inline_string<'b>(s: &[u8], scratch: &'b mut Scratch) -> Step<(usize, &'b str
                     let text = if preserve {
                         piece.as_str()
                     } else {
-                        piece.trim_matches([' ', '\t', '\r', '\n'])
+                        trim_blanks(piece)
                     };
                     unescape_excel(text, out);
                 }
