@@ -427,6 +427,31 @@ impl Drop for Inflater {
     }
 }
 
+/// Runs `f` on the inflated bytes of part `name` of the zip at `path`: inflated on a thread of
+/// its own and handed over through the bounded channel when `ahead`, else inflated as they are
+/// read, on this thread. The zip reader checks them either way (declared size, CRC).
+pub fn with_part<T>(
+    path: &Path,
+    name: &str,
+    ahead: bool,
+    f: impl FnOnce(&mut dyn Read) -> T,
+) -> io::Result<T> {
+    if ahead {
+        let mut inflater = Inflater::start(path, name)?;
+        return Ok(f(&mut inflater));
+    }
+    let mut zip =
+        zip::ZipArchive::new(BufReader::new(File::open(path)?)).map_err(io::Error::other)?;
+    let mut entry = zip.by_name(name).map_err(io::Error::other)?;
+    Ok(f(&mut entry))
+}
+
+impl Read for Inflater {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        Inflater::read(self, out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

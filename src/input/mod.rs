@@ -17,6 +17,7 @@ pub mod source;
 mod threads;
 mod typing;
 pub mod values;
+mod xlsx_sheet;
 
 use crate::config::LoadedConfig;
 use crate::issues::{Issue, Severity};

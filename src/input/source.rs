@@ -591,7 +591,7 @@ pub fn precheck_ole(path: &Path) -> Result<(), BookWhy> {
 pub fn merged_regions(path: &Path, format: Format, sheet: &str) -> Vec<(u32, u32, u32, u32)> {
     let read = || -> Option<Vec<calamine::Dimensions>> {
         match Book::open(path, format, false).ok()? {
-            Book::Xlsx(mut b) => b.merge_cells_by_sheet_name(sheet).ok(),
+            Book::Xlsx(mut b, _) => b.merge_cells_by_sheet_name(sheet).ok(),
             Book::Xls(b) => b.merge_cells_by_sheet_name(sheet).ok(),
             Book::Xlsb(_) | Book::Ods(_) => None,
         }
@@ -605,9 +605,21 @@ pub fn merged_regions(path: &Path, format: Format, sheet: &str) -> Vec<(u32, u32
         .collect()
 }
 
+/// What our own sheet reader (`xlsx_sheet`) needs of an xlsx workbook: where it is, its
+/// streamed worksheet parts, whether to inflate ahead, and what calamine decided (found once,
+/// when a first sheet is read).
+pub struct OwnReader {
+    path: std::path::PathBuf,
+    streamed: Vec<String>,
+    ahead: bool,
+    prepared: Option<Option<super::xlsx_sheet::Prepared>>,
+    /// Off: calamine reads every cell (tests compare both).
+    enabled: bool,
+}
+
 /// An open workbook of any calamine format.
 pub enum Book {
-    Xlsx(Xlsx<super::inflate::WorkbookFile>),
+    Xlsx(Xlsx<super::inflate::WorkbookFile>, Box<OwnReader>),
     Xlsb(Xlsb<BufReader<File>>),
     Ods(Ods<BufReader<File>>),
     Xls(Xls<BufReader<File>>),
@@ -630,10 +642,18 @@ impl Book {
         if format == Format::Xlsx {
             let file =
                 super::inflate::WorkbookFile::open(path, ahead, &streamed).map_err(library)?;
-            return Ok(Book::Xlsx(Xlsx::new(file).map_err(|e| match e {
+            let book = Xlsx::new(file).map_err(|e| match e {
                 calamine::XlsxError::Password => BookWhy::PasswordProtected,
                 e => library(e),
-            })?));
+            })?;
+            let own = OwnReader {
+                path: path.to_path_buf(),
+                streamed,
+                ahead,
+                prepared: None,
+                enabled: OWN_READER,
+            };
+            return Ok(Book::Xlsx(book, Box::new(own)));
         }
         let file = File::open(path).map_err(library)?;
         let rd = BufReader::new(file);
@@ -664,7 +684,7 @@ impl Book {
     /// sheet's cells inside the workbook stream, so their sheets are never missing.
     pub fn sheet_is_missing(&mut self, sheet: &str) -> bool {
         match self {
-            Book::Xlsx(b) => matches!(
+            Book::Xlsx(b, _) => matches!(
                 b.worksheet_cells_reader(sheet),
                 Err(calamine::XlsxError::WorksheetNotFound(_))
             ),
@@ -678,7 +698,7 @@ impl Book {
 
     pub fn sheet_names(&self) -> Vec<String> {
         match self {
-            Book::Xlsx(b) => b.sheet_names(),
+            Book::Xlsx(b, _) => b.sheet_names(),
             Book::Xlsb(b) => b.sheet_names(),
             Book::Ods(b) => b.sheet_names(),
             Book::Xls(b) => b.sheet_names(),
@@ -687,7 +707,7 @@ impl Book {
 
     pub fn date1904(&self) -> bool {
         match self {
-            Book::Xlsx(b) => b.has_1904_epoch(),
+            Book::Xlsx(b, _) => b.has_1904_epoch(),
             Book::Xlsb(b) => b.has_1904_epoch(),
             Book::Xls(b) => b.has_1904_epoch(),
             Book::Ods(_) => false,
@@ -717,7 +737,41 @@ impl Book {
             detail: e.to_string(),
         };
         match self {
-            Book::Xlsx(b) => {
+            Book::Xlsx(b, own) => {
+                // calamine reads the sheet's start (its errors, as before), then our reader
+                // reads its cells, handing over to calamine after the cells it gave when it
+                // meets anything it does not read itself.
+                drop(b.worksheet_cells_reader(sheet).map_err(|e| malformed(&e))?);
+                let mut skip = 0u64;
+                if own.enabled {
+                    let names = b.sheet_names();
+                    let prepared = own.prepared.get_or_insert_with(|| {
+                        super::xlsx_sheet::prepare(&own.path, &own.streamed, &names)
+                    });
+                    let part = prepared.as_ref().and_then(|p| {
+                        p.parts
+                            .iter()
+                            .find(|(n, _)| n == sheet)
+                            .map(|(_, part)| (part.clone(), &p.lookups))
+                    });
+                    if let Some((part, lookups)) = part {
+                        let read = super::inflate::with_part(&own.path, &part, own.ahead, |rd| {
+                            super::xlsx_sheet::read_sheet(rd, lookups, date1904, &mut |r, c, v| {
+                                grouper.push(r, c, v, on_row)
+                            })
+                        });
+                        match read {
+                            Ok(Ok(super::xlsx_sheet::Outcome::Done)) => {
+                                grouper.finish(on_row);
+                                return Ok(());
+                            }
+                            Ok(Ok(super::xlsx_sheet::Outcome::Handover { cells })) => skip = cells,
+                            Ok(Err(why)) => return Err(why),
+                            // The part cannot be opened: calamine says why.
+                            Err(_) => {}
+                        }
+                    }
+                }
                 let mut rd = b.worksheet_cells_reader(sheet).map_err(|e| malformed(&e))?;
                 loop {
                     // calamine adds up a cell reference's digits and letters in u32; one too
@@ -741,6 +795,11 @@ impl Book {
                         }
                     })??;
                     let Some(((r, c), cell)) = next else { break };
+                    if skip > 0 {
+                        // Given already by our reader.
+                        skip -= 1;
+                        continue;
+                    }
                     grouper.push(r, c, cell, on_row)?;
                 }
             }
@@ -780,6 +839,15 @@ fn push_range(
     }
     Ok(())
 }
+
+/// Feeds `xml` as a worksheet part to our own sheet reader (the fuzz target `xlsx_sheet`):
+/// whatever the bytes, it gives cells or hands over, and never panics.
+pub fn fuzz_xlsx_sheet(xml: &[u8]) {
+    super::xlsx_sheet::fuzz_sheet(xml);
+}
+
+/// Whether xlsx worksheets are read by our own reader (`xlsx_sheet`) rather than calamine's.
+const OWN_READER: bool = true;
 
 /// Excel's grid: 1,048,576 rows by 16,384 columns (A1:XFD1048576).
 const EXCEL_ROWS: u32 = 1_048_576;
@@ -885,6 +953,16 @@ impl RowGrouper {
             });
         }
     }
+}
+
+/// A date serial as calamine's path converts it (for the sheet reader of `xlsx_sheet`).
+pub(super) fn cell_from_serial(serial: f64, date1904: bool) -> RawCell {
+    from_serial(serial, date1904)
+}
+
+/// An ISO date text (`t="d"`) as calamine's path converts it.
+pub(super) fn cell_from_iso(s: &str) -> RawCell {
+    from_iso(s)
 }
 
 fn from_serial(serial: f64, date1904: bool) -> RawCell {
@@ -1193,6 +1271,211 @@ mod tests {
         );
         assert_eq!(resolve_target("/xl/b.xml").as_deref(), Some("xl/b.xml"));
         assert_eq!(resolve_target("../x.xml"), None);
+    }
+
+    /// Every row of every sheet of the workbook at `path`, or the error, as our reader (`own`)
+    /// or calamine alone gives them.
+    fn all_rows(path: &Path, own: bool, ahead: bool) -> Vec<String> {
+        let mut book = match Book::open(path, Format::Xlsx, ahead) {
+            Ok(b) => b,
+            Err(e) => return vec![format!("open: {e:?}")],
+        };
+        if let Book::Xlsx(_, o) = &mut book {
+            o.enabled = own;
+        }
+        let mut out = Vec::new();
+        for sheet in book.sheet_names() {
+            out.push(format!("sheet {sheet}"));
+            let r = book.for_each_row(&sheet, &mut |row| {
+                out.push(match row {
+                    SourceRow::Row { row, cells, fields } => format!("{row} {cells:?} {fields:?}"),
+                    SourceRow::Bad { row, message } => format!("{row} bad {message:?}"),
+                })
+            });
+            if let Err(e) = r {
+                out.push(format!("error {e:?}"));
+            }
+        }
+        out
+    }
+
+    /// Every xlsx under `dir`, recursively.
+    fn workbooks(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                workbooks(&path, out);
+            } else if path.extension().is_some_and(|e| e == "xlsx" || e == "xlsm") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn our_sheet_reader_gives_what_calamine_gives_for_every_fixture() {
+        let mut paths = Vec::new();
+        workbooks(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+            &mut paths,
+        );
+        assert!(paths.len() >= 6, "{paths:?}");
+        let mut rows = 0;
+        for path in paths {
+            let calamine = all_rows(&path, false, false);
+            rows += calamine.len();
+            assert_eq!(all_rows(&path, true, false), calamine, "{path:?}");
+            assert_eq!(all_rows(&path, true, true), calamine, "{path:?}");
+        }
+        assert!(rows > 100, "{rows}");
+    }
+
+    /// A workbook written by hand: one sheet `消费` holding `sheet` as its XML, the shared
+    /// strings `sst`, and styles 0–5 (0 General, 1 builtin 14 (a date), 2 custom `yyyy-mm-dd`,
+    /// 3 custom `0.00`, 4 custom `[h]:mm` (a duration), 5 builtin 22 (date and time)).
+    fn hand_made(
+        sheet: &str,
+        sst: &str,
+        date1904: bool,
+    ) -> (tempfile::TempDir, std::path::PathBuf) {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("消费.xlsx");
+        let mut z = zip::ZipWriter::new(File::create(&path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        let pr = if date1904 {
+            r#"<workbookPr date1904="1"/>"#
+        } else {
+            ""
+        };
+        let workbook = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">{pr}<sheets><sheet name="消费" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+        );
+        let styles = r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="3"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/><numFmt numFmtId="165" formatCode="0.00"/><numFmt numFmtId="166" formatCode="[h]:mm"/></numFmts><cellXfs count="6"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="166"/><xf numFmtId="22"/></cellXfs></styleSheet>"#;
+        let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
+        let root = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+        let sheet = format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1"/><sheetData>{sheet}</sheetData></worksheet>"#
+        );
+        for (name, text) in [
+            ("_rels/.rels", root),
+            ("xl/workbook.xml", workbook.as_str()),
+            ("xl/_rels/workbook.xml.rels", rels),
+            ("xl/styles.xml", styles),
+            ("xl/sharedStrings.xml", sst),
+            ("xl/worksheets/sheet1.xml", sheet.as_str()),
+        ] {
+            z.start_file(name, opts).unwrap();
+            z.write_all(text.as_bytes()).unwrap();
+        }
+        z.finish().unwrap();
+        (dir, path)
+    }
+
+    const SST: &str = r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="3" uniqueCount="3"><si><t>水光针</t></si><si><r><rPr><b/><sz val="11"/></rPr><t xml:space="preserve">王 </t></r><r><t>女士</t></r><rPh sb="0" eb="1"><t>ワン</t></rPh><phoneticPr fontId="1"/></si><si><t>a&amp;b_x000D_c</t></si></sst>"#;
+
+    /// Reads the hand-made workbook both ways; both must give the same, and ours gives `want`.
+    fn both_ways(sheet: &str, date1904: bool) -> Vec<String> {
+        let (_dir, path) = hand_made(sheet, SST, date1904);
+        let calamine = all_rows(&path, false, false);
+        assert_eq!(all_rows(&path, true, false), calamine, "{sheet}");
+        assert_eq!(all_rows(&path, true, true), calamine, "{sheet}");
+        calamine
+    }
+
+    /// Whether our reader reads `sheet` to its end itself (no hand-over to calamine).
+    fn read_whole(sheet: &str) -> bool {
+        let (_dir, path) = hand_made(sheet, SST, false);
+        let part = "xl/worksheets/sheet1.xml".to_string();
+        let prepared = super::super::xlsx_sheet::prepare(
+            &path,
+            std::slice::from_ref(&part),
+            &["消费".to_string()],
+        )
+        .expect("probe");
+        assert_eq!(prepared.parts, [("消费".to_string(), part.clone())]);
+        super::super::inflate::with_part(&path, &part, false, |rd| {
+            super::super::xlsx_sheet::read_sheet(
+                rd,
+                &prepared.lookups,
+                false,
+                &mut |_, _, _| Ok(()),
+            )
+        })
+        .unwrap()
+            == Ok(super::super::xlsx_sheet::Outcome::Done)
+    }
+
+    #[test]
+    fn our_sheet_reader_reads_what_exports_write_as_calamine_does() {
+        // Shared strings (plain, rich runs with a phonetic run skipped, an entity and _x000D_),
+        // inline strings, numbers in a date style and not, booleans, errors, a formula's cached
+        // string, an ISO date.
+        let sheet = r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="inlineStr"><is><t>  张&lt;三&gt; </t></is></c><c r="E1" t="inlineStr"><is><r><t xml:space="preserve">李 </t></r><r><rPr><i/></rPr><t>四_x000A_</t></r><rPh sb="0" eb="1"><t>リ</t></rPh><phoneticPr fontId="1"/></is></c></row><row r="2"><c r="A2" s="1"><v>46023</v></c><c r="B2" s="2"><v>46023.5</v></c><c r="C2" s="3"><v>46023</v></c><c r="D2" s="4"><v>1.25</v></c><c r="E2" s="5"><v>46023.75</v></c><c r="F2" s="9"><v>-12.5E-1</v></c></row><row r="3"><c r="A3" t="b"><v>1</v></c><c r="B3" t="b"><v>0</v></c><c r="C3" t="e"><v>#DIV/0!</v></c><c r="D3" t="str"><f>A1&amp;"x"</f><v>水光针&amp;x</v></c><c r="E3"><f>1+1</f><v>2</v></c><c r="F3" t="d"><v>2026-01-02T10:00:00</v></c><c r="G3" s="1"/></row>"#;
+        assert!(read_whole(sheet));
+        let rows = both_ways(sheet, false);
+        // Worked by hand: 46023 is 2026-01-01 (serial 45658 is 2025-01-01, +365); style 3 is
+        // `0.00` (a number), style 4 `[h]:mm` a duration (a number), style 9 is not listed.
+        assert_eq!(
+            rows,
+            [
+                "sheet 消费",
+                r#"1 [(0, Text("水光针")), (1, Text("王 女士")), (2, Text("a&b\rc")), (3, Text("张<三>")), (4, Text("李 四\n"))] None"#,
+                "2 [(0, Date(2026-01-01T00:00:00)), (1, Date(2026-01-01T12:00:00)), (2, Number(46023.0)), (3, Number(1.25)), (4, Date(2026-01-01T18:00:00)), (5, Number(-1.25))] None",
+                r##"3 [(0, Bool(true)), (1, Bool(false)), (2, Error("#DIV/0!")), (3, Text("水光针&x")), (4, Number(2.0)), (5, Date(2026-01-02T10:00:00))] None"##,
+            ]
+        );
+        // The 1904 date system: 46023 is four years and a day later.
+        let rows = both_ways(r#"<row r="1"><c r="A1" s="1"><v>46023</v></c></row>"#, true);
+        assert_eq!(rows[1], "1 [(0, Date(2030-01-02T00:00:00))] None");
+    }
+
+    #[test]
+    fn our_sheet_reader_counts_positions_as_calamine_does() {
+        // Rows and cells without `r`: calamine counts on from the last row and column.
+        let sheet = r#"<row><c><v>1</v></c><c><v>2</v></c></row><row r="5"><c><v>3</v></c><c r="D5"><v>4</v></c><c><v>5</v></c></row><row/><row><c t="inlineStr"><is><t>x</t></is></c></row>"#;
+        assert!(read_whole(sheet));
+        assert_eq!(
+            both_ways(sheet, false),
+            [
+                "sheet 消费",
+                "1 [(0, Number(1.0)), (1, Number(2.0))] None",
+                "5 [(0, Number(3.0)), (3, Number(4.0)), (4, Number(5.0))] None",
+                r#"7 [(0, Text("x"))] None"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn our_sheet_reader_refuses_and_hands_over_as_calamine_does() {
+        let cases = [
+            // Beyond XFD, beyond row 1,048,576, and a reference that overflows calamine's sum.
+            r#"<row r="1"><c r="A1"><v>1</v></c><c r="XFE1"><v>2</v></c></row>"#,
+            r#"<row r="1048577"><c r="A1048577"><v>1</v></c></row>"#,
+            r#"<row r="1"><c r="A99999999999"><v>1</v></c></row>"#,
+            // Malformed or cut XML, an unknown type, a string index past the table.
+            r#"<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</c></row>"#,
+            r#"<row r="1"><c r="A1"><v>1</v></c><c r="B1" t="x"><v>2</v></c></row>"#,
+            r#"<row r="1"><c r="A1" t="s"><v>3</v></c></row>"#,
+            r#"<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2"#,
+            // Forms left to calamine: a comment, a prefix, a CDATA text, a padded number.
+            r#"<row r="1"><c r="A1"><v>1</v></c><!-- x --><c r="B1"><v>2</v></c></row>"#,
+            r#"<row r="1"><x:c r="A1"><x:v>1</x:v></x:c></row>"#,
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[a<b]]></t></is></c></row>"#,
+            r#"<row r="1"><c r="A1"><v> 7 </v></c><c r="B1" t="n"><v>1e999</v></c></row>"#,
+            // An attribute it reads given twice.
+            r#"<row r="1"><c r="A1" r="B1"><v>1</v></c></row>"#,
+        ];
+        for (i, sheet) in cases.iter().enumerate() {
+            // The first two our reader reads itself (the grouper refuses them); the others it
+            // hands over.
+            assert_eq!(read_whole(sheet), i < 2, "{sheet}");
+            let rows = both_ways(sheet, false);
+            assert!(rows.len() >= 2, "{sheet}: {rows:?}");
+        }
+        assert!(both_ways(cases[0], false)[1].contains("CellBeyondXfdAt { row: 1, column: 16385 }"));
+        assert!(both_ways(cases[2], false)[1].contains("CellBeyondXfd"));
+        assert!(both_ways(cases[3], false)[1].starts_with("error MalformedSheet"));
     }
 
     #[test]
