@@ -169,6 +169,12 @@ impl Index {
         Index::build(ds, None)
     }
 
+    /// An index of no one's rows, for [`consultations`] over rows given directly: they read
+    /// only the days of positive sales from it, found (from every sale) on first use.
+    pub fn unindexed() -> Index {
+        Index::default()
+    }
+
     /// Only the rows dated from `from` to `to` — sales from `sales_from`, for the 二开 derive
     /// look-back — and every rating (they carry a month): enough for the figures of a period
     /// inside that span. Each month of a year is scored from such an index (月度), so it reads
