@@ -567,21 +567,24 @@ fn quality_sums(
     }
     let none: &[Sym] = &[];
     let of = |staff: Option<Sym>| staff.and_then(|x| stores_of.get(&x)).map_or(none, |v| v);
+    // The stores of the people a row names, each once.
+    let mut row_stores: Vec<Sym> = Vec::new();
     for s in ds.sales.iter().filter(|s| period.contains(s.date)) {
         if s.consultant.is_some() || s.doctor.is_some() || s.nurse.is_some() {
             clinic.sale(s, s.doctor.is_some());
         }
-        let by_doctor = of(s.doctor);
+        row_stores.clear();
         for staff in [s.consultant, s.doctor, s.nurse] {
             for store in of(staff) {
-                if let Some(sums) = stores.get_mut(store) {
-                    sums.sale(s, false);
+                if !row_stores.contains(store) {
+                    row_stores.push(*store);
                 }
             }
         }
-        for store in by_doctor {
+        let by_doctor = of(s.doctor);
+        for store in &row_stores {
             if let Some(sums) = stores.get_mut(store) {
-                sums.sale(s, true);
+                sums.sale(s, by_doctor.contains(store));
             }
         }
     }

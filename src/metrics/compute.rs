@@ -340,12 +340,15 @@ pub struct Context<'a> {
     /// The last credited-sales aggregate of each attribute, by members: revenue, attainment,
     /// ticket price, 二开率, 复购率, treatments and customers served of one person (scored one
     /// after another) start from it.
-    last_sales_agg: RefCell<[Option<(Vec<Sym>, Rc<SalesAgg>)>; 3]>,
+    last_sales_agg: RefCell<[Option<MembersSales>; 3]>,
     /// Whether each sales type is a 二开 type (`secondary.types`), found once per type.
     type_secondary: RefCell<HashMap<Sym, bool, FxBuild>>,
     /// The last consultations, by members: 成交率, 新客数 and 初诊数 of one person share them.
     last_consultations: RefCell<Option<MembersConsultations>>,
 }
+
+/// The credited-sales aggregate of a set of members (by one attribute).
+type MembersSales = (Vec<Sym>, Rc<SalesAgg>);
 
 /// Consultations of a set of members.
 type MembersConsultations = (Vec<Sym>, Rc<Vec<Consultation>>);
