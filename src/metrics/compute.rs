@@ -867,7 +867,16 @@ impl<'a> Context<'a> {
         if !self.ds.has(Kind::Sales) && !self.ds.has(Kind::Visits) {
             return None;
         }
-        let mut out: HashSet<Sym, FxBuild> = self.member_visits(m).map(|v| v.customer).collect();
+        // The customers of the members' visits: those of their consultations when these are
+        // at hand (a consultant's 成交率 came first), the same customers.
+        let cached = match self.last_consultations.borrow().as_ref() {
+            Some((key, cs)) if key == m => Some(Rc::clone(cs)),
+            _ => None,
+        };
+        let mut out: HashSet<Sym, FxBuild> = match cached {
+            Some(cs) => cs.iter().map(|c| c.customer).collect(),
+            None => self.member_visits(m).map(|v| v.customer).collect(),
+        };
         for attribute in [Attribute::Consultant, Attribute::Doctor, Attribute::Nurse] {
             out.extend(self.sales_agg(attribute, m).by_customer.keys().copied());
         }
