@@ -26,13 +26,15 @@
 //!   first_visits_surplus = first visits above base (0 when below).
 
 use super::{ratio, sym_of_config_name, yuan};
-use crate::config::{Attribute, Config, Levels};
+use crate::config::{Config, Levels};
 use crate::input::{Dataset, Field, FxBuild, Kind, Sym};
-use crate::metrics::compute::{self, Context, Index};
+use crate::metrics::compute::{self, Index};
 use crate::people::Person;
 use crate::period::Period;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
+
+type FxMap<K, V> = HashMap<K, V, FxBuild>;
 
 /// Everything `overview` shows (SPEC §8.1).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -171,7 +173,9 @@ pub struct ChannelFigures {
 /// The overview of `period`. `people` are the people found (a store's members come from the
 /// roster, or without one from them).
 pub fn compute(ds: &Dataset, config: &Config, people: &[Person], period: &Period) -> Overview {
-    let index = Index::new(ds);
+    // Consultations read only the days of positive sales from it (when the visits have no deal
+    // column); every other figure is added up in one pass over the period's rows.
+    let index = Index::unindexed();
     let previous_period = period.previous().ok().filter(|p| ds.covers(p));
     let now = measure(ds, config, people, &index, period);
     let before = previous_period
@@ -451,28 +455,171 @@ struct Measured {
     clinic_consultations: Counted,
     first_visit_customers: usize,
     quality: Quality,
-    stores: HashMap<Option<Sym>, Money>,
-    store_first_visits: HashMap<Option<Sym>, usize>,
-    store_consultations: HashMap<Option<Sym>, Counted>,
-    store_quality: HashMap<Sym, Quality>,
-    departments: HashMap<Option<Sym>, DepartmentSums>,
-    channels: HashMap<Option<Sym>, ChannelSums>,
+    stores: FxMap<Option<Sym>, Money>,
+    store_first_visits: FxMap<Option<Sym>, usize>,
+    store_consultations: FxMap<Option<Sym>, Counted>,
+    store_quality: FxMap<Sym, Quality>,
+    departments: FxMap<Option<Sym>, DepartmentSums>,
+    channels: FxMap<Option<Sym>, ChannelSums>,
 }
 
-/// The figures of §3 that make [`Quality`]: a complaint rate (numerator valid complaints,
-/// denominator customers served) and a complication rate (complications over treatments).
-fn quality(cx: &Context, members: &[Sym]) -> Quality {
-    let complaint = cx.members_figure(members, "complaint_rate", Attribute::Consultant);
-    let complication = cx.members_figure(members, "complication_rate", Attribute::Doctor);
-    let count = |x: Option<f64>| x.map(|v| v.max(0.0) as u64);
-    Quality {
-        customers_served: count(complaint.denominator),
-        complaints: count(complaint.numerator),
-        complaint_rate: complaint.value,
-        complications: count(complication.numerator),
-        treatments: count(complication.denominator),
-        complication_rate: complication.value,
+/// Customers served, valid complaints, complications and the orders of positive doctor sales:
+/// what the §3 figures making [`Quality`] count over a group of people, added up row by row.
+#[derive(Default)]
+struct QualitySums {
+    served: HashSet<Sym, FxBuild>,
+    complaints: usize,
+    complications: usize,
+    orders: HashSet<Sym, FxBuild>,
+    /// Positive doctor sales without an order id: one treatment each.
+    loose: usize,
+}
+
+impl QualitySums {
+    /// A sales row naming someone of the group as consultant, doctor or nurse.
+    fn sale(&mut self, s: &crate::input::Sale, by_doctor: bool) {
+        self.served.insert(s.customer);
+        if by_doctor && s.amount > 0 {
+            match s.order_id {
+                Some(o) => {
+                    self.orders.insert(o);
+                }
+                None => self.loose += 1,
+            }
+        }
     }
+
+    /// A valid complaint naming someone of the group (`complication` when its category is one).
+    fn complaint(&mut self, complication: bool) {
+        self.complaints += 1;
+        self.complications += usize::from(complication);
+    }
+
+    /// The complaint rate (numerator valid complaints, denominator customers served) and the
+    /// complication rate (complications over treatments, the `doctor` attribute) as
+    /// `metrics::compute::complaint_rate` and `complication_rate` give them over the group
+    /// (a `scope = "all"` / `"store"` figure): null where an input they need was not given.
+    fn quality(&self, ds: &Dataset) -> Quality {
+        let has_sales = ds.has(Kind::Sales);
+        let has_complaints = ds.has(Kind::Complaints);
+        let served = (has_sales || ds.has(Kind::Visits)).then_some(self.served.len());
+        let complaints = has_complaints.then_some(self.complaints);
+        let complaint_rate = match (complaints, served) {
+            (Some(n), Some(d)) if d > 0 => Some(n as f64 / d as f64),
+            _ => None,
+        };
+        let (complications, treatments) = if has_sales && has_complaints {
+            (
+                Some(self.complications),
+                Some(self.orders.len() + self.loose),
+            )
+        } else {
+            (None, None)
+        };
+        let complication_rate = match (complications, treatments) {
+            (Some(n), Some(t)) if t > 0 => Some(n as f64 / t as f64),
+            _ => None,
+        };
+        let count = |x: Option<usize>| x.map(|v| v as u64);
+        Quality {
+            customers_served: count(served),
+            complaints: count(complaints),
+            complaint_rate,
+            complications: count(complications),
+            treatments: count(treatments),
+            complication_rate,
+        }
+    }
+}
+
+/// The clinic's and each store's [`QualitySums`] for `period`, in one pass over its rows. The
+/// clinic counts every row naming anyone (everyone the data names as staff); a store the rows
+/// naming its roster people (without a roster, the people found whose store it is) — as a
+/// `scope = "all"` / `"store"` KPI counts them (`Context::everyone`, `Context::store_members`).
+/// A store without such people has no sums: whose complaints are its own cannot be told.
+fn quality_sums(
+    ds: &Dataset,
+    config: &Config,
+    people: &[Person],
+    period: &Period,
+) -> (QualitySums, HashMap<Sym, QualitySums, FxBuild>) {
+    // Each person's stores (a person may be on the roster of more than one).
+    let mut stores_of: HashMap<Sym, Vec<Sym>, FxBuild> = HashMap::default();
+    let mut add = |staff: Sym, store: Option<Sym>| {
+        if let Some(s) = store {
+            let v = stores_of.entry(staff).or_default();
+            if !v.contains(&s) {
+                v.push(s);
+            }
+        }
+    };
+    if ds.has(Kind::Roster) {
+        ds.roster.iter().for_each(|r| add(r.staff, r.store));
+    } else {
+        people.iter().for_each(|p| add(p.sym, p.store));
+    }
+    let mut clinic = QualitySums::default();
+    let mut stores: HashMap<Sym, QualitySums, FxBuild> = HashMap::default();
+    for list in stores_of.values() {
+        for s in list {
+            stores.entry(*s).or_default();
+        }
+    }
+    let none: &[Sym] = &[];
+    let of = |staff: Option<Sym>| staff.and_then(|x| stores_of.get(&x)).map_or(none, |v| v);
+    // The stores of the people a row names, each once.
+    let mut row_stores: Vec<Sym> = Vec::new();
+    for s in ds.sales.iter().filter(|s| period.contains(s.date)) {
+        if s.consultant.is_some() || s.doctor.is_some() || s.nurse.is_some() {
+            clinic.sale(s, s.doctor.is_some());
+        }
+        row_stores.clear();
+        for staff in [s.consultant, s.doctor, s.nurse] {
+            for store in of(staff) {
+                if !row_stores.contains(store) {
+                    row_stores.push(*store);
+                }
+            }
+        }
+        let by_doctor = of(s.doctor);
+        for store in &row_stores {
+            if let Some(sums) = stores.get_mut(store) {
+                sums.sale(s, by_doctor.contains(store));
+            }
+        }
+    }
+    for v in ds.visits.iter().filter(|v| period.contains(v.date)) {
+        clinic.served.insert(v.customer);
+        for store in of(Some(v.consultant)) {
+            if let Some(sums) = stores.get_mut(store) {
+                sums.served.insert(v.customer);
+            }
+        }
+    }
+    let cats = &config.complications.categories;
+    let mut is_complication: HashMap<Sym, bool, FxBuild> = HashMap::default();
+    for c in ds
+        .complaints
+        .iter()
+        .filter(|c| period.contains(c.when.date()))
+    {
+        if !c.valid {
+            continue;
+        }
+        let complication = c.category.is_some_and(|k| {
+            *is_complication.entry(k).or_insert_with(|| {
+                let k = ds.name(k).trim();
+                cats.iter().any(|x| x.trim() == k)
+            })
+        });
+        clinic.complaint(complication);
+        for store in of(Some(c.staff)) {
+            if let Some(sums) = stores.get_mut(store) {
+                sums.complaint(complication);
+            }
+        }
+    }
+    (clinic, stores)
 }
 
 fn measure(
@@ -490,8 +637,8 @@ fn measure(
         .map(|v| (v.customer, v.date))
         .collect();
     let mut clinic = Money::default();
-    let mut stores: HashMap<Option<Sym>, Money> = HashMap::new();
-    let mut departments: HashMap<Option<Sym>, DepartmentSums> = HashMap::new();
+    let mut stores: FxMap<Option<Sym>, Money> = FxMap::default();
+    let mut departments: FxMap<Option<Sym>, DepartmentSums> = FxMap::default();
     let mut by_customer: HashMap<Sym, i64, FxBuild> = HashMap::default();
     let track_departments = ds.has_field(Kind::Sales, Field::Department);
     for s in ds.sales.iter().filter(|s| period.contains(s.date)) {
@@ -518,10 +665,10 @@ fn measure(
         ds.visits.iter().filter(|v| period.contains(v.date)),
     );
     let mut clinic_consultations = Counted::default();
-    let mut store_consultations: HashMap<Option<Sym>, Counted> = HashMap::new();
+    let mut store_consultations: FxMap<Option<Sym>, Counted> = FxMap::default();
     let mut first_visitors: HashSet<Sym, FxBuild> = HashSet::default();
-    let mut store_first_visitors: HashMap<Option<Sym>, HashSet<Sym, FxBuild>> = HashMap::new();
-    let mut channels: HashMap<Option<Sym>, ChannelSums> = HashMap::new();
+    let mut store_first_visitors: FxMap<Option<Sym>, HashSet<Sym, FxBuild>> = FxMap::default();
+    let mut channels: FxMap<Option<Sym>, ChannelSums> = FxMap::default();
     // Each customer's first consultation of the period: (date, its place in the list).
     let mut first_of: HashMap<Sym, (chrono::NaiveDate, usize), FxBuild> = HashMap::default();
     for (i, c) in consultations.iter().enumerate() {
@@ -555,9 +702,9 @@ fn measure(
             .revenue += revenue;
     }
 
-    let cx = Context::new(ds, config, people, period, index);
-    let clinic_quality = quality(&cx, &cx.everyone());
-    let mut store_quality: HashMap<Sym, Quality> = HashMap::new();
+    let (clinic_sums, mut store_sums) = quality_sums(ds, config, people, period);
+    let clinic_quality = clinic_sums.quality(ds);
+    let mut store_quality: FxMap<Sym, Quality> = FxMap::default();
     let mut named_stores: Vec<Sym> = stores
         .keys()
         .chain(store_consultations.keys())
@@ -575,10 +722,9 @@ fn measure(
     named_stores.sort_unstable();
     named_stores.dedup();
     for s in named_stores {
-        let members = cx.store_members(s);
         // Without roster people, whose complaints are the store's cannot be told.
-        if !members.is_empty() {
-            store_quality.insert(s, quality(&cx, &members));
+        if let Some(sums) = store_sums.remove(&s) {
+            store_quality.insert(s, sums.quality(ds));
         }
     }
 
@@ -669,6 +815,78 @@ impl Measured {
             deals: c.deals,
             conversion: ratio(c.deals as f64, c.consultations as f64),
             revenue: yuan(c.revenue),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Attribute, LoadedConfig};
+    use crate::metrics::compute::Context;
+
+    /// The [`Quality`] of `members` from the metrics' own figures (`members_figure`).
+    fn by_figures(cx: &Context, members: &[Sym]) -> Quality {
+        let complaint = cx.members_figure(members, "complaint_rate", Attribute::Consultant);
+        let complication = cx.members_figure(members, "complication_rate", Attribute::Doctor);
+        let count = |x: Option<f64>| x.map(|v| v.max(0.0) as u64);
+        Quality {
+            customers_served: count(complaint.denominator),
+            complaints: count(complaint.numerator),
+            complaint_rate: complaint.value,
+            complications: count(complication.numerator),
+            treatments: count(complication.denominator),
+            complication_rate: complication.value,
+        }
+    }
+
+    /// The one-pass sums give, for the clinic and every store with people, the quality the
+    /// complaint_rate and complication_rate figures of `everyone()` and `store_members()` give
+    /// — with and without a roster, and without complaints or sales.
+    #[test]
+    fn quality_sums_are_the_group_figures() {
+        let loaded = LoadedConfig::builtin();
+        let config = &loaded.config;
+        for (y, m) in [(2026, 10), (2026, 9)] {
+            let period = Period::month(y, m).unwrap();
+            let full = crate::input::load_fixture_clinic(&loaded, &period, 0);
+            for drop in [
+                None,
+                Some(Kind::Roster),
+                Some(Kind::Complaints),
+                Some(Kind::Sales),
+            ] {
+                let mut ds = crate::input::load_fixture_clinic(&loaded, &period, 0);
+                if let Some(k) = drop {
+                    ds.inputs.retain(|i| i.kind != k);
+                }
+                let (people, _) = crate::people::resolve(&full, config, Some(&period));
+                let index = Index::new(&ds);
+                let cx = Context::new(&ds, config, &people, &period, &index);
+                let (clinic, mut stores) = quality_sums(&ds, config, &people, &period);
+                assert_eq!(
+                    clinic.quality(&ds),
+                    by_figures(&cx, &cx.everyone()),
+                    "{drop:?}"
+                );
+                let mut all: Vec<Sym> = ds.roster.iter().filter_map(|r| r.store).collect();
+                all.extend(people.iter().filter_map(|p| p.store));
+                all.sort_unstable();
+                all.dedup();
+                let mut with_people = 0;
+                for s in all {
+                    let members = cx.store_members(s);
+                    match stores.remove(&s) {
+                        Some(sums) => {
+                            with_people += 1;
+                            let q = sums.quality(&ds);
+                            assert_eq!(q, by_figures(&cx, &members), "{drop:?} {}", ds.name(s));
+                        }
+                        None => assert!(members.is_empty(), "{drop:?} {}", ds.name(s)),
+                    }
+                }
+                assert!(with_people >= 2 && stores.is_empty(), "{drop:?}");
+            }
         }
     }
 }

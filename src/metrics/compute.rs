@@ -169,6 +169,12 @@ impl Index {
         Index::build(ds, None)
     }
 
+    /// An index of no one's rows, for [`consultations`] over rows given directly: they read
+    /// only the days of positive sales from it, found (from every sale) on first use.
+    pub fn unindexed() -> Index {
+        Index::default()
+    }
+
     /// Only the rows dated from `from` to `to` — sales from `sales_from`, for the 二开 derive
     /// look-back — and every rating (they carry a month): enough for the figures of a period
     /// inside that span. Each month of a year is scored from such an index (月度), so it reads
@@ -191,6 +197,65 @@ impl Index {
             positive_sale_days: std::sync::OnceLock::new(),
             span: span.map(|(_, from, to)| (from, to)),
         }
+    }
+
+    /// The indexes [`Index::within`] gives for each of `months` (consecutive, ascending), with
+    /// sales from `look_back` before each month's start, built in one pass over the rows: each
+    /// row goes to the months whose span holds it, so every month's lists are those of its own
+    /// `Index::within`, row numbers ascending. The 月度 sheet of a year reads the year once.
+    pub fn months(ds: &Dataset, months: &[Period], look_back: Duration) -> Vec<Index> {
+        let mut out: Vec<Index> = months
+            .iter()
+            .map(|m| Index {
+                span: Some((m.start, m.end)),
+                ..Index::default()
+            })
+            .collect();
+        // The months holding day `d`: those ending on or after it and starting (less the
+        // look-back for sales) on or before it.
+        let slots = |d: NaiveDate, back: Duration| {
+            let first = months.partition_point(|m| m.end < d);
+            let last = months.partition_point(|m| m.start - back <= d);
+            first..last.max(first)
+        };
+        let push =
+            |map: &mut SymMap<Vec<u32>>, k: Sym, i: usize| map.entry(k).or_default().push(i as u32);
+        for (i, s) in ds.sales.iter().enumerate() {
+            for j in slots(s.date, look_back) {
+                let ix = &mut out[j];
+                if let Some(k) = s.consultant {
+                    push(&mut ix.sales_by_consultant, k, i);
+                }
+                if let Some(k) = s.doctor {
+                    push(&mut ix.sales_by_doctor, k, i);
+                }
+                if let Some(k) = s.nurse {
+                    push(&mut ix.sales_by_nurse, k, i);
+                }
+            }
+        }
+        let none = Duration::zero();
+        for (i, v) in ds.visits.iter().enumerate() {
+            for j in slots(v.date, none) {
+                push(&mut out[j].visits_by_consultant, v.consultant, i);
+            }
+        }
+        for (i, c) in ds.complaints.iter().enumerate() {
+            for j in slots(c.when.date(), none) {
+                push(&mut out[j].complaints_by_staff, c.staff, i);
+            }
+        }
+        for (i, s) in ds.surveys.iter().enumerate() {
+            for j in slots(s.date, none) {
+                push(&mut out[j].surveys_by_staff, s.staff, i);
+            }
+        }
+        // Every rating, in every month (they carry a month, not a date).
+        let ratings = group(&ds.ratings, |r| Some(r.staff));
+        for ix in &mut out {
+            ix.ratings_by_staff = ratings.clone();
+        }
+        out
     }
 
     /// (customer, date, consultant) of every positive sale (within the index's span, if any)
@@ -269,18 +334,63 @@ pub struct Context<'a> {
     /// Figures of department/store/all scope, by what they depend on: every member of a store
     /// shares its store's figure, computed once (a 客服主管's store KPIs, a bonus gate).
     group_figures: RefCell<HashMap<GroupKey, Figure>>,
-    /// The last credited-sales aggregate, by (attribute, members): revenue, attainment,
-    /// ticket price, 二开率 and 复购率 of one person (scored one after another) start from it.
-    last_sales_agg: RefCell<Option<(SalesKey, Rc<SalesAgg>)>>,
+    /// The same, shared with the contexts scoring the same period's other people on other
+    /// threads: each group figure is computed by one of them.
+    shared: Option<&'a SharedFigures>,
+    /// The last credited-sales aggregate of each attribute, by members: revenue, attainment,
+    /// ticket price, 二开率, 复购率, treatments and customers served of one person (scored one
+    /// after another) start from it.
+    last_sales_agg: RefCell<[Option<MembersSales>; 3]>,
+    /// Whether each sales type is a 二开 type (`secondary.types`), found once per type.
+    type_secondary: RefCell<HashMap<Sym, bool, FxBuild>>,
     /// The last consultations, by members: 成交率, 新客数 and 初诊数 of one person share them.
     last_consultations: RefCell<Option<MembersConsultations>>,
 }
 
+/// The credited-sales aggregate of a set of members (by one attribute).
+type MembersSales = (Vec<Sym>, Rc<SalesAgg>);
+
 /// Consultations of a set of members.
 type MembersConsultations = (Vec<Sym>, Rc<Vec<Consultation>>);
 
-/// What a sales aggregate depends on: the attribute column and the members.
-type SalesKey = (Attribute, Vec<Sym>);
+/// The group figures of one period (and index), shared by the contexts scoring its people on
+/// several threads: a store's figure is computed once, by whichever thread asks first (the
+/// others wait for it), instead of once per thread. A figure depends only on its key, the
+/// period and the rows, so which thread computes it changes nothing.
+pub struct SharedFigures {
+    figures: std::sync::Mutex<HashMap<GroupKey, std::sync::Arc<std::sync::OnceLock<Figure>>>>,
+    /// The 二开 rule in force (`auto` resolved), found once for every context.
+    rule: SecondaryRule,
+}
+
+impl SharedFigures {
+    pub fn new(rule: SecondaryRule) -> SharedFigures {
+        SharedFigures {
+            figures: std::sync::Mutex::new(HashMap::new()),
+            rule,
+        }
+    }
+
+    fn cell(&self, key: &GroupKey) -> std::sync::Arc<std::sync::OnceLock<Figure>> {
+        let mut map = match self.figures.lock() {
+            Ok(m) => m,
+            // A thread that panicked left the map as it was: each entry is whole.
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        std::sync::Arc::clone(map.entry(key.clone()).or_default())
+    }
+}
+
+/// Sales rows read at a time by [`Context::sales_agg`].
+const SALES_BATCH: usize = 256;
+
+fn attribute_slot(attribute: Attribute) -> usize {
+    match attribute {
+        Attribute::Consultant => 0,
+        Attribute::Doctor => 1,
+        Attribute::Nurse => 2,
+    }
+}
 
 /// What a group-scope figure depends on: metric, item, attribute, min_sample and the members.
 type GroupKey = (
@@ -475,7 +585,12 @@ pub fn consultations<'v>(
 struct SalesAgg {
     revenue: i64,
     rows: usize,
+    /// Every customer of a credited row, with the sum of their rows.
     by_customer: HashMap<Sym, i64, FxBuild>,
+    /// Distinct order ids of the positive rows, plus the positive rows without one.
+    treatments: usize,
+    /// Customers of positive rows of a 二开 type (counted only under the `type` rule).
+    type_secondary: HashSet<Sym, FxBuild>,
 }
 
 impl SalesAgg {
@@ -505,15 +620,48 @@ impl<'a> Context<'a> {
             bought_before: OnceCell::new(),
             secondary_rule: OnceCell::new(),
             group_figures: RefCell::new(HashMap::new()),
-            last_sales_agg: RefCell::new(None),
+            shared: None,
+            last_sales_agg: RefCell::new([None, None, None]),
+            type_secondary: RefCell::new(HashMap::default()),
             last_consultations: RefCell::new(None),
         }
+    }
+
+    /// A context sharing its group figures (and the 二开 rule) with the other contexts of
+    /// `shared`: those scoring the same period from the same index on other threads.
+    pub fn sharing(
+        ds: &'a Dataset,
+        config: &'a Config,
+        people: &'a [Person],
+        period: &'a Period,
+        index: &'a Index,
+        shared: &'a SharedFigures,
+    ) -> Context<'a> {
+        let cx = Context {
+            shared: Some(shared),
+            ..Context::new(ds, config, people, period, index)
+        };
+        let _ = cx.secondary_rule.set(shared.rule);
+        cx
     }
 
     pub(super) fn secondary_rule(&self) -> SecondaryRule {
         *self
             .secondary_rule
             .get_or_init(|| secondary_rule_used(self.ds, self.config))
+    }
+
+    /// [`is_type_secondary`], found once per sales type.
+    fn type_secondary(&self, s: &Sale) -> bool {
+        let Some(t) = s.sale_type else {
+            return false;
+        };
+        if let Some(&b) = self.type_secondary.borrow().get(&t) {
+            return b;
+        }
+        let b = is_type_secondary(self.ds, self.config, s);
+        self.type_secondary.borrow_mut().insert(t, b);
+        b
     }
 
     /// The names whose rows count for `person` under `scope`, sorted, each once.
@@ -575,27 +723,59 @@ impl<'a> Context<'a> {
     }
 
     fn sales_agg(&self, attribute: Attribute, m: &[Sym]) -> Rc<SalesAgg> {
-        if let Some((key, agg)) = self.last_sales_agg.borrow().as_ref() {
-            if key.0 == attribute && key.1 == m {
+        let slot = attribute_slot(attribute);
+        if let Some((key, agg)) = self.last_sales_agg.borrow()[slot].as_ref() {
+            if key == m {
                 return Rc::clone(agg);
             }
         }
         let agg = Rc::new(self.sales_agg_uncached(attribute, m));
-        *self.last_sales_agg.borrow_mut() = Some(((attribute, m.to_vec()), Rc::clone(&agg)));
+        self.last_sales_agg.borrow_mut()[slot] = Some((m.to_vec(), Rc::clone(&agg)));
         agg
     }
 
+    /// One pass over the credited sales: everything the sales figures count from them.
     fn sales_agg_uncached(&self, attribute: Attribute, m: &[Sym]) -> SalesAgg {
+        let by_type = self.secondary_rule() != SecondaryRule::Derive;
         let mut agg = SalesAgg {
             revenue: 0,
             rows: 0,
             by_customer: HashMap::default(),
+            treatments: 0,
+            type_secondary: HashSet::default(),
         };
-        for s in self.credited_sales(attribute, m) {
-            agg.revenue += s.amount;
-            agg.rows += 1;
-            *agg.by_customer.entry(s.customer).or_default() += s.amount;
+        let mut orders: HashSet<Sym, FxBuild> = HashSet::default();
+        let mut loose = 0;
+        // The rows are read in batches, each copied out before any is counted: the copies do
+        // not wait on one another, so the memory reads of a batch overlap (a person's rows lie
+        // far apart in the dataset), and the counting then runs from the batch.
+        let rows = rows_of(self.index.sales_by(attribute), m);
+        let mut batch: Vec<&Sale> = Vec::with_capacity(SALES_BATCH.min(rows.len()));
+        for part in rows.chunks(SALES_BATCH) {
+            batch.clear();
+            batch.extend(
+                part.iter()
+                    .map(|&i| &self.ds.sales[i as usize])
+                    .filter(|s| self.period.contains(s.date)),
+            );
+            for s in &batch {
+                agg.revenue += s.amount;
+                agg.rows += 1;
+                *agg.by_customer.entry(s.customer).or_default() += s.amount;
+                if s.amount > 0 {
+                    match s.order_id {
+                        Some(o) => {
+                            orders.insert(o);
+                        }
+                        None => loose += 1,
+                    }
+                    if by_type && self.type_secondary(s) {
+                        agg.type_secondary.insert(s.customer);
+                    }
+                }
+            }
         }
+        agg.treatments = orders.len() + loose;
         agg
     }
 
@@ -642,52 +822,43 @@ impl<'a> Context<'a> {
     }
 
     /// The customers with a 二开 sale among `sales` (credited by `attribute` to members, in
-    /// the period) under `rule`: `type` by the sale's type; `derive` when the same customer
-    /// had a positive sale credited to the same person 1 to window_days days earlier, at any
-    /// date (data before the period counts).
-    fn secondary_customers<'s>(
+    /// the period) under the `derive` rule: the same customer had a positive sale credited to
+    /// the same person 1 to window_days days earlier, at any date (data before the period
+    /// counts). (Under `type` the sales aggregate holds them: [`SalesAgg::type_secondary`].)
+    fn derived_secondary_customers<'s>(
         &self,
         sales: impl Iterator<Item = &'s Sale>,
         attribute: Attribute,
         m: &[Sym],
-        rule: SecondaryRule,
     ) -> BTreeSet<Sym> {
         let positive = sales.filter(|s| s.amount > 0);
-        match rule {
-            SecondaryRule::Type | SecondaryRule::Auto => positive
-                .filter(|s| is_type_secondary(self.ds, self.config, s))
-                .map(|s| s.customer)
-                .collect(),
-            SecondaryRule::Derive => {
-                // Every positive sale credited to a member, at any date, by (customer, person).
-                let mut earlier: HashMap<(Sym, Sym), Vec<NaiveDate>> = HashMap::new();
-                for i in rows_of(self.index.sales_by(attribute), m) {
-                    let t = &self.ds.sales[i as usize];
-                    if let (true, Some(p)) = (t.amount > 0, attr_col(t, attribute)) {
-                        earlier.entry((t.customer, p)).or_default().push(t.date);
-                    }
-                }
-                for dates in earlier.values_mut() {
-                    dates.sort_unstable();
-                }
-                let window = self.config.secondary.window_days as i64;
-                positive
-                    .filter(|s| {
-                        let Some(p) = attr_col(s, attribute) else {
-                            return false;
-                        };
-                        let Some(dates) = earlier.get(&(s.customer, p)) else {
-                            return false;
-                        };
-                        // The first earlier sale on or after s.date − window: is it before s.date?
-                        let from = s.date - Duration::days(window);
-                        let at = dates.partition_point(|d| *d < from);
-                        dates.get(at).is_some_and(|d| *d < s.date)
-                    })
-                    .map(|s| s.customer)
-                    .collect()
+        // Every positive sale credited to a member, at any date, by (customer, person).
+        let mut earlier: HashMap<(Sym, Sym), Vec<NaiveDate>> = HashMap::new();
+        for i in rows_of(self.index.sales_by(attribute), m) {
+            let t = &self.ds.sales[i as usize];
+            if let (true, Some(p)) = (t.amount > 0, attr_col(t, attribute)) {
+                earlier.entry((t.customer, p)).or_default().push(t.date);
             }
         }
+        for dates in earlier.values_mut() {
+            dates.sort_unstable();
+        }
+        let window = self.config.secondary.window_days as i64;
+        positive
+            .filter(|s| {
+                let Some(p) = attr_col(s, attribute) else {
+                    return false;
+                };
+                let Some(dates) = earlier.get(&(s.customer, p)) else {
+                    return false;
+                };
+                // The first earlier sale on or after s.date − window: is it before s.date?
+                let from = s.date - Duration::days(window);
+                let at = dates.partition_point(|d| *d < from);
+                dates.get(at).is_some_and(|d| *d < s.date)
+            })
+            .map(|s| s.customer)
+            .collect()
     }
 
     /// Distinct customers of the consultations plus of every sales row naming a member as
@@ -696,28 +867,25 @@ impl<'a> Context<'a> {
         if !self.ds.has(Kind::Sales) && !self.ds.has(Kind::Visits) {
             return None;
         }
-        let mut out: HashSet<Sym, FxBuild> = self.member_visits(m).map(|v| v.customer).collect();
+        // The customers of the members' visits: those of their consultations when these are
+        // at hand (a consultant's 成交率 came first), the same customers.
+        let cached = match self.last_consultations.borrow().as_ref() {
+            Some((key, cs)) if key == m => Some(Rc::clone(cs)),
+            _ => None,
+        };
+        let mut out: HashSet<Sym, FxBuild> = match cached {
+            Some(cs) => cs.iter().map(|c| c.customer).collect(),
+            None => self.member_visits(m).map(|v| v.customer).collect(),
+        };
         for attribute in [Attribute::Consultant, Attribute::Doctor, Attribute::Nurse] {
-            out.extend(self.credited_sales(attribute, m).map(|s| s.customer));
+            out.extend(self.sales_agg(attribute, m).by_customer.keys().copied());
         }
         Some(out)
     }
 
     /// Distinct order ids of credited positive sales in the period (rows without one count one each).
     fn treatments(&self, attribute: Attribute, m: &[Sym]) -> usize {
-        let mut orders: HashSet<Sym, FxBuild> = HashSet::default();
-        let mut loose = 0;
-        for s in self.credited_sales(attribute, m) {
-            if s.amount > 0 {
-                match s.order_id {
-                    Some(o) => {
-                        orders.insert(o);
-                    }
-                    None => loose += 1,
-                }
-            }
-        }
-        orders.len() + loose
+        self.sales_agg(attribute, m).treatments
     }
 
     /// The revenue target in fen as an exact fraction (SPEC §3.2), None when there is none.
@@ -801,7 +969,11 @@ impl<'a> Context<'a> {
         if let Some(f) = self.group_figures.borrow().get(&key) {
             return f.clone();
         }
-        let f = self.compute(Some(person), def, item, scope, attribute, min, &key.4);
+        let compute = || self.compute(Some(person), def, item, scope, attribute, min, &key.4);
+        let f = match self.shared {
+            Some(shared) => shared.cell(&key).get_or_init(compute).clone(),
+            None => compute(),
+        };
         self.group_figures.borrow_mut().insert(key, f.clone());
         f
     }
@@ -1060,23 +1232,31 @@ pub(super) fn secondary_rate(cx: &Context<'_>, a: &Args<'_>) -> Figure {
     let rule = cx.secondary_rule();
     let agg = cx.sales_agg(attribute, m);
     let paying = agg.paying();
-    let second: BTreeSet<Sym> = cx.secondary_customers(
-        cx.credited_sales(attribute, m)
-            .filter(|s| paying.contains(&s.customer)),
-        attribute,
-        m,
-        rule,
-    );
+    let second = match rule {
+        SecondaryRule::Type | SecondaryRule::Auto => agg
+            .type_secondary
+            .iter()
+            .filter(|c| paying.contains(c))
+            .count(),
+        SecondaryRule::Derive => cx
+            .derived_secondary_customers(
+                cx.credited_sales(attribute, m)
+                    .filter(|s| paying.contains(&s.customer)),
+                attribute,
+                m,
+            )
+            .len(),
+    };
     let rule_applied = match rule {
         SecondaryRule::Type | SecondaryRule::Auto => SecondaryRule::Type,
         SecondaryRule::Derive => SecondaryRule::Derive,
     };
     let rows = vec![Detail::Secondary {
         paying: paying.len(),
-        secondary: second.len(),
+        secondary: second,
         rule: rule_applied,
     }];
-    rate(second.len(), paying.len(), min, rows)
+    rate(second, paying.len(), min, rows)
 }
 
 /// `repurchase_rate`: see its definition in [`defs::METRICS`].
@@ -1785,6 +1965,84 @@ mod tests {
             None,
         );
         assert_ne!(f.numerator, Some(4.0));
+    }
+
+    /// The lists of `ix` by kind, for comparing two indexes.
+    fn lists(ix: &Index) -> Vec<&SymMap<Vec<u32>>> {
+        vec![
+            &ix.sales_by_consultant,
+            &ix.sales_by_doctor,
+            &ix.sales_by_nurse,
+            &ix.visits_by_consultant,
+            &ix.complaints_by_staff,
+            &ix.surveys_by_staff,
+            &ix.ratings_by_staff,
+        ]
+    }
+
+    #[test]
+    fn months_index_is_each_months_own_at_the_boundaries() {
+        // Rows moved onto the days around the month ends: the first sale and visit to
+        // 2026-09-30 (the last day of September), the second to 2026-10-01, the third to
+        // 2026-10-31 and the fourth to 2026-11-01; the first complaint and survey to 09-30, the
+        // second to 10-01. Index::months (one pass) must give each month the lists its own
+        // Index::within gives, with and without the 二开 look-back.
+        let mut fx = fixture();
+        let d = |m: u32, day: u32| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let days = [d(9, 30), d(10, 1), d(10, 31), d(11, 1)];
+        for (i, day) in days.iter().enumerate() {
+            fx.ds.sales[i].date = *day;
+            fx.ds.visits[i].date = *day;
+        }
+        for (i, day) in days[..2].iter().enumerate() {
+            fx.ds.complaints[i].when = day.and_hms_opt(23, 59, 0).unwrap();
+            fx.ds.surveys[i].date = *day;
+        }
+        let months: Vec<Period> = [(8, 2026), (9, 2026), (10, 2026), (11, 2026)]
+            .iter()
+            .map(|&(m, y)| Period::month(y, m).unwrap())
+            .collect();
+        for back in [0, 1, 31, 90] {
+            let back = Duration::days(back);
+            let all = Index::months(&fx.ds, &months, back);
+            assert_eq!(all.len(), months.len());
+            for (m, ix) in months.iter().zip(&all) {
+                let own = Index::within(&fx.ds, m.start - back, m.start, m.end);
+                assert!(lists(ix) == lists(&own), "{} back {back}", m.label);
+                assert_eq!(ix.span, own.span);
+            }
+        }
+        // By hand: the visit of 09-30 (row 0) is September's and not October's; 10-01 (row 1)
+        // and 10-31 (row 2) October's; 11-01 (row 3) November's.
+        let all = Index::months(&fx.ds, &months, Duration::zero());
+        let visits = |ix: &Index| -> Vec<u32> {
+            let mut v: Vec<u32> = ix
+                .visits_by_consultant
+                .values()
+                .flatten()
+                .copied()
+                .collect();
+            v.sort_unstable();
+            v.retain(|r| *r < 4);
+            v
+        };
+        assert_eq!(visits(&all[1]), vec![0]);
+        assert_eq!(visits(&all[2]), vec![1, 2]);
+        assert_eq!(visits(&all[3]), vec![3]);
+        // Sales with a 1-day look-back: October also holds 09-30 (row 0), November 10-31 (row 2).
+        let all = Index::months(&fx.ds, &months, Duration::days(1));
+        let sales = |ix: &Index| -> Vec<u32> {
+            let mut v: Vec<u32> = ix.sales_by_consultant.values().flatten().copied().collect();
+            v.extend(ix.sales_by_doctor.values().flatten());
+            v.extend(ix.sales_by_nurse.values().flatten());
+            v.sort_unstable();
+            v.dedup();
+            v.retain(|r| *r < 4);
+            v
+        };
+        assert_eq!(sales(&all[1]), vec![0]);
+        assert_eq!(sales(&all[2]), vec![0, 1, 2]);
+        assert_eq!(sales(&all[3]), vec![2, 3]);
     }
 
     #[test]

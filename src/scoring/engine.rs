@@ -4,7 +4,7 @@
 use crate::config::{Basis, Config, Direction, Kpi, Method, Missing, Role, Scope};
 use crate::input::Dataset;
 use crate::issues::{Issue, Severity};
-use crate::metrics::compute::{Context, Figure, Index, Status};
+use crate::metrics::compute::{Context, Figure, Index, SharedFigures, Status};
 use crate::metrics::defs::{self, Better, MetricDef};
 use crate::people::Person;
 use crate::period::Period;
@@ -279,7 +279,8 @@ pub fn score_all(
     // One index of the rows by person serves this period and the previous one.
     let index = Index::new(ds);
     let prev_period = period.previous().ok().filter(|p| ds.covers(p));
-    score_with(ds, cfg, people, period, &index, prev_period, opts)
+    let rule = crate::metrics::compute::secondary_rule_used(ds, cfg);
+    score_with(ds, cfg, people, period, &index, prev_period, opts, rule)
 }
 
 /// One month of a longer period, scored on its own.
@@ -300,24 +301,29 @@ pub fn score_months(
     opts: &Options,
 ) -> Vec<MonthScores> {
     // Only the derive rule looks back (at the person's sales up to window_days earlier).
-    let look_back = match crate::metrics::compute::secondary_rule_used(ds, cfg) {
+    let rule = crate::metrics::compute::secondary_rule_used(ds, cfg);
+    let look_back = match rule {
         crate::config::SecondaryRule::Derive => cfg.secondary.window_days as i64,
         _ => 0,
     };
     let look_back = chrono::Duration::days(look_back);
-    period
+    let months: Vec<Period> = period
         .year_months()
         .into_iter()
         .filter_map(|(y, m)| Period::month(y, m).ok())
-        .map(|month| {
-            // The month's rows, and the sales the 二开 look-back reaches.
-            let index = Index::within(ds, month.start - look_back, month.start, month.end);
+        .collect();
+    // Each month's rows, and the sales the 二开 look-back reaches: one pass over the rows.
+    let indexes = Index::months(ds, &months, look_back);
+    months
+        .into_iter()
+        .zip(indexes)
+        .map(|(month, index)| {
             let employed: Vec<Person> = people
                 .iter()
                 .filter(|p| crate::people::employed_in(p.hired, p.left, &month))
                 .cloned()
                 .collect();
-            let (results, _) = score_with(ds, cfg, &employed, &month, &index, None, opts);
+            let (results, _) = score_with(ds, cfg, &employed, &month, &index, None, opts, rule);
             MonthScores {
                 period: month,
                 results,
@@ -326,7 +332,9 @@ pub fn score_months(
         .collect()
 }
 
-/// Scores `people` for `period` from the rows `index` finds, with 环比 against `prev_period`.
+/// Scores `people` for `period` from the rows `index` finds, with 环比 against `prev_period`,
+/// under the 二开 `rule` in force (`secondary_rule_used`).
+#[allow(clippy::too_many_arguments)]
 fn score_with(
     ds: &Dataset,
     cfg: &Config,
@@ -335,16 +343,20 @@ fn score_with(
     index: &Index,
     prev_period: Option<Period>,
     opts: &Options,
+    rule: crate::config::SecondaryRule,
 ) -> (Vec<PersonResult>, Vec<Issue>) {
     // People are scored in contiguous runs, one per core, and the runs put back in order: each
     // person's figures depend only on the data, so the result is the same as one after another.
+    // A store's (or the clinic's) figures are computed once for every run.
     let runs = opts.threads.clamp(1, MAX_SCORING_THREADS);
     let run_len = people.len().div_ceil(runs).max(1);
+    let shared = SharedFigures::new(rule);
+    let prev_shared = SharedFigures::new(rule);
     let score_run = |run: &[Person]| {
-        let ctx = Context::new(ds, cfg, people, period, index);
+        let ctx = Context::sharing(ds, cfg, people, period, index, &shared);
         let prev_ctx = prev_period
             .as_ref()
-            .map(|p| Context::new(ds, cfg, people, p, index));
+            .map(|p| Context::sharing(ds, cfg, people, p, index, &prev_shared));
         let mut out = ScoredRun {
             results: Vec::new(),
             issues: Vec::new(),
