@@ -304,23 +304,37 @@ fn print_table(rows: &[Row]) {
 }
 
 /// Time and memory per row of each set against the set of the same form and ids at the
-/// benchmark's full size: linear when both stay within 15%.
+/// benchmark's full size: linear when both stay within 15%. Peak memory also holds a part
+/// that does not grow with the rows (the program, buffers of a bounded size, the scorecard's
+/// fixed sheets), so the table adds the memory each extra row costs against the next smaller
+/// set of the same form and ids: the slope of memory over rows.
 fn print_linearity(rows: &[Row], full: u64) {
     println!();
-    println!("| set | ids | sales | µs per row | vs full size | bytes per row | vs full size |");
-    println!("|---|---|---:|---:|---:|---:|---:|");
+    println!(
+        "| set | ids | sales | µs per row | vs full size | bytes per row | vs full size | bytes per extra row |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|---:|");
     for r in rows {
         let Some(reference) = rows.iter().find(|f| f.label == r.label && f.sales == full) else {
             continue;
         };
+        let smaller = rows
+            .iter()
+            .filter(|f| f.label == r.label && f.sales < r.sales)
+            .max_by_key(|f| f.sales);
+        let slope = smaller.map_or("–".to_string(), |f| {
+            let bytes = (r.tool_rss_mb - f.tool_rss_mb) * 1024.0 * 1024.0;
+            format!("{:.0}", bytes / r.rows.saturating_sub(f.rows).max(1) as f64)
+        });
         println!(
-            "| {} | {} | {:.2} | {:+.0}% | {:.0} | {:+.0}% |",
+            "| {} | {} | {:.2} | {:+.0}% | {:.0} | {:+.0}% | {} |",
             r.label,
             r.sales,
             r.us_per_row(),
             (r.us_per_row() / reference.us_per_row() - 1.0) * 100.0,
             r.bytes_per_row(),
-            (r.bytes_per_row() / reference.bytes_per_row() - 1.0) * 100.0
+            (r.bytes_per_row() / reference.bytes_per_row() - 1.0) * 100.0,
+            slope
         );
     }
 }
