@@ -177,8 +177,9 @@ impl Index {
 
     /// Only the rows dated from `from` to `to` — sales from `sales_from`, for the 二开 derive
     /// look-back — and every rating (they carry a month): enough for the figures of a period
-    /// inside that span. Each month of a year is scored from such an index (月度), so it reads
-    /// its own rows, not the whole year's twelve times.
+    /// inside that span. The tests' reference for [`Index::months`], which builds the same
+    /// index for every month of a year in one pass over the rows.
+    #[cfg(test)]
     pub fn within(ds: &Dataset, sales_from: NaiveDate, from: NaiveDate, to: NaiveDate) -> Index {
         Index::build(ds, Some((sales_from, from, to)))
     }
