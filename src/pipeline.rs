@@ -157,14 +157,17 @@ pub fn compute(plan: Plan, rank_by_store: bool, output: Option<&std::path::Path>
         rank_by_store,
         threads: plan.jobs,
     };
-    let (results, issues) = engine::score_all(&ds, cfg, &people, &period, &opts);
+    // One index of every row serves the period, the previous one and each month (月度).
+    let index = crate::metrics::compute::Index::new(&ds);
+    let (results, issues) = engine::score_indexed(&ds, cfg, &people, &period, &index, &opts);
     ds.issues.extend(issues);
     let monthly = match period.kind {
         PeriodKind::Quarter | PeriodKind::Year if output.is_some() => {
-            engine::score_months(&ds, cfg, &people, &period, &opts)
+            engine::score_months(&ds, cfg, &people, &period, &index, &opts)
         }
         _ => Vec::new(),
     };
+    drop(index);
     let secondary_rule = match crate::metrics::compute::secondary_rule_used(&ds, cfg) {
         crate::config::SecondaryRule::Type => "type",
         _ => "derive",

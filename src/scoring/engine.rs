@@ -276,11 +276,23 @@ pub fn score_all(
     period: &Period,
     opts: &Options,
 ) -> (Vec<PersonResult>, Vec<Issue>) {
+    score_indexed(ds, cfg, people, period, &Index::new(ds), opts)
+}
+
+/// [`score_all`] from `index`, an index of every row ([`Index::new`]) that [`score_months`]
+/// can then share.
+pub fn score_indexed(
+    ds: &Dataset,
+    cfg: &Config,
+    people: &[Person],
+    period: &Period,
+    index: &Index,
+    opts: &Options,
+) -> (Vec<PersonResult>, Vec<Issue>) {
     // One index of the rows by person serves this period and the previous one.
-    let index = Index::new(ds);
     let prev_period = period.previous().ok().filter(|p| ds.covers(p));
     let rule = crate::metrics::compute::secondary_rule_used(ds, cfg);
-    score_with(ds, cfg, people, period, &index, prev_period, opts, rule)
+    score_with(ds, cfg, people, period, index, prev_period, opts, rule)
 }
 
 /// One month of a longer period, scored on its own.
@@ -292,12 +304,14 @@ pub struct MonthScores {
 /// Each month of `period` scored on its own with the same config (SPEC §6.3 月度: the view
 /// an annual review starts from): the people employed in that month, the month's thresholds,
 /// targets and adjustments, ranked within the month; no 环比. Issues found are those of a
-/// run for that month and are left to it.
+/// run for that month and are left to it. `index` is an index of every row
+/// ([`Index::new`]); the month indexes share its copies of the credited sales.
 pub fn score_months(
     ds: &Dataset,
     cfg: &Config,
     people: &[Person],
     period: &Period,
+    index: &Index,
     opts: &Options,
 ) -> Vec<MonthScores> {
     // Only the derive rule looks back (at the person's sales up to window_days earlier).
@@ -313,7 +327,7 @@ pub fn score_months(
         .filter_map(|(y, m)| Period::month(y, m).ok())
         .collect();
     // Each month's rows, and the sales the 二开 look-back reaches: one pass over the rows.
-    let indexes = Index::months(ds, &months, look_back);
+    let indexes = index.months(ds, &months, look_back);
     months
         .into_iter()
         .zip(indexes)
