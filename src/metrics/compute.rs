@@ -676,22 +676,15 @@ pub fn consultations<'v>(
 struct SalesAgg {
     revenue: i64,
     rows: usize,
-    /// Every customer of a credited row, with the sum of their rows.
-    by_customer: HashMap<Sym, i64, FxBuild>,
+    /// Every customer of a credited row, each once.
+    customers: Vec<Sym>,
+    /// The customers whose credited rows sum above zero.
+    paying: Vec<Sym>,
     /// Distinct order ids of the positive rows, plus the positive rows without one.
     treatments: usize,
-    /// Customers of positive rows of a 二开 type (counted only under the `type` rule).
-    type_secondary: HashSet<Sym, FxBuild>,
-}
-
-impl SalesAgg {
-    fn paying(&self) -> BTreeSet<Sym> {
-        self.by_customer
-            .iter()
-            .filter(|(_, &v)| v > 0)
-            .map(|(&c, _)| c)
-            .collect()
-    }
+    /// Paying customers with a positive row of a 二开 type (counted only under the `type`
+    /// rule).
+    type_secondary_paying: usize,
 }
 
 impl<'a> Context<'a> {
@@ -828,27 +821,27 @@ impl<'a> Context<'a> {
     /// One pass over the credited sales: everything the sales figures count from them.
     fn sales_agg_uncached(&self, attribute: Attribute, m: &[Sym]) -> SalesAgg {
         let by_type = self.secondary_rule() != SecondaryRule::Derive;
-        let mut agg = SalesAgg {
-            revenue: 0,
-            rows: 0,
-            by_customer: HashMap::default(),
-            treatments: 0,
-            type_secondary: HashSet::default(),
-        };
-        let mut orders: HashSet<Sym, FxBuild> = HashSet::default();
-        let mut loose = 0;
         // Each member's credited rows of the period, side by side: every figure counted here
         // is a sum or a set, so reading member by member and by date counts what a scan of
         // the rows in order counts.
         let (from, to) = (self.period.start, self.period.end);
         let credited = &self.index.credited;
-        for s in m
+        let rows: Vec<&[Credited]> = m
             .iter()
-            .flat_map(|&k| credited.within(attribute, k, from, to))
-        {
-            agg.revenue += s.amount;
-            agg.rows += 1;
-            *agg.by_customer.entry(s.customer).or_default() += s.amount;
+            .map(|&k| credited.within(attribute, k, from, to))
+            .collect();
+        let n = rows.iter().map(|r| r.len()).sum();
+        // Each customer's sum and whether a positive row of theirs is of a 二开 type; sized
+        // for every row at once, so the tables never grow.
+        let mut by_customer: HashMap<Sym, (i64, bool), FxBuild> =
+            HashMap::with_capacity_and_hasher(n, FxBuild::default());
+        let mut orders: HashSet<Sym, FxBuild> =
+            HashSet::with_capacity_and_hasher(n, FxBuild::default());
+        let (mut revenue, mut loose) = (0, 0);
+        for s in rows.into_iter().flatten() {
+            revenue += s.amount;
+            let c = by_customer.entry(s.customer).or_default();
+            c.0 += s.amount;
             if s.amount > 0 {
                 match s.order_id {
                     Some(o) => {
@@ -856,13 +849,20 @@ impl<'a> Context<'a> {
                     }
                     None => loose += 1,
                 }
-                if by_type && self.type_secondary(s.sale_type) {
-                    agg.type_secondary.insert(s.customer);
+                if by_type && !c.1 && self.type_secondary(s.sale_type) {
+                    c.1 = true;
                 }
             }
         }
-        agg.treatments = orders.len() + loose;
-        agg
+        let paying = || by_customer.iter().filter(|(_, c)| c.0 > 0);
+        SalesAgg {
+            revenue,
+            rows: n,
+            type_secondary_paying: paying().filter(|(_, c)| c.1).count(),
+            paying: paying().map(|(&k, _)| k).collect(),
+            customers: by_customer.keys().copied().collect(),
+            treatments: orders.len() + loose,
+        }
     }
 
     /// The visits naming any of `m` as consultant, dated in the period.
@@ -949,7 +949,7 @@ impl<'a> Context<'a> {
 
     /// Distinct customers of the consultations plus of every sales row naming a member as
     /// consultant, doctor or nurse, in the period; None when neither input was given.
-    fn customers_served(&self, m: &[Sym]) -> Option<HashSet<Sym, FxBuild>> {
+    fn customers_served(&self, m: &[Sym]) -> Option<usize> {
         if !self.ds.has(Kind::Sales) && !self.ds.has(Kind::Visits) {
             return None;
         }
@@ -959,14 +959,20 @@ impl<'a> Context<'a> {
             Some((key, cs)) if key == m => Some(Rc::clone(cs)),
             _ => None,
         };
-        let mut out: HashSet<Sym, FxBuild> = match cached {
+        let visits: Vec<Sym> = match cached {
             Some(cs) => cs.iter().map(|c| c.customer).collect(),
             None => self.member_visits(m).map(|v| v.customer).collect(),
         };
-        for attribute in [Attribute::Consultant, Attribute::Doctor, Attribute::Nurse] {
-            out.extend(self.sales_agg(attribute, m).by_customer.keys().copied());
-        }
-        Some(out)
+        let sales = [Attribute::Consultant, Attribute::Doctor, Attribute::Nurse]
+            .map(|attribute| self.sales_agg(attribute, m));
+        let all = visits
+            .iter()
+            .chain(sales.iter().flat_map(|agg| agg.customers.iter()));
+        let mut seen: HashSet<Sym, FxBuild> = HashSet::with_capacity_and_hasher(
+            visits.len() + sales.iter().map(|a| a.customers.len()).sum::<usize>(),
+            FxBuild::default(),
+        );
+        Some(all.filter(|&&c| seen.insert(c)).count())
     }
 
     /// Distinct order ids of credited positive sales in the period (rows without one count one each).
@@ -1290,7 +1296,7 @@ pub(super) fn ticket_price(cx: &Context<'_>, a: &Args<'_>) -> Figure {
         return Figure::no_input(&[Kind::Sales]);
     }
     let agg = cx.sales_agg(attribute, m);
-    let paying = agg.paying().len();
+    let paying = agg.paying.len();
     let rows = vec![Detail::TicketPrice {
         revenue: yuan(agg.revenue),
         paying,
@@ -1317,21 +1323,20 @@ pub(super) fn secondary_rate(cx: &Context<'_>, a: &Args<'_>) -> Figure {
     }
     let rule = cx.secondary_rule();
     let agg = cx.sales_agg(attribute, m);
-    let paying = agg.paying();
+    let paying = &agg.paying;
     let second = match rule {
-        SecondaryRule::Type | SecondaryRule::Auto => agg
-            .type_secondary
-            .iter()
-            .filter(|c| paying.contains(c))
-            .count(),
-        SecondaryRule::Derive => cx
-            .derived_secondary_customers(
+        SecondaryRule::Type | SecondaryRule::Auto => agg.type_secondary_paying,
+        SecondaryRule::Derive => {
+            let mut sorted = paying.clone();
+            sorted.sort_unstable();
+            cx.derived_secondary_customers(
                 cx.credited_sales(attribute, m)
-                    .filter(|s| paying.contains(&s.customer)),
+                    .filter(|s| sorted.binary_search(&s.customer).is_ok()),
                 attribute,
                 m,
             )
-            .len(),
+            .len()
+        }
     };
     let rule_applied = match rule {
         SecondaryRule::Type | SecondaryRule::Auto => SecondaryRule::Type,
@@ -1356,7 +1361,7 @@ pub(super) fn repurchase_rate(cx: &Context<'_>, a: &Args<'_>) -> Figure {
         return Figure::no_input(&[Kind::Sales]);
     }
     let agg = cx.sales_agg(attribute, m);
-    let paying = agg.paying();
+    let paying = &agg.paying;
     let before = cx.bought_before.get_or_init(|| {
         let from = cx.period.start - Duration::days(365);
         ds.sales
@@ -1384,16 +1389,13 @@ pub(super) fn complaint_rate(cx: &Context<'_>, a: &Args<'_>) -> Figure {
     match (complaints, served) {
         (Some(n), Some(served)) => rate(
             n,
-            served.len(),
+            served,
             min,
-            vec![Detail::Complaints {
-                valid: n,
-                served: served.len(),
-            }],
+            vec![Detail::Complaints { valid: n, served }],
         ),
         (n, served) => Figure {
             numerator: n.map(|n| n as f64),
-            denominator: served.map(|s| s.len() as f64),
+            denominator: served.map(|s| s as f64),
             ..Figure::no_input(if n.is_none() {
                 &[Kind::Complaints]
             } else {
