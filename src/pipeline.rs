@@ -158,7 +158,7 @@ pub fn compute(plan: Plan, rank_by_store: bool, output: Option<&std::path::Path>
         threads: plan.jobs,
     };
     // One index of every row serves the period, the previous one and each month (月度).
-    let index = crate::metrics::compute::Index::new(&ds);
+    let index = crate::metrics::compute::Index::new_on(&ds, plan.jobs);
     let (results, issues) = engine::score_indexed(&ds, cfg, &people, &period, &index, &opts);
     ds.issues.extend(issues);
     let monthly = match period.kind {

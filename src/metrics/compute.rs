@@ -159,7 +159,7 @@ pub struct Index {
 
 /// What the sales aggregate ([`Context::sales_agg`]) reads of a sales row: 24 bytes of its
 /// 56.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Debug)]
 pub(super) struct Credited {
     date: NaiveDate,
     customer: Sym,
@@ -190,29 +190,28 @@ pub(super) struct CreditedSales {
 }
 
 impl CreditedSales {
-    /// The copies of the rows `lists` hold (one map per attribute, as [`Index::sales_by`]), in
-    /// one pass over the sales in row order, each list then sorted by date.
-    fn of(sales: &[Sale], lists: [&SymMap<Vec<u32>>; 3]) -> CreditedSales {
-        let keys: [fn(&Sale) -> Option<Sym>; 3] = [|s| s.consultant, |s| s.doctor, |s| s.nurse];
+    /// The copies of the rows `list` holds (a map of one sales column, as
+    /// [`Index::sales_by`]), in one pass over the sales in row order, each person's copies
+    /// then sorted by date. `key` is the column.
+    fn column(
+        sales: &[Sale],
+        list: &SymMap<Vec<u32>>,
+        key: fn(&Sale) -> Option<Sym>,
+    ) -> SymMap<Vec<Credited>> {
         // Each list's exact length is known: no list grows to twice its size.
-        let mut by = lists.map(|l| {
-            l.iter()
-                .map(|(&k, rows)| (k, Vec::with_capacity(rows.len())))
-                .collect::<SymMap<Vec<Credited>>>()
-        });
+        let mut map: SymMap<Vec<Credited>> = list
+            .iter()
+            .map(|(&k, rows)| (k, Vec::with_capacity(rows.len())))
+            .collect();
         for s in sales {
-            for (map, key) in by.iter_mut().zip(keys) {
-                if let Some(v) = key(s).and_then(|k| map.get_mut(&k)) {
-                    v.push(Credited::of(s));
-                }
+            if let Some(v) = key(s).and_then(|k| map.get_mut(&k)) {
+                v.push(Credited::of(s));
             }
         }
-        for map in &mut by {
-            for v in map.values_mut() {
-                v.sort_by_key(|c| c.date);
-            }
+        for v in map.values_mut() {
+            v.sort_by_key(|c| c.date);
         }
-        CreditedSales { by }
+        map
     }
 
     /// The sales credited (by `attribute`) to `person` and dated from `from` to `to`.
@@ -232,6 +231,29 @@ impl CreditedSales {
     }
 }
 
+/// `a()` and `b()`, on two threads when `threads` > 1 (on this one alone when no thread can
+/// be had).
+fn both<A, B: Send>(threads: usize, a: impl FnOnce() -> A, b: impl Fn() -> B + Sync) -> (A, B) {
+    if threads < 2 {
+        return (a(), b());
+    }
+    std::thread::scope(|scope| {
+        let b = &b;
+        let other = std::thread::Builder::new()
+            .name("index".into())
+            .spawn_scoped(scope, b);
+        let ra = a();
+        let rb = match other {
+            Ok(handle) => match handle.join() {
+                Ok(rb) => rb,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(_) => b(),
+        };
+        (ra, rb)
+    })
+}
+
 fn group<T>(rows: &[T], key: impl Fn(&T) -> Option<Sym>) -> SymMap<Vec<u32>> {
     let mut map: SymMap<Vec<u32>> = SymMap::default();
     for (i, r) in rows.iter().enumerate() {
@@ -244,7 +266,12 @@ fn group<T>(rows: &[T], key: impl Fn(&T) -> Option<Sym>) -> SymMap<Vec<u32>> {
 
 impl Index {
     pub fn new(ds: &Dataset) -> Index {
-        Index::build(ds, None)
+        Index::build(ds, None, 1)
+    }
+
+    /// [`Index::new`] built on up to two threads (`threads` > 1): the same index.
+    pub fn new_on(ds: &Dataset, threads: usize) -> Index {
+        Index::build(ds, None, threads)
     }
 
     /// An index of no one's rows, for [`consultations`] over rows given directly: they read
@@ -259,28 +286,45 @@ impl Index {
     /// index for every month of a year in one pass over the rows.
     #[cfg(test)]
     pub fn within(ds: &Dataset, sales_from: NaiveDate, from: NaiveDate, to: NaiveDate) -> Index {
-        Index::build(ds, Some((sales_from, from, to)))
+        Index::build(ds, Some((sales_from, from, to)), 1)
     }
 
-    fn build(ds: &Dataset, span: Option<(NaiveDate, NaiveDate, NaiveDate)>) -> Index {
+    fn build(
+        ds: &Dataset,
+        span: Option<(NaiveDate, NaiveDate, NaiveDate)>,
+        threads: usize,
+    ) -> Index {
         let kept = |d: NaiveDate| span.is_none_or(|(_, from, to)| from <= d && d <= to);
         let sale_kept = |d: NaiveDate| span.is_none_or(|(from, _, to)| from <= d && d <= to);
-        let by_consultant = group(&ds.sales, |s| s.consultant.filter(|_| sale_kept(s.date)));
-        let by_doctor = group(&ds.sales, |s| s.doctor.filter(|_| sale_kept(s.date)));
-        let by_nurse = group(&ds.sales, |s| s.nurse.filter(|_| sale_kept(s.date)));
-        let credited = std::sync::Arc::new(CreditedSales::of(
-            &ds.sales,
-            [&by_consultant, &by_doctor, &by_nurse],
-        ));
+        // A sales column's lists and their credited copies.
+        let column = |key: fn(&Sale) -> Option<Sym>| {
+            let list = group(&ds.sales, |s| key(s).filter(|_| sale_kept(s.date)));
+            let copies = CreditedSales::column(&ds.sales, &list, key);
+            (list, copies)
+        };
+        let others = || {
+            (
+                group(&ds.visits, |v| kept(v.date).then_some(v.consultant)),
+                group(&ds.complaints, |c| kept(c.when.date()).then_some(c.staff)),
+                group(&ds.surveys, |s| kept(s.date).then_some(s.staff)),
+                group(&ds.ratings, |r| Some(r.staff)),
+            )
+        };
+        let (((by_consultant, c), (by_doctor, d)), ((by_nurse, n), rest)) = both(
+            threads,
+            || (column(|s| s.consultant), column(|s| s.doctor)),
+            || (column(|s| s.nurse), others()),
+        );
+        let (visits, complaints, surveys, ratings) = rest;
         Index {
             sales_by_consultant: by_consultant,
             sales_by_doctor: by_doctor,
             sales_by_nurse: by_nurse,
-            credited,
-            visits_by_consultant: group(&ds.visits, |v| kept(v.date).then_some(v.consultant)),
-            complaints_by_staff: group(&ds.complaints, |c| kept(c.when.date()).then_some(c.staff)),
-            surveys_by_staff: group(&ds.surveys, |s| kept(s.date).then_some(s.staff)),
-            ratings_by_staff: group(&ds.ratings, |r| Some(r.staff)),
+            credited: std::sync::Arc::new(CreditedSales { by: [c, d, n] }),
+            visits_by_consultant: visits,
+            complaints_by_staff: complaints,
+            surveys_by_staff: surveys,
+            ratings_by_staff: ratings,
             positive_sale_days: std::sync::OnceLock::new(),
             span: span.map(|(_, from, to)| (from, to)),
         }
@@ -292,15 +336,14 @@ impl Index {
     /// `Index::within`, row numbers ascending. The 月度 sheet of a year reads the year once.
     /// `self` is an index of every row ([`Index::new`]): the month indexes share its copies
     /// of the credited sales.
-    pub fn months(&self, ds: &Dataset, months: &[Period], look_back: Duration) -> Vec<Index> {
-        let mut out: Vec<Index> = months
-            .iter()
-            .map(|m| Index {
-                span: Some((m.start, m.end)),
-                credited: std::sync::Arc::clone(&self.credited),
-                ..Index::default()
-            })
-            .collect();
+    /// Built on up to two threads (`threads` > 1), the same indexes.
+    pub fn months(
+        &self,
+        ds: &Dataset,
+        months: &[Period],
+        look_back: Duration,
+        threads: usize,
+    ) -> Vec<Index> {
         // The months holding day `d`: those ending on or after it and starting (less the
         // look-back for sales) on or before it.
         let slots = |d: NaiveDate, back: Duration| {
@@ -308,44 +351,73 @@ impl Index {
             let last = months.partition_point(|m| m.start - back <= d);
             first..last.max(first)
         };
-        let push =
-            |map: &mut SymMap<Vec<u32>>, k: Sym, i: usize| map.entry(k).or_default().push(i as u32);
-        for (i, s) in ds.sales.iter().enumerate() {
-            for j in slots(s.date, look_back) {
-                let ix = &mut out[j];
-                if let Some(k) = s.consultant {
-                    push(&mut ix.sales_by_consultant, k, i);
-                }
-                if let Some(k) = s.doctor {
-                    push(&mut ix.sales_by_doctor, k, i);
-                }
-                if let Some(k) = s.nurse {
-                    push(&mut ix.sales_by_nurse, k, i);
+        // Each month's lists of the rows `key` names, from one pass over `rows`.
+        fn lists<T>(
+            rows: &[T],
+            n: usize,
+            slots: impl Fn(&T) -> std::ops::Range<usize>,
+            key: impl Fn(&T) -> Option<Sym>,
+        ) -> Vec<SymMap<Vec<u32>>> {
+            let mut out: Vec<SymMap<Vec<u32>>> = (0..n).map(|_| SymMap::default()).collect();
+            for (i, r) in rows.iter().enumerate() {
+                let Some(k) = key(r) else { continue };
+                for j in slots(r) {
+                    out[j].entry(k).or_default().push(i as u32);
                 }
             }
+            out
         }
+        let n = months.len();
+        let sales =
+            |key: fn(&Sale) -> Option<Sym>| lists(&ds.sales, n, |s| slots(s.date, look_back), key);
         let none = Duration::zero();
-        for (i, v) in ds.visits.iter().enumerate() {
-            for j in slots(v.date, none) {
-                push(&mut out[j].visits_by_consultant, v.consultant, i);
-            }
-        }
-        for (i, c) in ds.complaints.iter().enumerate() {
-            for j in slots(c.when.date(), none) {
-                push(&mut out[j].complaints_by_staff, c.staff, i);
-            }
-        }
-        for (i, s) in ds.surveys.iter().enumerate() {
-            for j in slots(s.date, none) {
-                push(&mut out[j].surveys_by_staff, s.staff, i);
-            }
-        }
+        let ((consultant, doctor), (nurse, visits, complaints, surveys)) = both(
+            threads,
+            || (sales(|s| s.consultant), sales(|s| s.doctor)),
+            || {
+                (
+                    sales(|s| s.nurse),
+                    lists(
+                        &ds.visits,
+                        n,
+                        |v| slots(v.date, none),
+                        |v| Some(v.consultant),
+                    ),
+                    lists(
+                        &ds.complaints,
+                        n,
+                        |c| slots(c.when.date(), none),
+                        |c| Some(c.staff),
+                    ),
+                    lists(&ds.surveys, n, |s| slots(s.date, none), |s| Some(s.staff)),
+                )
+            },
+        );
         // Every rating, in every month (they carry a month, not a date).
         let ratings = group(&ds.ratings, |r| Some(r.staff));
-        for ix in &mut out {
-            ix.ratings_by_staff = ratings.clone();
-        }
-        out
+        let mut columns = (
+            consultant.into_iter(),
+            doctor.into_iter(),
+            nurse.into_iter(),
+            visits.into_iter(),
+            complaints.into_iter(),
+            surveys.into_iter(),
+        );
+        months
+            .iter()
+            .map(|m| Index {
+                sales_by_consultant: columns.0.next().unwrap_or_default(),
+                sales_by_doctor: columns.1.next().unwrap_or_default(),
+                sales_by_nurse: columns.2.next().unwrap_or_default(),
+                visits_by_consultant: columns.3.next().unwrap_or_default(),
+                complaints_by_staff: columns.4.next().unwrap_or_default(),
+                surveys_by_staff: columns.5.next().unwrap_or_default(),
+                ratings_by_staff: ratings.clone(),
+                credited: std::sync::Arc::clone(&self.credited),
+                positive_sale_days: std::sync::OnceLock::new(),
+                span: Some((m.start, m.end)),
+            })
+            .collect()
     }
 
     /// (customer, date, consultant) of every positive sale (within the index's span, if any)
@@ -2090,19 +2162,23 @@ mod tests {
             .iter()
             .map(|&(m, y)| Period::month(y, m).unwrap())
             .collect();
-        for back in [0, 1, 31, 90] {
+        for (back, threads) in [0, 1, 31, 90].into_iter().flat_map(|b| [(b, 1), (b, 2)]) {
             let back = Duration::days(back);
-            let all = Index::new(&fx.ds).months(&fx.ds, &months, back);
+            let all = Index::new(&fx.ds).months(&fx.ds, &months, back, threads);
             assert_eq!(all.len(), months.len());
             for (m, ix) in months.iter().zip(&all) {
                 let own = Index::within(&fx.ds, m.start - back, m.start, m.end);
-                assert!(lists(ix) == lists(&own), "{} back {back}", m.label);
+                assert!(lists(ix) == lists(&own), "{} back {back} threads {threads}", m.label);
                 assert_eq!(ix.span, own.span);
             }
         }
+        // The index of every row, built on two threads, is the one built on one.
+        let (one, two) = (Index::new(&fx.ds), Index::new_on(&fx.ds, 2));
+        assert!(lists(&one) == lists(&two));
+        assert!(one.credited.by == two.credited.by);
         // By hand: the visit of 09-30 (row 0) is September's and not October's; 10-01 (row 1)
         // and 10-31 (row 2) October's; 11-01 (row 3) November's.
-        let all = Index::new(&fx.ds).months(&fx.ds, &months, Duration::zero());
+        let all = Index::new(&fx.ds).months(&fx.ds, &months, Duration::zero(), 1);
         let visits = |ix: &Index| -> Vec<u32> {
             let mut v: Vec<u32> = ix
                 .visits_by_consultant
@@ -2118,7 +2194,7 @@ mod tests {
         assert_eq!(visits(&all[2]), vec![1, 2]);
         assert_eq!(visits(&all[3]), vec![3]);
         // Sales with a 1-day look-back: October also holds 09-30 (row 0), November 10-31 (row 2).
-        let all = Index::new(&fx.ds).months(&fx.ds, &months, Duration::days(1));
+        let all = Index::new(&fx.ds).months(&fx.ds, &months, Duration::days(1), 1);
         let sales = |ix: &Index| -> Vec<u32> {
             let mut v: Vec<u32> = ix.sales_by_consultant.values().flatten().copied().collect();
             v.extend(ix.sales_by_doctor.values().flatten());
@@ -2151,7 +2227,7 @@ mod tests {
         let mut counted = 0;
         for (month, ix) in months
             .iter()
-            .zip(all.months(&fx.ds, &months, Duration::zero()))
+            .zip(all.months(&fx.ds, &months, Duration::zero(), 1))
         {
             let cx = Context::new(&fx.ds, &fx.config, &fx.people, month, &ix);
             for p in &fx.people {

@@ -327,7 +327,7 @@ pub fn score_months(
         .filter_map(|(y, m)| Period::month(y, m).ok())
         .collect();
     // Each month's rows, and the sales the 二开 look-back reaches: one pass over the rows.
-    let indexes = index.months(ds, &months, look_back);
+    let indexes = index.months(ds, &months, look_back, opts.threads);
     months
         .into_iter()
         .zip(indexes)
