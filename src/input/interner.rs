@@ -130,9 +130,38 @@ pub(super) struct Shard {
     text: String,
     /// Where each name ends in `text` (it starts where the one before ends).
     ends: Vec<usize>,
-    /// Positions in `ends` with 32 bits of their text's hash, found by that hash: the table
-    /// grows without reading the texts again.
-    table: hashbrown::HashTable<(u32, u32)>,
+    /// Positions in `ends` with 32 bits of their text's hash and where their text stands,
+    /// found by that hash: the table grows without reading the texts again, and a look-up
+    /// reads the text it compares without reading `ends` first.
+    table: hashbrown::HashTable<Entry>,
+}
+
+/// A name in a shard's table.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// Its position in `ends`.
+    at: u32,
+    /// 32 bits of its text's hash.
+    hash: u32,
+    /// Where its text starts in `text` and its length; [`FAR`] when the start does not fit
+    /// (a shard of more than 4 GB of names), found through `ends` then.
+    start: u32,
+    len: u32,
+}
+
+/// An [`Entry`] whose text is found through `ends`.
+const FAR: u32 = u32::MAX;
+
+impl Entry {
+    /// Its text in `text` (with `ends` for a text that starts too far in).
+    #[inline]
+    fn text<'a>(&self, text: &'a str, ends: &[usize]) -> &'a str {
+        if self.start == FAR {
+            return name_at(text, ends, self.at as usize);
+        }
+        let start = self.start as usize;
+        text.get(start..start + self.len as usize).unwrap_or("")
+    }
 }
 
 /// Where name `local` of shard `shard` stands: one number for both, the shard in its low
@@ -150,12 +179,12 @@ impl Shard {
     /// The position of `s` (hash `h`) in this shard, added if new.
     fn intern(&mut self, s: &str, h: u32) -> usize {
         let Shard { text, ends, table } = self;
-        let found = table.find(table_hash(h), |&(i, hh)| {
-            note_probe(hh == h);
-            hh == h && name_at(text, ends, i as usize) == s
+        let found = table.find(table_hash(h), |e| {
+            note_probe(e.hash == h);
+            e.hash == h && e.text(text, ends) == s
         });
-        if let Some(&(i, _)) = found {
-            return i as usize;
+        if let Some(e) = found {
+            return e.at as usize;
         }
         self.push(s, Some(h))
     }
@@ -163,23 +192,34 @@ impl Shard {
     /// Adds `s` as a new name, found by its hash `h` when given.
     fn push(&mut self, s: &str, h: Option<u32>) -> usize {
         let i = self.ends.len();
+        let start = self.text.len();
         self.text.push_str(s);
         self.ends.push(self.text.len());
         if let Some(h) = h {
             // More than 4 billion names cannot come from files of at most a few GB.
             let at = u32::try_from(i).unwrap_or(u32::MAX);
+            let (start, len) = match (u32::try_from(start), u32::try_from(s.len())) {
+                (Ok(start), Ok(len)) if start != FAR => (start, len),
+                _ => (FAR, u32::try_from(s.len()).unwrap_or(u32::MAX)),
+            };
+            let e = Entry {
+                at,
+                hash: h,
+                start,
+                len,
+            };
             self.table
-                .insert_unique(table_hash(h), (at, h), |&(_, hh)| table_hash(hh));
+                .insert_unique(table_hash(h), e, |e| table_hash(e.hash));
         }
         i
     }
 
     fn get(&self, s: &str, h: u32) -> Option<usize> {
         self.table
-            .find(table_hash(h), |&(i, hh)| {
-                hh == h && name_at(&self.text, &self.ends, i as usize) == s
+            .find(table_hash(h), |e| {
+                e.hash == h && e.text(&self.text, &self.ends) == s
             })
-            .map(|&(i, _)| i as usize)
+            .map(|e| e.at as usize)
     }
 }
 
@@ -472,5 +512,31 @@ impl Interner {
             Some(shard) => name_at(&shard.text, &shard.ends, (p >> SHARD_BITS) as usize),
             None => "",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_found_through_ends_when_their_start_is_far() {
+        let mut shard = Shard::default();
+        let names = ["王晓雯", "13800001234", "SY2026010100000001", ""];
+        let hashed: Vec<(&str, u32)> = names.iter().map(|n| (*n, name_hash(n))).collect();
+        for (i, (n, h)) in hashed.iter().enumerate() {
+            assert_eq!(shard.intern(n, *h), i);
+        }
+        // As a shard past 4 GB of text would hold them: no start, found through `ends`.
+        for e in shard.table.iter_mut() {
+            e.start = FAR;
+            e.len = 0;
+        }
+        for (i, (n, h)) in hashed.iter().enumerate() {
+            assert_eq!(shard.intern(n, *h), i, "{n}");
+            assert_eq!(shard.get(n, *h), Some(i), "{n}");
+        }
+        assert_eq!(shard.get("李女士", name_hash("李女士")), None);
+        assert_eq!(shard.ends.len(), names.len(), "nothing added twice");
     }
 }

@@ -10,6 +10,7 @@ use super::{
 };
 use crate::issues::{Issue, Severity};
 use crate::period::Period;
+use chrono::Datelike;
 use hashbrown::HashTable;
 use std::hash::{Hash, Hasher};
 
@@ -55,6 +56,11 @@ pub(super) trait Typed: Sized {
     /// The amount in fen counted towards the input's total (sales only).
     fn amount_fen(&self) -> i64 {
         0
+    }
+    /// The day in the row's key, for a kind whose key holds one (two rows of different days
+    /// are never the same row).
+    fn day(&self) -> Option<i32> {
+        None
     }
 }
 
@@ -110,6 +116,9 @@ impl Typed for Sale {
         self.at
     }
     row_key!(|s| (s.order_id, s.date, s.customer, s.item, s.amount));
+    fn day(&self) -> Option<i32> {
+        Some(self.date.num_days_from_ce())
+    }
     fn in_period(&self, p: &Period) -> bool {
         p.contains(self.date)
     }
@@ -140,6 +149,9 @@ impl Typed for Visit {
         v.department,
         v.store
     ));
+    fn day(&self) -> Option<i32> {
+        Some(self.date.num_days_from_ce())
+    }
     fn in_period(&self, p: &Period) -> bool {
         p.contains(self.date)
     }
@@ -163,6 +175,9 @@ impl Typed for Complaint {
         c.valid,
         c.resolved_at
     ));
+    fn day(&self) -> Option<i32> {
+        Some(self.when.date().num_days_from_ce())
+    }
     fn in_period(&self, p: &Period) -> bool {
         p.contains(self.when.date())
     }
@@ -218,6 +233,9 @@ impl Typed for Survey {
         self.at
     }
     row_key!(|s| (s.date, s.staff, s.score.to_bits(), s.customer));
+    fn day(&self) -> Option<i32> {
+        Some(self.date.num_days_from_ce())
+    }
     fn in_period(&self, p: &Period) -> bool {
         p.contains(self.date)
     }
@@ -286,9 +304,26 @@ fn table_hash(bits: u32) -> u64 {
 /// the dataset's vector of that kind with 32 bits of their key's hash (so the table grows
 /// without reading the rows again), and a hit is confirmed by comparing the rows' fields, so
 /// two different rows whose keys hash alike are never taken for a repeat.
+///
+/// The rows of a day (for kinds whose key holds one) enter the table only once rows of that
+/// day come from a second file: until then, each row of the day is stored whether or not it
+/// repeats a row of its own file, and the table is not needed to tell. The files of a year
+/// (one per quarter, say) seldom share a day, and their million rows are then never hashed.
 pub(super) struct RepeatTable<T> {
     table: HashTable<(u32, u32)>,
     hash: KeyHash<T>,
+    /// Each day's rows, by `Typed::day` (see `DayRows`).
+    days: hashbrown::HashMap<i32, DayRows, FxBuild>,
+}
+
+type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+
+/// Where the rows of one day stand.
+enum DayRows {
+    /// Every row of the day so far came from file `file`; their positions, none in the table.
+    OneFile { file: u32, rows: Vec<u32> },
+    /// The day's rows are in the table.
+    InTable,
 }
 
 impl<T: Typed> Default for RepeatTable<T> {
@@ -296,6 +331,7 @@ impl<T: Typed> Default for RepeatTable<T> {
         RepeatTable {
             table: HashTable::new(),
             hash: fx_key::<T>,
+            days: Default::default(),
         }
     }
 }
@@ -306,25 +342,70 @@ impl<T: Typed> RepeatTable<T> {
         RepeatTable {
             table: HashTable::new(),
             hash,
+            days: Default::default(),
         }
     }
 
-    /// Makes room for `more` rows.
-    fn reserve(&mut self, more: usize) {
-        self.table.reserve(more, |&(_, bits)| table_hash(bits));
+    /// The position in `rows` of the first row the same as `row`, which file `file` adds, else
+    /// None after noting that `row` will be stored at `rows.len()`: where no row of its day
+    /// came from another file, always None (its rows need no table to be told apart yet).
+    fn first_or_note(&mut self, rows: &[T], row: &T, file: u32) -> Option<usize> {
+        let Some(day) = row.day() else {
+            return self.first_or_insert(rows, row);
+        };
+        let at = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+        match self.days.entry(day) {
+            hashbrown::hash_map::Entry::Vacant(v) => {
+                v.insert(DayRows::OneFile {
+                    file,
+                    rows: vec![at],
+                });
+                return None;
+            }
+            hashbrown::hash_map::Entry::Occupied(mut o) => match o.get_mut() {
+                DayRows::InTable => {}
+                DayRows::OneFile {
+                    file: f,
+                    rows: day_rows,
+                } if *f == file => {
+                    day_rows.push(at);
+                    return None;
+                }
+                DayRows::OneFile { .. } => {
+                    // A second file has rows of this day: the day's rows enter the table in
+                    // the order they were stored, as if they had entered it then.
+                    if let DayRows::OneFile { rows: day_rows, .. } =
+                        std::mem::replace(o.get_mut(), DayRows::InTable)
+                    {
+                        for i in day_rows {
+                            if let Some(r) = rows.get(i as usize) {
+                                self.first_or_insert_at(rows, r, i);
+                            }
+                        }
+                    }
+                }
+            },
+        }
+        self.first_or_insert(rows, row)
     }
 
     /// The position in `rows` of the first row the same as `row`, else None after noting that
     /// `row` will be stored at `rows.len()`.
     fn first_or_insert(&mut self, rows: &[T], row: &T) -> Option<usize> {
+        let at = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+        self.first_or_insert_at(rows, row, at)
+    }
+
+    /// The position in `rows` of the first row the same as `row`, else None after noting that
+    /// `row` is stored at `at`.
+    fn first_or_insert_at(&mut self, rows: &[T], row: &T, at: u32) -> Option<usize> {
         let bits = key_bits((self.hash)(row));
         let h = table_hash(bits);
-        if let Some(&(at, _)) = self.table.find(h, |&(at, b)| {
-            b == bits && rows.get(at as usize).is_some_and(|r| r.same_row(row))
+        if let Some(&(first, _)) = self.table.find(h, |&(i, b)| {
+            b == bits && rows.get(i as usize).is_some_and(|r| r.same_row(row))
         }) {
-            return Some(at as usize);
+            return Some(first as usize);
         }
-        let at = u32::try_from(rows.len()).unwrap_or(u32::MAX);
         self.table
             .insert_unique(h, (at, bits), |&(_, b)| table_hash(b));
         None
@@ -498,11 +579,12 @@ impl KindCx<'_> {
         table: &mut RepeatTable<T>,
     ) {
         into.reserve(rows.len());
-        table.reserve(rows.len());
+        let input_file = self.input_file;
+        let file_of = |r: &T| input_file[r.at().input as usize];
         for (k, mut row) in rows.into_iter().enumerate() {
             row.renumber(self.names, self.base);
-            if let Some(first) = table.first_or_insert(into, &row) {
-                let first_file = self.input_file[into[first].at().input as usize];
+            if let Some(first) = table.first_or_note(into, &row, self.file_no) {
+                let first_file = file_of(&into[first]);
                 if first_file != self.file_no {
                     self.skip_repeat(&row, pos.get(k).copied().unwrap_or(u32::MAX));
                     continue;
@@ -548,6 +630,70 @@ mod tests {
             store: None,
             item: None,
             sale_type: None,
+        }
+    }
+
+    /// Which of `rows` (each with its file, files in order) are stored, the others being
+    /// repeats of another file's row: with the table filled as rows come (`lazy` false) or
+    /// with each day's rows entering it once a second file has rows of that day.
+    fn stored(rows: &[(u32, Sale)], lazy: bool, hash: KeyHash<Sale>) -> Vec<bool> {
+        let mut t = RepeatTable::<Sale>::with_hash(hash);
+        let (mut into, mut files, mut out) = (Vec::new(), Vec::new(), Vec::new());
+        for (file, row) in rows {
+            let first = if lazy {
+                t.first_or_note(&into, row, *file)
+            } else {
+                t.first_or_insert(&into, row)
+            };
+            if first.is_some_and(|f| files[f] != *file) {
+                out.push(false);
+                continue;
+            }
+            into.push(row.clone());
+            files.push(*file);
+            out.push(true);
+        }
+        out
+    }
+
+    #[test]
+    fn a_days_rows_enter_the_table_when_a_second_file_has_that_day() {
+        let mut names = super::super::Interner::default();
+        let (a, b, c) = (
+            names.intern("王女士"),
+            names.intern("李女士"),
+            names.intern("张先生"),
+        );
+        let on = |day: u32, mut s: Sale| {
+            s.date = NaiveDate::from_ymd_opt(2026, 10, day).unwrap();
+            s
+        };
+        let rows = vec![
+            // File 1: a row twice (both stored: one file's rows never repeat each other).
+            (1, on(1, sale(0, 2, a, 100))),
+            (1, on(1, sale(0, 3, a, 100))),
+            (1, on(2, sale(0, 4, b, 200))),
+            // File 2: the day-1 row again (a repeat), a new day-1 row, the day-2 row again (a
+            // repeat), a day only file 2 has.
+            (2, on(1, sale(1, 2, a, 100))),
+            (2, on(1, sale(1, 3, c, 100))),
+            (2, on(2, sale(1, 4, b, 200))),
+            (2, on(3, sale(1, 5, c, 300))),
+            // File 3: repeats of file 1 and of file 2's own day, and a row of its own twice.
+            (3, on(1, sale(2, 2, a, 100))),
+            (3, on(3, sale(2, 3, c, 300))),
+            (3, on(3, sale(2, 4, a, 300))),
+            (3, on(3, sale(2, 5, a, 300))),
+        ];
+        let expected = vec![
+            true, true, true, //
+            false, true, false, true, //
+            false, false, true, true,
+        ];
+        let hashes: [KeyHash<Sale>; 2] = [fx_key::<Sale>, |_| 7];
+        for hash in hashes {
+            assert_eq!(stored(&rows, false, hash), expected);
+            assert_eq!(stored(&rows, true, hash), expected);
         }
     }
 

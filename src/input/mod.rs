@@ -694,6 +694,17 @@ mod tests {
         }
         assert_eq!(memo.get(Field::Customer, &RawCell::Text("0".into())), None);
         assert_eq!(memo.get(Field::Store, &store), Some(Some(sym)));
+        // A column of ids keeps its last text only: the rows of one order repeat it.
+        let last = RawCell::Text(format!("{MEMO_CAP}").into());
+        assert_eq!(memo.get(Field::Customer, &last), Some(Some(sym)));
+        let other = Sym::from_index(7);
+        let next = RawCell::Text("13800001234".into());
+        memo.put(Field::Customer, &next, Some(other));
+        assert_eq!(memo.get(Field::Customer, &next), Some(Some(other)));
+        assert_eq!(memo.get(Field::Customer, &last), None);
+        memo.put(Field::Customer, &last, None);
+        assert_eq!(memo.get(Field::Customer, &last), Some(None));
+        assert_eq!(memo.get(Field::Customer, &next), None);
     }
 
     #[test]

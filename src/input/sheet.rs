@@ -11,37 +11,61 @@ pub(super) const MEMO_CAP: usize = 2048;
 /// item and type columns repeat a few hundred texts a million times, and a repeat skips the
 /// normalising and the look-up in the (large) interner. A text always gives the same name, so
 /// the result is the same as without the memo.
+///
+/// A column of ids (customers, orders), whose texts rarely repeat, is no longer remembered once
+/// it has [`MEMO_CAP`] texts; only its last text is: the items of one order stand on rows one
+/// after another, each with the order's id and customer.
 #[derive(Default)]
 pub(super) struct NameMemo {
-    /// Per column: its texts' names, or None once it proved to be a column of ids.
-    pub(super) columns: Vec<(Field, Option<ColumnMemo>)>,
+    /// Per field (`Field as usize`): the names of the texts read in its column.
+    columns: [ColumnMemo; FIELDS],
 }
 
-pub(super) type ColumnMemo = HashMap<Box<str>, Option<Sym>, FxBuild>;
+/// How many fields there are (the last one's number and one).
+const FIELDS: usize = Field::ApprovedBy as usize + 1;
+
+#[derive(Default)]
+pub(super) struct ColumnMemo {
+    /// Every text read with its name, until the column proved to be one of ids.
+    texts: HashMap<CompactString, Option<Sym>, FxBuild>,
+    /// The column is one of ids: only `last` is kept.
+    ids: bool,
+    /// In a column of ids, the last text read and its name.
+    last: Option<(CompactString, Option<Sym>)>,
+}
 
 impl NameMemo {
     pub(super) fn get(&self, f: Field, raw: &RawCell) -> Option<Option<Sym>> {
         let RawCell::Text(t) = raw else { return None };
-        let (_, memo) = self.columns.iter().find(|(g, _)| *g == f)?;
-        memo.as_ref()?.get(t.as_str()).copied()
+        let column = self.columns.get(f as usize)?;
+        if column.ids {
+            return match &column.last {
+                Some((last, sym)) if last == t => Some(*sym),
+                _ => None,
+            };
+        }
+        column.texts.get(t.as_str()).copied()
     }
 
     pub(super) fn put(&mut self, f: Field, raw: &RawCell, sym: Option<Sym>) {
         let RawCell::Text(t) = raw else { return };
-        let at = match self.columns.iter().position(|(g, _)| *g == f) {
-            Some(at) => at,
-            None => {
-                self.columns.push((f, Some(HashMap::default())));
-                self.columns.len() - 1
-            }
+        let Some(column) = self.columns.get_mut(f as usize) else {
+            return;
         };
-        let slot = &mut self.columns[at].1;
-        if let Some(memo) = slot {
-            if memo.len() >= MEMO_CAP {
-                *slot = None;
-            } else {
-                memo.insert(Box::from(t.as_str()), sym);
+        if column.ids {
+            match &mut column.last {
+                Some((last, s)) => {
+                    last.clone_from(t);
+                    *s = sym;
+                }
+                None => column.last = Some((t.clone(), sym)),
             }
+        } else if column.texts.len() >= MEMO_CAP {
+            column.ids = true;
+            column.texts = HashMap::default();
+            column.last = Some((t.clone(), sym));
+        } else {
+            column.texts.insert(t.clone(), sym);
         }
     }
 }

@@ -795,5 +795,13 @@ mod tests {
             assert_eq!(plain_name(&t(s)), None, "{s:?}");
         }
         assert_eq!(plain_name(&RawCell::Number(13800001234.0)), None);
+        // ASCII takes a shortcut: each ASCII character inside an id is plain exactly when
+        // it is no whitespace by `char::is_whitespace` (tab to carriage return, space; the
+        // vertical tab and form feed included, the unit separator 0x1F not).
+        for b in 0..0x80u8 {
+            let s = format!("SY{}01", b as char);
+            let plain = !(b as char).is_whitespace();
+            assert_eq!(plain_name(&t(&s)).is_some(), plain, "{b:#x}");
+        }
     }
 }

@@ -92,9 +92,15 @@ pub fn normalize_name(cell: &RawCell) -> Option<String> {
 /// a million of them in a year, are nearly always such text. None for any other cell.
 pub fn plain_name(cell: &RawCell) -> Option<&str> {
     let RawCell::Text(s) = cell else { return None };
+    // ASCII (phone numbers, order ids) has no character folding changes or drops: only its
+    // whitespace (tab to carriage return, space) is not plain.
     let plain = !s.is_empty()
-        && s.chars()
-            .all(|c| !c.is_whitespace() && !is_dropped(c) && fold_char(c) == c);
+        && if s.is_ascii() {
+            !s.bytes().any(|b| matches!(b, b'\t'..=b'\r' | b' '))
+        } else {
+            s.chars()
+                .all(|c| !c.is_whitespace() && !is_dropped(c) && fold_char(c) == c)
+        };
     plain.then(|| strip_zero_fraction(s))
 }
 
