@@ -195,7 +195,13 @@ pub fn output_path(template: &std::path::Path, period: &Period) -> std::path::Pa
 /// `overview` counts them.
 pub fn overview_of(run: &Run) -> crate::clinic::overview::Overview {
     let people: Vec<people::Person> = run.results.iter().map(|r| r.person.clone()).collect();
-    crate::clinic::overview::compute(&run.ds, &run.plan.config.config, &people, &run.period)
+    crate::clinic::overview::compute(
+        &run.ds,
+        &run.plan.config.config,
+        &people,
+        &run.period,
+        run.plan.jobs,
+    )
 }
 
 /// Results in display order: by role (config order), then rank, then name.

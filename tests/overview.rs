@@ -778,3 +778,127 @@ fn tables_in_chinese_and_english() {
         assert!(!run.stdout.contains(label), "{label}: {run}");
     }
 }
+
+/// A year over month ends, counted on one thread and on two (`--jobs 1`, `--jobs 2`: the
+/// quality sums and the consultations then run beside the revenue): the same figures, by hand.
+/// Covers a sale on the day after a visit (再消费), a refund on a visit day (初复诊, negative),
+/// a customer who consulted in two stores, an order id on two rows (one treatment), a doctor
+/// sale without one (one more), and a customer whose first consultation by date is a later
+/// line of the register (its channel gets their revenue).
+#[test]
+fn a_year_over_month_ends_on_one_thread_and_two() {
+    let w = Workdir::new();
+    w.write(
+        "消费.csv",
+        "日期,手机号,实收金额,咨询师,医生,门店,单号\n\
+         2026-01-31,13900000001,1000,张三,王医生,A店,O1\n\
+         2026-02-01,13900000001,500,张三,王医生,A店,O1\n\
+         2026-02-01,13900000001,-300,张三,,A店,O2\n\
+         2026-03-31,13900000002,2000,张三,王医生,A店,O3\n\
+         2026-04-01,13900000002,800,李四,王医生,B店,\n\
+         2026-04-01,13900000002,-100,李四,,B店,O4\n\
+         2026-12-31,13900000003,600,李四,,B店,O5\n\
+         2025-12-31,13900000003,999,李四,,B店,O6\n",
+    );
+    w.write(
+        "到院.csv",
+        "到院日期,手机号,现场咨询师,初复诊,来源渠道,是否成交,门店\n\
+         2026-01-31,13900000001,张三,初诊,网络,是,A店\n\
+         2026-03-31,13900000002,张三,初诊,网络,是,A店\n\
+         2026-03-30,13900000002,李四,复诊,企划,否,B店\n\
+         2026-04-01,13900000002,李四,初诊,企划,是,B店\n\
+         2026-12-31,13900000003,李四,初诊,,否,B店\n\
+         2026-12-31,13900000003,李四,初诊,,否,B店\n\
+         2026-06-01,13900000004,张三,初诊,网络,否,A店\n",
+    );
+    w.write(
+        "投诉.csv",
+        "投诉日期,被投诉人,投诉类型,是否有效\n2026-04-01,王医生,服务态度,是\n",
+    );
+    w.write(
+        "clinic-kpi.toml",
+        "[roles.consultant]\nlabel = \"咨询师\"\n[[roles.consultant.kpi]]\nmetric = \"revenue\"\nweight = 100\ntarget = 1000\n",
+    );
+    let one = overview_json(&w, &["--year", "2026", "--jobs", "1"]);
+    let two = overview_json(&w, &["--year", "2026", "--jobs", "2"]);
+    for j in [&one, &two] {
+        // 2025 is not covered (the sales reach back only to 2025-12-31): no previous.
+        assert!(j["previous_period"].is_null(), "{j:#}");
+        // Revenue 1,000 + 500 − 300 + 2,000 + 800 − 100 + 600 = 4,500 (2025-12-31 is out).
+        // 初复诊 (a visit of the customer that day): 01-31 1,000, 03-31 2,000, 04-01 800 and
+        // −100, 12-31 600 = 4,300; 再消费 02-01 500 − 300 = 200.
+        // Consultations: 01-31, 03-31, 03-30, 04-01, 12-31 (two lines, one consultation),
+        // 06-01 = 6; deals 01-31, 03-31, 04-01 = 3.
+        // 初诊上门量: 13900000001, …02, …03, …04 = 4 (…02 has 初诊 in both stores, once).
+        // Served: the four customers. Complaints 1 / 4. Treatments: positive sales naming a
+        // doctor: O1 (two rows, one order), O3, and 04-01's 800 without an order = 3.
+        expect(
+            &j["clinic"],
+            "clinic",
+            &[
+                ("revenue", Some(4_500.0)),
+                ("initial_revenue", Some(4_300.0)),
+                ("repeat_revenue", Some(200.0)),
+                ("consultations", Some(6.0)),
+                ("deals", Some(3.0)),
+                ("first_visits", Some(4.0)),
+                ("customers_served", Some(4.0)),
+                ("complaints", Some(1.0)),
+                ("complaint_rate", Some(0.25)),
+                ("complications", Some(0.0)),
+                ("treatments", Some(3.0)),
+            ],
+        );
+        // A店: 1,000 + 500 − 300 + 2,000 = 3,200, 初复诊 1,000 + 2,000 = 3,000; consultations
+        // 01-31, 03-31, 06-01 (deals 2); 初诊 …01, …02, …04 = 3.
+        // B店: 800 − 100 + 600 = 1,300, all 初复诊; consultations 03-30, 04-01, 12-31 (deal
+        // 04-01); 初诊 …02 (04-01), …03 = 2.
+        let stores = &j["stores"];
+        expect(
+            row(stores, "store", Some("A店")),
+            "A店",
+            &[
+                ("revenue", Some(3_200.0)),
+                ("initial_revenue", Some(3_000.0)),
+                ("repeat_revenue", Some(200.0)),
+                ("consultations", Some(3.0)),
+                ("deals", Some(2.0)),
+                ("first_visits", Some(3.0)),
+            ],
+        );
+        expect(
+            row(stores, "store", Some("B店")),
+            "B店",
+            &[
+                ("revenue", Some(1_300.0)),
+                ("initial_revenue", Some(1_300.0)),
+                ("repeat_revenue", Some(0.0)),
+                ("consultations", Some(3.0)),
+                ("deals", Some(1.0)),
+                ("first_visits", Some(2.0)),
+            ],
+        );
+        // First consultations by date: …01 网络 (01-31), …02 企划 (03-30, a later line than
+        // its 03-31 网络 one), …03 none (12-31), …04 网络 (06-01, no sales). Revenue: 网络
+        // …01's 1,000 + 500 − 300 = 1,200; 企划 …02's 2,000 + 800 − 100 = 2,700; none …03's
+        // 600. Consultations: 网络 01-31, 03-31, 06-01 (2 deals); 企划 03-30, 04-01 (1); none
+        // 12-31 (0).
+        let channels = &j["channels"];
+        for (name, revenue, consultations, deals) in [
+            (Some("网络"), 1_200.0, 3.0, 2.0),
+            (Some("企划"), 2_700.0, 2.0, 1.0),
+            (None, 600.0, 1.0, 0.0),
+        ] {
+            expect(
+                row(channels, "channel", name),
+                &format!("{name:?}"),
+                &[
+                    ("revenue", Some(revenue)),
+                    ("consultations", Some(consultations)),
+                    ("deals", Some(deals)),
+                ],
+            );
+        }
+    }
+    assert_eq!(one, two);
+}

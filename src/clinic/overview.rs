@@ -32,7 +32,7 @@ use crate::metrics::compute::{self, Index};
 use crate::people::Person;
 use crate::period::Period;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 type FxMap<K, V> = HashMap<K, V, FxBuild>;
 
@@ -172,15 +172,30 @@ pub struct ChannelFigures {
 
 /// The overview of `period`. `people` are the people found (a store's members come from the
 /// roster, or without one from them).
-pub fn compute(ds: &Dataset, config: &Config, people: &[Person], period: &Period) -> Overview {
+/// Up to `threads` threads count it (the two periods side by side, or one period's quality
+/// sums beside its revenue and consultations).
+pub fn compute(
+    ds: &Dataset,
+    config: &Config,
+    people: &[Person],
+    period: &Period,
+    threads: usize,
+) -> Overview {
     // Consultations read only the days of positive sales from it (when the visits have no deal
     // column); every other figure is added up in one pass over the period's rows.
     let index = Index::unindexed();
     let previous_period = period.previous().ok().filter(|p| ds.covers(p));
-    let now = measure(ds, config, people, &index, period);
-    let before = previous_period
-        .as_ref()
-        .map(|p| measure(ds, config, people, &index, p));
+    let (now, before) = match &previous_period {
+        Some(p) => {
+            let (now, before) = both(
+                threads,
+                || measure(ds, config, people, &index, period, 1),
+                || measure(ds, config, people, &index, p, 1),
+            );
+            (now, Some(before))
+        }
+        None => (measure(ds, config, people, &index, period, threads), None),
+    };
     let keys = Keys::new(ds, config, &now, before.as_ref());
     let months = period.months();
     let clinic_cfg = &config.clinic;
@@ -430,6 +445,32 @@ struct Money {
     initial: i64,
 }
 
+/// `a()` and `b()`, `b` on a thread of its own when `threads` allows one. (`b` is `Copy` —
+/// it borrows what it reads — so that it can still run here when no thread is to be had.)
+fn both<A: Send, B: Send>(
+    threads: usize,
+    a: impl FnOnce() -> A,
+    b: impl FnOnce() -> B + Send + Copy,
+) -> (A, B) {
+    if threads < 2 {
+        return (a(), b());
+    }
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("overview".into())
+            .spawn_scoped(scope, b);
+        let a = a();
+        let b = match spawned {
+            Ok(handle) => match handle.join() {
+                Ok(b) => b,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(_) => b(),
+        };
+        (a, b)
+    })
+}
+
 #[derive(Debug, Default)]
 struct DepartmentSums {
     revenue: i64,
@@ -463,14 +504,105 @@ struct Measured {
     channels: FxMap<Option<Sym>, ChannelSums>,
 }
 
+/// A set of [`Sym`]s as one bit per name number (names are numbered 0, 1, 2...): distinct
+/// customers or order ids counted without hashing. It grows to the largest number inserted.
+#[derive(Debug, Default, Clone)]
+struct SymSet {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl SymSet {
+    fn insert(&mut self, s: Sym) {
+        let i = s.index();
+        let w = i / 64;
+        if w >= self.words.len() {
+            let grown = (w + 1).max(self.words.len() * 2);
+            self.words.resize(grown, 0);
+        }
+        let bit = 1u64 << (i % 64);
+        let word = &mut self.words[w];
+        self.len += usize::from(*word & bit == 0);
+        *word |= bit;
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+/// A value for each [`Sym`], by its number: a map of names to small values without hashing
+/// (names never given read as the default). It grows to the largest number written.
+#[derive(Debug, Default, Clone)]
+struct SymVec<T> {
+    values: Vec<T>,
+}
+
+impl<T: Default + Clone> SymVec<T> {
+    fn at(&mut self, s: Sym) -> &mut T {
+        let i = s.index();
+        if i >= self.values.len() {
+            let grown = (i + 1).max(self.values.len() * 2);
+            self.values.resize(grown, T::default());
+        }
+        &mut self.values[i]
+    }
+
+    fn get(&self, s: Sym) -> Option<&T> {
+        self.values.get(s.index())
+    }
+}
+
+/// The customers who had a visit on each day of the period: a small set per day, which a
+/// pass over sales in date order (as exports come) reads from the cache.
+struct VisitDays {
+    first: chrono::NaiveDate,
+    days: Vec<std::collections::HashSet<Sym, FxBuild>>,
+}
+
+impl VisitDays {
+    fn new(visits: &[crate::input::Visit], period: &Period) -> VisitDays {
+        let mut days: Vec<std::collections::HashSet<Sym, FxBuild>> = Vec::new();
+        days.resize_with(
+            usize::try_from(period.days()).unwrap_or(0),
+            Default::default,
+        );
+        let mut out = VisitDays {
+            first: period.start,
+            days,
+        };
+        for v in visits.iter().filter(|v| period.contains(v.date)) {
+            if let Some(day) = out.day(v.date) {
+                day.insert(v.customer);
+            }
+        }
+        out
+    }
+
+    fn day(
+        &mut self,
+        date: chrono::NaiveDate,
+    ) -> Option<&mut std::collections::HashSet<Sym, FxBuild>> {
+        let i = usize::try_from((date - self.first).num_days()).ok()?;
+        self.days.get_mut(i)
+    }
+
+    fn contains(&self, customer: Sym, date: chrono::NaiveDate) -> bool {
+        usize::try_from((date - self.first).num_days())
+            .ok()
+            .and_then(|i| self.days.get(i))
+            .is_some_and(|d| d.contains(&customer))
+    }
+}
+
 /// Customers served, valid complaints, complications and the orders of positive doctor sales:
 /// what the §3 figures making [`Quality`] count over a group of people, added up row by row.
 #[derive(Default)]
 struct QualitySums {
-    served: HashSet<Sym, FxBuild>,
+    served: SymSet,
     complaints: usize,
     complications: usize,
-    orders: HashSet<Sym, FxBuild>,
+    orders: SymSet,
     /// Positive doctor sales without an order id: one treatment each.
     loose: usize,
 }
@@ -543,32 +675,31 @@ fn quality_sums(
     people: &[Person],
     period: &Period,
 ) -> (QualitySums, HashMap<Sym, QualitySums, FxBuild>) {
-    // Each person's stores (a person may be on the roster of more than one).
-    let mut stores_of: HashMap<Sym, Vec<Sym>, FxBuild> = HashMap::default();
-    let mut add = |staff: Sym, store: Option<Sym>| {
-        if let Some(s) = store {
-            let v = stores_of.entry(staff).or_default();
-            if !v.contains(&s) {
-                v.push(s);
-            }
-        }
-    };
+    // Each person's stores (a person may be on the roster of more than one), as places in
+    // `store_syms`.
+    let mut pairs: Vec<(Sym, Sym)> = Vec::new();
     if ds.has(Kind::Roster) {
-        ds.roster.iter().for_each(|r| add(r.staff, r.store));
+        pairs.extend(ds.roster.iter().filter_map(|r| Some((r.staff, r.store?))));
     } else {
-        people.iter().for_each(|p| add(p.sym, p.store));
+        pairs.extend(people.iter().filter_map(|p| Some((p.sym, p.store?))));
+    }
+    let mut store_syms: Vec<Sym> = pairs.iter().map(|&(_, store)| store).collect();
+    store_syms.sort_unstable();
+    store_syms.dedup();
+    let mut stores_of: HashMap<Sym, Vec<usize>, FxBuild> = HashMap::default();
+    for (staff, store) in pairs {
+        let place = store_syms.binary_search(&store).unwrap_or_default();
+        let v = stores_of.entry(staff).or_default();
+        if !v.contains(&place) {
+            v.push(place);
+        }
     }
     let mut clinic = QualitySums::default();
-    let mut stores: HashMap<Sym, QualitySums, FxBuild> = HashMap::default();
-    for list in stores_of.values() {
-        for s in list {
-            stores.entry(*s).or_default();
-        }
-    }
-    let none: &[Sym] = &[];
+    let mut stores: Vec<QualitySums> = store_syms.iter().map(|_| QualitySums::default()).collect();
+    let none: &[usize] = &[];
     let of = |staff: Option<Sym>| staff.and_then(|x| stores_of.get(&x)).map_or(none, |v| v);
     // The stores of the people a row names, each once.
-    let mut row_stores: Vec<Sym> = Vec::new();
+    let mut row_stores: Vec<usize> = Vec::new();
     for s in ds.sales.iter().filter(|s| period.contains(s.date)) {
         if s.consultant.is_some() || s.doctor.is_some() || s.nurse.is_some() {
             clinic.sale(s, s.doctor.is_some());
@@ -582,18 +713,14 @@ fn quality_sums(
             }
         }
         let by_doctor = of(s.doctor);
-        for store in &row_stores {
-            if let Some(sums) = stores.get_mut(store) {
-                sums.sale(s, by_doctor.contains(store));
-            }
+        for &store in &row_stores {
+            stores[store].sale(s, by_doctor.contains(&store));
         }
     }
     for v in ds.visits.iter().filter(|v| period.contains(v.date)) {
         clinic.served.insert(v.customer);
-        for store in of(Some(v.consultant)) {
-            if let Some(sums) = stores.get_mut(store) {
-                sums.served.insert(v.customer);
-            }
+        for &store in of(Some(v.consultant)) {
+            stores[store].served.insert(v.customer);
         }
     }
     let cats = &config.complications.categories;
@@ -613,36 +740,29 @@ fn quality_sums(
             })
         });
         clinic.complaint(complication);
-        for store in of(Some(c.staff)) {
-            if let Some(sums) = stores.get_mut(store) {
-                sums.complaint(complication);
-            }
+        for &store in of(Some(c.staff)) {
+            stores[store].complaint(complication);
         }
     }
-    (clinic, stores)
+    (clinic, store_syms.into_iter().zip(stores).collect())
 }
 
-fn measure(
-    ds: &Dataset,
-    config: &Config,
-    people: &[Person],
-    index: &Index,
-    period: &Period,
-) -> Measured {
+/// The period's revenue: the clinic's, each store's and each department's.
+struct Revenue {
+    clinic: Money,
+    stores: FxMap<Option<Sym>, Money>,
+    departments: FxMap<Option<Sym>, DepartmentSums>,
+}
+
+fn revenue(ds: &Dataset, period: &Period) -> Revenue {
     // Who had a consultation on which day: their sales that day are 初复诊 revenue.
-    let visit_days: HashSet<(Sym, chrono::NaiveDate), FxBuild> = ds
-        .visits
-        .iter()
-        .filter(|v| period.contains(v.date))
-        .map(|v| (v.customer, v.date))
-        .collect();
+    let visit_days = VisitDays::new(&ds.visits, period);
     let mut clinic = Money::default();
     let mut stores: FxMap<Option<Sym>, Money> = FxMap::default();
     let mut departments: FxMap<Option<Sym>, DepartmentSums> = FxMap::default();
-    let mut by_customer: HashMap<Sym, i64, FxBuild> = HashMap::default();
     let track_departments = ds.has_field(Kind::Sales, Field::Department);
     for s in ds.sales.iter().filter(|s| period.contains(s.date)) {
-        let initial = if visit_days.contains(&(s.customer, s.date)) {
+        let initial = if visit_days.contains(s.customer, s.date) {
             s.amount
         } else {
             0
@@ -656,26 +776,42 @@ fn measure(
             d.revenue += s.amount;
             *d.by_customer.entry(s.customer).or_default() += s.amount;
         }
-        *by_customer.entry(s.customer).or_default() += s.amount;
     }
+    Revenue {
+        clinic,
+        stores,
+        departments,
+    }
+}
 
+/// What the period's consultations add up to.
+struct Consulted {
+    clinic: Counted,
+    stores: FxMap<Option<Sym>, Counted>,
+    first_visitors: usize,
+    store_first_visitors: FxMap<Option<Sym>, usize>,
+    /// A channel's revenue: the period's revenue of the customers whose first consultation
+    /// (by date, then row order) came through it.
+    channels: FxMap<Option<Sym>, ChannelSums>,
+}
+
+fn consulted(ds: &Dataset, index: &Index, period: &Period) -> Consulted {
     let consultations = compute::consultations(
         ds,
         index,
         ds.visits.iter().filter(|v| period.contains(v.date)),
     );
-    let mut clinic_consultations = Counted::default();
-    let mut store_consultations: FxMap<Option<Sym>, Counted> = FxMap::default();
-    let mut first_visitors: HashSet<Sym, FxBuild> = HashSet::default();
-    let mut store_first_visitors: FxMap<Option<Sym>, HashSet<Sym, FxBuild>> = FxMap::default();
+    let mut clinic = Counted::default();
+    let mut stores: FxMap<Option<Sym>, Counted> = FxMap::default();
+    let mut first_visitors = SymSet::default();
+    let mut store_first_visitors: FxMap<Option<Sym>, SymSet> = FxMap::default();
     let mut channels: FxMap<Option<Sym>, ChannelSums> = FxMap::default();
-    // Each customer's first consultation of the period: (date, its place in the list).
-    let mut first_of: HashMap<Sym, (chrono::NaiveDate, usize), FxBuild> = HashMap::default();
+    // Each customer's first consultation of the period: its place in the list plus one (0
+    // for none yet) and its date; the customers in the order first consulted.
+    let mut first_of: SymVec<(u32, chrono::NaiveDate)> = SymVec::default();
+    let mut customers: Vec<Sym> = Vec::new();
     for (i, c) in consultations.iter().enumerate() {
-        for n in [
-            &mut clinic_consultations,
-            store_consultations.entry(c.store).or_default(),
-        ] {
+        for n in [&mut clinic, stores.entry(c.store).or_default()] {
             n.consultations += 1;
             n.deals += u64::from(c.deal);
         }
@@ -689,20 +825,80 @@ fn measure(
                 .or_default()
                 .insert(c.customer);
         }
-        let e = first_of.entry(c.customer).or_insert((c.date, i));
-        if c.date < e.0 {
-            *e = (c.date, i);
+        let first = first_of.at(c.customer);
+        if first.0 == 0 {
+            customers.push(c.customer);
+            *first = (i as u32 + 1, c.date);
+        } else if c.date < first.1 {
+            *first = (i as u32 + 1, c.date);
         }
     }
-    for (customer, (_, i)) in &first_of {
-        let revenue = by_customer.get(customer).copied().unwrap_or(0);
-        channels
-            .entry(consultations[*i].channel)
-            .or_default()
-            .revenue += revenue;
+    // Each customer's revenue is their first consultation's channel's: the channels as places
+    // in `channel_keys`, by customer number (plus one; 0 for a customer never consulted).
+    let mut channel_keys: Vec<Option<Sym>> = Vec::new();
+    let mut places: FxMap<Option<Sym>, u32> = FxMap::default();
+    let mut channel_of: SymVec<u32> = SymVec::default();
+    for customer in customers {
+        let first = first_of.at(customer).0;
+        let channel = consultations
+            .get((first as usize).wrapping_sub(1))
+            .and_then(|c| c.channel);
+        let place = *places.entry(channel).or_insert_with(|| {
+            channel_keys.push(channel);
+            channel_keys.len() as u32
+        });
+        *channel_of.at(customer) = place;
     }
+    let mut channel_revenue = vec![0i64; channel_keys.len()];
+    for s in ds.sales.iter().filter(|s| period.contains(s.date)) {
+        let place = channel_of.get(s.customer).map_or(0, |p| *p as usize);
+        if let Some(r) = channel_revenue.get_mut(place.wrapping_sub(1)) {
+            *r += s.amount;
+        }
+    }
+    for (channel, revenue) in channel_keys.into_iter().zip(channel_revenue) {
+        channels.entry(channel).or_default().revenue += revenue;
+    }
+    Consulted {
+        clinic,
+        stores,
+        first_visitors: first_visitors.len(),
+        store_first_visitors: store_first_visitors
+            .into_iter()
+            .map(|(k, v)| (k, v.len()))
+            .collect(),
+        channels,
+    }
+}
 
-    let (clinic_sums, mut store_sums) = quality_sums(ds, config, people, period);
+/// One period's figures; up to `threads` threads count them (the consultations and their
+/// channels' revenue beside the revenue and the quality sums).
+fn measure(
+    ds: &Dataset,
+    config: &Config,
+    people: &[Person],
+    index: &Index,
+    period: &Period,
+    threads: usize,
+) -> Measured {
+    let ((revenue, (clinic_sums, mut store_sums)), consulted) = both(
+        threads,
+        || {
+            (
+                revenue(ds, period),
+                quality_sums(ds, config, people, period),
+            )
+        },
+        || consulted(ds, index, period),
+    );
+    let Revenue {
+        clinic,
+        stores,
+        departments,
+    } = revenue;
+    let channels = consulted.channels;
+    let store_consultations = consulted.stores;
+
     let clinic_quality = clinic_sums.quality(ds);
     let mut store_quality: FxMap<Sym, Quality> = FxMap::default();
     let mut named_stores: Vec<Sym> = stores
@@ -730,14 +926,11 @@ fn measure(
 
     Measured {
         clinic,
-        clinic_consultations,
-        first_visit_customers: first_visitors.len(),
+        clinic_consultations: consulted.clinic,
+        first_visit_customers: consulted.first_visitors,
         quality: clinic_quality,
         stores,
-        store_first_visits: store_first_visitors
-            .into_iter()
-            .map(|(k, v)| (k, v.len()))
-            .collect(),
+        store_first_visits: consulted.store_first_visitors,
         store_consultations,
         store_quality,
         departments,
@@ -837,6 +1030,95 @@ mod tests {
             complications: count(complication.numerator),
             treatments: count(complication.denominator),
             complication_rate: complication.value,
+        }
+    }
+
+    /// A [`SymSet`] counts each name once, whatever its number (across words of bits and as
+    /// it grows): against a `BTreeSet` of the fixture's customers and order ids, inserted
+    /// twice each, highest number first and last.
+    #[test]
+    fn sym_sets_count_each_name_once() {
+        let loaded = LoadedConfig::builtin();
+        let period = Period::month(2026, 10).unwrap();
+        let ds = crate::input::load_fixture_clinic(&loaded, &period, 0);
+        let mut syms: Vec<Sym> = ds.sales.iter().map(|s| s.customer).collect();
+        syms.extend(ds.sales.iter().filter_map(|s| s.order_id));
+        syms.extend(ds.visits.iter().map(|v| v.customer));
+        let want: std::collections::BTreeSet<Sym> = syms.iter().copied().collect();
+        assert!(want.len() > 64, "{}", want.len());
+        for order in [false, true] {
+            let mut set = SymSet::default();
+            let mut list = syms.clone();
+            list.sort_unstable();
+            if order {
+                list.reverse();
+            }
+            for s in list.iter().chain(&list) {
+                set.insert(*s);
+            }
+            assert_eq!(set.len(), want.len());
+        }
+    }
+
+    /// [`VisitDays`] holds (customer, day) exactly for the period's visits: asked for every
+    /// customer on every day of a year (and the days just outside it), against the visits.
+    #[test]
+    fn visit_days_are_the_periods_visits() {
+        let loaded = LoadedConfig::builtin();
+        let year = Period::year(2026).unwrap();
+        let ds = crate::input::load_fixture_clinic(&loaded, &year, 0);
+        let mut customers: Vec<Sym> = ds.visits.iter().map(|v| v.customer).collect();
+        customers.extend(ds.sales.iter().map(|s| s.customer));
+        customers.sort_unstable();
+        customers.dedup();
+        for period in [
+            year,
+            Period::month(2026, 9).unwrap(),
+            Period::month(2026, 10).unwrap(),
+        ] {
+            let days = VisitDays::new(&ds.visits, &period);
+            let mut hits = 0;
+            let mut day = period.start - chrono::Duration::days(2);
+            while day <= period.end + chrono::Duration::days(2) {
+                for &c in &customers {
+                    let want = period.contains(day)
+                        && ds.visits.iter().any(|v| v.customer == c && v.date == day);
+                    assert_eq!(days.contains(c, day), want, "{} {day}", ds.name(c));
+                    hits += usize::from(want);
+                }
+                day += chrono::Duration::days(1);
+            }
+            assert!(hits > 10, "{hits}");
+        }
+    }
+
+    /// On two threads (the two periods side by side; a period without one before it split in
+    /// two) the overview is the one of one thread.
+    #[test]
+    fn two_threads_give_the_one_threads_overview() {
+        let loaded = LoadedConfig::builtin();
+        let config = &loaded.config;
+        for period in [
+            Period::month(2026, 10).unwrap(),
+            Period::month(2026, 9).unwrap(),
+            Period::year(2026).unwrap(),
+        ] {
+            let ds = crate::input::load_fixture_clinic(&loaded, &period, 0);
+            let (people, _) = crate::people::resolve(&ds, config, Some(&period));
+            let one = compute(&ds, config, &people, &period, 1);
+            assert_eq!(
+                one.previous_period.is_some(),
+                period.label == "2026-10",
+                "{}",
+                period.label
+            );
+            assert!(one.clinic.actual.revenue > 0.0);
+            assert_eq!(
+                compute(&ds, config, &people, &period, 2),
+                one,
+                "{}",
+                period.label
+            );
         }
     }
 

@@ -30,7 +30,7 @@ pub fn run(args: &OverviewArgs) -> Result<u8> {
     let cfg = &plan.config.config;
     let (people, issues) = people::resolve(&ds, cfg, Some(&period));
     ds.issues.extend(issues);
-    let ov = overview::compute(&ds, cfg, &people, &period);
+    let ov = overview::compute(&ds, cfg, &people, &period, plan.jobs);
     let l = plan.lang;
     if !plan.quiet {
         if let Some(note) = &plan.config_note {

@@ -18,7 +18,9 @@ impl Sym {
         Sym(NonZeroU32::new((i as u32).wrapping_add(1)).unwrap_or(NonZeroU32::MAX))
     }
 
-    pub(super) fn index(self) -> usize {
+    /// The name's number: Syms are numbered 0, 1, 2... as first seen, so a `Vec` indexed by
+    /// it can stand for a map or set of Syms.
+    pub fn index(self) -> usize {
         self.0.get() as usize - 1
     }
 }
