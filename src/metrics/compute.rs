@@ -150,6 +150,9 @@ pub struct Index {
     /// Every person's credited sales, copied out and sorted by date: what the sales aggregate
     /// reads. Shared by the index of all rows and the month indexes made from it.
     credited: std::sync::Arc<CreditedSales>,
+    /// Every consultant's visits, copied out and sorted by date: what consultations read.
+    /// Shared like `credited`.
+    visited: std::sync::Arc<VisitCopies>,
     /// (customer, date, consultant) of every positive sale — the consultant only when the
     /// sales name one — for deals told from sales (SPEC §3.1).
     positive_sale_days: std::sync::OnceLock<HashSet<(Sym, NaiveDate, Option<Sym>)>>,
@@ -231,6 +234,68 @@ impl CreditedSales {
     }
 }
 
+/// What a consultation ([`consultations`]) reads of a visits row: 24 bytes of its 40.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(super) struct Visited {
+    date: NaiveDate,
+    customer: Sym,
+    consultant: Sym,
+    channel: Option<Sym>,
+    store: Option<Sym>,
+    deal: Option<bool>,
+    first_visit: Option<bool>,
+}
+
+impl Visited {
+    fn of(v: &crate::input::Visit) -> Visited {
+        Visited {
+            date: v.date,
+            customer: v.customer,
+            consultant: v.consultant,
+            channel: v.channel,
+            store: v.store,
+            deal: v.deal,
+            first_visit: v.first_visit,
+        }
+    }
+}
+
+/// Every visits row naming each consultant, copied out ([`Visited`]) and sorted by date, as
+/// [`CreditedSales`] holds the sales: a consultant's visits in a period are one slice.
+#[derive(Default)]
+pub(super) struct VisitCopies {
+    by: SymMap<Vec<Visited>>,
+}
+
+impl VisitCopies {
+    fn of(visits: &[crate::input::Visit], list: &SymMap<Vec<u32>>) -> VisitCopies {
+        let mut by: SymMap<Vec<Visited>> = list
+            .iter()
+            .map(|(&k, rows)| (k, Vec::with_capacity(rows.len())))
+            .collect();
+        for v in visits {
+            if let Some(copies) = by.get_mut(&v.consultant) {
+                copies.push(Visited::of(v));
+            }
+        }
+        for copies in by.values_mut() {
+            copies.sort_by_key(|v| v.date);
+        }
+        VisitCopies { by }
+    }
+
+    /// The visits naming `consultant`, dated from `from` to `to`, by date (row order within
+    /// a day).
+    fn within(&self, consultant: Sym, from: NaiveDate, to: NaiveDate) -> &[Visited] {
+        let Some(all) = self.by.get(&consultant) else {
+            return &[];
+        };
+        let lo = all.partition_point(|v| v.date < from);
+        let hi = all.partition_point(|v| v.date <= to);
+        &all[lo..hi.max(lo)]
+    }
+}
+
 /// `a()` and `b()`, on two threads when `threads` > 1 (on this one alone when no thread can
 /// be had).
 fn both<A, B: Send>(threads: usize, a: impl FnOnce() -> A, b: impl Fn() -> B + Sync) -> (A, B) {
@@ -303,8 +368,10 @@ impl Index {
             (list, copies)
         };
         let others = || {
+            let visits = group(&ds.visits, |v| kept(v.date).then_some(v.consultant));
+            let visited = VisitCopies::of(&ds.visits, &visits);
             (
-                group(&ds.visits, |v| kept(v.date).then_some(v.consultant)),
+                (visits, visited),
                 group(&ds.complaints, |c| kept(c.when.date()).then_some(c.staff)),
                 group(&ds.surveys, |s| kept(s.date).then_some(s.staff)),
                 group(&ds.ratings, |r| Some(r.staff)),
@@ -315,12 +382,13 @@ impl Index {
             || (column(|s| s.consultant), column(|s| s.doctor)),
             || (column(|s| s.nurse), others()),
         );
-        let (visits, complaints, surveys, ratings) = rest;
+        let ((visits, visited), complaints, surveys, ratings) = rest;
         Index {
             sales_by_consultant: by_consultant,
             sales_by_doctor: by_doctor,
             sales_by_nurse: by_nurse,
             credited: std::sync::Arc::new(CreditedSales { by: [c, d, n] }),
+            visited: std::sync::Arc::new(visited),
             visits_by_consultant: visits,
             complaints_by_staff: complaints,
             surveys_by_staff: surveys,
@@ -414,6 +482,7 @@ impl Index {
                 surveys_by_staff: columns.5.next().unwrap_or_default(),
                 ratings_by_staff: ratings.clone(),
                 credited: std::sync::Arc::clone(&self.credited),
+                visited: std::sync::Arc::clone(&self.visited),
                 positive_sale_days: std::sync::OnceLock::new(),
                 span: Some((m.start, m.end)),
             })
@@ -710,11 +779,28 @@ pub fn consultations<'v>(
     index: &Index,
     visits: impl Iterator<Item = &'v crate::input::Visit>,
 ) -> Vec<Consultation> {
+    consultations_of(ds, index, visits.map(Visited::of), false)
+}
+
+/// [`consultations`] of the visits copied out. `by_day`: the visits come grouped by
+/// (consultant, date) — every row of a consultation in one run — so what was seen is
+/// forgotten at each new run, and the table stays the size of one consultant's day.
+fn consultations_of(
+    ds: &Dataset,
+    index: &Index,
+    visits: impl Iterator<Item = Visited>,
+    by_day: bool,
+) -> Vec<Consultation> {
     let has_deal = ds.has_field(Kind::Visits, Field::Deal);
     let sales_name_consultant = ds.has_field(Kind::Sales, Field::Consultant);
     let mut at: HashMap<(Sym, NaiveDate, Sym), usize, FxBuild> = HashMap::default();
     let mut out: Vec<Consultation> = Vec::new();
+    let mut day: Option<(Sym, NaiveDate)> = None;
     for v in visits {
+        if by_day && day != Some((v.consultant, v.date)) {
+            day = Some((v.consultant, v.date));
+            at.clear();
+        }
         let key = (v.customer, v.date, v.consultant);
         let i = *at.entry(key).or_insert_with(|| {
             out.push(Consultation {
@@ -975,8 +1061,14 @@ impl<'a> Context<'a> {
         cs
     }
 
+    /// The members' consultations in the period, from their visits side by side (member by
+    /// member, by date): every figure counted from them is a count or a set, so their order
+    /// is not the rows' order and need not be.
     fn consultations_uncached(&self, m: &[Sym]) -> Vec<Consultation> {
-        consultations(self.ds, self.index, self.member_visits(m))
+        let (from, to) = (self.period.start, self.period.end);
+        let visited = &self.index.visited;
+        let visits = m.iter().flat_map(|&k| visited.within(k, from, to)).copied();
+        consultations_of(self.ds, self.index, visits, true)
     }
 
     /// The customers with a 二开 sale among `sales` (credited by `attribute` to members, in
@@ -2168,7 +2260,11 @@ mod tests {
             assert_eq!(all.len(), months.len());
             for (m, ix) in months.iter().zip(&all) {
                 let own = Index::within(&fx.ds, m.start - back, m.start, m.end);
-                assert!(lists(ix) == lists(&own), "{} back {back} threads {threads}", m.label);
+                assert!(
+                    lists(ix) == lists(&own),
+                    "{} back {back} threads {threads}",
+                    m.label
+                );
                 assert_eq!(ix.span, own.span);
             }
         }
@@ -2281,6 +2377,64 @@ mod tests {
             d(11, 30),
         );
         assert!(nov.iter().all(|c| c.date >= d(11, 1)));
+    }
+
+    #[test]
+    fn consultations_from_the_day_sorted_copies_are_those_of_the_rows() {
+        // The first visit repeated as the last row (one consultation of two rows, far apart
+        // in the file, with a deal said only on the repeat) and the second visit's customer
+        // seen the same day by another consultant: the consultations of every person, own
+        // and store scope, in October and September, counted from the date-sorted copies a
+        // day at a time, must be those counted from the rows in row order.
+        let mut fx = fixture();
+        let mut again = fx.ds.visits[0].clone();
+        again.deal = Some(true);
+        fx.ds.visits.push(again);
+        let mut other = fx.ds.visits[1].clone();
+        let first = fx.ds.visits[0].consultant;
+        other.consultant = fx
+            .people
+            .iter()
+            .map(|p| p.sym)
+            .find(|&p| p != other.consultant && p != first)
+            .expect("the fixture has three people");
+        fx.ds.visits.push(other);
+        let index = Index::new(&fx.ds);
+        let key = |c: &Consultation| {
+            (c.customer, c.date, c.consultant, c.deal, c.first, c.channel, c.store)
+        };
+        let mut compared = 0;
+        for period in [Period::month(2026, 10).unwrap(), Period::month(2026, 9).unwrap()] {
+            let cx = Context::new(&fx.ds, &fx.config, &fx.people, &period, &index);
+            for p in &fx.people {
+                for scope in [Scope::Own, Scope::Store] {
+                    let m = cx.members(p, scope);
+                    let mut got: Vec<_> = cx.consultations(&m).iter().map(key).collect();
+                    let mut want: Vec<_> = consultations(&fx.ds, &index, cx.member_visits(&m))
+                        .iter()
+                        .map(key)
+                        .collect();
+                    got.sort();
+                    want.sort();
+                    assert_eq!(got, want, "{} {} {scope:?}", period.label, p.name);
+                    compared += want.len();
+                }
+            }
+        }
+        assert!(compared > 0);
+        // By hand: the repeated first visit is still one consultation, now a deal.
+        let v0 = &fx.ds.visits[0];
+        let p0 = fx.people.iter().find(|p| p.sym == v0.consultant).unwrap();
+        use chrono::Datelike;
+        let period = Period::month(v0.date.year(), v0.date.month()).unwrap();
+        let cx = Context::new(&fx.ds, &fx.config, &fx.people, &period, &index);
+        let cs = cx.consultations(&[p0.sym]);
+        let mine: Vec<_> = cs
+            .iter()
+            .filter(|c| c.customer == v0.customer && c.date == v0.date)
+            .collect();
+        assert_eq!(mine.len(), 1);
+        assert!(mine[0].deal);
     }
 
     #[test]
