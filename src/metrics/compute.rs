@@ -1125,7 +1125,13 @@ impl<'a> Context<'a> {
         };
         let visits: Vec<Sym> = match cached {
             Some(cs) => cs.iter().map(|c| c.customer).collect(),
-            None => self.member_visits(m).map(|v| v.customer).collect(),
+            None => {
+                let (from, to) = (self.period.start, self.period.end);
+                m.iter()
+                    .flat_map(|&k| self.index.visited.within(k, from, to))
+                    .map(|v| v.customer)
+                    .collect()
+            }
         };
         let sales = [Attribute::Consultant, Attribute::Doctor, Attribute::Nurse]
             .map(|attribute| self.sales_agg(attribute, m));
