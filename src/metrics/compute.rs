@@ -2407,10 +2407,21 @@ mod tests {
         fx.ds.visits.push(other);
         let index = Index::new(&fx.ds);
         let key = |c: &Consultation| {
-            (c.customer, c.date, c.consultant, c.deal, c.first, c.channel, c.store)
+            (
+                c.customer,
+                c.date,
+                c.consultant,
+                c.deal,
+                c.first,
+                c.channel,
+                c.store,
+            )
         };
         let mut compared = 0;
-        for period in [Period::month(2026, 10).unwrap(), Period::month(2026, 9).unwrap()] {
+        for period in [
+            Period::month(2026, 10).unwrap(),
+            Period::month(2026, 9).unwrap(),
+        ] {
             let cx = Context::new(&fx.ds, &fx.config, &fx.people, &period, &index);
             for p in &fx.people {
                 for scope in [Scope::Own, Scope::Store] {
