@@ -303,27 +303,51 @@ impl Numbering {
 /// grouped by shard, one lock per shard, and each shard's table, texts and ends are small
 /// enough to stay in cache while its group is looked up (looked up one by one, a million
 /// names' table missed the cache on nearly every look-up, twice: in the part's own interner
-/// and again in the dataset's when the part was merged).
+/// and again in the dataset's when the part was merged). Each text is noted straight into its
+/// shard's group, so a group's texts are read one after another when it is looked up (sorted
+/// by shard after the part was read, each look-up read its text from a random spot of the
+/// part's megabytes of texts, out of cache).
 #[derive(Debug, Default)]
 pub(super) struct PartNames {
-    /// The texts of the names noted since the last [`Self::resolve`], one after another (the
-    /// names before them are resolved: only their places are kept).
-    text: String,
-    /// Where each of those names ends in `text`.
-    ends: Vec<usize>,
-    /// Each of those names' hash.
-    hashes: Vec<u32>,
+    /// The names noted since the last [`Self::resolve`], by shard (empty until the first
+    /// name, then [`SHARDS`] of them); the names before them are resolved: only their places
+    /// are kept.
+    groups: Vec<Group>,
+    /// How many names were noted since the last [`Self::resolve`].
+    noted: usize,
     /// The place in the shared names of each name resolved, in the order noted.
     places: Vec<u32>,
+}
+
+/// The names of one shard a part noted since it was last resolved, in the order noted.
+#[derive(Debug, Default)]
+struct Group {
+    /// Their texts, one after another.
+    text: String,
+    /// Where each ends in `text`.
+    ends: Vec<usize>,
+    /// Each one's hash.
+    hashes: Vec<u32>,
+    /// Each one's position among the names noted since the last resolve.
+    at: Vec<u32>,
 }
 
 impl PartNames {
     /// Notes a name the part's rows use: its `Sym` until the part is merged.
     pub(super) fn intern(&mut self, s: &str) -> Sym {
-        let i = self.places.len() + self.ends.len();
-        self.text.push_str(s);
-        self.ends.push(self.text.len());
-        self.hashes.push(name_hash(s));
+        let i = self.places.len() + self.noted;
+        if self.groups.is_empty() {
+            self.groups = (0..SHARDS).map(|_| Group::default()).collect();
+        }
+        let h = name_hash(s);
+        if let Some(g) = self.groups.get_mut(shard_of(h)) {
+            g.text.push_str(s);
+            g.ends.push(g.text.len());
+            g.hashes.push(h);
+            // A part of more than 4 billion names cannot come from files of at most a few GB.
+            g.at.push(u32::try_from(self.noted).unwrap_or(u32::MAX));
+        }
+        self.noted += 1;
         Sym::from_index(i)
     }
 
@@ -331,29 +355,14 @@ impl PartNames {
     /// `shared`, and lets go of their texts.
     pub(super) fn resolve(&mut self, shared: &SharedNames) {
         let from = self.places.len();
-        let to = from + self.ends.len();
+        let to = from + self.noted;
         if from == to {
             return;
         }
         self.places.resize(to, 0);
-        // The names by shard (a counting sort), each shard's in the order noted.
-        let mut start = [0usize; SHARDS + 1];
-        for &h in &self.hashes {
-            start[shard_of(h) + 1] += 1;
-        }
-        for k in 0..SHARDS {
-            start[k + 1] += start[k];
-        }
-        let mut next = start;
-        let mut order = vec![0u32; to - from];
-        for (i, &h) in self.hashes.iter().enumerate() {
-            let k = shard_of(h);
-            order[next[k]] = i as u32;
-            next[k] += 1;
-        }
-        for (k, mutex) in shared.shards.iter().enumerate() {
-            let group = &order[start[k]..start[k + 1]];
-            if group.is_empty() {
+        let places = &mut self.places[from..];
+        for (k, (mutex, g)) in shared.shards.iter().zip(&self.groups).enumerate() {
+            if g.ends.is_empty() {
                 continue;
             }
             // A thread that panicked while holding the lock left the shard whole: a name is
@@ -362,16 +371,18 @@ impl PartNames {
                 Ok(g) => g,
                 Err(poisoned) => poisoned.into_inner(),
             };
-            for &i in group {
-                let i = i as usize;
-                let name = name_at(&self.text, &self.ends, i);
-                let local = shard.intern(name, self.hashes[i]);
-                self.places[from + i] = place(k, local);
+            let mut start = 0;
+            for ((&end, &h), &at) in g.ends.iter().zip(&g.hashes).zip(&g.at) {
+                let name = g.text.get(start..end).unwrap_or("");
+                start = end;
+                let local = shard.intern(name, h);
+                if let Some(p) = places.get_mut(at as usize) {
+                    *p = place(k, local);
+                }
             }
         }
-        self.text = String::new();
-        self.ends = Vec::new();
-        self.hashes = Vec::new();
+        self.groups = Vec::new();
+        self.noted = 0;
     }
 }
 

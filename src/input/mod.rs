@@ -353,6 +353,35 @@ mod tests {
     }
 
     #[test]
+    fn a_parts_names_spread_over_every_shard_keep_their_own_place_through_two_resolves() {
+        // 300 customers over the 64 shards, noted twice each (a repeat later in the part),
+        // the part resolved once in the middle and once at its end, as a part handed over in
+        // pieces is: every call must come back as its own text, numbered in first-seen order.
+        let shared = SharedNames::default();
+        let mut part = PartNames::default();
+        let texts: Vec<String> = (0..300).map(|i| format!("客户{i}")).collect();
+        let mut calls = Vec::new();
+        for t in &texts[..150] {
+            calls.push((part.intern(t), t.clone()));
+        }
+        part.resolve(&shared);
+        // The second half, each followed by a repeat of a first-half name (noted again).
+        for (i, t) in texts[150..].iter().enumerate() {
+            calls.push((part.intern(t), t.clone()));
+            calls.push((part.intern(&texts[i]), texts[i].clone()));
+        }
+        let mut numbering = Numbering::default();
+        let syms = numbering.number(&mut part, &shared);
+        assert_eq!(syms.len(), 450);
+        let names = shared.into_interner(numbering);
+        for (sym, text) in &calls {
+            assert_eq!(names.name(syms[sym.index()]), text, "call {}", sym.index());
+        }
+        // First seen: 客户0 … 客户299 in that order, so 客户i is Sym i.
+        assert_eq!(names.names().collect::<Vec<_>>(), texts);
+    }
+
+    #[test]
     fn interner_keeps_every_name_through_its_table_growing() {
         let mut names = Interner::default();
         // Enough names to make the table grow many times; "" and one-character names too.
