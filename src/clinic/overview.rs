@@ -187,7 +187,8 @@ pub fn compute(
     let previous_period = period.previous().ok().filter(|p| ds.covers(p));
     let (now, before) = match &previous_period {
         Some(p) => {
-            let (now, before) = both(
+            let (now, before) = crate::metrics::compute::both(
+                "overview",
                 threads,
                 || measure(ds, config, people, &index, period, 1),
                 || measure(ds, config, people, &index, p, 1),
@@ -443,32 +444,6 @@ fn section<'c>(
 struct Money {
     revenue: i64,
     initial: i64,
-}
-
-/// `a()` and `b()`, `b` on a thread of its own when `threads` allows one. (`b` is `Copy` —
-/// it borrows what it reads — so that it can still run here when no thread is to be had.)
-fn both<A: Send, B: Send>(
-    threads: usize,
-    a: impl FnOnce() -> A,
-    b: impl FnOnce() -> B + Send + Copy,
-) -> (A, B) {
-    if threads < 2 {
-        return (a(), b());
-    }
-    std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .name("overview".into())
-            .spawn_scoped(scope, b);
-        let a = a();
-        let b = match spawned {
-            Ok(handle) => match handle.join() {
-                Ok(b) => b,
-                Err(panic) => std::panic::resume_unwind(panic),
-            },
-            Err(_) => b(),
-        };
-        (a, b)
-    })
 }
 
 #[derive(Debug, Default)]
@@ -881,7 +856,8 @@ fn measure(
     period: &Period,
     threads: usize,
 ) -> Measured {
-    let ((revenue, (clinic_sums, mut store_sums)), consulted) = both(
+    let ((revenue, (clinic_sums, mut store_sums)), consulted) = crate::metrics::compute::both(
+        "overview",
         threads,
         || {
             (

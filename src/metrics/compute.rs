@@ -296,16 +296,22 @@ impl VisitCopies {
     }
 }
 
-/// `a()` and `b()`, on two threads when `threads` > 1 (on this one alone when no thread can
-/// be had).
-fn both<A, B: Send>(threads: usize, a: impl FnOnce() -> A, b: impl Fn() -> B + Sync) -> (A, B) {
+/// `a()` and `b()`, `b` on a thread of its own (named `name`) when `threads` > 1. `b` is
+/// called by reference, so it can still run here when no thread is to be had. The index and
+/// the overview use it.
+pub(crate) fn both<A, B: Send>(
+    name: &str,
+    threads: usize,
+    a: impl FnOnce() -> A,
+    b: impl Fn() -> B + Sync,
+) -> (A, B) {
     if threads < 2 {
         return (a(), b());
     }
     std::thread::scope(|scope| {
         let b = &b;
         let other = std::thread::Builder::new()
-            .name("index".into())
+            .name(name.into())
             .spawn_scoped(scope, b);
         let ra = a();
         let rb = match other {
@@ -378,6 +384,7 @@ impl Index {
             )
         };
         let (((by_consultant, c), (by_doctor, d)), ((by_nurse, n), rest)) = both(
+            "index",
             threads,
             || (column(|s| s.consultant), column(|s| s.doctor)),
             || (column(|s| s.nurse), others()),
@@ -440,6 +447,7 @@ impl Index {
             |key: fn(&Sale) -> Option<Sym>| lists(&ds.sales, n, |s| slots(s.date, look_back), key);
         let none = Duration::zero();
         let ((consultant, doctor), (nurse, visits, complaints, surveys)) = both(
+            "index",
             threads,
             || (sales(|s| s.consultant), sales(|s| s.doctor)),
             || {
