@@ -225,13 +225,16 @@ impl CreditedSales {
         from: NaiveDate,
         to: NaiveDate,
     ) -> &[Credited] {
-        let Some(all) = self.by[attribute_slot(attribute)].get(&person) else {
-            return &[];
-        };
-        let lo = all.partition_point(|c| c.date < from);
-        let hi = all.partition_point(|c| c.date <= to);
-        &all[lo..hi.max(lo)]
+        let all = self.by[attribute_slot(attribute)].get(&person);
+        dated(all.map_or(&[], Vec::as_slice), |c| c.date, from, to)
     }
+}
+
+/// The rows of `all` (sorted by `date`) dated from `from` to `to`: two binary searches.
+fn dated<T>(all: &[T], date: impl Fn(&T) -> NaiveDate, from: NaiveDate, to: NaiveDate) -> &[T] {
+    let lo = all.partition_point(|r| date(r) < from);
+    let hi = all.partition_point(|r| date(r) <= to);
+    &all[lo..hi.max(lo)]
 }
 
 /// What a consultation ([`consultations`]) reads of a visits row: 24 bytes of its 40.
@@ -287,12 +290,8 @@ impl VisitCopies {
     /// The visits naming `consultant`, dated from `from` to `to`, by date (row order within
     /// a day).
     fn within(&self, consultant: Sym, from: NaiveDate, to: NaiveDate) -> &[Visited] {
-        let Some(all) = self.by.get(&consultant) else {
-            return &[];
-        };
-        let lo = all.partition_point(|v| v.date < from);
-        let hi = all.partition_point(|v| v.date <= to);
-        &all[lo..hi.max(lo)]
+        let all = self.by.get(&consultant);
+        dated(all.map_or(&[], Vec::as_slice), |v| v.date, from, to)
     }
 }
 
