@@ -27,7 +27,7 @@
 
 use super::{ratio, sym_of_config_name, yuan};
 use crate::config::{Config, Levels};
-use crate::input::{Dataset, Field, FxBuild, Kind, Sym};
+use crate::input::{Dataset, Field, FxBuild, Kind, Sym, SymSet};
 use crate::metrics::compute::{self, Index};
 use crate::people::Person;
 use crate::period::Period;
@@ -477,33 +477,6 @@ struct Measured {
     store_quality: FxMap<Sym, Quality>,
     departments: FxMap<Option<Sym>, DepartmentSums>,
     channels: FxMap<Option<Sym>, ChannelSums>,
-}
-
-/// A set of [`Sym`]s as one bit per name number (names are numbered 0, 1, 2...): distinct
-/// customers or order ids counted without hashing. It grows to the largest number inserted.
-#[derive(Debug, Default, Clone)]
-struct SymSet {
-    words: Vec<u64>,
-    len: usize,
-}
-
-impl SymSet {
-    fn insert(&mut self, s: Sym) {
-        let i = s.index();
-        let w = i / 64;
-        if w >= self.words.len() {
-            let grown = (w + 1).max(self.words.len() * 2);
-            self.words.resize(grown, 0);
-        }
-        let bit = 1u64 << (i % 64);
-        let word = &mut self.words[w];
-        self.len += usize::from(*word & bit == 0);
-        *word |= bit;
-    }
-
-    fn len(&self) -> usize {
-        self.len
-    }
 }
 
 /// A value for each [`Sym`], by its number: a map of names to small values without hashing

@@ -25,6 +25,58 @@ impl Sym {
     }
 }
 
+/// A set of [`Sym`]s as one bit per name number (names are numbered 0, 1, 2...): distinct
+/// customers or order ids counted without hashing. It grows to the largest number inserted;
+/// [`SymSet::clear`] empties it in the time its own names took to insert, so one set serves
+/// many small counts.
+#[derive(Debug, Default, Clone)]
+pub struct SymSet {
+    words: Vec<u64>,
+    /// The words holding a bit, each once: what `clear` zeroes.
+    touched: Vec<u32>,
+    len: usize,
+}
+
+impl SymSet {
+    /// Adds `s`; true when it was not in the set.
+    pub fn insert(&mut self, s: Sym) -> bool {
+        let i = s.index();
+        let w = i / 64;
+        if w >= self.words.len() {
+            let grown = (w + 1).max(self.words.len() * 2);
+            self.words.resize(grown, 0);
+        }
+        let bit = 1u64 << (i % 64);
+        let word = &mut self.words[w];
+        if *word == 0 {
+            self.touched.push(w as u32);
+        }
+        let new = *word & bit == 0;
+        *word |= bit;
+        self.len += usize::from(new);
+        new
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Empties the set, keeping its memory.
+    pub fn clear(&mut self) {
+        for &w in &self.touched {
+            if let Some(word) = self.words.get_mut(w as usize) {
+                *word = 0;
+            }
+        }
+        self.touched.clear();
+        self.len = 0;
+    }
+}
+
 /// FxHash (the hasher rustc uses for its own tables): one rotate, xor and multiply per word,
 /// several times faster than SipHash on the short names and ids interned for every cell. It
 /// does not resist hash flooding, which a tool reading its own clinic's exports need not fear.

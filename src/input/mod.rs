@@ -32,7 +32,7 @@ use find::*;
 use header::{ColumnMap, Header, Merges, ZoneRow, HEADER_SEARCH_ROWS};
 use identify::{Aliases, Decision, KindRule};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-pub use interner::{FxBuild, FxHasher, Interner, Sym};
+pub use interner::{FxBuild, FxHasher, Interner, Sym, SymSet};
 use interner::{Numbering, PartNames, SharedNames};
 pub use kinds::{Field, Kind};
 use merge::{Part, Typed};

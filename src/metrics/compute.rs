@@ -583,6 +583,8 @@ pub struct Context<'a> {
     type_secondary: RefCell<HashMap<Sym, bool, FxBuild>>,
     /// The last consultations, by members: 成交率, 新客数 and 初诊数 of one person share them.
     last_consultations: RefCell<Option<MembersConsultations>>,
+    /// The customers served being counted (see [`Context::customers_served`]).
+    seen: RefCell<crate::input::SymSet>,
 }
 
 /// The credited-sales aggregate of a set of members (by one attribute).
@@ -841,8 +843,6 @@ fn consultations_of(
 struct SalesAgg {
     revenue: i64,
     rows: usize,
-    /// Every customer of a credited row, each once.
-    customers: Vec<Sym>,
     /// The customers whose credited rows sum above zero.
     paying: Vec<Sym>,
     /// Distinct order ids of the positive rows, plus the positive rows without one.
@@ -873,6 +873,7 @@ impl<'a> Context<'a> {
             last_sales_agg: RefCell::new([None, None, None]),
             type_secondary: RefCell::new(HashMap::default()),
             last_consultations: RefCell::new(None),
+            seen: RefCell::default(),
         }
     }
 
@@ -1025,7 +1026,6 @@ impl<'a> Context<'a> {
             rows: n,
             type_secondary_paying: paying().filter(|(_, c)| c.1).count(),
             paying: paying().map(|(&k, _)| k).collect(),
-            customers: by_customer.keys().copied().collect(),
             treatments: orders.len() + loose,
         }
     }
@@ -1130,26 +1130,31 @@ impl<'a> Context<'a> {
             Some((key, cs)) if key == m => Some(Rc::clone(cs)),
             _ => None,
         };
-        let visits: Vec<Sym> = match cached {
-            Some(cs) => cs.iter().map(|c| c.customer).collect(),
-            None => {
-                let (from, to) = (self.period.start, self.period.end);
-                m.iter()
-                    .flat_map(|&k| self.index.visited.within(k, from, to))
-                    .map(|v| v.customer)
-                    .collect()
+        // Counted in one set of bits kept by the context: no table is built per person.
+        let mut seen = self.seen.borrow_mut();
+        seen.clear();
+        let (from, to) = (self.period.start, self.period.end);
+        match cached {
+            Some(cs) => cs.iter().for_each(|c| {
+                seen.insert(c.customer);
+            }),
+            None => m
+                .iter()
+                .flat_map(|&k| self.index.visited.within(k, from, to))
+                .for_each(|v| {
+                    seen.insert(v.customer);
+                }),
+        }
+        // Every credited row's customer, whatever its amount: those of the sales aggregates.
+        let credited = &self.index.credited;
+        for attribute in [Attribute::Consultant, Attribute::Doctor, Attribute::Nurse] {
+            for &k in m {
+                for s in credited.within(attribute, k, from, to) {
+                    seen.insert(s.customer);
+                }
             }
-        };
-        let sales = [Attribute::Consultant, Attribute::Doctor, Attribute::Nurse]
-            .map(|attribute| self.sales_agg(attribute, m));
-        let all = visits
-            .iter()
-            .chain(sales.iter().flat_map(|agg| agg.customers.iter()));
-        let mut seen: HashSet<Sym, FxBuild> = HashSet::with_capacity_and_hasher(
-            visits.len() + sales.iter().map(|a| a.customers.len()).sum::<usize>(),
-            FxBuild::default(),
-        );
-        Some(all.filter(|&&c| seen.insert(c)).count())
+        }
+        Some(seen.len())
     }
 
     /// Distinct order ids of credited positive sales in the period (rows without one count one each).
@@ -2390,6 +2395,33 @@ mod tests {
             d(11, 30),
         );
         assert!(nov.iter().all(|c| c.date >= d(11, 1)));
+    }
+
+    #[test]
+    fn customers_served_on_one_context_are_those_of_a_fresh_one() {
+        // One context scores everyone one after another and counts each person's customers
+        // served in the same set of bits: each count must be what a context of its own counts.
+        // Checked by hand elsewhere: 林晓雯's store 一店 13 (lin_xiaowen_consultant), 刘芳 10
+        // (liu_fang_nurse); here every person, own and store scope, and everyone twice over.
+        let fx = fixture();
+        let shared = fx.cx();
+        let mut nonzero = 0;
+        for _ in 0..2 {
+            for p in &fx.people {
+                for scope in [Scope::Own, Scope::Store] {
+                    let m = shared.members(p, scope);
+                    let once = fx.cx().customers_served(&m);
+                    assert_eq!(shared.customers_served(&m), once, "{} {scope:?}", p.name);
+                    nonzero += usize::from(once.unwrap_or(0) > 0);
+                }
+            }
+        }
+        let lin = fx.person("林晓雯");
+        assert_eq!(
+            shared.customers_served(&shared.members(lin, Scope::Store)),
+            Some(13)
+        );
+        assert!(nonzero > 10, "{nonzero}");
     }
 
     #[test]
