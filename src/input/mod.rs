@@ -645,11 +645,14 @@ mod tests {
                 "{workers} at once"
             );
         }
-        // The visits export (43 lines) cut into chunks of 256 bytes: the same dataset.
+        // The visits export (43 lines, 2,590 bytes) cut into chunks of at least 256 bytes, at
+        // most 2 × 3 = 6 of them on three threads (several, the header search rows in the
+        // first): the same dataset.
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clinic");
         let cut = chunks_per_file(&dir, 3, 256);
         assert!(
-            cut.contains(&("到院咨询登记.csv".to_string(), 3)),
+            cut.iter()
+                .any(|(f, n)| f == "到院咨询登记.csv" && (3..=6).contains(n)),
             "{cut:?}"
         );
         assert_eq!(comparable(load_dir(&dir, 3, 256, 0)), reference);
@@ -666,6 +669,26 @@ mod tests {
         let before = spawned();
         load_clinic(2);
         assert!(spawned() > before);
+    }
+
+    #[test]
+    fn only_a_file_with_a_large_share_of_the_work_is_parsed_on_a_thread_of_its_own() {
+        // The 250k-row benchmark year on two threads: four quarterly exports of 7,484,360 to
+        // 7,498,879 bytes in 33,531,256. Half a thread's share is 33,531,256 / 4 = 8,382,814:
+        // none of them, nor the 6,763,076-byte visits.
+        let total = 33_531_256;
+        for size in [7_484_360, 7_498_879, 6_763_076, 19_390] {
+            assert!(!threads::pipeline_file(size, total, 2), "{size}");
+        }
+        // At that share exactly (8,382,814 × 4 = 33,531,256) and above, it is.
+        assert!(threads::pipeline_file(8_382_814, total, 2));
+        assert!(!threads::pipeline_file(8_382_813, total, 2));
+        // A lone file always is; with one thread (`--jobs 1`) nothing is.
+        assert!(threads::pipeline_file(total, total, 2));
+        assert!(!threads::pipeline_file(total, total, 1));
+        // Four threads: half a share is an eighth, 4,191,407 bytes.
+        assert!(threads::pipeline_file(4_191_407, total, 4));
+        assert!(!threads::pipeline_file(4_191_406, total, 4));
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub(super) fn file_ctx<'a>(
     listed_kinds: &'a [Kind],
     opts: &'a LoadOptions<'a>,
     bar: Option<&'a ProgressBar>,
+    pipeline: bool,
 ) -> FileCtx<'a> {
     FileCtx {
         display: &p.display,
@@ -42,6 +43,7 @@ pub(super) fn file_ctx<'a>(
         listed: p.listed(),
         opts,
         bar,
+        pipeline,
     }
 }
 
@@ -56,6 +58,9 @@ pub(super) struct FileCtx<'a> {
     pub(super) listed: bool,
     pub(super) opts: &'a LoadOptions<'a>,
     pub(super) bar: Option<&'a ProgressBar>,
+    /// Whether a CSV file read whole is parsed on a thread of its own while its rows are
+    /// typed on this one (see [`super::threads::pipeline_file`]).
+    pub(super) pipeline: bool,
 }
 
 impl FileCtx<'_> {
@@ -116,7 +121,7 @@ pub(super) fn read_file(p: &Planned, ctx: &FileCtx, part: &mut Part, emit: Emit)
             let csv_opts = csv_options(ctx.opts);
             let path = &p.path;
             let encoding = pipelined(
-                ctx.opts.threads() > 1,
+                ctx.pipeline,
                 |rows| source::for_each_csv_row(path, &csv_opts, rows),
                 &mut |row| {
                     sheet.on_row(row, part);
