@@ -241,66 +241,30 @@ pub(super) fn csv_options(opts: &LoadOptions) -> csv_source::CsvOptions {
 
 /// The jobs reading `planned` makes, in file order: a CSV file of at least twice
 /// `MIN_CHUNK_BYTES` that can be cut exactly (UTF-8; see `plan_chunks`) becomes up to
-/// [`CHUNKS_PER_THREAD`] × `threads` chunks, every other file one job. The files are planned
-/// (each read through once for where its records end) on `threads` threads at once.
+/// `threads` chunks, every other file one job.
 pub(super) fn plan_jobs(planned: &[Planned], opts: &LoadOptions, threads: usize) -> Vec<Job> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
     let csv_opts = csv_options(opts);
     let chunk_bytes = match opts.chunk_bytes {
         0 => MIN_CHUNK_BYTES,
         n => n,
     };
-    let plan = |p: &Planned| {
-        let big = std::fs::metadata(&p.path).is_ok_and(|m| m.len() >= 2 * chunk_bytes);
-        if !big || !matches!(source::sniff_format(&p.path), Ok(Format::Csv)) {
-            return None;
-        }
-        // A file that cannot be planned is read whole, which reports what is wrong.
-        csv_source::plan_chunks(
-            &p.path,
-            &csv_opts,
-            CHUNKS_PER_THREAD * threads,
-            chunk_bytes,
-            HEADER_SEARCH_ROWS + 2,
-        )
-        .ok()
-        .flatten()
-    };
-    // Each planner takes the next file (a planner that cannot be started leaves its files to
-    // the others); the plans are put back in file order below.
-    let mut plans: Vec<(usize, Option<csv_source::ChunkPlan>)> = Vec::with_capacity(planned.len());
-    let workers = threads.clamp(1, planned.len().max(1));
-    let order = AtomicUsize::new(0);
-    let planner_in_order = || {
-        let mut done = Vec::new();
-        loop {
-            let i = order.fetch_add(1, Ordering::Relaxed);
-            let Some(p) = planned.get(i) else { break };
-            done.push((i, plan(p)));
-        }
-        done
-    };
-    std::thread::scope(|scope| {
-        let others: Vec<_> = (1..workers)
-            .filter_map(|_| {
-                note_spawn();
-                std::thread::Builder::new()
-                    .name("plan".into())
-                    .spawn_scoped(scope, planner_in_order)
-                    .ok()
-            })
-            .collect();
-        plans.extend(planner_in_order());
-        for h in others {
-            match h.join() {
-                Ok(done) => plans.extend(done),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-    });
-    plans.sort_unstable_by_key(|(i, _)| *i);
     let mut jobs = Vec::with_capacity(planned.len());
-    for (file, plan) in plans {
+    for (file, p) in planned.iter().enumerate() {
+        let big = std::fs::metadata(&p.path).is_ok_and(|m| m.len() >= 2 * chunk_bytes);
+        let plan = if big && matches!(source::sniff_format(&p.path), Ok(Format::Csv)) {
+            // A file that cannot be planned is read whole, which reports what is wrong.
+            csv_source::plan_chunks(
+                &p.path,
+                &csv_opts,
+                threads,
+                chunk_bytes,
+                HEADER_SEARCH_ROWS + 2,
+            )
+            .ok()
+            .flatten()
+        } else {
+            None
+        };
         match plan {
             Some(plan) => {
                 let cut = std::sync::Arc::new(CsvCut {
@@ -320,10 +284,6 @@ pub(super) fn plan_jobs(planned: &[Planned], opts: &LoadOptions, threads: usize)
     }
     jobs
 }
-
-/// Chunks a large CSV file is cut into per reading thread: the last file's chunks are read
-/// side by side, and smaller ones leave a thread less time idle once the other has no job.
-pub(super) const CHUNKS_PER_THREAD: usize = 2;
 
 /// Whether a CSV file of `size` bytes, read whole, is parsed on a thread of its own while its
 /// rows are typed on the file's (see [`pipelined`]), when `total` bytes are read on `threads`
