@@ -11,7 +11,7 @@
 //! data), so no metric counts it for anyone and the same sale is never credited twice.
 
 use crate::config::{Attribute, Config};
-use crate::input::{Dataset, Field, Kind, RowRef, Sym};
+use crate::input::{Dataset, Field, FxBuild, Kind, RowRef, Sym};
 use crate::issues::{Issue, Severity};
 use crate::people::match_role;
 use crate::period::Period;
@@ -78,8 +78,8 @@ struct RowFacts {
 pub fn settle(ds: &mut Dataset, cfg: &Config, period: Option<&Period>) -> Vec<Issue> {
     let mut s = Settler {
         namesakes: namesakes(ds),
-        other_role: HashMap::new(),
-        role_of: HashMap::new(),
+        other_role: HashMap::default(),
+        role_of: HashMap::default(),
         issues: Vec::new(),
         held_outside: BTreeMap::new(),
     };
@@ -198,12 +198,12 @@ pub fn settle(ds: &mut Dataset, cfg: &Config, period: Option<&Period>) -> Vec<Is
 
 struct Settler {
     /// By the name the data uses.
-    namesakes: HashMap<Sym, Namesakes>,
+    namesakes: HashMap<Sym, Namesakes, FxBuild>,
     /// A roster person's own name under which rows crediting them in another role's column
     /// are held, made on first use.
-    other_role: HashMap<Sym, Sym>,
+    other_role: HashMap<Sym, Sym, FxBuild>,
     /// Roster name → (config role, the sales column that credits it).
-    role_of: HashMap<Sym, (String, Attribute)>,
+    role_of: HashMap<Sym, (String, Attribute), FxBuild>,
     issues: Vec<Issue>,
     /// Held rows outside the period, per name shown.
     held_outside: BTreeMap<String, usize>,
@@ -338,12 +338,12 @@ fn decide(people: &[Namesake], facts: RowFacts) -> Vec<&Namesake> {
 
 /// Roster names given to two or more people with distinct 工号 (each gets a name of their own);
 /// a name repeated without distinct 工号 is `people::resolve`'s error, not a namesake.
-fn namesakes(ds: &mut Dataset) -> HashMap<Sym, Namesakes> {
+fn namesakes(ds: &mut Dataset) -> HashMap<Sym, Namesakes, FxBuild> {
     let mut by_name: BTreeMap<Sym, Vec<usize>> = BTreeMap::new();
     for (i, r) in ds.roster.iter().enumerate() {
         by_name.entry(r.staff).or_default().push(i);
     }
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for (name, rows) in by_name {
         if rows.len() < 2 {
             continue;

@@ -1,7 +1,7 @@
 //! Who is scored, in which role (SPEC §2.4): from the roster, or inferred from the data.
 
 use crate::config::Config;
-use crate::input::{Dataset, Kind, Sym};
+use crate::input::{Dataset, FxBuild, Kind, Sym};
 use crate::issues::{Issue, Severity};
 use crate::period::Period;
 use crate::words::people::PeopleMsg;
@@ -199,10 +199,12 @@ pub fn resolve(ds: &Dataset, cfg: &Config, period: Option<&Period>) -> (Vec<Pers
             );
         }
         // People named in the data but not in the roster: a warning, once per name.
-        let in_roster: HashSet<Sym> = ds.roster.iter().map(|r| r.staff).collect();
-        let mut seen: HashSet<Sym> = HashSet::new();
+        let in_roster: HashSet<Sym, FxBuild> = ds.roster.iter().map(|r| r.staff).collect();
+        let mut seen: HashSet<Sym, FxBuild> = HashSet::default();
+        // A year of sales names a few hundred people millions of times: each is looked at
+        // once (held names are held for good, so seeing one first changes nothing).
         for_each_named_in_data(ds, period, |sym, at, col| {
-            if ds.held.contains(&sym) || !seen.insert(sym) {
+            if !seen.insert(sym) || ds.held.contains(&sym) {
                 return;
             }
             // A roster person whose role the config does not score, but who has data in the
@@ -245,7 +247,7 @@ pub fn resolve(ds: &Dataset, cfg: &Config, period: Option<&Period>) -> (Vec<Pers
         });
     } else {
         // No roster: consultants from visits/sales, doctors from sales (SPEC §2.4).
-        let mut seen: HashMap<Sym, String> = HashMap::new();
+        let mut seen: HashMap<Sym, String, FxBuild> = HashMap::default();
         let mut order: Vec<(Sym, String)> = Vec::new();
         let mut add = |sym: Sym, role: &str| {
             if cfg.roles.contains_key(role) && !seen.contains_key(&sym) {

@@ -1,7 +1,7 @@
 //! The typed rows read from the inputs, what was read from each input, and the dataset that
 //! holds them all.
 
-use super::interner::{Interner, Sym};
+use super::interner::{FxBuild, Interner, Sym};
 use super::kinds::{Field, Kind};
 use crate::issues::{Issue, Severity};
 use crate::period::Period;
@@ -206,7 +206,7 @@ pub struct Dataset {
     pub fields: HashMap<Kind, BTreeSet<Field>>,
     /// Names under which rows credited to nobody are held (`credit::settle`): namesakes no
     /// column decides between, a person named in another role's column.
-    pub held: HashSet<Sym>,
+    pub held: HashSet<Sym, FxBuild>,
 }
 
 impl Dataset {
