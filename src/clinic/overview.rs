@@ -829,16 +829,18 @@ fn measure(
     period: &Period,
     threads: usize,
 ) -> Measured {
-    let ((revenue, (clinic_sums, mut store_sums)), consulted) = crate::metrics::compute::both(
+    // The halves take about as long: the sales pass on one thread; the consultations and the
+    // quality sums on the other.
+    let (revenue, (consulted, (clinic_sums, mut store_sums))) = crate::metrics::compute::both(
         "overview",
         threads,
+        || revenue(ds, period),
         || {
             (
-                revenue(ds, period),
+                consulted(ds, index, period),
                 quality_sums(ds, config, people, period),
             )
         },
-        || consulted(ds, index, period),
     );
     let Revenue {
         clinic,
