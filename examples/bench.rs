@@ -304,16 +304,17 @@ fn print_table(rows: &[Row]) {
 }
 
 /// Time and memory per row of each set against the set of the same form and ids at the
-/// benchmark's full size: linear when both stay within 15%. Peak memory also holds a part
-/// that does not grow with the rows (the program, buffers of a bounded size, the scorecard's
-/// fixed sheets), so the table adds the memory each extra row costs against the next smaller
-/// set of the same form and ids: the slope of memory over rows.
+/// benchmark's full size: linear when both stay within 15%. Time and peak memory also hold a
+/// part that does not grow with the rows (starting up, scoring 280 people for 13 periods, the
+/// scorecard; the program, buffers of a bounded size, the scorecard's fixed sheets), so the
+/// table adds the time and the memory each extra row costs against the next smaller set of
+/// the same form and ids: the slopes of time and memory over rows.
 fn print_linearity(rows: &[Row], full: u64) {
     println!();
     println!(
-        "| set | ids | sales | µs per row | vs full size | bytes per row | vs full size | bytes per extra row |"
+        "| set | ids | sales | µs per row | vs full size | µs per extra row | bytes per row | vs full size | bytes per extra row |"
     );
-    println!("|---|---|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|");
     for r in rows {
         let Some(reference) = rows.iter().find(|f| f.label == r.label && f.sales == full) else {
             continue;
@@ -322,16 +323,21 @@ fn print_linearity(rows: &[Row], full: u64) {
             .iter()
             .filter(|f| f.label == r.label && f.sales < r.sales)
             .max_by_key(|f| f.sales);
+        let extra = |f: &Row| r.rows.saturating_sub(f.rows).max(1) as f64;
         let slope = smaller.map_or("–".to_string(), |f| {
             let bytes = (r.tool_rss_mb - f.tool_rss_mb) * 1024.0 * 1024.0;
-            format!("{:.0}", bytes / r.rows.saturating_sub(f.rows).max(1) as f64)
+            format!("{:.0}", bytes / extra(f))
+        });
+        let time_slope = smaller.map_or("–".to_string(), |f| {
+            format!("{:.2}", (r.tool_s - f.tool_s) * 1e6 / extra(f))
         });
         println!(
-            "| {} | {} | {:.2} | {:+.0}% | {:.0} | {:+.0}% | {} |",
+            "| {} | {} | {:.2} | {:+.0}% | {} | {:.0} | {:+.0}% | {} |",
             r.label,
             r.sales,
             r.us_per_row(),
             (r.us_per_row() / reference.us_per_row() - 1.0) * 100.0,
+            time_slope,
             r.bytes_per_row(),
             (r.bytes_per_row() / reference.bytes_per_row() - 1.0) * 100.0,
             slope
