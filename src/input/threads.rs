@@ -28,9 +28,12 @@ pub(super) fn read_all(
         .clamp(1, planned.len().max(1));
     // Every thread interns into one set of names; the merge numbers them in file order.
     let names = SharedNames::default();
-    let size = |p: &Planned| std::fs::metadata(&p.path).map_or(0, |m| m.len());
-    let total: u64 = planned.iter().map(size).sum();
-    let pipeline = |p: &Planned| pipeline_file(size(p), total, opts.threads());
+    let sizes: Vec<u64> = planned
+        .iter()
+        .map(|p| std::fs::metadata(&p.path).map_or(0, |m| m.len()))
+        .collect();
+    let total: u64 = sizes.iter().sum();
+    let pipeline = |file: usize| pipeline_file(sizes[file], total, opts.threads());
     if workers == 1 {
         // One after another on this thread: no thread is started; each part handed over is
         // merged at once.
@@ -38,7 +41,7 @@ pub(super) fn read_all(
         for (i, p) in planned.iter().enumerate() {
             let file_no = i as u32 + 1;
             let mut part = Part::default();
-            let ctx = file_ctx(p, aliases, listed_kinds, opts, bar, pipeline(p));
+            let ctx = file_ctx(p, aliases, listed_kinds, opts, bar, pipeline(i));
             let mut merge_now = |done: Part| merger.merge(ds, done, &names, file_no, opts.period);
             read_file(p, &ctx, &mut part, &mut merge_now)?;
             merge_now(part);
@@ -71,7 +74,8 @@ pub(super) fn read_all(
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(job) = jobs.get(i) else { break };
                         let p = &planned[job.file()];
-                        let ctx = file_ctx(p, aliases, listed_kinds, opts, bar, pipeline(p));
+                        let ctx =
+                            file_ctx(p, aliases, listed_kinds, opts, bar, pipeline(job.file()));
                         if let Some(bar) = bar {
                             bar.set_message(p.display.clone());
                         }
